@@ -1,0 +1,88 @@
+# leapboot — the one entry point: all, run, check, deps, clean.
+ARCH ?= x86_64
+BUILD := build/$(ARCH)
+OBJ := $(BUILD)/obj
+
+CC := gcc
+LD := ld
+OBJCOPY := objcopy
+
+WARN := -Wall -Wextra -Werror
+FW_CFLAGS := -std=gnu11 -O2 $(WARN) -ffreestanding -fno-pic -fno-pie -mno-red-zone \
+	-mcmodel=kernel -fno-stack-protector -fno-asynchronous-unwind-tables -fno-common \
+	-ffunction-sections -Iloader -Iloader/arch/$(ARCH)
+FW_ASFLAGS := -Iloader
+
+# Pure code: compiled into the firmware and, unchanged, into the host unit tests.
+CORE_SRCS := loader/status.c loader/fw_cfg.c loader/memmap.c boot/bzimage.c boot/e820.c \
+	boot/plan.c loader/libc/format.c
+FW_SRCS := $(CORE_SRCS) loader/main.c loader/kernel.c loader/console.c \
+	loader/libc/string.c loader/platform/x86.c loader/arch/x86_64/arch.c \
+	loader/arch/x86_64/fw_cfg_ports.c
+FW_ASM := loader/arch/x86_64/start.S loader/arch/x86_64/handoff.S
+FW_OBJS := $(FW_SRCS:%.c=$(OBJ)/%.o) $(FW_ASM:%.S=$(OBJ)/%.o)
+LDS := loader/arch/x86_64/leapboot.lds
+
+# code + data budget: 48 KiB of the 64 KiB ROM
+ROM_LIMIT := 49152
+
+.PHONY: all run check unit bats size-check deps clean help
+all: $(BUILD)/leapboot.bin
+
+$(OBJ)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(FW_CFLAGS) -MMD -MP -c $< -o $@
+
+$(OBJ)/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(FW_ASFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/leapboot.elf: $(FW_OBJS) $(LDS)
+	$(LD) -nostdlib -static --gc-sections -z noexecstack -z max-page-size=4096 \
+		-T $(LDS) -o $@ $(FW_OBJS)
+
+$(BUILD)/leapboot.bin: $(BUILD)/leapboot.elf
+	$(OBJCOPY) -O binary $< $@
+	@size=$$(stat -c %s $@); test $$((size % 65536)) -eq 0 && test $$size -gt 0 || \
+		{ echo "leapboot.bin is $$size bytes, not a multiple of 64 KiB" >&2; rm -f $@; exit 1; }
+	@used=$$(( 0x$$(nm $< | awk '$$3 == "__rom_used" {print $$1}') )); \
+		echo "leapboot.bin: $$(stat -c %s $@) bytes, $$used used by code+data (budget $(ROM_LIMIT))"
+
+-include $(FW_OBJS:.o=.d)
+
+# --- host unit tests ---------------------------------------------------------
+UNIT_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Iloader -Itests/unit -fsanitize=address,undefined
+UNIT_TESTS := $(patsubst tests/unit/test_%.c,$(BUILD)/unit/test_%,$(wildcard tests/unit/test_*.c))
+UNIT_SUPPORT := tests/unit/fake_fw_cfg.c
+
+$(BUILD)/unit/test_%: tests/unit/test_%.c $(CORE_SRCS) $(UNIT_SUPPORT) tests/unit/tap.h
+	@mkdir -p $(dir $@)
+	$(CC) $(UNIT_CFLAGS) -o $@ $< $(CORE_SRCS) $(UNIT_SUPPORT)
+
+unit: $(UNIT_TESTS)
+	prove $(UNIT_TESTS)
+
+size-check: $(BUILD)/leapboot.bin
+	tests/size-check $(BUILD)/leapboot.elf $(ROM_LIMIT)
+
+# --- everything --------------------------------------------------------------
+deps:
+	tools/install-deps
+
+run: all
+	tools/install-deps --quiet
+	tools/run --timeline
+
+check: all $(UNIT_TESTS)
+	tools/install-deps --quiet
+	tests/run-all $(BUILD)
+
+clean:
+	rm -rf build
+
+help:
+	@echo "make [all]     build $(BUILD)/leapboot.bin"
+	@echo "make run       boot Debian's kernel with leapboot under QEMU; print the timeline"
+	@echo "make check     unit tests, size check and QEMU boot tests; ends with 'N passed, N failed'"
+	@echo "make deps      install the Debian packages leapboot needs"
+	@echo "make clean     remove build/"

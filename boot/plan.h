@@ -1,0 +1,35 @@
+/* The one hand-off description: what leapboot jumps into, and what it occupies. */
+#ifndef LEAPBOOT_PLAN_H
+#define LEAPBOOT_PLAN_H
+
+#include <stdint.h>
+#include "../loader/memmap.h"
+#include "../loader/status.h"
+
+enum boot_mode {
+	BOOT_LINUX64, /* long mode, %rsi = boot_params */
+	BOOT_LINUX32, /* 32-bit protected mode, paging off, %esi = boot_params */
+};
+
+#define PLAN_MAX_REGIONS 4
+
+struct plan_region {
+	uint64_t start, len;
+	uint32_t claim; /* the memmap claim type it must sit in */
+};
+
+struct boot_plan {
+	enum boot_mode mode;
+	uint64_t entry;
+	uint64_t arg; /* boot_params */
+	uint32_t nregions;
+	struct plan_region region[PLAN_MAX_REGIONS];
+};
+
+void plan_add_region(struct boot_plan *p, uint64_t start, uint64_t len, uint32_t claim);
+
+/* Nothing jumps until this passes: regions inside their claims, no overlaps, the
+ * entry inside the kernel, everything reachable in the entry mode. */
+status_t plan_validate(const struct boot_plan *p, const struct memmap *m);
+
+#endif

@@ -1,0 +1,16 @@
+/* The only ways out of leapboot: into the kernel, or a failure stop. */
+#ifndef LEAPBOOT_ARCH_H
+#define LEAPBOOT_ARCH_H
+
+#include "../boot/plan.h"
+
+/* Leaves leapboot for the kernel as the validated plan says. */
+_Noreturn void arch_enter(const struct boot_plan *plan);
+
+/* Stops after an error: exits QEMU through isa-debug-exit when present, else halts. */
+_Noreturn void arch_fail(void);
+
+/* leapboot's own RAM (data, bss, page tables, stack), from the linker script. */
+void arch_firmware_ram(uint64_t *start, uint64_t *end);
+
+#endif

@@ -1,0 +1,31 @@
+#include "../../arch.h"
+#include "io.h"
+
+/* isa-debug-exit, as the tests configure it: QEMU exits with (value << 1) | 1. */
+#define DEBUG_EXIT_PORT	   0x501
+#define DEBUG_EXIT_FAILURE 1
+
+extern char __ram_start[], __ram_end[];
+
+_Noreturn void arch_enter_linux64(uint64_t entry, uint64_t boot_params);
+_Noreturn void arch_enter_linux32(uint32_t entry, uint32_t boot_params);
+
+_Noreturn void arch_enter(const struct boot_plan *plan)
+{
+	if (plan->mode == BOOT_LINUX32)
+		arch_enter_linux32((uint32_t)plan->entry, (uint32_t)plan->arg);
+	arch_enter_linux64(plan->entry, plan->arg);
+}
+
+_Noreturn void arch_fail(void)
+{
+	outb(DEBUG_EXIT_PORT, DEBUG_EXIT_FAILURE);
+	for (;;)
+		__asm__ volatile("cli; hlt");
+}
+
+void arch_firmware_ram(uint64_t *start, uint64_t *end)
+{
+	*start = (uint64_t)(uintptr_t)__ram_start;
+	*end = (uint64_t)(uintptr_t)__ram_end;
+}

@@ -1,0 +1,137 @@
+/*
+ * From the reset vector to C: real mode only long enough to load a GDT, then
+ * 32-bit protected mode to build the page tables, then long mode.
+ *
+ * The ROM is 64 KiB ending at 4 GiB. This file is linked at its physical address
+ * (it runs before paging); the C code is linked at the ROM's alias in the top
+ * 2 GiB of the address space (-mcmodel=kernel), which the page tables map onto
+ * the same physical ROM.
+ */
+#define CR0_PE		0x00000001
+#define CR0_MP		0x00000002
+#define CR0_EM		0x00000004
+#define CR0_PG		0x80000000
+#define CR4_PAE		0x00000020
+#define CR4_OSFXSR	0x00000200
+#define CR4_OSXMMEXCPT	0x00000400
+#define MSR_EFER	0xC0000080
+#define EFER_LME	0x00000100
+/* Present, writable, accessed (and dirty, 2 MiB page) preset, so the CPU never
+ * writes the tables back while walking them. */
+#define PTE_TABLE	0x23
+#define PTE_2M		0xE3
+#define ROM_BASE	0xFFFF0000
+
+#define SEL_CODE32	0x08
+#define SEL_CODE64	0x10
+#define SEL_DATA	0x18
+
+	.section .text.low, "ax"
+	.code16
+start16:
+	cli
+	cld
+	lgdtl	%cs:(gdt_desc - ROM_BASE)
+	movl	%cr0, %eax
+	orl	$CR0_PE, %eax
+	movl	%eax, %cr0
+	ljmpl	$SEL_CODE32, $start32
+
+	.code32
+start32:
+	movl	$SEL_DATA, %eax
+	movl	%eax, %ds
+	movl	%eax, %es
+	movl	%eax, %ss
+	movl	%eax, %fs
+	movl	%eax, %gs
+
+	/* .data: ROM → RAM. */
+	movl	$__data_load, %esi
+	movl	$__data_start, %edi
+	movl	$__data_dwords, %ecx
+	rep movsl
+	/* .bss: zero (small by design; big buffers live in .noinit). */
+	movl	$__bss_start, %edi
+	movl	$__bss_dwords, %ecx
+	xorl	%eax, %eax
+	rep stosl
+
+	/* Page tables: zero PML4 and PDPT, then identity-map 0–4 GiB with 2 MiB
+	 * pages and alias the top GiB of the address space to 3–4 GiB. */
+	movl	$pml4, %edi
+	movl	$(2 * 4096 / 4), %ecx
+	rep stosl
+	movl	$(pdpt + PTE_TABLE), pml4
+	movl	$(pdpt + PTE_TABLE), pml4 + 511 * 8
+	movl	$(pd + PTE_TABLE), %eax
+	movl	$pdpt, %edi
+	movl	$4, %ecx
+1:	movl	%eax, (%edi)
+	addl	$4096, %eax
+	addl	$8, %edi
+	loop	1b
+	movl	$(pd + 3 * 4096 + PTE_TABLE), pdpt + 511 * 8
+	movl	$pd, %edi
+	movl	$PTE_2M, %eax
+	movl	$2048, %ecx
+	xorl	%edx, %edx
+2:	movl	%eax, (%edi)
+	movl	%edx, 4(%edi)
+	addl	$0x200000, %eax
+	addl	$8, %edi
+	loop	2b
+
+	movl	$(CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT), %eax
+	movl	%eax, %cr4
+	movl	$pml4, %eax
+	movl	%eax, %cr3
+	movl	$MSR_EFER, %ecx
+	rdmsr
+	orl	$EFER_LME, %eax
+	wrmsr
+	movl	%cr0, %eax
+	andl	$~CR0_EM, %eax
+	orl	$(CR0_PG | CR0_MP), %eax
+	movl	%eax, %cr0
+	ljmpl	$SEL_CODE64, $start64
+
+	.code64
+start64:
+	movl	$__stack_top, %esp
+	xorl	%ebp, %ebp
+	movabsq	$leapboot_main, %rax
+	call	*%rax
+3:	cli
+	hlt
+	jmp	3b
+
+	.balign 8
+	.globl	gdt
+gdt:
+	.quad	0
+	.quad	0x00cf9b000000ffff	/* 0x08: 32-bit code, flat */
+	.quad	0x00af9b000000ffff	/* 0x10: 64-bit code */
+	.quad	0x00cf93000000ffff	/* 0x18: data, flat */
+gdt_end:
+gdt_desc:
+	.word	gdt_end - gdt - 1
+	.long	gdt
+
+	.section .reset, "ax"
+	.code16
+	.globl	reset_vector
+reset_vector:
+	jmp	start16
+	.balign	16, 0xf4
+
+	.section .noinit, "aw", @nobits
+	.balign	4096
+pml4:	.skip	4096
+pdpt:	.skip	4096
+pd:	.skip	4 * 4096
+	.globl	__stack_bottom
+	.balign	16
+__stack_bottom:
+	.skip	32768
+__stack_top:

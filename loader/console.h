@@ -1,0 +1,16 @@
+/* Serial console: quiet unless asked (every byte is a port write), errors always. */
+#ifndef LEAPBOOT_CONSOLE_H
+#define LEAPBOOT_CONSOLE_H
+
+#include <stdbool.h>
+#include "status.h"
+
+extern bool console_verbose;
+
+/* "leapboot: <message>" when verbose. */
+void console_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* "leapboot: error: <stage>: <what> (<detail>)", always. */
+void console_error(const char *stage, status_t s);
+
+#endif

@@ -1,0 +1,126 @@
+#include "fw_cfg.h"
+#include "libc/string.h"
+
+static inline uint32_t be32(uint32_t v)
+{
+	return __builtin_bswap32(v);
+}
+
+static inline uint64_t ptr_phys(const void *p)
+{
+	return (uint64_t)(uintptr_t)p;
+}
+
+/* One DMA request; the descriptor lives on the stack, which is RAM. */
+static status_t dma(struct fw_cfg *fc, uint32_t control, uint64_t addr, uint32_t len, uint16_t key)
+{
+	volatile struct fw_cfg_dma_access d;
+
+	d.control_be = be32(control);
+	d.length_be = be32(len);
+	d.address_be = __builtin_bswap64(addr);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	fc->ops->dma(fc->ctx, ptr_phys((const void *)&d));
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	uint32_t done = be32(d.control_be);
+	if (done & FW_CFG_DMA_ERROR)
+		return lb_fail(LB_E_FWCFG_DMA_ERROR, key, len);
+	return lb_ok();
+}
+
+static status_t transfer(struct fw_cfg *fc, uint16_t key, uint32_t offset, uint64_t dst,
+			 uint32_t len)
+{
+	if (fc->dma) {
+		uint32_t sel = FW_CFG_DMA_SELECT | (uint32_t)key << 16;
+		if (offset) {
+			status_t s = dma(fc, sel | FW_CFG_DMA_SKIP, 0, offset, key);
+			if (s.code)
+				return s;
+			sel = 0;
+		}
+		return dma(fc, sel | FW_CFG_DMA_READ, dst, len, key);
+	}
+	fc->ops->select(fc->ctx, key);
+	uint8_t scratch[64];
+	while (offset) {
+		uint32_t n = offset < sizeof(scratch) ? offset : sizeof(scratch);
+		fc->ops->read(fc->ctx, scratch, n);
+		offset -= n;
+	}
+	fc->ops->read(fc->ctx, (void *)(uintptr_t)dst, len);
+	return lb_ok();
+}
+
+status_t fw_cfg_probe(struct fw_cfg *fc, const struct fw_cfg_ops *ops, void *ctx,
+		      struct fw_cfg_file *dir, uint32_t dir_max)
+{
+	uint32_t sig = 0, id = 0, count_be = 0;
+
+	fc->ops = ops;
+	fc->ctx = ctx;
+	fc->dma = false;
+	fc->nfiles = 0;
+	fc->files = dir;
+	ops->select(ctx, FW_CFG_SIGNATURE);
+	ops->read(ctx, &sig, sizeof(sig));
+	if (memcmp(&sig, "QEMU", 4) != 0)
+		return lb_fail(LB_E_FWCFG_ABSENT, sig, 0);
+	ops->select(ctx, FW_CFG_ID);
+	ops->read(ctx, &id, sizeof(id));
+	fc->dma = (id & FW_CFG_ID_DMA) != 0;
+
+	ops->select(ctx, FW_CFG_FILE_DIR);
+	ops->read(ctx, &count_be, sizeof(count_be));
+	uint32_t count = be32(count_be);
+	if (count > dir_max)
+		return lb_fail(LB_E_FWCFG_DIR_TOO_BIG, count, dir_max);
+	/* The entries follow the count at offset 4 of the same item. */
+	status_t s = transfer(fc, FW_CFG_FILE_DIR, sizeof(count_be), ptr_phys(dir),
+			      count * (uint32_t)sizeof(*dir));
+	if (s.code)
+		return s;
+	fc->nfiles = count;
+	return lb_ok();
+}
+
+bool fw_cfg_find(const struct fw_cfg *fc, const char *name, uint16_t *key, uint32_t *size)
+{
+	for (uint32_t i = 0; i < fc->nfiles; i++) {
+		const struct fw_cfg_file *f = &fc->files[i];
+		if (strncmp(f->name, name, sizeof(f->name)) == 0) {
+			*key = __builtin_bswap16(f->select_be);
+			*size = be32(f->size_be);
+			return true;
+		}
+	}
+	return false;
+}
+
+status_t fw_cfg_read(struct fw_cfg *fc, uint16_t key, uint32_t offset, uint64_t dst, uint32_t len)
+{
+	return transfer(fc, key, offset, dst, len);
+}
+
+status_t fw_cfg_read_u32(struct fw_cfg *fc, uint16_t key, uint32_t *value)
+{
+	uint32_t v = 0;
+	status_t s = transfer(fc, key, 0, ptr_phys(&v), sizeof(v));
+	*value = v; /* fw_cfg numeric items are little-endian, like x86 */
+	return s;
+}
+
+status_t fw_cfg_write(struct fw_cfg *fc, uint16_t key, uint32_t offset, uint64_t src,
+		      uint32_t len)
+{
+	if (!fc->dma)
+		return lb_fail(LB_E_FWCFG_NO_DMA, key, 0);
+	uint32_t sel = FW_CFG_DMA_SELECT | (uint32_t)key << 16;
+	if (offset) {
+		status_t s = dma(fc, sel | FW_CFG_DMA_SKIP, 0, offset, key);
+		if (s.code)
+			return s;
+		sel = 0;
+	}
+	return dma(fc, sel | FW_CFG_DMA_WRITE, src, len, key);
+}

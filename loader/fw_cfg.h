@@ -1,0 +1,87 @@
+/* QEMU fw_cfg client: probe, file directory, DMA and port-I/O transfers. */
+#ifndef LEAPBOOT_FW_CFG_H
+#define LEAPBOOT_FW_CFG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "status.h"
+
+enum fw_cfg_key {
+	FW_CFG_SIGNATURE = 0x00,
+	FW_CFG_ID = 0x01,
+	FW_CFG_KERNEL_SIZE = 0x08,
+	FW_CFG_INITRD_SIZE = 0x0b,
+	FW_CFG_KERNEL_DATA = 0x11,
+	FW_CFG_INITRD_DATA = 0x12,
+	FW_CFG_CMDLINE_SIZE = 0x14,
+	FW_CFG_CMDLINE_DATA = 0x15,
+	FW_CFG_SETUP_SIZE = 0x17,
+	FW_CFG_SETUP_DATA = 0x18,
+	FW_CFG_FILE_DIR = 0x19,
+};
+
+#define FW_CFG_ID_TRADITIONAL 0x1u
+#define FW_CFG_ID_DMA	      0x2u
+
+/* One directory entry as the device sends it (size and select big-endian). */
+struct fw_cfg_file {
+	uint32_t size_be;
+	uint16_t select_be;
+	uint16_t reserved;
+	char name[56];
+} __attribute__((packed));
+_Static_assert(sizeof(struct fw_cfg_file) == 64, "fw_cfg file entry");
+
+/* DMA descriptor; all fields big-endian. */
+struct fw_cfg_dma_access {
+	uint32_t control_be;
+	uint32_t length_be;
+	uint64_t address_be;
+} __attribute__((packed));
+_Static_assert(sizeof(struct fw_cfg_dma_access) == 16, "fw_cfg DMA descriptor");
+_Static_assert(__builtin_offsetof(struct fw_cfg_dma_access, length_be) == 4, "length");
+_Static_assert(__builtin_offsetof(struct fw_cfg_dma_access, address_be) == 8, "address");
+
+#define FW_CFG_DMA_ERROR  0x01u
+#define FW_CFG_DMA_READ	  0x02u
+#define FW_CFG_DMA_SKIP	  0x04u
+#define FW_CFG_DMA_SELECT 0x08u
+#define FW_CFG_DMA_WRITE  0x10u
+
+/* The transport: x86 ports, arm MMIO, or the unit tests' fake. */
+struct fw_cfg_ops {
+	void (*select)(void *ctx, uint16_t key);
+	void (*read)(void *ctx, void *dst, uint32_t len);
+	/* Start the DMA transfer described at physical address desc; QEMU completes it
+	 * before the register write returns. */
+	void (*dma)(void *ctx, uint64_t desc);
+};
+
+struct fw_cfg {
+	const struct fw_cfg_ops *ops;
+	void *ctx;
+	bool dma;
+	uint32_t nfiles;
+	struct fw_cfg_file *files;
+};
+
+/* Checks the signature and feature bits and reads the file directory into dir
+ * (capacity dir_max entries) with one transfer. */
+status_t fw_cfg_probe(struct fw_cfg *fc, const struct fw_cfg_ops *ops, void *ctx,
+		      struct fw_cfg_file *dir, uint32_t dir_max);
+
+/* Looks a file up by name; false if it is absent. */
+bool fw_cfg_find(const struct fw_cfg *fc, const char *name, uint16_t *key, uint32_t *size);
+
+/* Reads len bytes from offset of item key straight to physical address dst. */
+status_t fw_cfg_read(struct fw_cfg *fc, uint16_t key, uint32_t offset, uint64_t dst, uint32_t len);
+
+/* Reads a little-endian 32-bit numeric item (sizes QEMU provides). */
+status_t fw_cfg_read_u32(struct fw_cfg *fc, uint16_t key, uint32_t *value);
+
+/* Writes len bytes from physical address src into item key at offset (DMA only). */
+status_t fw_cfg_write(struct fw_cfg *fc, uint16_t key, uint32_t offset, uint64_t src,
+		      uint32_t len);
+
+#endif

@@ -1,0 +1,15 @@
+/* The string functions the core, libfdt and zlib call; standard prototypes, so the
+ * host's libc serves the unit tests. */
+#ifndef LEAPBOOT_LIBC_STRING_H
+#define LEAPBOOT_LIBC_STRING_H
+
+#include <stddef.h>
+
+void *memcpy(void *dst, const void *src, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+void *memset(void *dst, int c, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+int strncmp(const char *a, const char *b, size_t n);
+
+#endif

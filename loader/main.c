@@ -1,0 +1,111 @@
+/* The pipeline, from the arch entry to the hand-off. */
+#include "arch.h"
+#include "console.h"
+#include "fw_cfg.h"
+#include "kernel.h"
+#include "memmap.h"
+#include "arch/x86_64/fw_cfg_ports.h"
+#include "platform/platform.h"
+#include "../boot/bzimage.h"
+#include "../boot/e820.h"
+
+#define FW_CFG_DIR_MAX 128
+#define E820_RAW_MAX   128
+#define CMDLINE_CAP    4096
+
+/* Buffers written in full before they are read: not zeroed at start-up. */
+#define NOINIT __attribute__((section(".noinit")))
+static struct fw_cfg_file fw_cfg_dir[FW_CFG_DIR_MAX] NOINIT;
+static struct boot_e820_entry e820_raw[E820_RAW_MAX] NOINIT;
+static struct memmap memmap NOINIT;
+static struct boot_params boot_params NOINIT __attribute__((aligned(4096)));
+static char cmdline[CMDLINE_CAP] NOINIT;
+
+_Noreturn static void fail(const char *stage, status_t s)
+{
+	console_error(stage, s);
+	arch_fail();
+}
+
+static void check(const char *stage, status_t s)
+{
+	if (s.code)
+		fail(stage, s);
+}
+
+static inline uint64_t phys(const void *p)
+{
+	return (uint64_t)(uintptr_t)p;
+}
+
+/* etc/e820, the PC's legacy holes, leapboot's own pages, the machine's windows. */
+static status_t memmap_from_fw_cfg(struct fw_cfg *fc, const struct platform *pl)
+{
+	uint16_t key;
+	uint32_t size;
+	uint64_t fw_start, fw_end;
+
+	memmap.n = 0;
+	if (!fw_cfg_find(fc, "etc/e820", &key, &size))
+		return lb_fail(LB_E_FWCFG_NO_E820, fc->nfiles, 0);
+	if (size > sizeof(e820_raw))
+		return lb_fail(LB_E_MEMMAP_FULL, E820_RAW_MAX, 0);
+	status_t s = fw_cfg_read(fc, key, 0, phys(e820_raw), size);
+	if (!s.code)
+		s = e820_parse(&memmap, e820_raw, size);
+	if (!s.code)
+		s = e820_carve_legacy(&memmap);
+	if (s.code)
+		return s;
+	arch_firmware_ram(&fw_start, &fw_end);
+	s = memmap_claim(&memmap, fw_start, fw_end - fw_start, MEM_CLAIM_FIRMWARE);
+	if (!s.code)
+		s = platform_reserve(pl, &memmap);
+	return s;
+}
+
+void leapboot_main(void)
+{
+	struct platform pl;
+	struct fw_cfg fc;
+	struct kernel_source src;
+	struct bzimage bz;
+	struct boot_plan plan;
+	uint64_t initrd;
+
+	platform_init(&pl);
+	check("fw_cfg", fw_cfg_probe(&fc, &fw_cfg_ports, 0, fw_cfg_dir, FW_CFG_DIR_MAX));
+	uint16_t key;
+	uint32_t size;
+	console_verbose = fw_cfg_find(&fc, "opt/leapboot/verbose", &key, &size);
+	console_info("machine %s, fw_cfg %s, %u files", pl.name, fc.dma ? "DMA" : "port I/O",
+		     fc.nfiles);
+
+	check("memmap", memmap_from_fw_cfg(&fc, &pl));
+	check("kernel", kernel_source_find(&fc, &src));
+	check("kernel", kernel_load_bzimage(&fc, &src, &memmap, &bz));
+	console_info("kernel from %s: bzImage protocol %x, %llu bytes at %#llx, init_size %#llx",
+		     src.origin, bz.hdr.version, (unsigned long long)bz.pm_size,
+		     (unsigned long long)bz.load, (unsigned long long)bz.init_size);
+	check("initrd", kernel_load_initrd(&fc, &src, &bz, &memmap, &initrd));
+	if (initrd)
+		console_info("initrd: %u bytes at %#llx", src.initrd.size,
+			     (unsigned long long)initrd);
+	check("cmdline", kernel_load_cmdline(&fc, &src, &bz, cmdline, CMDLINE_CAP));
+
+	struct bzimage_args args = {
+		.cmdline = phys(cmdline),
+		.initrd = initrd,
+		.initrd_size = initrd ? src.initrd.size : 0,
+		.rsdp = 0,
+	};
+	check("boot_params", bzimage_boot_params(&bz, &boot_params, &args, &memmap));
+	bzimage_plan(&bz, phys(&boot_params), &plan);
+	plan_add_region(&plan, phys(&boot_params), sizeof(boot_params), MEM_CLAIM_FIRMWARE);
+	plan_add_region(&plan, phys(cmdline), CMDLINE_CAP, MEM_CLAIM_FIRMWARE);
+	plan_add_region(&plan, initrd, args.initrd_size, MEM_CLAIM_INITRD);
+	check("plan", plan_validate(&plan, &memmap));
+	console_info("entering the %s-bit kernel at %#llx", plan.mode == BOOT_LINUX64 ? "64" : "32",
+		     (unsigned long long)plan.entry);
+	arch_enter(&plan);
+}

@@ -1,0 +1,143 @@
+#include "memmap.h"
+
+static bool is_ram_like(uint32_t type)
+{
+	return type == MEM_RAM || type >= MEM_CLAIM_FIRMWARE;
+}
+
+/* Rewrites the map so that [start, end) gets pick(old type, type); gaps inside the
+ * range count as MEM_NONE. The result stays sorted and merged. */
+static status_t apply(struct memmap *m, uint64_t start, uint64_t end, uint32_t type, bool force)
+{
+	struct mem_range out[MEMMAP_MAX * 2 + 4];
+	uint32_t n = 0;
+	uint64_t cursor = start; /* first address of [start,end) not yet emitted */
+
+	if (end <= start)
+		return lb_ok();
+	for (uint32_t i = 0; i <= m->n; i++) {
+		const struct mem_range *r = i < m->n ? &m->r[i] : 0;
+		/* Gap of the new range before this existing range. */
+		uint64_t gap_end = r ? (r->start < end ? r->start : end) : end;
+		if (cursor < gap_end && type != MEM_NONE)
+			out[n++] = (struct mem_range){cursor, gap_end, type};
+		if (cursor < gap_end)
+			cursor = gap_end;
+		if (!r)
+			break;
+		if (r->end <= start || r->start >= end) {
+			out[n++] = *r;
+			continue;
+		}
+		if (r->start < start)
+			out[n++] = (struct mem_range){r->start, start, r->type};
+		uint64_t s = r->start > start ? r->start : start;
+		uint64_t e = r->end < end ? r->end : end;
+		uint32_t t = force ? type : (r->type > type ? r->type : type);
+		if (t != MEM_NONE)
+			out[n++] = (struct mem_range){s, e, t};
+		cursor = e > cursor ? e : cursor;
+		if (r->end > end)
+			out[n++] = (struct mem_range){end, r->end, r->type};
+	}
+	/* Merge neighbours of the same type. */
+	uint32_t k = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		if (k && out[k - 1].end == out[i].start && out[k - 1].type == out[i].type)
+			out[k - 1].end = out[i].end;
+		else
+			out[k++] = out[i];
+	}
+	if (k > MEMMAP_MAX)
+		return lb_fail(LB_E_MEMMAP_FULL, MEMMAP_MAX, 0);
+	for (uint32_t i = 0; i < k; i++)
+		m->r[i] = out[i];
+	m->n = k;
+	return lb_ok();
+}
+
+status_t memmap_add(struct memmap *m, uint64_t start, uint64_t len, uint32_t type)
+{
+	uint64_t end = start + len;
+	if (end < start)
+		end = UINT64_MAX; /* clamp a range that wraps */
+	return apply(m, start, end, type, false);
+}
+
+status_t memmap_set(struct memmap *m, uint64_t start, uint64_t end, uint32_t type)
+{
+	return apply(m, start, end, type, true);
+}
+
+bool memmap_covered(const struct memmap *m, uint64_t start, uint64_t end, uint32_t type)
+{
+	uint64_t cursor = start;
+	for (uint32_t i = 0; i < m->n && cursor < end; i++) {
+		const struct mem_range *r = &m->r[i];
+		if (r->end <= cursor)
+			continue;
+		if (r->start > cursor || r->type != type)
+			return false;
+		cursor = r->end;
+	}
+	return cursor >= end;
+}
+
+status_t memmap_claim(struct memmap *m, uint64_t start, uint64_t len, uint32_t type)
+{
+	uint64_t end = start + len;
+	if (end < start || !memmap_covered(m, start, end, MEM_RAM))
+		return lb_fail(LB_E_MEMMAP_NOT_RAM, start, len);
+	return apply(m, start, end, type, true);
+}
+
+status_t memmap_find(const struct memmap *m, uint64_t len, uint64_t align, uint64_t lo,
+		     uint64_t hi, bool top_down, uint64_t *out)
+{
+	bool found = false;
+	uint64_t best = 0;
+
+	if (align == 0)
+		align = 1;
+	for (uint32_t i = 0; i < m->n; i++) {
+		const struct mem_range *r = &m->r[i];
+		if (r->type != MEM_RAM)
+			continue;
+		uint64_t s = r->start > lo ? r->start : lo;
+		uint64_t e = r->end < hi ? r->end : hi;
+		if (e <= s || e - s < len)
+			continue;
+		uint64_t cand;
+		if (top_down) {
+			cand = (e - len) & ~(align - 1);
+			if (cand < s)
+				continue;
+		} else {
+			cand = (s + align - 1) & ~(align - 1);
+			if (cand < s || cand > e || e - cand < len)
+				continue;
+		}
+		if (!found || (top_down ? cand > best : cand < best)) {
+			best = cand;
+			found = true;
+		}
+	}
+	if (!found)
+		return lb_fail(LB_E_MEMMAP_NO_ROOM, len, align);
+	*out = best;
+	return lb_ok();
+}
+
+uint64_t memmap_ram_top(const struct memmap *m, uint64_t limit)
+{
+	uint64_t top = 0;
+	for (uint32_t i = 0; i < m->n; i++) {
+		const struct mem_range *r = &m->r[i];
+		if (!is_ram_like(r->type) || r->start >= limit)
+			continue;
+		uint64_t e = r->end < limit ? r->end : limit;
+		if (e > top)
+			top = e;
+	}
+	return top;
+}

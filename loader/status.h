@@ -1,0 +1,66 @@
+/* Errors as values: every fallible function returns a status_t. */
+#ifndef LEAPBOOT_STATUS_H
+#define LEAPBOOT_STATUS_H
+
+#include <stdint.h>
+
+enum lb_code {
+	LB_OK = 0,
+	/* fw_cfg */
+	LB_E_FWCFG_ABSENT,
+	LB_E_FWCFG_DIR_TOO_BIG,
+	LB_E_FWCFG_DMA_ERROR,
+	LB_E_FWCFG_NO_DMA,
+	LB_E_FWCFG_MISSING,
+	LB_E_FWCFG_NO_E820,
+	/* memory map */
+	LB_E_MEMMAP_FULL,
+	LB_E_MEMMAP_BAD_E820,
+	LB_E_MEMMAP_NO_ROOM,
+	LB_E_MEMMAP_NOT_RAM,
+	LB_E_E820_TOO_MANY,
+	/* kernel */
+	LB_E_KERNEL_NONE,
+	LB_E_KERNEL_TOO_SMALL,
+	LB_E_KERNEL_NO_BOOTFLAG,
+	LB_E_KERNEL_NO_HDRS,
+	LB_E_KERNEL_16BIT_ONLY,
+	LB_E_KERNEL_SETUP_TOO_BIG,
+	LB_E_KERNEL_SETUP_MISMATCH,
+	LB_E_KERNEL_TRUNCATED,
+	LB_E_KERNEL_INIT_SIZE,
+	LB_E_KERNEL_NO_ROOM,
+	LB_E_KERNEL_NOT_RELOCATABLE,
+	LB_E_KERNEL_BAD_ALIGN,
+	/* initrd / cmdline */
+	LB_E_INITRD_TOO_BIG,
+	LB_E_INITRD_NO_ROOM,
+	LB_E_CMDLINE_TOO_LONG,
+	/* plan */
+	LB_E_PLAN_OVERLAP,
+	LB_E_PLAN_NOT_RAM,
+	LB_E_PLAN_ENTRY,
+	LB_E_PLAN_ABOVE_4G,
+	LB_E_COUNT
+};
+
+/* A code plus up to two numbers that make the message precise. */
+typedef struct {
+	int code;
+	uint64_t a, b;
+} status_t;
+
+static inline status_t lb_ok(void)
+{
+	return (status_t){LB_OK, 0, 0};
+}
+
+static inline status_t lb_fail(int code, uint64_t a, uint64_t b)
+{
+	return (status_t){code, a, b};
+}
+
+/* printf format for a code; it consumes a then b as unsigned long long. */
+const char *lb_message(int code);
+
+#endif
