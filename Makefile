@@ -26,7 +26,7 @@ LDS := loader/arch/x86_64/leapboot.lds
 # code + data budget: 48 KiB of the 64 KiB ROM
 ROM_LIMIT := 49152
 
-.PHONY: all run check unit bats size-check deps clean help
+.PHONY: all run check unit size-check deps clean help
 all: $(BUILD)/leapboot.bin
 
 $(OBJ)/%.o: %.c
@@ -69,12 +69,15 @@ size-check: $(BUILD)/leapboot.bin
 deps:
 	tools/install-deps
 
-run: all
+# Dependencies first: on a fresh machine the compiler may not be there yet.
+run:
 	tools/install-deps --quiet
+	$(MAKE) --no-print-directory all
 	tools/run --timeline
 
-check: all $(UNIT_TESTS)
+check:
 	tools/install-deps --quiet
+	$(MAKE) --no-print-directory all $(UNIT_TESTS)
 	tests/run-all $(BUILD)
 
 clean:
