@@ -12,13 +12,13 @@ struct boot_e820_entry {
 } __attribute__((packed));
 _Static_assert(sizeof(struct boot_e820_entry) == 20, "e820 entry");
 
-#define BOOT_FLAG_MAGIC	   0xAA55
-#define SETUP_HDR_MAGIC	   0x53726448 /* "HdrS" */
-#define SETUP_HDR_OFFSET   0x1F1
-#define LOADED_HIGH	   0x01
-#define XLF_KERNEL_64	   0x01
+#define BOOT_FLAG_MAGIC	      0xAA55
+#define SETUP_HDR_MAGIC	      0x53726448 /* "HdrS" */
+#define SETUP_HDR_OFFSET      0x1F1
+#define LOADED_HIGH	      0x01
+#define XLF_KERNEL_64	      0x01
 #define XLF_CAN_LOAD_ABOVE_4G 0x02
-#define LOADER_TYPE_UNKNOWN 0xFF
+#define LOADER_TYPE_UNKNOWN   0xFF
 
 struct setup_header {
 	uint8_t setup_sects;

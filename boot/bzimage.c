@@ -40,8 +40,8 @@ status_t bzimage_parse(struct bzimage *bz, const void *head, size_t len)
 		return lb_fail(LB_E_KERNEL_16BIT_ONLY, h->version, h->loadflags);
 
 	bz->setup_size = ((h->setup_sects ? h->setup_sects : 4) + 1) * 512u;
-	bz->mode = h->version >= 0x20C && (h->xloadflags & XLF_KERNEL_64) ? BOOT_LINUX64
-									 : BOOT_LINUX32;
+	bz->mode =
+	    h->version >= 0x20C && (h->xloadflags & XLF_KERNEL_64) ? BOOT_LINUX64 : BOOT_LINUX32;
 	bz->initrd_limit = (h->version >= 0x203 ? h->initrd_addr_max : OLD_INITRD_LIMIT) + 1ull;
 	if (h->version >= 0x20C && (h->xloadflags & XLF_CAN_LOAD_ABOVE_4G))
 		bz->initrd_limit = UINT64_MAX;
@@ -99,8 +99,8 @@ status_t bzimage_place_kernel(struct bzimage *bz, struct memmap *m)
 	} else if (!relocatable) {
 		return lb_fail(LB_E_KERNEL_NOT_RELOCATABLE, pref, bz->init_size);
 	} else {
-		status_t s = memmap_find(m, bz->init_size, bz->align, ONE_MIB, FOUR_GIB, false,
-					 &bz->load);
+		status_t s =
+		    memmap_find(m, bz->init_size, bz->align, ONE_MIB, FOUR_GIB, false, &bz->load);
 		if (s.code)
 			return lb_fail(LB_E_KERNEL_NO_ROOM, bz->init_size, bz->align);
 	}

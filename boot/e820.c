@@ -1,10 +1,10 @@
 #include "e820.h"
 #include "../loader/libc/string.h"
 
-#define EBDA_START	0x9FC00ull
-#define LEGACY_HOLE	0xA0000ull
-#define BIOS_AREA	0xF0000ull
-#define ONE_MIB		0x100000ull
+#define EBDA_START  0x9FC00ull
+#define LEGACY_HOLE 0xA0000ull
+#define BIOS_AREA   0xF0000ull
+#define ONE_MIB	    0x100000ull
 
 status_t e820_parse(struct memmap *m, const void *raw, uint32_t len)
 {

@@ -4,11 +4,11 @@
 #include "libc/format.h"
 #include "io.h"
 
-#define COM1	    0x3F8
-#define UART_THR    0
-#define UART_LSR    5
-#define LSR_THRE    0x20
-#define THRE_TRIES  100000
+#define COM1	   0x3F8
+#define UART_THR   0
+#define UART_LSR   5
+#define LSR_THRE   0x20
+#define THRE_TRIES 100000
 
 bool console_verbose;
 

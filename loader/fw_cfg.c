@@ -110,8 +110,7 @@ status_t fw_cfg_read_u32(struct fw_cfg *fc, uint16_t key, uint32_t *value)
 	return s;
 }
 
-status_t fw_cfg_write(struct fw_cfg *fc, uint16_t key, uint32_t offset, uint64_t src,
-		      uint32_t len)
+status_t fw_cfg_write(struct fw_cfg *fc, uint16_t key, uint32_t offset, uint64_t src, uint32_t len)
 {
 	if (!fc->dma)
 		return lb_fail(LB_E_FWCFG_NO_DMA, key, 0);

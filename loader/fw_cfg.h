@@ -81,7 +81,6 @@ status_t fw_cfg_read(struct fw_cfg *fc, uint16_t key, uint32_t offset, uint64_t 
 status_t fw_cfg_read_u32(struct fw_cfg *fc, uint16_t key, uint32_t *value);
 
 /* Writes len bytes from physical address src into item key at offset (DMA only). */
-status_t fw_cfg_write(struct fw_cfg *fc, uint16_t key, uint32_t offset, uint64_t src,
-		      uint32_t len);
+status_t fw_cfg_write(struct fw_cfg *fc, uint16_t key, uint32_t offset, uint64_t src, uint32_t len);
 
 #endif

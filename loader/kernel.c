@@ -52,8 +52,8 @@ status_t kernel_source_find(struct fw_cfg *fc, struct kernel_source *src)
 	return lb_ok();
 }
 
-status_t kernel_load_bzimage(struct fw_cfg *fc, const struct kernel_source *src,
-			     struct memmap *m, struct bzimage *bz)
+status_t kernel_load_bzimage(struct fw_cfg *fc, const struct kernel_source *src, struct memmap *m,
+			     struct bzimage *bz)
 {
 	uint8_t head[HEAD_BYTES];
 	const struct fw_cfg_blob *hb = src->setup.size ? &src->setup : &src->image;

@@ -24,8 +24,8 @@ status_t kernel_source_find(struct fw_cfg *fc, struct kernel_source *src);
 
 /* Validates the bzImage, places it and DMAs its protected-mode part straight to
  * the load address. */
-status_t kernel_load_bzimage(struct fw_cfg *fc, const struct kernel_source *src,
-			     struct memmap *m, struct bzimage *bz);
+status_t kernel_load_bzimage(struct fw_cfg *fc, const struct kernel_source *src, struct memmap *m,
+			     struct bzimage *bz);
 
 /* Places the initrd and DMAs it there; *addr = 0 when there is none. */
 status_t kernel_load_initrd(struct fw_cfg *fc, const struct kernel_source *src,

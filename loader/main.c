@@ -94,10 +94,10 @@ void leapboot_main(void)
 	check("cmdline", kernel_load_cmdline(&fc, &src, &bz, cmdline, CMDLINE_CAP));
 
 	struct bzimage_args args = {
-		.cmdline = phys(cmdline),
-		.initrd = initrd,
-		.initrd_size = initrd ? src.initrd.size : 0,
-		.rsdp = 0,
+	    .cmdline = phys(cmdline),
+	    .initrd = initrd,
+	    .initrd_size = initrd ? src.initrd.size : 0,
+	    .rsdp = 0,
 	};
 	check("boot_params", bzimage_boot_params(&bz, &boot_params, &args, &memmap));
 	bzimage_plan(&bz, phys(&boot_params), &plan);

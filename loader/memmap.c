@@ -91,8 +91,8 @@ status_t memmap_claim(struct memmap *m, uint64_t start, uint64_t len, uint32_t t
 	return apply(m, start, end, type, true);
 }
 
-status_t memmap_find(const struct memmap *m, uint64_t len, uint64_t align, uint64_t lo,
-		     uint64_t hi, bool top_down, uint64_t *out)
+status_t memmap_find(const struct memmap *m, uint64_t len, uint64_t align, uint64_t lo, uint64_t hi,
+		     bool top_down, uint64_t *out)
 {
 	bool found = false;
 	uint64_t best = 0;

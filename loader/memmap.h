@@ -46,8 +46,8 @@ bool memmap_covered(const struct memmap *m, uint64_t start, uint64_t end, uint32
 
 /* Finds len bytes of free RAM aligned to align inside [lo, hi): the highest such
  * place when top_down, else the lowest. */
-status_t memmap_find(const struct memmap *m, uint64_t len, uint64_t align, uint64_t lo,
-		     uint64_t hi, bool top_down, uint64_t *out);
+status_t memmap_find(const struct memmap *m, uint64_t len, uint64_t align, uint64_t lo, uint64_t hi,
+		     bool top_down, uint64_t *out);
 
 /* End of the highest RAM (free or claimed) range below limit. */
 uint64_t memmap_ram_top(const struct memmap *m, uint64_t limit);

@@ -72,8 +72,8 @@ int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 		switch (*fmt) {
 		case 'd': {
 			long long v = lng >= 2 ? va_arg(ap, long long)
-				      : lng   ? va_arg(ap, long)
-					      : va_arg(ap, int);
+				      : lng    ? va_arg(ap, long)
+					       : va_arg(ap, int);
 			u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
 			put_number(&o, u, 10, v < 0, false, pad, width);
 			break;

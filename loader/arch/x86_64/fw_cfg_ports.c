@@ -28,7 +28,7 @@ static void ports_dma(void *ctx, uint64_t desc)
 }
 
 const struct fw_cfg_ops fw_cfg_ports = {
-	.select = ports_select,
-	.read = ports_read,
-	.dma = ports_dma,
+    .select = ports_select,
+    .read = ports_read,
+    .dma = ports_dma,
 };
