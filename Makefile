@@ -7,6 +7,10 @@ CC := gcc
 LD := ld
 OBJCOPY := objcopy
 
+# Short build lines; V=1 shows the commands.
+Q := $(if $(V),,@)
+say = $(if $(V),,@echo "  $(1)	$(2)")
+
 WARN := -Wall -Wextra -Werror
 FW_CFLAGS := -std=gnu11 -O2 $(WARN) -ffreestanding -fno-pic -fno-pie -mno-red-zone \
 	-mcmodel=kernel -fno-stack-protector -fno-asynchronous-unwind-tables -fno-common \
@@ -31,18 +35,22 @@ all: $(BUILD)/leapboot.bin
 
 $(OBJ)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(FW_CFLAGS) -MMD -MP -c $< -o $@
+	$(call say,CC,$<)
+	$(Q)$(CC) $(FW_CFLAGS) -MMD -MP -c $< -o $@
 
 $(OBJ)/%.o: %.S
 	@mkdir -p $(dir $@)
-	$(CC) $(FW_ASFLAGS) -MMD -MP -c $< -o $@
+	$(call say,AS,$<)
+	$(Q)$(CC) $(FW_ASFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/leapboot.elf: $(FW_OBJS) $(LDS)
-	$(LD) -nostdlib -static --gc-sections -z noexecstack -z max-page-size=4096 \
+	$(call say,LD,$@)
+	$(Q)$(LD) -nostdlib -static --gc-sections -z noexecstack -z max-page-size=4096 \
 		-T $(LDS) -o $@ $(FW_OBJS)
 
 $(BUILD)/leapboot.bin: $(BUILD)/leapboot.elf
-	$(OBJCOPY) -O binary $< $@
+	$(call say,BIN,$@)
+	$(Q)$(OBJCOPY) -O binary $< $@
 	@size=$$(stat -c %s $@); test $$((size % 65536)) -eq 0 && test $$size -gt 0 || \
 		{ echo "leapboot.bin is $$size bytes, not a multiple of 64 KiB" >&2; rm -f $@; exit 1; }
 	@used=$$(( 0x$$(nm $< | awk '$$3 == "__rom_used" {print $$1}') )); \
@@ -57,7 +65,8 @@ UNIT_SUPPORT := tests/unit/fake_fw_cfg.c
 
 $(BUILD)/unit/test_%: tests/unit/test_%.c $(CORE_SRCS) $(UNIT_SUPPORT) tests/unit/tap.h
 	@mkdir -p $(dir $@)
-	$(CC) $(UNIT_CFLAGS) -o $@ $< $(CORE_SRCS) $(UNIT_SUPPORT)
+	$(call say,CC,$@)
+	$(Q)$(CC) $(UNIT_CFLAGS) -o $@ $< $(CORE_SRCS) $(UNIT_SUPPORT)
 
 unit: $(UNIT_TESTS)
 	prove $(UNIT_TESTS)
