@@ -93,7 +93,9 @@ status_t bzimage_place_kernel(struct bzimage *bz, struct memmap *m)
 	uint64_t pref = h->version >= 0x20A ? h->pref_address : ONE_MIB;
 	bool relocatable = h->version >= 0x205 && h->relocatable_kernel;
 
-	if (pref >= ONE_MIB && !(pref & (bz->align - 1)) && pref + bz->init_size <= FOUR_GIB &&
+	/* pref_address comes from the image: compare without overflowing. */
+	if (pref >= ONE_MIB && !(pref & (bz->align - 1)) && pref < FOUR_GIB &&
+	    bz->init_size <= FOUR_GIB - pref &&
 	    memmap_covered(m, pref, pref + bz->init_size, MEM_RAM)) {
 		bz->load = pref;
 	} else if (!relocatable) {

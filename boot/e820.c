@@ -49,21 +49,27 @@ static uint32_t export_type(uint32_t type)
 status_t e820_build(const struct memmap *m, struct boot_e820_entry *out, uint32_t max,
 		    uint32_t *count)
 {
-	uint32_t n = 0, need = 0;
+	struct boot_e820_entry cur = {0, 0, MEM_NONE};
+	uint32_t n = 0;
 
-	for (uint32_t i = 0; i < m->n; i++) {
-		const struct mem_range *r = &m->r[i];
-		uint32_t t = export_type(r->type);
-		if (n && out[n - 1].type == t && out[n - 1].addr + out[n - 1].size == r->start) {
-			out[n - 1].size += r->end - r->start;
+	/* cur is the entry being grown; it is emitted when the next one starts. */
+	for (uint32_t i = 0; i <= m->n; i++) {
+		const struct mem_range *r = i < m->n ? &m->r[i] : 0;
+		uint32_t t = r ? export_type(r->type) : MEM_NONE;
+		if (r && cur.size && cur.type == t && cur.addr + cur.size == r->start) {
+			cur.size += r->end - r->start;
 			continue;
 		}
-		need++;
-		if (n < max)
-			out[n++] = (struct boot_e820_entry){r->start, r->end - r->start, t};
+		if (cur.size) {
+			if (n < max)
+				out[n] = cur;
+			n++;
+		}
+		if (r)
+			cur = (struct boot_e820_entry){r->start, r->end - r->start, t};
 	}
-	if (need > max)
-		return lb_fail(LB_E_E820_TOO_MANY, need, max);
+	if (n > max)
+		return lb_fail(LB_E_E820_TOO_MANY, n, max);
 	*count = n;
 	return lb_ok();
 }

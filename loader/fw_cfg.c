@@ -86,9 +86,13 @@ status_t fw_cfg_probe(struct fw_cfg *fc, const struct fw_cfg_ops *ops, void *ctx
 
 bool fw_cfg_find(const struct fw_cfg *fc, const char *name, uint16_t *key, uint32_t *size)
 {
+	size_t len = strlen(name);
+
+	if (len >= sizeof(fc->files[0].name))
+		return false; /* no entry can hold it with its NUL */
 	for (uint32_t i = 0; i < fc->nfiles; i++) {
 		const struct fw_cfg_file *f = &fc->files[i];
-		if (strncmp(f->name, name, sizeof(f->name)) == 0) {
+		if (memcmp(f->name, name, len + 1) == 0) {
 			*key = __builtin_bswap16(f->select_be);
 			*size = be32(f->size_be);
 			return true;

@@ -72,6 +72,9 @@ status_t memmap_set(struct memmap *m, uint64_t start, uint64_t end, uint32_t typ
 bool memmap_covered(const struct memmap *m, uint64_t start, uint64_t end, uint32_t type)
 {
 	uint64_t cursor = start;
+
+	if (end < start)
+		return false;
 	for (uint32_t i = 0; i < m->n && cursor < end; i++) {
 		const struct mem_range *r = &m->r[i];
 		if (r->end <= cursor)

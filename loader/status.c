@@ -1,41 +1,41 @@
 #include "status.h"
 
 static const char *const messages[LB_E_COUNT] = {
-	[LB_OK] = "ok",
-	[LB_E_FWCFG_ABSENT] = "no QEMU fw_cfg device (signature %#llx)",
-	[LB_E_FWCFG_DIR_TOO_BIG] = "file directory too large (%llu entries, leapboot handles %llu)",
-	[LB_E_FWCFG_DMA_ERROR] = "DMA transfer failed (key %#llx, %llu bytes)",
-	[LB_E_FWCFG_NO_DMA] = "writing needs fw_cfg DMA (key %#llx)",
-	[LB_E_FWCFG_MISSING] = "item missing or short (key %#llx, need %llu bytes)",
-	[LB_E_FWCFG_NO_E820] = "no etc/e820 file (%llu fw_cfg files)",
-	[LB_E_MEMMAP_FULL] = "memory map too fragmented (more than %llu ranges)",
-	[LB_E_MEMMAP_BAD_E820] = "malformed etc/e820 (%llu bytes, not a multiple of %llu)",
-	[LB_E_MEMMAP_NO_ROOM] = "no free RAM (%llu bytes, alignment %#llx)",
-	[LB_E_MEMMAP_NOT_RAM] = "range is not free RAM (%#llx, %#llx bytes)",
-	[LB_E_E820_TOO_MANY] = "e820 map too long (%llu entries, boot_params holds %llu)",
-	[LB_E_KERNEL_NONE] = "no kernel (pass -kernel FILE or -fw_cfg "
-			     "name=opt/leapboot/kernel,file=FILE)",
-	[LB_E_KERNEL_TOO_SMALL] = "not a bzImage (file is %llu bytes, a header needs %llu)",
-	[LB_E_KERNEL_NO_BOOTFLAG] = "not a bzImage (boot_flag %#llx, expected 0xaa55)",
-	[LB_E_KERNEL_NO_HDRS] = "not a bzImage (no \"HdrS\" signature at 0x202: found %#llx)",
-	[LB_E_KERNEL_16BIT_ONLY] = "kernel has only the 16-bit entry (protocol %#llx, loadflags "
-				   "%#llx; leapboot needs protocol >= 2.02 with LOADED_HIGH)",
-	[LB_E_KERNEL_SETUP_TOO_BIG] = "setup does not fit in the file (%llu bytes of %llu)",
-	[LB_E_KERNEL_SETUP_MISMATCH] = "setup size mismatch (%llu bytes, the header says %llu)",
-	[LB_E_KERNEL_TRUNCATED] = "truncated kernel (protected-mode part %llu bytes, header "
-				  "syssize says %llu)",
-	[LB_E_KERNEL_INIT_SIZE] = "init_size too small (%#llx, payload is %#llx bytes)",
-	[LB_E_KERNEL_NO_ROOM] = "init_size does not fit in RAM (%#llx bytes, alignment %#llx)",
-	[LB_E_KERNEL_NOT_RELOCATABLE] = "kernel is not relocatable and its place is not free RAM "
-					"(%#llx, %#llx bytes)",
-	[LB_E_KERNEL_BAD_ALIGN] = "bad kernel_alignment (%#llx is not a power of two)",
-	[LB_E_INITRD_TOO_BIG] = "initrd larger than RAM (%llu bytes, usable RAM ends at %#llx)",
-	[LB_E_INITRD_NO_ROOM] = "no free RAM for the initrd (%llu bytes below %#llx)",
-	[LB_E_CMDLINE_TOO_LONG] = "command line too long (%llu bytes, the kernel accepts %llu)",
-	[LB_E_PLAN_OVERLAP] = "regions overlap (%#llx and %#llx)",
-	[LB_E_PLAN_NOT_RAM] = "region outside the RAM claimed for it (%#llx, %#llx bytes)",
-	[LB_E_PLAN_ENTRY] = "entry point outside the kernel (%#llx, kernel at %#llx)",
-	[LB_E_PLAN_ABOVE_4G] = "region above 4 GiB (%#llx, %#llx bytes)",
+    [LB_OK] = "ok",
+    [LB_E_FWCFG_ABSENT] = "no QEMU fw_cfg device (signature %#llx)",
+    [LB_E_FWCFG_DIR_TOO_BIG] = "file directory too large (%llu entries, leapboot handles %llu)",
+    [LB_E_FWCFG_DMA_ERROR] = "DMA transfer failed (key %#llx, %llu bytes)",
+    [LB_E_FWCFG_NO_DMA] = "writing needs fw_cfg DMA (key %#llx)",
+    [LB_E_FWCFG_MISSING] = "item missing or short (key %#llx, need %llu bytes)",
+    [LB_E_FWCFG_NO_E820] = "no etc/e820 file (%llu fw_cfg files)",
+    [LB_E_MEMMAP_FULL] = "memory map too fragmented (more than %llu ranges)",
+    [LB_E_MEMMAP_BAD_E820] = "malformed etc/e820 (%llu bytes, not a multiple of %llu)",
+    [LB_E_MEMMAP_NO_ROOM] = "no free RAM (%llu bytes, alignment %#llx)",
+    [LB_E_MEMMAP_NOT_RAM] = "range is not free RAM (%#llx, %#llx bytes)",
+    [LB_E_E820_TOO_MANY] = "e820 map too long (%llu entries, boot_params holds %llu)",
+    [LB_E_KERNEL_NONE] = "no kernel (pass -kernel FILE or -fw_cfg "
+			 "name=opt/leapboot/kernel,file=FILE)",
+    [LB_E_KERNEL_TOO_SMALL] = "not a bzImage (file is %llu bytes, a header needs %llu)",
+    [LB_E_KERNEL_NO_BOOTFLAG] = "not a bzImage (boot_flag %#llx, expected 0xaa55)",
+    [LB_E_KERNEL_NO_HDRS] = "not a bzImage (no \"HdrS\" signature at 0x202: found %#llx)",
+    [LB_E_KERNEL_16BIT_ONLY] = "kernel has only the 16-bit entry (protocol %#llx, loadflags "
+			       "%#llx; leapboot needs protocol >= 2.02 with LOADED_HIGH)",
+    [LB_E_KERNEL_SETUP_TOO_BIG] = "setup does not fit in the file (%llu bytes of %llu)",
+    [LB_E_KERNEL_SETUP_MISMATCH] = "setup size mismatch (%llu bytes, the header says %llu)",
+    [LB_E_KERNEL_TRUNCATED] = "truncated kernel (protected-mode part %llu bytes, header "
+			      "syssize says %llu)",
+    [LB_E_KERNEL_INIT_SIZE] = "init_size too small (%#llx, payload is %#llx bytes)",
+    [LB_E_KERNEL_NO_ROOM] = "init_size does not fit in RAM (%#llx bytes, alignment %#llx)",
+    [LB_E_KERNEL_NOT_RELOCATABLE] = "kernel is not relocatable and its place is not free RAM "
+				    "(%#llx, %#llx bytes)",
+    [LB_E_KERNEL_BAD_ALIGN] = "bad kernel_alignment (%#llx is not a power of two)",
+    [LB_E_INITRD_TOO_BIG] = "initrd larger than RAM (%llu bytes, usable RAM ends at %#llx)",
+    [LB_E_INITRD_NO_ROOM] = "no free RAM for the initrd (%llu bytes below %#llx)",
+    [LB_E_CMDLINE_TOO_LONG] = "command line too long (%llu bytes, the kernel accepts %llu)",
+    [LB_E_PLAN_OVERLAP] = "regions overlap (%#llx and %#llx)",
+    [LB_E_PLAN_NOT_RAM] = "region outside the RAM claimed for it (%#llx, %#llx bytes)",
+    [LB_E_PLAN_ENTRY] = "entry point outside the kernel (%#llx, kernel at %#llx)",
+    [LB_E_PLAN_ABOVE_4G] = "region above 4 GiB (%#llx, %#llx bytes)",
 };
 
 const char *lb_message(int code)
