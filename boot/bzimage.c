@@ -87,22 +87,24 @@ status_t bzimage_check_sizes(struct bzimage *bz, uint64_t setup_bytes, uint64_t 
 	return lb_ok();
 }
 
-status_t bzimage_place_kernel(struct bzimage *bz, struct memmap *m)
+status_t bzimage_place_kernel(struct bzimage *bz, struct memmap *m, uint64_t limit)
 {
 	const struct setup_header *h = &bz->hdr;
 	uint64_t pref = h->version >= 0x20A ? h->pref_address : ONE_MIB;
 	bool relocatable = h->version >= 0x205 && h->relocatable_kernel;
 
 	/* pref_address comes from the image: compare without overflowing. */
-	if (pref >= ONE_MIB && !(pref & (bz->align - 1)) && pref < FOUR_GIB &&
-	    bz->init_size <= FOUR_GIB - pref &&
+	if (limit > FOUR_GIB)
+		limit = FOUR_GIB;
+	if (pref >= ONE_MIB && !(pref & (bz->align - 1)) && pref < limit &&
+	    bz->init_size <= limit - pref &&
 	    memmap_covered(m, pref, pref + bz->init_size, MEM_RAM)) {
 		bz->load = pref;
 	} else if (!relocatable) {
 		return lb_fail(LB_E_KERNEL_NOT_RELOCATABLE, pref, bz->init_size);
 	} else {
 		status_t s =
-		    memmap_find(m, bz->init_size, bz->align, ONE_MIB, FOUR_GIB, false, &bz->load);
+		    memmap_find(m, bz->init_size, bz->align, ONE_MIB, limit, false, &bz->load);
 		if (s.code)
 			return lb_fail(LB_E_KERNEL_NO_ROOM, bz->init_size, bz->align);
 	}
@@ -158,11 +160,13 @@ status_t bzimage_boot_params(const struct bzimage *bz, struct boot_params *bp,
 	return lb_ok();
 }
 
-void bzimage_plan(const struct bzimage *bz, uint64_t boot_params, struct boot_plan *plan)
+void bzimage_plan(const struct bzimage *bz, uint64_t boot_params, uint64_t reach,
+		  struct boot_plan *plan)
 {
 	memset(plan, 0, sizeof(*plan));
 	plan->mode = bz->mode;
 	plan->entry = bz->load + (bz->mode == BOOT_LINUX64 ? ENTRY64_OFFSET : 0);
 	plan->arg = boot_params;
+	plan->reach = reach;
 	plan_add_region(plan, bz->load, bz->init_size, MEM_CLAIM_KERNEL);
 }

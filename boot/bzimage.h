@@ -29,9 +29,10 @@ status_t bzimage_parse(struct bzimage *bz, const void *head, size_t len);
  * as one file of file_size bytes) and the protected-mode part. */
 status_t bzimage_check_sizes(struct bzimage *bz, uint64_t setup_bytes, uint64_t file_size);
 
-/* Chooses and claims the load address: pref_address if free, else (relocatable
- * kernels) the lowest aligned free RAM above 1 MiB. */
-status_t bzimage_place_kernel(struct bzimage *bz, struct memmap *m);
+/* Chooses and claims the load address below limit (what the CPU maps):
+ * pref_address if free, else (relocatable kernels) the lowest aligned free RAM
+ * above 1 MiB. */
+status_t bzimage_place_kernel(struct bzimage *bz, struct memmap *m, uint64_t limit);
 
 /* Chooses and claims the initrd's place: as high as the kernel allows, below
  * limit (what the loader itself can write). */
@@ -52,7 +53,8 @@ status_t bzimage_boot_params(const struct bzimage *bz, struct boot_params *bp,
 			     const struct bzimage_args *args, const struct memmap *m);
 
 /* The hand-off: entry point and mode, boot_params as the argument, the kernel's
- * init_size as its region. */
-void bzimage_plan(const struct bzimage *bz, uint64_t boot_params, struct boot_plan *plan);
+ * init_size as its region, reach as the plan's CPU-reachable limit. */
+void bzimage_plan(const struct bzimage *bz, uint64_t boot_params, uint64_t reach,
+		  struct boot_plan *plan);
 
 #endif

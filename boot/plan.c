@@ -17,12 +17,12 @@ status_t plan_validate(const struct boot_plan *p, const struct memmap *m)
 		uint64_t end = r->start + r->len;
 		if (end < r->start || !memmap_covered(m, r->start, end, r->claim))
 			return lb_fail(LB_E_PLAN_NOT_RAM, r->start, r->len);
-		/* The kernel and boot data are reached through 32-bit pointers or the
-		 * 4 GiB identity map; only the initrd may live higher. */
-		if (r->claim != MEM_CLAIM_INITRD && end > FOUR_GIB)
-			return lb_fail(LB_E_PLAN_ABOVE_4G, r->start, r->len);
+		/* The kernel and boot data are reached through 32-bit pointers and
+		 * the identity map; only the initrd may live higher. */
+		if (r->claim != MEM_CLAIM_INITRD && (end > FOUR_GIB || end > p->reach))
+			return lb_fail(LB_E_PLAN_UNREACHABLE, r->start, r->len);
 		if (p->mode == BOOT_LINUX32 && end > FOUR_GIB)
-			return lb_fail(LB_E_PLAN_ABOVE_4G, r->start, r->len);
+			return lb_fail(LB_E_PLAN_UNREACHABLE, r->start, r->len);
 		for (uint32_t j = 0; j < i; j++) {
 			const struct plan_region *o = &p->region[j];
 			if (r->start < o->start + o->len && o->start < end)

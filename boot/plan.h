@@ -21,7 +21,8 @@ struct plan_region {
 struct boot_plan {
 	enum boot_mode mode;
 	uint64_t entry;
-	uint64_t arg; /* boot_params */
+	uint64_t arg;	/* boot_params */
+	uint64_t reach; /* all but the initrd must end at or below it (CPU-mapped) */
 	uint32_t nregions;
 	struct plan_region region[PLAN_MAX_REGIONS];
 };
@@ -29,7 +30,7 @@ struct boot_plan {
 void plan_add_region(struct boot_plan *p, uint64_t start, uint64_t len, uint32_t claim);
 
 /* Nothing jumps until this passes: regions inside their claims, no overlaps, the
- * entry inside the kernel, everything reachable in the entry mode. */
+ * entry inside the kernel, everything but the initrd within reach. */
 status_t plan_validate(const struct boot_plan *p, const struct memmap *m);
 
 #endif

@@ -10,6 +10,9 @@ _Noreturn void arch_enter(const struct boot_plan *plan);
 /* Stops after an error: exits QEMU through isa-debug-exit when present, else halts. */
 _Noreturn void arch_fail(void);
 
+/* The CPU reaches RAM below this address only (the identity map); DMA reaches all. */
+uint64_t arch_identity_limit(void);
+
 /* leapboot's own RAM (data, bss, page tables, stack), from the linker script. */
 void arch_firmware_ram(uint64_t *start, uint64_t *end);
 

@@ -2,7 +2,6 @@
 #include "libc/string.h"
 
 #define HEAD_BYTES 1024 /* covers the setup header of every protocol version */
-#define FOUR_GIB   0x100000000ull
 
 static struct fw_cfg_blob file_blob(struct fw_cfg *fc, const char *name)
 {
@@ -53,7 +52,7 @@ status_t kernel_source_find(struct fw_cfg *fc, struct kernel_source *src)
 }
 
 status_t kernel_load_bzimage(struct fw_cfg *fc, const struct kernel_source *src, struct memmap *m,
-			     struct bzimage *bz)
+			     uint64_t reach, struct bzimage *bz)
 {
 	uint8_t head[HEAD_BYTES];
 	const struct fw_cfg_blob *hb = src->setup.size ? &src->setup : &src->image;
@@ -65,7 +64,7 @@ status_t kernel_load_bzimage(struct fw_cfg *fc, const struct kernel_source *src,
 	if (!s.code)
 		s = bzimage_check_sizes(bz, src->setup.size, src->image.size);
 	if (!s.code)
-		s = bzimage_place_kernel(bz, m);
+		s = bzimage_place_kernel(bz, m, reach);
 	if (s.code)
 		return s;
 	uint32_t offset = src->setup.size ? 0 : bz->setup_size;
@@ -73,13 +72,13 @@ status_t kernel_load_bzimage(struct fw_cfg *fc, const struct kernel_source *src,
 }
 
 status_t kernel_load_initrd(struct fw_cfg *fc, const struct kernel_source *src,
-			    const struct bzimage *bz, struct memmap *m, uint64_t *addr)
+			    const struct bzimage *bz, struct memmap *m, uint64_t reach,
+			    uint64_t *addr)
 {
 	*addr = 0;
 	if (!src->initrd.size)
 		return lb_ok();
-	/* Port I/O writes through the CPU, which maps only the low 4 GiB. */
-	uint64_t limit = fc->dma ? UINT64_MAX : FOUR_GIB;
+	uint64_t limit = fc->dma ? UINT64_MAX : reach;
 	status_t s = bzimage_place_initrd(bz, m, src->initrd.size, limit, addr);
 	if (s.code)
 		return s;

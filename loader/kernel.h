@@ -22,14 +22,16 @@ struct kernel_source {
  * opt/leapboot/{kernel,initrd,cmdline} files. */
 status_t kernel_source_find(struct fw_cfg *fc, struct kernel_source *src);
 
-/* Validates the bzImage, places it and DMAs its protected-mode part straight to
- * the load address. */
+/* Validates the bzImage, places it below reach and DMAs its protected-mode part
+ * straight to the load address. */
 status_t kernel_load_bzimage(struct fw_cfg *fc, const struct kernel_source *src, struct memmap *m,
-			     struct bzimage *bz);
+			     uint64_t reach, struct bzimage *bz);
 
-/* Places the initrd and DMAs it there; *addr = 0 when there is none. */
+/* Places the initrd and DMAs it there; *addr = 0 when there is none. Without
+ * DMA the CPU copies, so the initrd must then lie below reach. */
 status_t kernel_load_initrd(struct fw_cfg *fc, const struct kernel_source *src,
-			    const struct bzimage *bz, struct memmap *m, uint64_t *addr);
+			    const struct bzimage *bz, struct memmap *m, uint64_t reach,
+			    uint64_t *addr);
 
 /* Reads the command line into buf (cap bytes) and NUL-terminates it. */
 status_t kernel_load_cmdline(struct fw_cfg *fc, const struct kernel_source *src,

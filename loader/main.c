@@ -72,6 +72,7 @@ void leapboot_main(void)
 	struct bzimage bz;
 	struct boot_plan plan;
 	uint64_t initrd;
+	uint64_t reach = arch_identity_limit();
 
 	platform_init(&pl);
 	check("fw_cfg", fw_cfg_probe(&fc, &fw_cfg_ports, 0, fw_cfg_dir, FW_CFG_DIR_MAX));
@@ -83,11 +84,11 @@ void leapboot_main(void)
 
 	check("memmap", memmap_from_fw_cfg(&fc, &pl));
 	check("kernel", kernel_source_find(&fc, &src));
-	check("kernel", kernel_load_bzimage(&fc, &src, &memmap, &bz));
+	check("kernel", kernel_load_bzimage(&fc, &src, &memmap, reach, &bz));
 	console_info("kernel from %s: bzImage protocol %x, %llu bytes at %#llx, init_size %#llx",
 		     src.origin, bz.hdr.version, (unsigned long long)bz.pm_size,
 		     (unsigned long long)bz.load, (unsigned long long)bz.init_size);
-	check("initrd", kernel_load_initrd(&fc, &src, &bz, &memmap, &initrd));
+	check("initrd", kernel_load_initrd(&fc, &src, &bz, &memmap, reach, &initrd));
 	if (initrd)
 		console_info("initrd: %u bytes at %#llx", src.initrd.size,
 			     (unsigned long long)initrd);
@@ -100,7 +101,7 @@ void leapboot_main(void)
 	    .rsdp = 0,
 	};
 	check("boot_params", bzimage_boot_params(&bz, &boot_params, &args, &memmap));
-	bzimage_plan(&bz, phys(&boot_params), &plan);
+	bzimage_plan(&bz, phys(&boot_params), reach, &plan);
 	plan_add_region(&plan, phys(&boot_params), sizeof(boot_params), MEM_CLAIM_FIRMWARE);
 	plan_add_region(&plan, phys(cmdline), CMDLINE_CAP, MEM_CLAIM_FIRMWARE);
 	plan_add_region(&plan, initrd, args.initrd_size, MEM_CLAIM_INITRD);

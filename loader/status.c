@@ -35,7 +35,8 @@ static const char *const messages[LB_E_COUNT] = {
     [LB_E_PLAN_OVERLAP] = "regions overlap (%#llx and %#llx)",
     [LB_E_PLAN_NOT_RAM] = "region outside the RAM claimed for it (%#llx, %#llx bytes)",
     [LB_E_PLAN_ENTRY] = "entry point outside the kernel (%#llx, kernel at %#llx)",
-    [LB_E_PLAN_ABOVE_4G] = "region above 4 GiB (%#llx, %#llx bytes)",
+    [LB_E_PLAN_UNREACHABLE] =
+	"region out of the CPU's reach in this entry mode (%#llx, %#llx bytes)",
 };
 
 const char *lb_message(int code)

@@ -6,6 +6,8 @@
 #include "../boot/e820.h"
 #include "tap.h"
 
+#define FOUR_GIB 0x100000000ull
+
 #define KiB 0x400ull
 #define MiB 0x100000ull
 #define GiB 0x40000000ull
@@ -274,7 +276,7 @@ static void test_place_kernel(void)
 	/* pref_address free. */
 	map_pc(&m, 512 * MiB);
 	load(&bz, &img);
-	s = bzimage_place_kernel(&bz, &m);
+	s = bzimage_place_kernel(&bz, &m, FOUR_GIB);
 	is_code(s, LB_OK, "place at pref_address");
 	is_u64(bz.load, 0x1000000, "loaded at pref_address");
 	ok(memmap_covered(&m, 0x1000000, 0x1000000 + INIT_SIZE, MEM_CLAIM_KERNEL),
@@ -286,7 +288,7 @@ static void test_place_kernel(void)
 	map_pc(&m, 512 * MiB);
 	memmap_claim(&m, 16 * MiB + 0x1000, 0x1000, MEM_CLAIM_FIRMWARE);
 	load(&bz, &img);
-	s = bzimage_place_kernel(&bz, &m);
+	s = bzimage_place_kernel(&bz, &m, FOUR_GIB);
 	is_code(s, LB_OK, "pref_address taken, relocatable");
 	is_u64(bz.load, 18 * MiB, "lowest 2M-aligned place where init_size fits: 18M");
 	ok(memmap_covered(&m, bz.load, bz.load + INIT_SIZE, MEM_CLAIM_KERNEL),
@@ -294,11 +296,22 @@ static void test_place_kernel(void)
 	ok(memmap_covered(&m, 16 * MiB + 0x1000, 16 * MiB + 0x2000, MEM_CLAIM_FIRMWARE),
 	   "the other claim untouched");
 
+	/* pref_address beyond what the CPU maps: relocated below the limit. */
+	map_pc(&m, 512 * MiB);
+	load(&bz, &img);
+	s = bzimage_place_kernel(&bz, &m, 16 * MiB + INIT_SIZE - 1);
+	is_code(s, LB_OK, "pref_address past the limit, relocatable");
+	is_u64(bz.load, 2 * MiB, "relocated to the lowest aligned place below the limit");
+	map_pc(&m, 512 * MiB);
+	load(&bz, &img);
+	s = bzimage_place_kernel(&bz, &m, 2 * MiB + INIT_SIZE - 1);
+	is_code(s, LB_E_KERNEL_NO_ROOM, "no place below the limit -> LB_E_KERNEL_NO_ROOM");
+
 	/* pref_address not aligned to kernel_alignment. */
 	map_pc(&m, 512 * MiB);
 	hdr(&img)->pref_address = 0x1100000;
 	load(&bz, &img);
-	is_code(bzimage_place_kernel(&bz, &m), LB_OK, "unaligned pref_address");
+	is_code(bzimage_place_kernel(&bz, &m, FOUR_GIB), LB_OK, "unaligned pref_address");
 	is_u64(bz.load, 2 * MiB, "unaligned pref_address not used: 2M");
 	hdr(&img)->pref_address = 0x1000000;
 
@@ -306,7 +319,7 @@ static void test_place_kernel(void)
 	map_q35_6g(&m);
 	hdr(&img)->pref_address = 5 * GiB;
 	load(&bz, &img);
-	is_code(bzimage_place_kernel(&bz, &m), LB_OK, "pref_address above 4 GiB");
+	is_code(bzimage_place_kernel(&bz, &m, FOUR_GIB), LB_OK, "pref_address above 4 GiB");
 	is_u64(bz.load, 2 * MiB, "placed below 4 GiB instead");
 	hdr(&img)->pref_address = 0x1000000;
 
@@ -317,12 +330,12 @@ static void test_place_kernel(void)
 	hdr(&img)->pref_address = 0x1000000;
 	load(&bz, &img);
 	struct memmap before = m;
-	s = bzimage_place_kernel(&bz, &m);
+	s = bzimage_place_kernel(&bz, &m, FOUR_GIB);
 	is_code(s, LB_E_KERNEL_NOT_RELOCATABLE, "pref taken, not relocatable -> NOT_RELOCATABLE");
 	ok(s.a == 0x1000000 && s.b == INIT_SIZE, "NOT_RELOCATABLE names address and size");
 	ok(memcmp(&m, &before, sizeof(m)) == 0, "nothing claimed on failure");
 	map_pc(&m, 512 * MiB);
-	is_code(bzimage_place_kernel(&bz, &m), LB_OK, "not relocatable, pref free");
+	is_code(bzimage_place_kernel(&bz, &m, FOUR_GIB), LB_OK, "not relocatable, pref free");
 	is_u64(bz.load, 0x1000000, "not relocatable: at pref_address");
 	hdr(&img)->relocatable_kernel = 1;
 
@@ -331,7 +344,7 @@ static void test_place_kernel(void)
 	img = make_image(SETUP_SECTS, SYSSIZE, 0x40000000);
 	map_pc(&m, 512 * MiB);
 	load(&bz, &img);
-	s = bzimage_place_kernel(&bz, &m);
+	s = bzimage_place_kernel(&bz, &m, FOUR_GIB);
 	is_code(s, LB_E_KERNEL_NO_ROOM, "init_size 1 GiB in 512 MiB -> LB_E_KERNEL_NO_ROOM");
 	ok(s.a == 0x40000000 && s.b == 0x200000, "NO_ROOM names init_size and alignment");
 
@@ -344,7 +357,7 @@ static void test_place_kernel(void)
 	hdr(&img)->pref_address = 0xffffffffffe00000ull;
 	map_pc(&m, 512 * MiB);
 	load(&bz, &img);
-	s = bzimage_place_kernel(&bz, &m);
+	s = bzimage_place_kernel(&bz, &m, FOUR_GIB);
 	is_code(s, LB_OK, "pref_address 0xffffffffffe00000: relocated");
 	is_u64(bz.load, 2 * MiB, "relocated to 2M");
 	free(img.p);
@@ -362,7 +375,7 @@ static void test_place_initrd(void)
 	/* Allowed above 4 GiB and RAM is there. */
 	map_q35_6g(&m);
 	load(&bz, &img);
-	bzimage_place_kernel(&bz, &m);
+	bzimage_place_kernel(&bz, &m, FOUR_GIB);
 	s = bzimage_place_initrd(&bz, &m, size, UINT64_MAX, &at);
 	is_code(s, LB_OK, "initrd with XLF_CAN_BE_LOADED_ABOVE_4G");
 	is_u64(at, 8 * GiB - pages, "as high as possible: at the top of RAM above 4 GiB");
@@ -371,13 +384,13 @@ static void test_place_initrd(void)
 	/* Caller limit: what the loader can write. */
 	map_q35_6g(&m);
 	load(&bz, &img);
-	bzimage_place_kernel(&bz, &m);
+	bzimage_place_kernel(&bz, &m, FOUR_GIB);
 	s = bzimage_place_initrd(&bz, &m, size, 4 * GiB, &at);
 	is_code(s, LB_OK, "initrd below a 4 GiB caller limit");
 	is_u64(at, 2 * GiB - pages, "top of RAM below 4 GiB");
 	map_q35_6g(&m);
 	load(&bz, &img);
-	bzimage_place_kernel(&bz, &m);
+	bzimage_place_kernel(&bz, &m, FOUR_GIB);
 	s = bzimage_place_initrd(&bz, &m, size, GiB, &at);
 	is_u64(at, GiB - pages, "ends at the 1 GiB caller limit");
 
@@ -385,20 +398,20 @@ static void test_place_initrd(void)
 	hdr(&img)->xloadflags = 0x7f & ~XLF_CAN_LOAD_ABOVE_4G;
 	map_pc(&m, 3 * GiB);
 	load(&bz, &img);
-	bzimage_place_kernel(&bz, &m);
+	bzimage_place_kernel(&bz, &m, FOUR_GIB);
 	s = bzimage_place_initrd(&bz, &m, size, UINT64_MAX, &at);
 	is_code(s, LB_OK, "initrd without XLF bit 1");
 	is_u64(at, 0x80000000 - pages, "ends at initrd_addr_max + 1");
 	map_q35_6g(&m);
 	load(&bz, &img);
-	bzimage_place_kernel(&bz, &m);
+	bzimage_place_kernel(&bz, &m, FOUR_GIB);
 	s = bzimage_place_initrd(&bz, &m, size, UINT64_MAX, &at);
 	ok(s.code == 0 && at + size <= 0x80000000, "not above 4 GiB without the XLF bit");
 
 	/* Too big. */
 	map_pc(&m, 3 * GiB);
 	load(&bz, &img);
-	bzimage_place_kernel(&bz, &m);
+	bzimage_place_kernel(&bz, &m, FOUR_GIB);
 	s = bzimage_place_initrd(&bz, &m, 2 * GiB + 1, UINT64_MAX, &at);
 	is_code(s, LB_E_INITRD_TOO_BIG, "initrd bigger than RAM below the limit -> TOO_BIG");
 	ok(s.a == 2 * GiB + 1 && s.b == 2 * GiB, "TOO_BIG names size and the RAM top");
@@ -407,7 +420,7 @@ static void test_place_initrd(void)
 	/* Never over the kernel. */
 	map_pc(&m, 64 * MiB);
 	load(&bz, &img);
-	bzimage_place_kernel(&bz, &m); /* [16M, 48M) */
+	bzimage_place_kernel(&bz, &m, FOUR_GIB); /* [16M, 48M) */
 	s = bzimage_place_initrd(&bz, &m, 20 * MiB, UINT64_MAX, &at);
 	is_code(s, LB_E_INITRD_NO_ROOM, "20M does not fit beside a 32M kernel in 64M -> NO_ROOM");
 	s = bzimage_place_initrd(&bz, &m, 10 * MiB, UINT64_MAX, &at);
@@ -425,7 +438,7 @@ static void test_place_initrd(void)
 	hdr(&img)->pref_address = MiB;
 	hdr(&img)->kernel_alignment = MiB;
 	load(&bz, &img);
-	is_code(bzimage_place_kernel(&bz, &m), LB_OK, "kernel fills RAM above 1 MiB");
+	is_code(bzimage_place_kernel(&bz, &m, FOUR_GIB), LB_OK, "kernel fills RAM above 1 MiB");
 	s = bzimage_place_initrd(&bz, &m, 0x10000, UINT64_MAX, &at);
 	is_code(s, LB_E_INITRD_NO_ROOM, "the initrd does not go below 1 MiB -> NO_ROOM");
 	s = bzimage_place_initrd(&bz, &m, 0x1000, UINT64_MAX, &at);
@@ -481,7 +494,7 @@ static void test_boot_params(void)
 	hdr(&img)->type_of_loader = 0x42;
 	map_q35_6g(&m);
 	load(&bz, &img);
-	bzimage_place_kernel(&bz, &m);
+	bzimage_place_kernel(&bz, &m, FOUR_GIB);
 	bzimage_place_initrd(&bz, &m, initrd_size, UINT64_MAX, &initrd);
 	ok(initrd > 4 * GiB, "initrd above 4 GiB for this test");
 	memmap_claim(&m, 0x7000, 0x1000, MEM_CLAIM_FIRMWARE);
@@ -574,9 +587,9 @@ static void test_plan(void)
 
 	map_pc(&m, 512 * MiB);
 	load(&bz, &img);
-	bzimage_place_kernel(&bz, &m);
+	bzimage_place_kernel(&bz, &m, FOUR_GIB);
 	memset(&plan, 0xaa, sizeof(plan));
-	bzimage_plan(&bz, 0x7000, &plan);
+	bzimage_plan(&bz, 0x7000, FOUR_GIB, &plan);
 	is_u64(plan.mode, BOOT_LINUX64, "plan: 64-bit mode");
 	is_u64(plan.entry, 0x1000000 + 0x200, "plan: 64-bit entry = load + 0x200");
 	is_u64(plan.arg, 0x7000, "plan: boot_params as the argument");
@@ -589,8 +602,8 @@ static void test_plan(void)
 	hdr(&img)->xloadflags = 0;
 	map_pc(&m, 512 * MiB);
 	load(&bz, &img);
-	bzimage_place_kernel(&bz, &m);
-	bzimage_plan(&bz, 0x7000, &plan);
+	bzimage_place_kernel(&bz, &m, FOUR_GIB);
+	bzimage_plan(&bz, 0x7000, FOUR_GIB, &plan);
 	is_u64(plan.mode, BOOT_LINUX32, "plan: 32-bit mode");
 	is_u64(plan.entry, 0x1000000, "plan: 32-bit entry = load");
 	is_code(plan_validate(&plan, &m), LB_OK, "plan: 32-bit plan validates");

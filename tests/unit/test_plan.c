@@ -35,6 +35,7 @@ static void good_plan(struct boot_plan *p, enum boot_mode mode)
 	p->mode = mode;
 	p->entry = KERNEL + (mode == BOOT_LINUX64 ? 0x200 : 0);
 	p->arg = BP_PAGE;
+	p->reach = 4 * GiB;
 	plan_add_region(p, KERNEL, KSIZE, MEM_CLAIM_KERNEL);
 	plan_add_region(p, BP_PAGE, 0x1000, MEM_CLAIM_FIRMWARE);
 	plan_add_region(p, CMDLINE, 2048, MEM_CLAIM_FIRMWARE);
@@ -146,11 +147,23 @@ int main(void)
 	p.region[2].start = 5 * GiB;
 	p.region[2].len = 0x1000;
 	s = plan_validate(&p, &m);
-	is_code(s, LB_E_PLAN_ABOVE_4G, "boot data above 4 GiB -> LB_E_PLAN_ABOVE_4G");
-	ok(s.a == 5 * GiB && s.b == 0x1000, "ABOVE_4G names the region");
+	is_code(s, LB_E_PLAN_UNREACHABLE, "boot data above 4 GiB -> LB_E_PLAN_UNREACHABLE");
+	ok(s.a == 5 * GiB && s.b == 0x1000, "UNREACHABLE names the region");
 	good_plan(&p, BOOT_LINUX32);
 	p.region[3].start = INITRD_H;
-	is_code(plan_validate(&p, &m), LB_E_PLAN_ABOVE_4G, "32-bit entry: initrd above 4 GiB");
+	is_code(plan_validate(&p, &m), LB_E_PLAN_UNREACHABLE, "32-bit entry: initrd above 4 GiB");
+
+	good_plan(&p, BOOT_LINUX64);
+	p.reach = KERNEL + KSIZE;
+	is_code(plan_validate(&p, &m), LB_OK, "kernel ending exactly at reach");
+	p.reach = KERNEL + KSIZE - 1;
+	s = plan_validate(&p, &m);
+	is_code(s, LB_E_PLAN_UNREACHABLE, "kernel ending past reach -> LB_E_PLAN_UNREACHABLE");
+	ok(s.a == KERNEL && s.b == KSIZE, "UNREACHABLE names the kernel");
+	good_plan(&p, BOOT_LINUX64);
+	p.reach = INITRD;
+	p.region[3].start = INITRD_H;
+	is_code(plan_validate(&p, &m), LB_OK, "the initrd is exempt from reach (DMA placed it)");
 
 	struct memmap m2;
 	make_map(&m2);
@@ -158,7 +171,7 @@ int main(void)
 	good_plan(&p, BOOT_LINUX64);
 	p.region[0].start = 6 * GiB;
 	p.entry = 6 * GiB + 0x200;
-	is_code(plan_validate(&p, &m2), LB_E_PLAN_ABOVE_4G, "kernel above 4 GiB");
+	is_code(plan_validate(&p, &m2), LB_E_PLAN_UNREACHABLE, "kernel above 4 GiB");
 	good_plan(&p, BOOT_LINUX64);
 	p.region[2].start = 4 * GiB - 0x1000;
 	p.region[2].len = 0x2000;

@@ -5,6 +5,9 @@
 #define DEBUG_EXIT_PORT	   0x501
 #define DEBUG_EXIT_FAILURE 1
 
+/* start.S identity-maps 0 – 1 GiB-2 MiB; the last 2 MiB page is the ROM's. */
+#define IDENTITY_LIMIT 0x3FE00000ull
+
 extern char __ram_start[], __ram_end[];
 
 _Noreturn void arch_enter_linux64(uint64_t entry, uint64_t boot_params);
@@ -22,6 +25,11 @@ _Noreturn void arch_fail(void)
 	outb(DEBUG_EXIT_PORT, DEBUG_EXIT_FAILURE);
 	for (;;)
 		__asm__ volatile("cli; hlt");
+}
+
+uint64_t arch_identity_limit(void)
+{
+	return IDENTITY_LIMIT;
 }
 
 void arch_firmware_ram(uint64_t *start, uint64_t *end)

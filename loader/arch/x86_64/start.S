@@ -21,6 +21,7 @@
 #define PTE_TABLE	0x23
 #define PTE_2M		0xE3
 #define ROM_BASE	0xFFFF0000
+#define ROM_2M_PAGE	0xFFE00000
 
 #define SEL_CODE32	0x08
 #define SEL_CODE64	0x10
@@ -57,30 +58,27 @@ start32:
 	xorl	%eax, %eax
 	rep stosl
 
-	/* Page tables: zero PML4 and PDPT, then identity-map 0–4 GiB with 2 MiB
-	 * pages and alias the top GiB of the address space to 3–4 GiB. */
+	/* Page tables: one PD of 2 MiB pages identity-maps 0 – 1 GiB-2 MiB (all
+	 * leapboot and the kernel's entry need); its last entry maps the ROM's
+	 * 2 MiB page, reached both at its physical address (through PDPT[3]) and
+	 * at the top-2 GiB alias (PML4[511], PDPT[511]). Four times fewer entries
+	 * than a full 4 GiB map. */
 	movl	$pml4, %edi
-	movl	$(2 * 4096 / 4), %ecx
+	movl	$(3 * 4096 / 4), %ecx
 	rep stosl
 	movl	$(pdpt + PTE_TABLE), pml4
 	movl	$(pdpt + PTE_TABLE), pml4 + 511 * 8
-	movl	$(pd + PTE_TABLE), %eax
-	movl	$pdpt, %edi
-	movl	$4, %ecx
-1:	movl	%eax, (%edi)
-	addl	$4096, %eax
-	addl	$8, %edi
-	loop	1b
-	movl	$(pd + 3 * 4096 + PTE_TABLE), pdpt + 511 * 8
+	movl	$(pd + PTE_TABLE), pdpt
+	movl	$(pd + PTE_TABLE), pdpt + 3 * 8
+	movl	$(pd + PTE_TABLE), pdpt + 511 * 8
 	movl	$pd, %edi
 	movl	$PTE_2M, %eax
-	movl	$2048, %ecx
-	xorl	%edx, %edx
+	movl	$511, %ecx
 2:	movl	%eax, (%edi)
-	movl	%edx, 4(%edi)
 	addl	$0x200000, %eax
 	addl	$8, %edi
 	loop	2b
+	movl	$(ROM_2M_PAGE + PTE_2M), pd + 511 * 8
 
 	movl	$(CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT), %eax
 	movl	%eax, %cr4
@@ -129,7 +127,7 @@ reset_vector:
 	.balign	4096
 pml4:	.skip	4096
 pdpt:	.skip	4096
-pd:	.skip	4 * 4096
+pd:	.skip	4096
 	.globl	__stack_bottom
 	.balign	16
 __stack_bottom:
