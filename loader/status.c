@@ -6,7 +6,6 @@ static const char *const messages[LB_E_COUNT] = {
     [LB_E_FWCFG_DIR_TOO_BIG] = "file directory too large (%llu entries, leapboot handles %llu)",
     [LB_E_FWCFG_DMA_ERROR] = "DMA transfer failed (key %#llx, %llu bytes)",
     [LB_E_FWCFG_NO_DMA] = "writing needs fw_cfg DMA (key %#llx)",
-    [LB_E_FWCFG_MISSING] = "item missing or short (key %#llx, need %llu bytes)",
     [LB_E_FWCFG_NO_E820] = "no etc/e820 file (%llu fw_cfg files)",
     [LB_E_MEMMAP_FULL] = "memory map too fragmented (more than %llu ranges)",
     [LB_E_MEMMAP_BAD_E820] = "malformed etc/e820 (%llu bytes, not a multiple of %llu)",
