@@ -19,9 +19,10 @@ FW_ASFLAGS := -Iloader
 
 # Pure code: compiled into the firmware and, unchanged, into the host unit tests.
 CORE_SRCS := loader/status.c loader/fw_cfg.c loader/memmap.c boot/bzimage.c boot/e820.c \
-	boot/plan.c loader/libc/format.c
-FW_SRCS := $(CORE_SRCS) loader/main.c loader/kernel.c loader/console.c \
-	loader/libc/string.c loader/platform/x86.c loader/arch/x86_64/arch.c \
+	boot/plan.c loader/libc/format.c loader/acpi.c loader/smbios.c loader/mptable.c
+FW_SRCS := $(CORE_SRCS) loader/main.c loader/kernel.c loader/console.c loader/tables.c \
+	loader/libc/string.c loader/platform/x86.c loader/platform/pc.c loader/platform/q35.c \
+	loader/arch/x86_64/arch.c \
 	loader/arch/x86_64/fw_cfg_ports.c
 FW_ASM := loader/arch/x86_64/start.S loader/arch/x86_64/handoff.S
 FW_OBJS := $(FW_SRCS:%.c=$(OBJ)/%.o) $(FW_ASM:%.S=$(OBJ)/%.o)

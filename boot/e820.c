@@ -39,11 +39,18 @@ status_t e820_carve_legacy(struct memmap *m)
 
 static uint32_t export_type(uint32_t type)
 {
-	if (type == MEM_CLAIM_FIRMWARE)
+	switch (type) {
+	case MEM_CLAIM_FIRMWARE:
+	case MEM_CLAIM_TABLES:
 		return MEM_RESERVED;
-	if (type > MEM_CLAIM_FIRMWARE)
+	case MEM_CLAIM_ACPI:
+		return MEM_ACPI;
+	case MEM_CLAIM_KERNEL:
+	case MEM_CLAIM_INITRD:
 		return MEM_RAM;
-	return type;
+	default:
+		return type;
+	}
 }
 
 status_t e820_build(const struct memmap *m, struct boot_e820_entry *out, uint32_t max,

@@ -13,8 +13,8 @@ status_t e820_parse(struct memmap *m, const void *raw, uint32_t len);
  * area up to 1 MiB. */
 status_t e820_carve_legacy(struct memmap *m);
 
-/* Writes m as e820 entries: leapboot's own pages as reserved, the kernel and
- * initrd as RAM (Linux reserves them itself). */
+/* Writes m as e820 entries: leapboot's own pages and firmware blobs as reserved,
+ * ACPI tables as ACPI, the kernel and initrd as RAM (Linux reserves them). */
 status_t e820_build(const struct memmap *m, struct boot_e820_entry *out, uint32_t max,
 		    uint32_t *count);
 

@@ -47,17 +47,24 @@ void console_info(const char *fmt, ...)
 	va_end(ap);
 }
 
-static void print(const char *prefix, const char *fmt, ...)
+static void report(const char *kind, const char *stage, status_t s, const char *consequence)
 {
-	va_list ap;
-	va_start(ap, fmt);
-	vprint(prefix, fmt, ap);
-	va_end(ap);
+	char line[256];
+	int n = fmt_snprintf(line, sizeof(line), "leapboot: %s: %s: ", kind, stage);
+	n += fmt_snprintf(line + n, sizeof(line) - (size_t)n, lb_message(s.code),
+			  (unsigned long long)s.a, (unsigned long long)s.b);
+	if (consequence && (size_t)n < sizeof(line))
+		fmt_snprintf(line + n, sizeof(line) - (size_t)n, "; %s", consequence);
+	write_line(line);
+	write_line("\n");
 }
 
 void console_error(const char *stage, status_t s)
 {
-	char prefix[64];
-	fmt_snprintf(prefix, sizeof(prefix), "leapboot: error: %s: ", stage);
-	print(prefix, lb_message(s.code), (unsigned long long)s.a, (unsigned long long)s.b);
+	report("error", stage, s, 0);
+}
+
+void console_warning(const char *stage, status_t s, const char *consequence)
+{
+	report("warning", stage, s, consequence);
 }

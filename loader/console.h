@@ -13,4 +13,7 @@ void console_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "leapboot: error: <stage>: <what> (<detail>)", always. */
 void console_error(const char *stage, status_t s);
 
+/* "leapboot: warning: <stage>: <what> (<detail>); <consequence>", always. */
+void console_warning(const char *stage, status_t s, const char *consequence);
+
 #endif

@@ -4,6 +4,7 @@
 #include "fw_cfg.h"
 #include "kernel.h"
 #include "memmap.h"
+#include "tables.h"
 #include "arch/x86_64/fw_cfg_ports.h"
 #include "platform/platform.h"
 #include "../boot/bzimage.h"
@@ -20,6 +21,7 @@ static struct boot_e820_entry e820_raw[E820_RAW_MAX] NOINIT;
 static struct memmap memmap NOINIT;
 static struct boot_params boot_params NOINIT __attribute__((aligned(4096)));
 static char cmdline[CMDLINE_CAP] NOINIT;
+static struct acpi_loader acpi NOINIT;
 
 _Noreturn static void fail(const char *stage, status_t s)
 {
@@ -83,6 +85,36 @@ void leapboot_main(void)
 		     fc.nfiles);
 
 	check("memmap", memmap_from_fw_cfg(&fc, &pl));
+
+	/* Firmware tables: a bad one is left out, the kernel still boots. */
+	struct tables tb = {.fc = &fc, .m = &memmap, .reach = reach};
+	uint64_t rsdp, smbios;
+	arch_fseg_pool(&tb.fseg_next, &tb.fseg_end);
+	status_t s = tables_install_acpi(&tb, &acpi, &rsdp);
+	if (s.code)
+		console_warning("acpi", s, "booting without ACPI");
+	s = tables_install_smbios(&tb, &smbios);
+	if (s.code)
+		console_warning("smbios", s, "booting without SMBIOS");
+	console_info("ACPI RSDP at %#llx (%u blobs), SMBIOS entry point at %#llx",
+		     (unsigned long long)rsdp, acpi.nblobs, (unsigned long long)smbios);
+	if (!rsdp) {
+		/* No ACPI (-machine acpi=off): CPUs and the I/O APIC through an MP
+		 * table instead, or Linux would run on one CPU. */
+		struct mp_cpus cpus;
+		uint64_t mp;
+		arch_cpu_id(&cpus.signature, &cpus.features);
+		s = fw_cfg_read_u32(&fc, FW_CFG_NB_CPUS, &cpus.count);
+		cpus.count &= 0xFFFF;
+		if (!s.code)
+			s = tables_install_mptable(&tb, &cpus, &mp);
+		if (s.code)
+			console_warning("mptable", s, "booting with one CPU");
+		else
+			console_info("no ACPI: MP table for %u CPUs at %#llx", cpus.count,
+				     (unsigned long long)mp);
+	}
+
 	check("kernel", kernel_source_find(&fc, &src));
 	check("kernel", kernel_load_bzimage(&fc, &src, &memmap, reach, &bz));
 	console_info("kernel from %s: bzImage protocol %x, %llu bytes at %#llx, init_size %#llx",

@@ -17,6 +17,8 @@ enum mem_type {
 	MEM_CLAIM_FIRMWARE = 0x10000, /* leapboot's own pages */
 	MEM_CLAIM_KERNEL,
 	MEM_CLAIM_INITRD,
+	MEM_CLAIM_ACPI,	  /* blobs holding ACPI tables */
+	MEM_CLAIM_TABLES, /* other firmware tables and blobs (SMBIOS, vmgenid, ...) */
 };
 
 #define MEMMAP_MAX 128

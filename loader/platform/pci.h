@@ -8,22 +8,30 @@
 #define PCI_CONFIG_ADDR 0xCF8
 #define PCI_CONFIG_DATA 0xCFC
 
-static inline uint32_t pci_cfg_addr(uint8_t bus, uint8_t dev, uint8_t fn, uint8_t reg)
+/* bdf = bus << 8 | device << 3 | function */
+#define PCI_BDF(bus, dev, fn) ((uint16_t)((bus) << 8 | (dev) << 3 | (fn)))
+
+static inline void pci_select(uint16_t bdf, uint8_t reg)
 {
-	return 0x80000000u | (uint32_t)bus << 16 | (uint32_t)dev << 11 | (uint32_t)fn << 8 |
-	       (reg & 0xFCu);
+	outl(PCI_CONFIG_ADDR, 0x80000000u | (uint32_t)bdf << 8 | (reg & 0xFCu));
 }
 
-static inline uint32_t pci_read32(uint8_t bus, uint8_t dev, uint8_t fn, uint8_t reg)
+static inline uint32_t pci_read32(uint16_t bdf, uint8_t reg)
 {
-	outl(PCI_CONFIG_ADDR, pci_cfg_addr(bus, dev, fn, reg));
+	pci_select(bdf, reg);
 	return inl(PCI_CONFIG_DATA);
 }
 
-static inline void pci_write32(uint8_t bus, uint8_t dev, uint8_t fn, uint8_t reg, uint32_t v)
+static inline void pci_write32(uint16_t bdf, uint8_t reg, uint32_t v)
 {
-	outl(PCI_CONFIG_ADDR, pci_cfg_addr(bus, dev, fn, reg));
+	pci_select(bdf, reg);
 	outl(PCI_CONFIG_DATA, v);
+}
+
+static inline void pci_write8(uint16_t bdf, uint8_t reg, uint8_t v)
+{
+	pci_select(bdf, reg);
+	outb(PCI_CONFIG_DATA + (reg & 3), v);
 }
 
 #endif

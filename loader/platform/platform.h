@@ -16,8 +16,14 @@ struct platform {
 	uint64_t mmconfig_base, mmconfig_size; /* 0 when absent */
 };
 
+/* The ACPI PM I/O base leapboot programs on pc and q35 (SeaBIOS's choice too). */
+#define PLATFORM_PM_BASE 0x600
+
 /* Detects the machine and programs what must precede the kernel. */
 void platform_init(struct platform *pl);
+
+void platform_pc_init(struct platform *pl);
+void platform_q35_init(struct platform *pl);
 
 /* Reserves the machine's windows (q35 MMCONFIG) in the memory map. */
 status_t platform_reserve(const struct platform *pl, struct memmap *m);

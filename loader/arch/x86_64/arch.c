@@ -8,7 +8,14 @@
 /* start.S identity-maps 0 – 1 GiB-2 MiB; the last 2 MiB page is the ROM's. */
 #define IDENTITY_LIMIT 0x3FE00000ull
 
-extern char __ram_start[], __ram_end[];
+/* The 64 KiB ROM is also seen at 0xF0000-0xFFFFF (RAM after the PAM set-up on
+ * pc/q35, RAM from the start on microvm). The part of it leapboot's image does
+ * not use — between the image and the start-up page — is the F-segment pool. */
+#define ROM_PHYS     0xFFFF0000ull
+#define FSEG	     0xF0000ull
+#define ROM_LOW_TEXT 0xFFFFF000ull
+
+extern char __ram_start[], __ram_end[], __rom_image_end[];
 
 _Noreturn void arch_enter_linux64(uint64_t entry, uint64_t boot_params);
 _Noreturn void arch_enter_linux32(uint32_t entry, uint32_t boot_params);
@@ -30,6 +37,21 @@ _Noreturn void arch_fail(void)
 uint64_t arch_identity_limit(void)
 {
 	return IDENTITY_LIMIT;
+}
+
+void arch_fseg_pool(uint64_t *start, uint64_t *end)
+{
+	uint64_t used = ((uint64_t)(uintptr_t)__rom_image_end - ROM_PHYS + 15) & ~15ull;
+	*start = FSEG + used;
+	*end = FSEG + (ROM_LOW_TEXT - ROM_PHYS);
+}
+
+void arch_cpu_id(uint32_t *signature, uint32_t *features)
+{
+	uint32_t a = 1, b, c = 0, d;
+	__asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
+	*signature = a;
+	*features = d;
 }
 
 void arch_firmware_ram(uint64_t *start, uint64_t *end)

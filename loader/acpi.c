@@ -1,0 +1,189 @@
+#include "acpi.h"
+#include "libc/string.h"
+
+/* Limits against hostile scripts: QEMU's largest blob (etc/acpi/tables with many
+ * devices) is far below this. */
+#define BLOB_MAX_SIZE  (16u << 20)
+#define BLOB_MAX_ALIGN (1u << 20)
+
+static bool name_ok(const char *name)
+{
+	return memchr(name, '\0', LOADER_FILESZ) != 0 && name[0] != '\0';
+}
+
+static struct acpi_blob *find_blob(struct acpi_loader *l, const char *name)
+{
+	for (uint32_t i = 0; i < l->nblobs; i++)
+		if (strncmp(l->blob[i].name, name, LOADER_FILESZ) == 0)
+			return &l->blob[i];
+	return 0;
+}
+
+static bool in_blob(const struct acpi_blob *b, uint32_t offset, uint32_t len)
+{
+	return offset <= b->size && len <= b->size - offset;
+}
+
+static bool pointer_size_ok(uint8_t size)
+{
+	return size == 1 || size == 2 || size == 4 || size == 8;
+}
+
+static uint64_t read_le(const uint8_t *p, uint8_t size)
+{
+	uint64_t v = 0;
+	for (uint8_t i = 0; i < size; i++)
+		v |= (uint64_t)p[i] << (8 * i);
+	return v;
+}
+
+static void write_le(uint8_t *p, uint8_t size, uint64_t v)
+{
+	for (uint8_t i = 0; i < size; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static bool fits(uint64_t v, uint8_t size)
+{
+	return size == 8 || v < (1ull << (8 * size));
+}
+
+static status_t allocate(struct acpi_loader *l, const struct loader_entry *e,
+			 const struct acpi_loader_ops *ops, void *ctx, uint32_t index)
+{
+	uint32_t size, align = e->alloc.align;
+
+	if (!name_ok(e->alloc.file))
+		return lb_fail(LB_E_ACPI_BAD_NAME, index, 0);
+	if (find_blob(l, e->alloc.file))
+		return lb_fail(LB_E_ACPI_DOUBLE_ALLOC, index, 0);
+	if (!ops->file_size(ctx, e->alloc.file, &size))
+		return lb_fail(LB_E_ACPI_NO_FILE, index, 0);
+	if (!align || (align & (align - 1)) || align > BLOB_MAX_ALIGN)
+		return lb_fail(LB_E_ACPI_BAD_ALIGN, index, align);
+	if (e->alloc.zone != LOADER_ZONE_HIGH && e->alloc.zone != LOADER_ZONE_FSEG)
+		return lb_fail(LB_E_ACPI_BAD_ZONE, index, e->alloc.zone);
+	if (!size || size > BLOB_MAX_SIZE)
+		return lb_fail(LB_E_ACPI_BAD_SIZE, index, size);
+	if (l->nblobs == ACPI_MAX_BLOBS)
+		return lb_fail(LB_E_ACPI_TOO_MANY, index, ACPI_MAX_BLOBS);
+
+	struct acpi_blob *b = &l->blob[l->nblobs];
+	memcpy(b->name, e->alloc.file, LOADER_FILESZ);
+	b->size = size;
+	b->zone = e->alloc.zone;
+	status_t s = ops->allocate(ctx, b->name, size, align, b->zone, &b->addr, &b->mem);
+	if (s.code)
+		return s;
+	l->nblobs++;
+	return lb_ok();
+}
+
+static status_t add_pointer(struct acpi_loader *l, const struct loader_entry *e, uint32_t index)
+{
+	if (!name_ok(e->pointer.dest_file) || !name_ok(e->pointer.src_file))
+		return lb_fail(LB_E_ACPI_BAD_NAME, index, 0);
+	struct acpi_blob *dst = find_blob(l, e->pointer.dest_file);
+	struct acpi_blob *src = find_blob(l, e->pointer.src_file);
+	if (!dst || !src)
+		return lb_fail(LB_E_ACPI_NOT_ALLOCATED, index, 0);
+	uint8_t size = e->pointer.size;
+	if (!pointer_size_ok(size))
+		return lb_fail(LB_E_ACPI_BAD_POINTER_SIZE, index, size);
+	if (!in_blob(dst, e->pointer.offset, size))
+		return lb_fail(LB_E_ACPI_OUT_OF_BLOB, index, e->pointer.offset);
+	uint8_t *p = dst->mem + e->pointer.offset;
+	uint64_t v = read_le(p, size) + src->addr;
+	if (!fits(v, size))
+		return lb_fail(LB_E_ACPI_POINTER_OVERFLOW, index, v);
+	write_le(p, size, v);
+	return lb_ok();
+}
+
+static status_t add_checksum(struct acpi_loader *l, const struct loader_entry *e, uint32_t index)
+{
+	if (!name_ok(e->cksum.file))
+		return lb_fail(LB_E_ACPI_BAD_NAME, index, 0);
+	struct acpi_blob *b = find_blob(l, e->cksum.file);
+	if (!b)
+		return lb_fail(LB_E_ACPI_NOT_ALLOCATED, index, 0);
+	if (!in_blob(b, e->cksum.offset, 1))
+		return lb_fail(LB_E_ACPI_OUT_OF_BLOB, index, e->cksum.offset);
+	if (!in_blob(b, e->cksum.start, e->cksum.length))
+		return lb_fail(LB_E_ACPI_OUT_OF_BLOB, index, e->cksum.start);
+	uint8_t sum = 0;
+	for (uint32_t i = 0; i < e->cksum.length; i++)
+		sum = (uint8_t)(sum + b->mem[e->cksum.start + i]);
+	/* Make the range sum to zero, whatever the byte held before. */
+	b->mem[e->cksum.offset] = (uint8_t)(b->mem[e->cksum.offset] - sum);
+	return lb_ok();
+}
+
+static status_t write_pointer(struct acpi_loader *l, const struct loader_entry *e,
+			      const struct acpi_loader_ops *ops, void *ctx, uint32_t index)
+{
+	uint32_t dst_size;
+
+	if (!name_ok(e->wr_pointer.dest_file) || !name_ok(e->wr_pointer.src_file))
+		return lb_fail(LB_E_ACPI_BAD_NAME, index, 0);
+	struct acpi_blob *src = find_blob(l, e->wr_pointer.src_file);
+	if (!src)
+		return lb_fail(LB_E_ACPI_NOT_ALLOCATED, index, 0);
+	if (!ops->file_size(ctx, e->wr_pointer.dest_file, &dst_size))
+		return lb_fail(LB_E_ACPI_NO_FILE, index, 0);
+	uint8_t size = e->wr_pointer.size;
+	if (!pointer_size_ok(size))
+		return lb_fail(LB_E_ACPI_BAD_POINTER_SIZE, index, size);
+	if (e->wr_pointer.dst_offset > dst_size || size > dst_size - e->wr_pointer.dst_offset)
+		return lb_fail(LB_E_ACPI_OUT_OF_BLOB, index, e->wr_pointer.dst_offset);
+	if (e->wr_pointer.src_offset >= src->size)
+		return lb_fail(LB_E_ACPI_OUT_OF_BLOB, index, e->wr_pointer.src_offset);
+	uint64_t v = src->addr + e->wr_pointer.src_offset;
+	if (!fits(v, size))
+		return lb_fail(LB_E_ACPI_POINTER_OVERFLOW, index, v);
+	uint8_t bytes[8];
+	write_le(bytes, size, v);
+	return ops->write_file(ctx, e->wr_pointer.dest_file, e->wr_pointer.dst_offset, bytes, size);
+}
+
+status_t acpi_run_loader(struct acpi_loader *l, const void *script, uint32_t len,
+			 const struct acpi_loader_ops *ops, void *ctx)
+{
+	l->nblobs = 0;
+	if (len % sizeof(struct loader_entry))
+		return lb_fail(LB_E_ACPI_BAD_SCRIPT, len, sizeof(struct loader_entry));
+	for (uint32_t i = 0; i < len / sizeof(struct loader_entry); i++) {
+		struct loader_entry e;
+		memcpy(&e, (const uint8_t *)script + i * sizeof(e), sizeof(e));
+		status_t s = lb_ok();
+		switch (e.command) {
+		case LOADER_ALLOCATE:
+			s = allocate(l, &e, ops, ctx, i);
+			break;
+		case LOADER_ADD_POINTER:
+			s = add_pointer(l, &e, i);
+			break;
+		case LOADER_ADD_CHECKSUM:
+			s = add_checksum(l, &e, i);
+			break;
+		case LOADER_WRITE_POINTER:
+			s = write_pointer(l, &e, ops, ctx, i);
+			break;
+		default:
+			/* 0 is padding; later QEMUs may add commands older
+			 * firmware is expected to skip (as SeaBIOS does). */
+			break;
+		}
+		if (s.code)
+			return s;
+	}
+	return lb_ok();
+}
+
+const struct acpi_blob *acpi_find_rsdp(const struct acpi_loader *l)
+{
+	for (uint32_t i = 0; i < l->nblobs; i++)
+		if (l->blob[i].size >= 20 && memcmp(l->blob[i].mem, "RSD PTR ", 8) == 0)
+			return &l->blob[i];
+	return 0;
+}

@@ -1,0 +1,34 @@
+/* Where QEMU's firmware tables go: blobs of the ACPI table-loader, SMBIOS. */
+#ifndef LEAPBOOT_TABLES_H
+#define LEAPBOOT_TABLES_H
+
+#include "acpi.h"
+#include "fw_cfg.h"
+#include "memmap.h"
+#include "mptable.h"
+
+struct tables {
+	struct fw_cfg *fc;
+	struct memmap *m;
+	uint64_t reach;		      /* the CPU writes the blobs: keep them below this */
+	uint64_t fseg_next, fseg_end; /* free F-segment space, for what legacy scans find */
+};
+
+/* Places size bytes: zone HIGH in the highest RAM below reach, claimed as claim;
+ * zone FSEG in the F-segment. */
+status_t tables_alloc(struct tables *t, uint32_t size, uint32_t align, uint8_t zone, uint32_t claim,
+		      uint64_t *addr);
+
+/* Runs etc/table-loader; *rsdp = 0 when QEMU offers no ACPI. On a bad script
+ * the blobs are scrubbed and released, and the error returned: boot on without
+ * ACPI. */
+status_t tables_install_acpi(struct tables *t, struct acpi_loader *l, uint64_t *rsdp);
+
+/* Places etc/smbios/smbios-tables high and the entry point in the F-segment;
+ * *entry = 0 when QEMU offers no SMBIOS. */
+status_t tables_install_smbios(struct tables *t, uint64_t *entry);
+
+/* Builds an MP table in the F-segment for cpus->count CPUs. */
+status_t tables_install_mptable(struct tables *t, const struct mp_cpus *cpus, uint64_t *addr);
+
+#endif
