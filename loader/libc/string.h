@@ -13,4 +13,13 @@ void *memchr(const void *s, int c, size_t n);
 size_t strlen(const char *s);
 int strncmp(const char *a, const char *b, size_t n);
 
+/* -ffreestanding turns GCC's builtins off; these let small fixed-size copies and
+ * compares inline again (larger ones still call the functions above). */
+#ifndef LEAPBOOT_LIBC_IMPL
+#define memcpy(d, s, n) __builtin_memcpy(d, s, n)
+#define memset(d, c, n) __builtin_memset(d, c, n)
+#define memcmp(a, b, n) __builtin_memcmp(a, b, n)
+#define strlen(s)	__builtin_strlen(s)
+#endif
+
 #endif
