@@ -88,16 +88,17 @@ void leapboot_main(void)
 
 	/* Firmware tables: a bad one is left out, the kernel still boots. */
 	struct tables tb = {.fc = &fc, .m = &memmap, .reach = reach};
-	uint64_t rsdp, smbios;
+	uint64_t rsdp, smbios, smbios_tables;
 	arch_fseg_pool(&tb.fseg_next, &tb.fseg_end);
 	status_t s = tables_install_acpi(&tb, &acpi, &rsdp);
 	if (s.code)
 		console_warning("acpi", s, "booting without ACPI");
-	s = tables_install_smbios(&tb, &smbios);
+	s = tables_install_smbios(&tb, &smbios, &smbios_tables);
 	if (s.code)
 		console_warning("smbios", s, "booting without SMBIOS");
-	console_info("ACPI RSDP at %#llx (%u blobs), SMBIOS entry point at %#llx",
-		     (unsigned long long)rsdp, acpi.nblobs, (unsigned long long)smbios);
+	console_info("ACPI RSDP at %#llx (%u blobs), SMBIOS entry point at %#llx, tables at %#llx",
+		     (unsigned long long)rsdp, acpi.nblobs, (unsigned long long)smbios,
+		     (unsigned long long)smbios_tables);
 	if (!rsdp) {
 		/* No ACPI (-machine acpi=off): CPUs and the I/O APIC through an MP
 		 * table instead, or Linux would run on one CPU. */

@@ -112,14 +112,15 @@ status_t tables_install_acpi(struct tables *t, struct acpi_loader *l, uint64_t *
 	return lb_ok();
 }
 
-status_t tables_install_smbios(struct tables *t, uint64_t *entry)
+status_t tables_install_smbios(struct tables *t, uint64_t *entry, uint64_t *tables)
 {
 	uint16_t akey, tkey;
 	uint32_t asize, tsize;
 	uint8_t anchor[SMBIOS_ANCHOR_MAX];
-	uint64_t taddr;
+	uint64_t taddr = 0;
 
 	*entry = 0;
+	*tables = 0;
 	if (!fw_cfg_find(t->fc, "etc/smbios/smbios-anchor", &akey, &asize) ||
 	    !fw_cfg_find(t->fc, "etc/smbios/smbios-tables", &tkey, &tsize))
 		return lb_ok();
@@ -140,6 +141,7 @@ status_t tables_install_smbios(struct tables *t, uint64_t *entry)
 		return s;
 	smbios_link(anchor, taddr);
 	memcpy((void *)(uintptr_t)*entry, anchor, asize);
+	*tables = taddr;
 	return lb_ok();
 }
 

@@ -24,9 +24,9 @@ status_t tables_alloc(struct tables *t, uint32_t size, uint32_t align, uint8_t z
  * ACPI. */
 status_t tables_install_acpi(struct tables *t, struct acpi_loader *l, uint64_t *rsdp);
 
-/* Places etc/smbios/smbios-tables high and the entry point in the F-segment;
- * *entry = 0 when QEMU offers no SMBIOS. */
-status_t tables_install_smbios(struct tables *t, uint64_t *entry);
+/* Places etc/smbios/smbios-tables high (*tables) and the entry point in the
+ * F-segment (*entry); both 0 when QEMU offers no SMBIOS. */
+status_t tables_install_smbios(struct tables *t, uint64_t *entry, uint64_t *tables);
 
 /* Builds an MP table in the F-segment for cpus->count CPUs. */
 status_t tables_install_mptable(struct tables *t, const struct mp_cpus *cpus, uint64_t *addr);

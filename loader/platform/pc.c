@@ -23,4 +23,9 @@ void platform_pc_init(struct platform *pl)
 	 * no PM timer and no S5 power-off. */
 	pci_write32(PIIX4_PM, PIIX4_PMBASE, PLATFORM_PM_BASE | 1);
 	pci_write8(PIIX4_PM, PIIX4_PMREGMISC, PMIOSE);
+	/* Not done, found unnecessary by experiment (Debian 6.1, virtio-blk and
+	 * virtio-net on pc and q35): PIRQ link registers and INTERRUPT_LINE. With
+	 * ACPI, Linux routes INTx itself through the DSDT's _PRT and link devices
+	 * (_SRS writes the PIRQ registers); with acpi=off, virtio-pci uses MSI-X.
+	 * Only INTx-only devices without ACPI would miss an interrupt. */
 }

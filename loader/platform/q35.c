@@ -25,7 +25,8 @@ void platform_q35_init(struct platform *pl)
 	pci_write32(MCH, MCH_PCIEXBAR, MMCONFIG_BASE | PCIEXBAR_ENABLE);
 	pl->mmconfig_base = MMCONFIG_BASE;
 	pl->mmconfig_size = MMCONFIG_SIZE;
-	/* See pc.c: F-segment as RAM, PM registers where the FADT says. */
+	/* See pc.c: F-segment as RAM, PM registers where the FADT says, and why
+	 * the PIRQ links are left to Linux. */
 	pci_write8(MCH, MCH_PAM0, PAM_HI_RW);
 	pci_write32(ICH9_LPC, ICH9_PMBASE, PLATFORM_PM_BASE | 1);
 	pci_write8(ICH9_LPC, ICH9_ACPI_CNTL, ICH9_ACPI_EN_SCI9);
