@@ -13,6 +13,12 @@ static bool name_ok(const char *name)
 
 static struct acpi_blob *find_blob(struct acpi_loader *l, const char *name)
 {
+	/* QEMU pads names with NULs, as blob names are stored: a whole-field
+	 * compare (a few quadwords) finds them. Names with bytes after their NUL
+	 * take the string compare. */
+	for (uint32_t i = 0; i < l->nblobs; i++)
+		if (memcmp(l->blob[i].name, name, LOADER_FILESZ) == 0)
+			return &l->blob[i];
 	for (uint32_t i = 0; i < l->nblobs; i++)
 		if (strncmp(l->blob[i].name, name, LOADER_FILESZ) == 0)
 			return &l->blob[i];
@@ -105,7 +111,8 @@ static status_t allocate(struct acpi_loader *l, const struct loader_entry *e,
 		return lb_fail(LB_E_ACPI_TOO_MANY, index, ACPI_MAX_BLOBS);
 
 	struct acpi_blob *b = &l->blob[l->nblobs];
-	memcpy(b->name, e->alloc.file, LOADER_FILESZ);
+	memset(b->name, 0, LOADER_FILESZ);
+	memcpy(b->name, e->alloc.file, strlen(e->alloc.file));
 	b->size = size;
 	b->zone = e->alloc.zone;
 	status_t s = ops->allocate(ctx, b->name, size, align, b->zone, &b->addr, &b->mem);
