@@ -110,22 +110,28 @@ mem_to_mb() {
 
 # --- booting ------------------------------------------------------------------------------
 
-# boot_leapboot <machine> [extra qemu args…]
+# boot_leapboot <machine> [--no-debug-exit] [extra qemu args…]
 # Runs QEMU with leapboot as -bios under timeout, serial on stdio into $BOOT_LOG. Adds -m 512M
-# unless the args have -m. On microvm, appends tsc_early_khz=<host kHz> to a command line given
-# with -append or opt/leapboot/cmdline. Returns 0 whatever QEMU's status (see BOOT_STATUS), and
-# fails the test if QEMU had to be killed by the timeout.
+# unless the args have -m, and the isa-debug-exit device at 0x501 unless --no-debug-exit is
+# given (then the guest can end QEMU only by powering off, e.g. through ACPI S5, or by a
+# reboot, which -no-reboot turns into an exit). On microvm, appends tsc_early_khz=<host kHz> to
+# a command line given with -append or opt/leapboot/cmdline. Returns 0 whatever QEMU's status
+# (see BOOT_STATUS), and fails the test if QEMU had to be killed by the timeout.
 boot_leapboot() {
 	local machine=$1
 	shift
 	local mspec
 	mspec=$(machine_args "$machine")
 	local -a args=()
-	local have_mem=0 mem=512M
+	local have_mem=0 mem=512M debug_exit=1
 	BOOT_CMDLINE=
 
 	while [[ $# -gt 0 ]]; do
 		case "$1" in
+		--no-debug-exit)
+			debug_exit=0
+			shift
+			;;
 		-m)
 			have_mem=1 mem=$2
 			args+=("$1" "$2")
@@ -176,9 +182,9 @@ boot_leapboot() {
 	BOOT_LOG=$BATS_TEST_TMPDIR/serial-$BOOT_N.log
 	BOOT_STDERR=$BATS_TEST_TMPDIR/qemu-stderr-$BOOT_N.log
 	BOOT_ARGS=("$QEMU" -M "$mspec" -accel tcg -nographic -no-reboot
-		-bios "$LEAPBOOT_BIN"
-		-device isa-debug-exit,iobase=0x501,iosize=2
-		"${args[@]}")
+		-bios "$LEAPBOOT_BIN")
+	[[ $debug_exit == 0 ]] || BOOT_ARGS+=(-device isa-debug-exit,iobase=0x501,iosize=2)
+	BOOT_ARGS+=("${args[@]}")
 	printf '%q ' "${BOOT_ARGS[@]}" >"$BATS_TEST_TMPDIR/cmd-$BOOT_N.sh"
 	echo >>"$BATS_TEST_TMPDIR/cmd-$BOOT_N.sh"
 
