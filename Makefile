@@ -19,7 +19,8 @@ FW_ASFLAGS := -Iloader
 
 # Pure code: compiled into the firmware and, unchanged, into the host unit tests.
 CORE_SRCS := loader/status.c loader/fw_cfg.c loader/memmap.c boot/bzimage.c boot/e820.c \
-	boot/plan.c loader/libc/format.c loader/acpi.c loader/smbios.c loader/mptable.c
+	boot/plan.c loader/libc/format.c loader/acpi.c loader/smbios.c loader/mptable.c \
+	boot/initrd.c elf/elf.c pvh/pvh.c
 FW_SRCS := $(CORE_SRCS) loader/main.c loader/kernel.c loader/console.c loader/tables.c \
 	loader/libc/string.c loader/platform/x86.c loader/platform/pc.c loader/platform/q35.c \
 	loader/arch/x86_64/arch.c \
@@ -74,6 +75,46 @@ unit: $(UNIT_TESTS)
 
 size-check: $(BUILD)/leapboot.bin
 	tests/size-check $(BUILD)/leapboot.elf $(ROM_LIMIT)
+
+# --- fuzzing (clang + libFuzzer) ---------------------------------------------
+# make fuzz        fuzz every target for FUZZ_TIME seconds from its seed corpus
+#                  (tests/fuzz/corpus/<name>); new inputs go to $(BUILD)/fuzz/corpus/,
+#                  crashes to $(BUILD)/fuzz/crash-*
+# make fuzz-smoke  a short deterministic run of each (tests/run-all runs it)
+FUZZ_CC := clang
+FUZZ_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Iloader -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=undefined
+# The core sources the targets need (all of them link each; add what a new target needs).
+FUZZ_CORE := loader/acpi.c
+FUZZ_TIME ?= 60
+FUZZ_SMOKE_RUNS ?= 50000
+FUZZ_MAX_LEN := 4352
+FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_TARGETS := $(FUZZ_NAMES:%=$(BUILD)/fuzz/fuzz_%)
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_CORE) $(wildcard loader/*.h)
+	@mkdir -p $(dir $@)
+	$(call say,CC,$@)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_CORE)
+
+.PHONY: fuzz fuzz-smoke
+fuzz: $(FUZZ_TARGETS)
+	@for n in $(FUZZ_NAMES); do \
+		mkdir -p $(BUILD)/fuzz/corpus/$$n && \
+		echo "fuzz: fuzz_$$n for $(FUZZ_TIME) s" && \
+		$(BUILD)/fuzz/fuzz_$$n -max_total_time=$(FUZZ_TIME) -max_len=$(FUZZ_MAX_LEN) \
+			-print_final_stats=1 -artifact_prefix=$(BUILD)/fuzz/ \
+			$(BUILD)/fuzz/corpus/$$n tests/fuzz/corpus/$$n || exit 1; \
+	done
+
+# A fresh output corpus each time, so the run depends only on the seeds.
+fuzz-smoke: $(FUZZ_TARGETS)
+	@for n in $(FUZZ_NAMES); do \
+		rm -rf $(BUILD)/fuzz/smoke/$$n && mkdir -p $(BUILD)/fuzz/smoke/$$n/corpus && \
+		$(BUILD)/fuzz/fuzz_$$n -seed=1 -runs=$(FUZZ_SMOKE_RUNS) -max_len=$(FUZZ_MAX_LEN) \
+			-print_final_stats=1 -artifact_prefix=$(BUILD)/fuzz/smoke/$$n/ \
+			$(BUILD)/fuzz/smoke/$$n/corpus tests/fuzz/corpus/$$n || exit 1; \
+	done
 
 # --- everything --------------------------------------------------------------
 deps:

@@ -1,5 +1,6 @@
 #include "bzimage.h"
 #include "e820.h"
+#include "initrd.h"
 #include "../loader/libc/string.h"
 
 #define ONE_MIB		 0x100000ull
@@ -114,22 +115,7 @@ status_t bzimage_place_kernel(struct bzimage *bz, struct memmap *m, uint64_t lim
 status_t bzimage_place_initrd(const struct bzimage *bz, struct memmap *m, uint64_t size,
 			      uint64_t limit, uint64_t *addr)
 {
-	uint64_t hi = bz->initrd_limit < limit ? bz->initrd_limit : limit;
-	uint64_t top = memmap_ram_top(m, hi);
-
-	if (size > top)
-		return lb_fail(LB_E_INITRD_TOO_BIG, size, top);
-	status_t s = memmap_find(m, align_up(size, PAGE), PAGE, ONE_MIB, hi, true, addr);
-	if (s.code)
-		return lb_fail(LB_E_INITRD_NO_ROOM, size, top);
-	return memmap_claim(m, *addr, align_up(size, PAGE), MEM_CLAIM_INITRD);
-}
-
-status_t bzimage_check_cmdline(const struct bzimage *bz, uint64_t len)
-{
-	if (len > bz->cmdline_max)
-		return lb_fail(LB_E_CMDLINE_TOO_LONG, len, bz->cmdline_max);
-	return lb_ok();
+	return initrd_place(m, size, bz->initrd_limit < limit ? bz->initrd_limit : limit, addr);
 }
 
 status_t bzimage_boot_params(const struct bzimage *bz, struct boot_params *bp,

@@ -39,9 +39,6 @@ status_t bzimage_place_kernel(struct bzimage *bz, struct memmap *m, uint64_t lim
 status_t bzimage_place_initrd(const struct bzimage *bz, struct memmap *m, uint64_t size,
 			      uint64_t limit, uint64_t *addr);
 
-/* Checks a command line of len bytes (without the NUL) against the kernel's limit. */
-status_t bzimage_check_cmdline(const struct bzimage *bz, uint64_t len);
-
 struct bzimage_args {
 	uint64_t cmdline; /* physical address of the NUL-terminated command line */
 	uint64_t initrd, initrd_size;

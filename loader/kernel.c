@@ -1,7 +1,13 @@
 #include "kernel.h"
 #include "libc/string.h"
+#include "../boot/initrd.h"
+#include "../elf/elf.h"
 
-#define HEAD_BYTES 1024 /* covers the setup header of every protocol version */
+#define HEAD_BYTES	    4096 /* a setup header, or an ELF header with its program headers */
+#define NOTES_MAX	    4096
+#define PVH_CMDLINE_MAX	    2047 /* Linux's COMMAND_LINE_SIZE less the NUL */
+#define FW_CFG_KERNEL_ADDR  0x07
+#define FW_CFG_KERNEL_ENTRY 0x10
 
 static struct fw_cfg_blob file_blob(struct fw_cfg *fc, const char *name)
 {
@@ -16,6 +22,30 @@ static status_t item_blob(struct fw_cfg *fc, uint16_t size_key, uint16_t data_ke
 {
 	b->key = data_key;
 	return fw_cfg_read_u32(fc, size_key, &b->size);
+}
+
+static inline uint64_t phys(const void *p)
+{
+	return (uint64_t)(uintptr_t)p;
+}
+
+/* QEMU loads an ELF with a PVH note itself and only says where: KERNEL_ENTRY is
+ * set and its SETUP_DATA holds the ELF's first bytes. */
+static status_t find_preloaded(struct fw_cfg *fc, struct kernel_source *src)
+{
+	uint32_t magic = 0;
+	status_t s = fw_cfg_read_u32(fc, FW_CFG_KERNEL_ENTRY, &src->preloaded_entry);
+	if (s.code || !src->preloaded_entry || !src->setup.size)
+		return s;
+	s = fw_cfg_read(fc, FW_CFG_SETUP_DATA, 0, phys(&magic), sizeof(magic));
+	if (s.code || memcmp(&magic, "\177ELF", 4) != 0) {
+		src->preloaded_entry = 0;
+		return s;
+	}
+	s = fw_cfg_read_u32(fc, FW_CFG_KERNEL_ADDR, &src->preloaded_addr);
+	if (!s.code)
+		s = fw_cfg_read_u32(fc, FW_CFG_KERNEL_SIZE, &src->preloaded_size);
+	return s;
 }
 
 status_t kernel_source_find(struct fw_cfg *fc, struct kernel_source *src)
@@ -33,6 +63,8 @@ status_t kernel_source_find(struct fw_cfg *fc, struct kernel_source *src)
 			 * which leapboot rewrites anyway) and protected-mode part. */
 			src->image = kernel_size;
 			s = item_blob(fc, FW_CFG_SETUP_SIZE, FW_CFG_SETUP_DATA, &src->setup);
+			if (!s.code)
+				s = find_preloaded(fc, src);
 		}
 		if (!s.code)
 			s = item_blob(fc, FW_CFG_INITRD_SIZE, FW_CFG_INITRD_DATA, &src->initrd);
@@ -51,42 +83,105 @@ status_t kernel_source_find(struct fw_cfg *fc, struct kernel_source *src)
 	return lb_ok();
 }
 
-status_t kernel_load_bzimage(struct fw_cfg *fc, const struct kernel_source *src, struct memmap *m,
-			     uint64_t reach, struct bzimage *bz)
+static status_t load_bzimage(struct fw_cfg *fc, const struct kernel_source *src, struct memmap *m,
+			     uint64_t reach, const uint8_t *head, uint32_t n, struct kernel *k)
 {
-	uint8_t head[HEAD_BYTES];
-	const struct fw_cfg_blob *hb = src->setup.size ? &src->setup : &src->image;
-	uint32_t n = hb->size < sizeof(head) ? hb->size : (uint32_t)sizeof(head);
-
-	status_t s = fw_cfg_read(fc, hb->key, 0, (uint64_t)(uintptr_t)head, n);
-	if (!s.code)
-		s = bzimage_parse(bz, head, n);
+	struct bzimage *bz = &k->bz;
+	status_t s = bzimage_parse(bz, head, n);
 	if (!s.code)
 		s = bzimage_check_sizes(bz, src->setup.size, src->image.size);
 	if (!s.code)
 		s = bzimage_place_kernel(bz, m, reach);
 	if (s.code)
 		return s;
+	k->format = KERNEL_BZIMAGE;
+	k->initrd_limit = bz->initrd_limit;
+	k->cmdline_max = bz->cmdline_max;
 	uint32_t offset = src->setup.size ? 0 : bz->setup_size;
 	return fw_cfg_read(fc, src->image.key, offset, bz->load, (uint32_t)bz->pm_size);
 }
 
+/* An ELF from a whole-file source: notes first (no PVH note, no boot), then the
+ * segments by DMA to their physical addresses, bss tails zeroed. */
+static status_t load_elf(struct fw_cfg *fc, const struct kernel_source *src, struct memmap *m,
+			 uint64_t reach, const uint8_t *head, uint32_t n, struct kernel *k)
+{
+	struct elf_image img;
+	uint8_t notes[NOTES_MAX];
+	status_t s = elf_parse(&img, head, n, src->image.size);
+
+	if (s.code)
+		return s;
+	s = lb_fail(LB_E_ELF_NO_PVH_NOTE, 0, 0);
+	for (uint32_t i = 0; i < img.nnote && s.code; i++) {
+		uint32_t len =
+		    img.note[i].filesz < NOTES_MAX ? (uint32_t)img.note[i].filesz : NOTES_MAX;
+		s = fw_cfg_read(fc, src->image.key, (uint32_t)img.note[i].offset, phys(notes), len);
+		if (!s.code)
+			s = elf_find_pvh_entry(notes, len, &k->entry);
+	}
+	if (s.code)
+		return s;
+	/* The CPU zeroes the bss tails: the whole span must be within its reach. */
+	if (img.hi > reach)
+		return lb_fail(LB_E_PLAN_UNREACHABLE, img.lo, img.hi - img.lo);
+	s = memmap_claim(m, img.lo, img.hi - img.lo, MEM_CLAIM_KERNEL);
+	for (uint32_t i = 0; i < img.nload && !s.code; i++) {
+		const struct elf_segment *seg = &img.load[i];
+		s = fw_cfg_read(fc, src->image.key, (uint32_t)seg->offset, seg->paddr,
+				(uint32_t)seg->filesz);
+		if (!s.code)
+			memset((void *)(uintptr_t)(seg->paddr + seg->filesz), 0,
+			       seg->memsz - seg->filesz);
+	}
+	k->format = KERNEL_PVH;
+	k->lo = img.lo;
+	k->hi = img.hi;
+	return s;
+}
+
+status_t kernel_load(struct fw_cfg *fc, const struct kernel_source *src, struct memmap *m,
+		     uint64_t reach, struct kernel *k)
+{
+	uint8_t head[HEAD_BYTES];
+
+	memset(k, 0, sizeof(*k));
+	k->initrd_limit = UINT64_MAX;
+	k->cmdline_max = PVH_CMDLINE_MAX;
+	if (src->preloaded_entry) {
+		k->format = KERNEL_PVH;
+		k->entry = src->preloaded_entry;
+		k->lo = src->preloaded_addr;
+		k->hi = k->lo + src->preloaded_size;
+		return memmap_claim(m, k->lo, src->preloaded_size, MEM_CLAIM_KERNEL);
+	}
+	const struct fw_cfg_blob *hb = src->setup.size ? &src->setup : &src->image;
+	uint32_t n = hb->size < sizeof(head) ? hb->size : (uint32_t)sizeof(head);
+	status_t s = fw_cfg_read(fc, hb->key, 0, phys(head), n);
+	if (s.code)
+		return s;
+	if (n >= 4 && memcmp(head, "\177ELF", 4) == 0 && !src->setup.size)
+		return load_elf(fc, src, m, reach, head, n, k);
+	return load_bzimage(fc, src, m, reach, head, n, k);
+}
+
 status_t kernel_load_initrd(struct fw_cfg *fc, const struct kernel_source *src,
-			    const struct bzimage *bz, struct memmap *m, uint64_t reach,
+			    const struct kernel *k, struct memmap *m, uint64_t reach,
 			    uint64_t *addr)
 {
 	*addr = 0;
 	if (!src->initrd.size)
 		return lb_ok();
 	uint64_t limit = fc->dma ? UINT64_MAX : reach;
-	status_t s = bzimage_place_initrd(bz, m, src->initrd.size, limit, addr);
+	status_t s = initrd_place(m, src->initrd.size,
+				  k->initrd_limit < limit ? k->initrd_limit : limit, addr);
 	if (s.code)
 		return s;
 	return fw_cfg_read(fc, src->initrd.key, 0, *addr, src->initrd.size);
 }
 
 status_t kernel_load_cmdline(struct fw_cfg *fc, const struct kernel_source *src,
-			     const struct bzimage *bz, char *buf, uint32_t cap)
+			     const struct kernel *k, char *buf, uint32_t cap)
 {
 	uint32_t len = src->cmdline.size;
 
@@ -94,8 +189,8 @@ status_t kernel_load_cmdline(struct fw_cfg *fc, const struct kernel_source *src,
 	if (!len)
 		return lb_ok();
 	if (len >= cap)
-		return lb_fail(LB_E_CMDLINE_TOO_LONG, len, bz->cmdline_max);
-	status_t s = fw_cfg_read(fc, src->cmdline.key, 0, (uint64_t)(uintptr_t)buf, len);
+		return lb_fail(LB_E_CMDLINE_TOO_LONG, len, k->cmdline_max);
+	status_t s = fw_cfg_read(fc, src->cmdline.key, 0, phys(buf), len);
 	if (s.code)
 		return s;
 	buf[len] = '\0';
@@ -103,5 +198,7 @@ status_t kernel_load_cmdline(struct fw_cfg *fc, const struct kernel_source *src,
 	while (len && (buf[len - 1] == '\0' || buf[len - 1] == '\n'))
 		buf[--len] = '\0';
 	len = (uint32_t)strlen(buf);
-	return bzimage_check_cmdline(bz, len);
+	if (len > k->cmdline_max)
+		return lb_fail(LB_E_CMDLINE_TOO_LONG, len, k->cmdline_max);
+	return lb_ok();
 }

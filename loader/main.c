@@ -9,6 +9,7 @@
 #include "platform/platform.h"
 #include "../boot/bzimage.h"
 #include "../boot/e820.h"
+#include "../pvh/pvh.h"
 
 #define FW_CFG_DIR_MAX 128
 #define E820_RAW_MAX   128
@@ -22,6 +23,7 @@ static struct memmap memmap NOINIT;
 static struct boot_params boot_params NOINIT __attribute__((aligned(4096)));
 static char cmdline[CMDLINE_CAP] NOINIT;
 static struct acpi_loader acpi NOINIT;
+static struct pvh_start pvh_start NOINIT;
 
 _Noreturn static void fail(const char *stage, status_t s)
 {
@@ -71,7 +73,7 @@ void leapboot_main(void)
 	struct platform pl;
 	struct fw_cfg fc;
 	struct kernel_source src;
-	struct bzimage bz;
+	struct kernel k;
 	struct boot_plan plan;
 	uint64_t initrd;
 	uint64_t reach = arch_identity_limit();
@@ -117,29 +119,51 @@ void leapboot_main(void)
 	}
 
 	check("kernel", kernel_source_find(&fc, &src));
-	check("kernel", kernel_load_bzimage(&fc, &src, &memmap, reach, &bz));
-	console_info("kernel from %s: bzImage protocol %x, %llu bytes at %#llx, init_size %#llx",
-		     src.origin, bz.hdr.version, (unsigned long long)bz.pm_size,
-		     (unsigned long long)bz.load, (unsigned long long)bz.init_size);
-	check("initrd", kernel_load_initrd(&fc, &src, &bz, &memmap, reach, &initrd));
+	check("kernel", kernel_load(&fc, &src, &memmap, reach, &k));
+	if (k.format == KERNEL_BZIMAGE)
+		console_info("kernel from %s: bzImage protocol %x, %llu bytes at %#llx, "
+			     "init_size %#llx",
+			     src.origin, k.bz.hdr.version, (unsigned long long)k.bz.pm_size,
+			     (unsigned long long)k.bz.load, (unsigned long long)k.bz.init_size);
+	else
+		console_info("kernel from %s: PVH ELF %s at %#llx-%#llx, entry %#llx", src.origin,
+			     src.preloaded_entry ? "loaded by QEMU" : "loaded",
+			     (unsigned long long)k.lo, (unsigned long long)k.hi,
+			     (unsigned long long)k.entry);
+	check("initrd", kernel_load_initrd(&fc, &src, &k, &memmap, reach, &initrd));
 	if (initrd)
 		console_info("initrd: %u bytes at %#llx", src.initrd.size,
 			     (unsigned long long)initrd);
-	check("cmdline", kernel_load_cmdline(&fc, &src, &bz, cmdline, CMDLINE_CAP));
+	check("cmdline", kernel_load_cmdline(&fc, &src, &k, cmdline, CMDLINE_CAP));
 
-	struct bzimage_args args = {
-	    .cmdline = phys(cmdline),
-	    .initrd = initrd,
-	    .initrd_size = initrd ? src.initrd.size : 0,
-	    .rsdp = 0,
-	};
-	check("boot_params", bzimage_boot_params(&bz, &boot_params, &args, &memmap));
-	bzimage_plan(&bz, phys(&boot_params), reach, &plan);
-	plan_add_region(&plan, phys(&boot_params), sizeof(boot_params), MEM_CLAIM_FIRMWARE);
+	uint64_t initrd_size = initrd ? src.initrd.size : 0;
+	if (k.format == KERNEL_BZIMAGE) {
+		struct bzimage_args args = {
+		    .cmdline = phys(cmdline),
+		    .initrd = initrd,
+		    .initrd_size = initrd_size,
+		    .rsdp = rsdp,
+		};
+		check("boot_params", bzimage_boot_params(&k.bz, &boot_params, &args, &memmap));
+		bzimage_plan(&k.bz, phys(&boot_params), reach, &plan);
+		plan_add_region(&plan, phys(&boot_params), sizeof(boot_params), MEM_CLAIM_FIRMWARE);
+	} else {
+		struct pvh_args args = {
+		    .cmdline = phys(cmdline),
+		    .initrd = initrd,
+		    .initrd_size = initrd_size,
+		    .rsdp = rsdp,
+		};
+		check("start_info", pvh_build(&pvh_start, phys(&pvh_start), &memmap, &args));
+		pvh_plan(k.entry, k.lo, k.hi, phys(&pvh_start), reach, &plan);
+	}
 	plan_add_region(&plan, phys(cmdline), CMDLINE_CAP, MEM_CLAIM_FIRMWARE);
-	plan_add_region(&plan, initrd, args.initrd_size, MEM_CLAIM_INITRD);
+	plan_add_region(&plan, initrd, initrd_size, MEM_CLAIM_INITRD);
 	check("plan", plan_validate(&plan, &memmap));
-	console_info("entering the %s-bit kernel at %#llx", plan.mode == BOOT_LINUX64 ? "64" : "32",
+	console_info("entering the %s kernel at %#llx",
+		     plan.mode == BOOT_LINUX64	 ? "64-bit"
+		     : plan.mode == BOOT_LINUX32 ? "32-bit"
+						 : "PVH",
 		     (unsigned long long)plan.entry);
 	arch_enter(&plan);
 }

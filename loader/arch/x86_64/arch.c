@@ -18,12 +18,14 @@
 extern char __ram_start[], __ram_end[], __rom_image_end[];
 
 _Noreturn void arch_enter_linux64(uint64_t entry, uint64_t boot_params);
-_Noreturn void arch_enter_linux32(uint32_t entry, uint32_t boot_params);
+_Noreturn void arch_enter_protected32(uint32_t entry, uint32_t esi, uint32_t ebx);
 
 _Noreturn void arch_enter(const struct boot_plan *plan)
 {
 	if (plan->mode == BOOT_LINUX32)
-		arch_enter_linux32((uint32_t)plan->entry, (uint32_t)plan->arg);
+		arch_enter_protected32((uint32_t)plan->entry, (uint32_t)plan->arg, 0);
+	if (plan->mode == BOOT_PVH32)
+		arch_enter_protected32((uint32_t)plan->entry, 0, (uint32_t)plan->arg);
 	arch_enter_linux64(plan->entry, plan->arg);
 }
 

@@ -24,12 +24,14 @@ arch_enter_linux64:
 	xorl	%edi, %edi
 	jmp	*%rax
 
-/* arch_enter_linux32(entry %edi, boot_params %esi): the 32-bit boot protocol:
- * leave long mode through a compatibility-mode segment, turn paging off, and
- * load a GDT whose 0x10 is flat 32-bit code. */
-	.globl	arch_enter_linux32
-arch_enter_linux32:
+/* arch_enter_protected32(entry %edi, %esi, %ebx from %edx): Linux's 32-bit boot
+ * protocol (%esi = boot_params) and PVH (%ebx = hvm_start_info): leave long mode
+ * through a compatibility-mode segment, turn paging off, and load a GDT whose
+ * 0x10 is flat 32-bit code and 0x18 flat data. */
+	.globl	arch_enter_protected32
+arch_enter_protected32:
 	cli
+	movl	%edx, %ebx
 	pushq	$SEL_CODE32
 	movabsq	$leave_long_mode, %rax
 	pushq	%rax
@@ -56,7 +58,6 @@ leave_long_mode:
 	movl	%eax, %gs
 	pushl	$LINUX_BOOT_CS
 	pushl	%edi
-	xorl	%ebx, %ebx
 	xorl	%ebp, %ebp
 	xorl	%edi, %edi
 	lretl

@@ -1,0 +1,17 @@
+#include "initrd.h"
+
+#define ONE_MIB 0x100000ull
+#define PAGE	0x1000ull
+
+status_t initrd_place(struct memmap *m, uint64_t size, uint64_t limit, uint64_t *addr)
+{
+	uint64_t top = memmap_ram_top(m, limit);
+	uint64_t pages = (size + PAGE - 1) & ~(PAGE - 1);
+
+	if (size > top)
+		return lb_fail(LB_E_INITRD_TOO_BIG, size, top);
+	status_t s = memmap_find(m, pages, PAGE, ONE_MIB, limit, true, addr);
+	if (s.code)
+		return lb_fail(LB_E_INITRD_NO_ROOM, size, top);
+	return memmap_claim(m, *addr, pages, MEM_CLAIM_INITRD);
+}

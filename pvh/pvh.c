@@ -1,0 +1,44 @@
+#include "pvh.h"
+#include "../boot/e820.h"
+#include "../loader/libc/string.h"
+
+status_t pvh_build(struct pvh_start *out, uint64_t self, const struct memmap *m,
+		   const struct pvh_args *a)
+{
+	struct boot_e820_entry map[PVH_MEMMAP_MAX];
+	uint32_t n;
+
+	memset(out, 0, sizeof(*out));
+	/* The same map the bzImage path hands over in boot_params. */
+	status_t s = e820_build(m, map, PVH_MEMMAP_MAX, &n);
+	if (s.code)
+		return s;
+	for (uint32_t i = 0; i < n; i++)
+		out->memmap[i] =
+		    (struct hvm_memmap_table_entry){map[i].addr, map[i].size, map[i].type, 0};
+	out->info.magic = HVM_START_MAGIC;
+	out->info.version = 1;
+	out->info.cmdline_paddr = a->cmdline;
+	out->info.rsdp_paddr = a->rsdp;
+	out->info.memmap_paddr = self + offsetof(struct pvh_start, memmap);
+	out->info.memmap_entries = n;
+	if (a->initrd_size) {
+		out->module.paddr = a->initrd;
+		out->module.size = a->initrd_size;
+		out->info.nr_modules = 1;
+		out->info.modlist_paddr = self + offsetof(struct pvh_start, module);
+	}
+	return lb_ok();
+}
+
+void pvh_plan(uint64_t entry, uint64_t lo, uint64_t hi, uint64_t start_info, uint64_t reach,
+	      struct boot_plan *plan)
+{
+	memset(plan, 0, sizeof(*plan));
+	plan->mode = BOOT_PVH32;
+	plan->entry = entry;
+	plan->arg = start_info;
+	plan->reach = reach;
+	plan_add_region(plan, lo, hi - lo, MEM_CLAIM_KERNEL);
+	plan_add_region(plan, start_info, sizeof(struct pvh_start), MEM_CLAIM_FIRMWARE);
+}
