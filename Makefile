@@ -28,12 +28,15 @@ FW_SRCS := $(CORE_SRCS) loader/main.c loader/kernel.c loader/console.c loader/ta
 FW_ASM := loader/arch/x86_64/start.S loader/arch/x86_64/handoff.S
 FW_OBJS := $(FW_SRCS:%.c=$(OBJ)/%.o) $(FW_ASM:%.S=$(OBJ)/%.o)
 LDS := loader/arch/x86_64/leapboot.lds
+# The ELF form (a PVH -kernel chain-loader): the same objects, its own entry and layout.
+ELF_OBJS := $(FW_OBJS) $(OBJ)/loader/arch/x86_64/pvh_entry.o
+ELF_LDS := loader/arch/x86_64/leapboot-elf.lds
 
 # code + data budget: 48 KiB of the 64 KiB ROM
 ROM_LIMIT := 49152
 
 .PHONY: all run check unit size-check deps clean help
-all: $(BUILD)/leapboot.bin
+all: $(BUILD)/leapboot.bin $(BUILD)/leapboot.elf
 
 $(OBJ)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -45,12 +48,17 @@ $(OBJ)/%.o: %.S
 	$(call say,AS,$<)
 	$(Q)$(CC) $(FW_ASFLAGS) -MMD -MP -c $< -o $@
 
-$(BUILD)/leapboot.elf: $(FW_OBJS) $(LDS)
-	$(call say,LD,$@)
-	$(Q)$(LD) -nostdlib -static --gc-sections -z noexecstack -z max-page-size=4096 \
-		-T $(LDS) -o $@ $(FW_OBJS)
+LDFLAGS := -nostdlib -static --gc-sections -z noexecstack -z max-page-size=4096
 
-$(BUILD)/leapboot.bin: $(BUILD)/leapboot.elf
+$(BUILD)/leapboot-rom.elf: $(FW_OBJS) $(LDS)
+	$(call say,LD,$@)
+	$(Q)$(LD) $(LDFLAGS) -T $(LDS) -o $@ $(FW_OBJS)
+
+$(BUILD)/leapboot.elf: $(ELF_OBJS) $(ELF_LDS)
+	$(call say,LD,$@)
+	$(Q)$(LD) $(LDFLAGS) -T $(ELF_LDS) -o $@ $(ELF_OBJS)
+
+$(BUILD)/leapboot.bin: $(BUILD)/leapboot-rom.elf
 	$(call say,BIN,$@)
 	$(Q)$(OBJCOPY) -O binary $< $@
 	@size=$$(stat -c %s $@); test $$((size % 65536)) -eq 0 && test $$size -gt 0 || \
@@ -58,7 +66,7 @@ $(BUILD)/leapboot.bin: $(BUILD)/leapboot.elf
 	@used=$$(( 0x$$(nm $< | awk '$$3 == "__rom_used" {print $$1}') )); \
 		echo "leapboot.bin: $$(stat -c %s $@) bytes, $$used used by code+data (budget $(ROM_LIMIT))"
 
--include $(FW_OBJS:.o=.d)
+-include $(ELF_OBJS:.o=.d)
 
 # --- host unit tests ---------------------------------------------------------
 UNIT_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Iloader -Itests/unit -fsanitize=address,undefined
@@ -74,7 +82,7 @@ unit: $(UNIT_TESTS)
 	prove $(UNIT_TESTS)
 
 size-check: $(BUILD)/leapboot.bin
-	tests/size-check $(BUILD)/leapboot.elf $(ROM_LIMIT)
+	tests/size-check $(BUILD)/leapboot-rom.elf $(ROM_LIMIT)
 
 # --- fuzzing (clang + libFuzzer) ---------------------------------------------
 # make fuzz        fuzz every target for FUZZ_TIME seconds from its seed corpus
@@ -135,7 +143,7 @@ clean:
 	rm -rf build
 
 help:
-	@echo "make [all]     build $(BUILD)/leapboot.bin"
+	@echo "make [all]     build $(BUILD)/leapboot.bin (firmware) and leapboot.elf (PVH chain-loader)"
 	@echo "make run       boot Debian's kernel with leapboot under QEMU; print the timeline"
 	@echo "make check     unit tests, size check and QEMU boot tests; ends with 'N passed, N failed'"
 	@echo "make deps      install the Debian packages leapboot needs"

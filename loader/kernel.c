@@ -48,14 +48,14 @@ static status_t find_preloaded(struct fw_cfg *fc, struct kernel_source *src)
 	return s;
 }
 
-status_t kernel_source_find(struct fw_cfg *fc, struct kernel_source *src)
+status_t kernel_source_find(struct fw_cfg *fc, bool chain, struct kernel_source *src)
 {
 	struct fw_cfg_blob kernel_size;
 	status_t s = item_blob(fc, FW_CFG_KERNEL_SIZE, FW_CFG_KERNEL_DATA, &kernel_size);
 	if (s.code)
 		return s;
 	memset(src, 0, sizeof(*src));
-	if (kernel_size.size) {
+	if (kernel_size.size && !chain) {
 		src->origin = "-kernel";
 		src->image = file_blob(fc, "etc/boot/kernel");
 		if (!src->image.size) {

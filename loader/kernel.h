@@ -36,8 +36,9 @@ struct kernel {
 };
 
 /* QEMU's -kernel items (or etc/boot/kernel where QEMU has it), else the
- * opt/leapboot/{kernel,initrd,cmdline} files. */
-status_t kernel_source_find(struct fw_cfg *fc, struct kernel_source *src);
+ * opt/leapboot/{kernel,initrd,cmdline} files. The ELF form (chain) was itself
+ * the -kernel, so it reads only the opt/leapboot files. */
+status_t kernel_source_find(struct fw_cfg *fc, bool chain, struct kernel_source *src);
 
 /* Recognises the kernel (bzImage or PVH ELF), places it below reach and DMAs it
  * straight to its final address. */

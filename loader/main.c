@@ -42,21 +42,28 @@ static inline uint64_t phys(const void *p)
 	return (uint64_t)(uintptr_t)p;
 }
 
-/* etc/e820, the PC's legacy holes, leapboot's own pages, the machine's windows. */
-static status_t memmap_from_fw_cfg(struct fw_cfg *fc, const struct platform *pl)
+/* The map: the one leapboot was started with (ELF form), else etc/e820. Then the
+ * PC's legacy holes, leapboot's own pages, the machine's windows. */
+static status_t memmap_build(struct fw_cfg *fc, const struct platform *pl,
+			     const struct hvm_start_info *si)
 {
 	uint16_t key;
 	uint32_t size;
 	uint64_t fw_start, fw_end;
+	status_t s;
 
 	memmap.n = 0;
-	if (!fw_cfg_find(fc, "etc/e820", &key, &size))
-		return lb_fail(LB_E_FWCFG_NO_E820, fc->nfiles, 0);
-	if (size > sizeof(e820_raw))
-		return lb_fail(LB_E_MEMMAP_FULL, E820_RAW_MAX, 0);
-	status_t s = fw_cfg_read(fc, key, 0, phys(e820_raw), size);
-	if (!s.code)
-		s = e820_parse(&memmap, e820_raw, size);
+	if (si) {
+		s = pvh_read_memmap(si, (const void *)(uintptr_t)si->memmap_paddr, &memmap);
+	} else {
+		if (!fw_cfg_find(fc, "etc/e820", &key, &size))
+			return lb_fail(LB_E_FWCFG_NO_E820, fc->nfiles, 0);
+		if (size > sizeof(e820_raw))
+			return lb_fail(LB_E_MEMMAP_FULL, E820_RAW_MAX, 0);
+		s = fw_cfg_read(fc, key, 0, phys(e820_raw), size);
+		if (!s.code)
+			s = e820_parse(&memmap, e820_raw, size);
+	}
 	if (!s.code)
 		s = e820_carve_legacy(&memmap);
 	if (s.code)
@@ -68,46 +75,29 @@ static status_t memmap_from_fw_cfg(struct fw_cfg *fc, const struct platform *pl)
 	return s;
 }
 
-void leapboot_main(void)
+/* Firmware tables: ACPI, SMBIOS, an MP table without ACPI. A bad one is left out
+ * with a warning; the kernel still boots. */
+static void install_tables(struct fw_cfg *fc, uint64_t reach, uint64_t *rsdp)
 {
-	struct platform pl;
-	struct fw_cfg fc;
-	struct kernel_source src;
-	struct kernel k;
-	struct boot_plan plan;
-	uint64_t initrd;
-	uint64_t reach = arch_identity_limit();
-
-	platform_init(&pl);
-	check("fw_cfg", fw_cfg_probe(&fc, &fw_cfg_ports, 0, fw_cfg_dir, FW_CFG_DIR_MAX));
-	uint16_t key;
-	uint32_t size;
-	console_verbose = fw_cfg_find(&fc, "opt/leapboot/verbose", &key, &size);
-	console_info("machine %s, fw_cfg %s, %u files", pl.name, fc.dma ? "DMA" : "port I/O",
-		     fc.nfiles);
-
-	check("memmap", memmap_from_fw_cfg(&fc, &pl));
-
-	/* Firmware tables: a bad one is left out, the kernel still boots. */
-	struct tables tb = {.fc = &fc, .m = &memmap, .reach = reach};
-	uint64_t rsdp, smbios, smbios_tables;
+	struct tables tb = {.fc = fc, .m = &memmap, .reach = reach};
+	uint64_t smbios, smbios_tables;
 	arch_fseg_pool(&tb.fseg_next, &tb.fseg_end);
-	status_t s = tables_install_acpi(&tb, &acpi, &rsdp);
+	status_t s = tables_install_acpi(&tb, &acpi, rsdp);
 	if (s.code)
 		console_warning("acpi", s, "booting without ACPI");
 	s = tables_install_smbios(&tb, &smbios, &smbios_tables);
 	if (s.code)
 		console_warning("smbios", s, "booting without SMBIOS");
 	console_info("ACPI RSDP at %#llx (%u blobs), SMBIOS entry point at %#llx, tables at %#llx",
-		     (unsigned long long)rsdp, acpi.nblobs, (unsigned long long)smbios,
+		     (unsigned long long)*rsdp, acpi.nblobs, (unsigned long long)smbios,
 		     (unsigned long long)smbios_tables);
-	if (!rsdp) {
+	if (!*rsdp) {
 		/* No ACPI (-machine acpi=off): CPUs and the I/O APIC through an MP
 		 * table instead, or Linux would run on one CPU. */
 		struct mp_cpus cpus;
 		uint64_t mp;
 		arch_cpu_id(&cpus.signature, &cpus.features);
-		s = fw_cfg_read_u32(&fc, FW_CFG_NB_CPUS, &cpus.count);
+		s = fw_cfg_read_u32(fc, FW_CFG_NB_CPUS, &cpus.count);
 		cpus.count &= 0xFFFF;
 		if (!s.code)
 			s = tables_install_mptable(&tb, &cpus, &mp);
@@ -117,8 +107,42 @@ void leapboot_main(void)
 			console_info("no ACPI: MP table for %u CPUs at %#llx", cpus.count,
 				     (unsigned long long)mp);
 	}
+}
 
-	check("kernel", kernel_source_find(&fc, &src));
+/* start_info: the PVH start_info when the ELF form was started as a kernel by
+ * another firmware; 0 in the firmware form. */
+void leapboot_main(uint64_t start_info)
+{
+	const struct hvm_start_info *si = (const void *)(uintptr_t)start_info;
+	struct platform pl;
+	struct fw_cfg fc;
+	struct kernel_source src;
+	struct kernel k;
+	struct boot_plan plan;
+	uint64_t initrd;
+	uint64_t reach = arch_identity_limit();
+
+	/* Started by another firmware, the machine is set up and its tables are in
+	 * place: leapboot only fetches and boots the kernel. */
+	if (si) {
+		pl = (struct platform){.machine = MACHINE_NO_PCI, .name = "chain-loaded (PVH)"};
+	} else {
+		platform_init(&pl);
+	}
+	check("fw_cfg", fw_cfg_probe(&fc, &fw_cfg_ports, 0, fw_cfg_dir, FW_CFG_DIR_MAX));
+	uint16_t key;
+	uint32_t size;
+	console_verbose = fw_cfg_find(&fc, "opt/leapboot/verbose", &key, &size);
+	console_info("machine %s, fw_cfg %s, %u files", pl.name, fc.dma ? "DMA" : "port I/O",
+		     fc.nfiles);
+
+	check("memmap", memmap_build(&fc, &pl, si));
+
+	uint64_t rsdp = si ? si->rsdp_paddr : 0;
+	if (!si)
+		install_tables(&fc, reach, &rsdp);
+
+	check("kernel", kernel_source_find(&fc, si != 0, &src));
 	check("kernel", kernel_load(&fc, &src, &memmap, reach, &k));
 	if (k.format == KERNEL_BZIMAGE)
 		console_info("kernel from %s: bzImage protocol %x, %llu bytes at %#llx, "

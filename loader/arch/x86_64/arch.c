@@ -8,14 +8,9 @@
 /* start.S identity-maps 0 – 1 GiB-2 MiB; the last 2 MiB page is the ROM's. */
 #define IDENTITY_LIMIT 0x3FE00000ull
 
-/* The 64 KiB ROM is also seen at 0xF0000-0xFFFFF (RAM after the PAM set-up on
- * pc/q35, RAM from the start on microvm). The part of it leapboot's image does
- * not use — between the image and the start-up page — is the F-segment pool. */
-#define ROM_PHYS     0xFFFF0000ull
-#define FSEG	     0xF0000ull
-#define ROM_LOW_TEXT 0xFFFFF000ull
-
-extern char __ram_start[], __ram_end[], __rom_image_end[];
+/* From the linker script of each form: leapboot's own pages, and the free
+ * F-segment space (the ROM's low alias beyond the image; none in the ELF form). */
+extern char __fw_start[], __fw_end[], __fseg_pool_start[], __fseg_pool_end[];
 
 _Noreturn void arch_enter_linux64(uint64_t entry, uint64_t boot_params);
 _Noreturn void arch_enter_protected32(uint32_t entry, uint32_t esi, uint32_t ebx);
@@ -43,9 +38,8 @@ uint64_t arch_identity_limit(void)
 
 void arch_fseg_pool(uint64_t *start, uint64_t *end)
 {
-	uint64_t used = ((uint64_t)(uintptr_t)__rom_image_end - ROM_PHYS + 15) & ~15ull;
-	*start = FSEG + used;
-	*end = FSEG + (ROM_LOW_TEXT - ROM_PHYS);
+	*start = (uint64_t)(uintptr_t)__fseg_pool_start;
+	*end = (uint64_t)(uintptr_t)__fseg_pool_end;
 }
 
 void arch_cpu_id(uint32_t *signature, uint32_t *features)
@@ -58,6 +52,6 @@ void arch_cpu_id(uint32_t *signature, uint32_t *features)
 
 void arch_firmware_ram(uint64_t *start, uint64_t *end)
 {
-	*start = (uint64_t)(uintptr_t)__ram_start;
-	*end = (uint64_t)(uintptr_t)__ram_end;
+	*start = (uint64_t)(uintptr_t)__fw_start;
+	*end = (uint64_t)(uintptr_t)__fw_end;
 }

@@ -27,19 +27,23 @@
 #define SEL_CODE64	0x10
 #define SEL_DATA	0x18
 
-	.section .text.low, "ax"
+	/* Firmware form only: the ELF form's linker script drops this section. */
+	.section .text.start16, "ax"
 	.code16
 start16:
 	cli
 	cld
+	xorl	%ebx, %ebx		/* no PVH start_info: the firmware form */
 	lgdtl	%cs:(gdt_desc - ROM_BASE)
 	movl	%cr0, %eax
 	orl	$CR0_PE, %eax
 	movl	%eax, %cr0
 	ljmpl	$SEL_CODE32, $start32
 
+	.section .text.low, "ax"
 	.code32
-start32:
+	.globl	start32
+start32:		/* %ebx: PVH start_info, or 0; preserved to the C entry */
 	movl	$SEL_DATA, %eax
 	movl	%eax, %ds
 	movl	%eax, %es
@@ -47,7 +51,7 @@ start32:
 	movl	%eax, %fs
 	movl	%eax, %gs
 
-	/* .data: ROM → RAM. */
+	/* .data: ROM → RAM (nothing to copy in the ELF form). */
 	movl	$__data_load, %esi
 	movl	$__data_start, %edi
 	movl	$__data_dwords, %ecx
@@ -61,8 +65,9 @@ start32:
 	/* Page tables: one PD of 2 MiB pages identity-maps 0 – 1 GiB-2 MiB (all
 	 * leapboot and the kernel's entry need); its last entry maps the ROM's
 	 * 2 MiB page, reached both at its physical address (through PDPT[3]) and
-	 * at the top-2 GiB alias (PML4[511], PDPT[511]). Four times fewer entries
-	 * than a full 4 GiB map. */
+	 * at the top-2 GiB alias (PML4[511], PDPT[511]). That alias also maps
+	 * 0xFFFFFFFFC0000000 + x to x: where the ELF form's code runs. Four times
+	 * fewer entries than a full 4 GiB map. */
 	movl	$pml4, %edi
 	movl	$(3 * 4096 / 4), %ecx
 	rep stosl
@@ -98,6 +103,7 @@ start32:
 start64:
 	movl	$__stack_top, %esp
 	xorl	%ebp, %ebp
+	movl	%ebx, %edi		/* leapboot_main(start_info) */
 	movabsq	$leapboot_main, %rax
 	call	*%rax
 3:	cli
@@ -112,6 +118,7 @@ gdt:
 	.quad	0x00af9b000000ffff	/* 0x10: 64-bit code */
 	.quad	0x00cf93000000ffff	/* 0x18: data, flat */
 gdt_end:
+	.globl	gdt_desc
 gdt_desc:
 	.word	gdt_end - gdt - 1
 	.long	gdt
