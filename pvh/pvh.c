@@ -42,3 +42,22 @@ void pvh_plan(uint64_t entry, uint64_t lo, uint64_t hi, uint64_t start_info, uin
 	plan_add_region(plan, lo, hi - lo, MEM_CLAIM_KERNEL);
 	plan_add_region(plan, start_info, sizeof(struct pvh_start), MEM_CLAIM_FIRMWARE);
 }
+
+status_t pvh_read_memmap(const struct hvm_start_info *si, const struct hvm_memmap_table_entry *map,
+			 struct memmap *m)
+{
+	if (si->magic != HVM_START_MAGIC)
+		return lb_fail(LB_E_PVH_BAD_START_INFO, si->magic, si->version);
+	if (si->version < 1 || !si->memmap_paddr || !si->memmap_entries ||
+	    si->memmap_entries > PVH_MEMMAP_MAX)
+		return lb_fail(LB_E_PVH_NO_MEMMAP, si->version, si->memmap_entries);
+	for (uint32_t i = 0; i < si->memmap_entries; i++) {
+		if (!map[i].size || map[i].type == MEM_NONE)
+			continue;
+		uint32_t type = map[i].type < MEM_CLAIM_FIRMWARE ? map[i].type : MEM_RESERVED;
+		status_t s = memmap_add(m, map[i].addr, map[i].size, type);
+		if (s.code)
+			return s;
+	}
+	return lb_ok();
+}

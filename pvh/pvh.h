@@ -67,6 +67,12 @@ struct pvh_args {
 status_t pvh_build(struct pvh_start *out, uint64_t self, const struct memmap *m,
 		   const struct pvh_args *a);
 
+/* Reads the memory map of a start_info leapboot was itself started with (the ELF
+ * form); map is what si->memmap_paddr points at. Errors: not a start_info, or
+ * one without a memory map (version 0, no entries, too many). */
+status_t pvh_read_memmap(const struct hvm_start_info *si, const struct hvm_memmap_table_entry *map,
+			 struct memmap *m);
+
 /* The hand-off: 32-bit entry, %ebx = start_info, the kernel's span as its region. */
 void pvh_plan(uint64_t entry, uint64_t lo, uint64_t hi, uint64_t start_info, uint64_t reach,
 	      struct boot_plan *plan);
