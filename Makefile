@@ -146,5 +146,6 @@ help:
 	@echo "make [all]     build $(BUILD)/leapboot.bin (firmware) and leapboot.elf (PVH chain-loader)"
 	@echo "make run       boot Debian's kernel with leapboot under QEMU; print the timeline"
 	@echo "make check     unit tests, size check and QEMU boot tests; ends with 'N passed, N failed'"
+	@echo "make fuzz      run every libFuzzer target for FUZZ_TIME seconds (default 60)"
 	@echo "make deps      install the Debian packages leapboot needs"
 	@echo "make clean     remove build/"

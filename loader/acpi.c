@@ -81,7 +81,8 @@ static uint8_t byte_sum(const uint8_t *p, uint32_t n)
 			memcpy(&w, p, 8);
 			lanes += (w & even) + ((w >> 8) & even);
 		}
-		total += (lanes * 0x0001000100010001ull) >> 48;
+		total += (lanes & 0xFFFF) + (lanes >> 16 & 0xFFFF) + (lanes >> 32 & 0xFFFF) +
+			 (lanes >> 48);
 		n -= words * 8;
 	}
 #endif

@@ -35,7 +35,7 @@ status_t mptable_build(uint8_t *buf, uint32_t cap, uint64_t addr, const struct m
 	if (n == 0 || n > MP_MAX_CPUS)
 		return lb_fail(LB_E_MPTABLE_CPUS, n, MP_MAX_CPUS);
 	uint32_t size = mptable_size(n);
-	if (size > cap || addr + size > 0x100000000ull)
+	if (size > cap || addr > 0x100000000ull - size)
 		return lb_fail(LB_E_TABLES_NO_ROOM, size, cap);
 	memset(buf, 0, size);
 

@@ -1,0 +1,270 @@
+/* SMBIOS entry points (loader/smbios.c): QEMU 7.2's pc and q35 anchors
+ * (tests/unit/fixtures, LEAPBOOT_FIXTURES overrides the directory), a synthetic
+ * 3.0 entry point, and broken ones. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "smbios.h"
+#include "tap.h"
+
+/* Undefined behaviour fails the test instead of only printing a line. */
+const char *__ubsan_default_options(void);
+const char *__ubsan_default_options(void)
+{
+	return "halt_on_error=1:print_stacktrace=1";
+}
+
+#define CANARY 0x5A
+#define SLACK  16
+
+static uint8_t sum8(const uint8_t *p, uint32_t n)
+{
+	uint8_t s = 0;
+	while (n--)
+		s = (uint8_t)(s + *p++);
+	return s;
+}
+
+static uint32_t le32(const uint8_t *p)
+{
+	return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint64_t le64(const uint8_t *p)
+{
+	return le32(p) | (uint64_t)le32(p + 4) << 32;
+}
+
+static const char *fixture_dir(void)
+{
+	const char *d = getenv("LEAPBOOT_FIXTURES");
+	return d && *d ? d : "tests/unit/fixtures";
+}
+
+/* Reads fixtures/<machine>/<name> into buf (at most cap bytes); -1 if unreadable. */
+static long read_fixture(const char *machine, const char *name, uint8_t *buf, size_t cap)
+{
+	char path[512];
+	snprintf(path, sizeof(path), "%s/%s/%s", fixture_dir(), machine, name);
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		diag("cannot read %s", path);
+		return -1;
+	}
+	size_t n = fread(buf, 1, cap, f);
+	fclose(f);
+	return (long)n;
+}
+
+/* Structures in an SMBIOS table area up to and including type 127; 0 if malformed. */
+static unsigned count_structures(const uint8_t *t, uint32_t len)
+{
+	uint32_t off = 0;
+	unsigned n = 0;
+	while (off + 4 <= len && t[off + 1] >= 4) {
+		uint8_t type = t[off];
+		uint32_t p = off + t[off + 1];
+		while (p + 1 < len && (t[p] || t[p + 1]))
+			p++;
+		if (p + 1 >= len)
+			return 0;
+		off = p + 2;
+		n++;
+		if (type == 127)
+			return off == len ? n : 0;
+	}
+	return 0;
+}
+
+/* Every byte of a and b outside the ranges [skip[i], skip[i] + 1) ... equal? */
+static bool same_except(const uint8_t *a, const uint8_t *b, uint32_t len, const uint32_t *skip,
+			unsigned nskip)
+{
+	for (uint32_t i = 0; i < len; i++) {
+		bool skipped = false;
+		for (unsigned k = 0; k < nskip; k++)
+			skipped |= i == skip[k];
+		if (!skipped && a[i] != b[i])
+			return false;
+	}
+	return true;
+}
+
+static bool slack_ok(const uint8_t *buf, uint32_t len)
+{
+	for (uint32_t i = len; i < len + SLACK; i++)
+		if (buf[i] != CANARY)
+			return false;
+	return true;
+}
+
+static void test_fixture(const char *m)
+{
+	uint8_t anchor[SMBIOS_ANCHOR_MAX + SLACK], orig[SMBIOS_ANCHOR_MAX];
+	static uint8_t tables[65536];
+
+	memset(anchor, CANARY, sizeof(anchor));
+	long alen = read_fixture(m, "etc/smbios/smbios-anchor", anchor, SMBIOS_ANCHOR_MAX);
+	long tlen = read_fixture(m, "etc/smbios/smbios-tables", tables, sizeof(tables));
+	if (!ok(alen == sizeof(struct smbios21_entry) && tlen > 0,
+		"%s: anchor (31 bytes) and tables readable (run from the repository root or set "
+		"LEAPBOOT_FIXTURES)",
+		m))
+		return;
+	memcpy(orig, anchor, sizeof(orig));
+	ok(memcmp(anchor, "_SM_", 4) == 0 && memcmp(anchor + 0x10, "_DMI_", 5) == 0,
+	   "%s: a 2.1 (32-bit) entry point", m);
+	is_u64(count_structures(tables, (uint32_t)tlen), anchor[0x1C] | anchor[0x1D] << 8,
+	       "%s: the tables hold as many structures as the anchor says", m);
+
+	status_t s = smbios_check(anchor, (uint32_t)alen, (uint32_t)tlen);
+	is_code(s, LB_OK, "%s: smbios_check accepts QEMU's anchor with its %ld bytes of tables", m,
+		tlen);
+	is_code(smbios_check(anchor, (uint32_t)alen, (uint32_t)tlen + 1), LB_E_SMBIOS_BAD_TABLES,
+		"%s: one byte more of tables than the anchor says -> LB_E_SMBIOS_BAD_TABLES", m);
+	s = smbios_check(anchor, (uint32_t)alen, (uint32_t)tlen - 1);
+	is_code(s, LB_E_SMBIOS_BAD_TABLES, "%s: one byte less -> LB_E_SMBIOS_BAD_TABLES", m);
+	ok(s.a == (uint64_t)tlen - 1 && s.b == (uint64_t)tlen,
+	   "%s: BAD_TABLES reports the tables' size and the anchor's", m);
+	ok(memcmp(anchor, orig, sizeof(orig)) == 0, "%s: smbios_check changes nothing", m);
+
+	static const uint64_t addrs[] = {0x1FFDF000, 0x000F0000, 0xFFFFFFF0};
+	for (unsigned i = 0; i < sizeof(addrs) / sizeof(addrs[0]); i++) {
+		smbios_link(anchor, addrs[i]);
+		is_u64(le32(anchor + 0x18), addrs[i], "%s: linked to %#llx: table address set", m,
+		       (unsigned long long)addrs[i]);
+		is_u64(sum8(anchor, 0x1F), 0, "%s: linked to %#llx: entry checksum", m,
+		       (unsigned long long)addrs[i]);
+		is_u64(sum8(anchor + 0x10, 0x0F), 0,
+		       "%s: linked to %#llx: intermediate (_DMI_) checksum", m,
+		       (unsigned long long)addrs[i]);
+		static const uint32_t changed[] = {0x04, 0x15, 0x18, 0x19, 0x1A, 0x1B};
+		ok(same_except(anchor, orig, 0x1F, changed, 6) && slack_ok(anchor, 0x1F),
+		   "%s: linked to %#llx: nothing else changed, nothing written past 31 bytes", m,
+		   (unsigned long long)addrs[i]);
+	}
+	is_code(smbios_check(anchor, (uint32_t)alen, (uint32_t)tlen), LB_OK,
+		"%s: the linked anchor still passes smbios_check", m);
+}
+
+/* A 3.0 entry point as QEMU writes it for -smbios-entry-point-type=64. */
+static void make_sm3(uint8_t *e, uint32_t max_size)
+{
+	memset(e, 0, sizeof(struct smbios30_entry));
+	memcpy(e, "_SM3_", 5);
+	e[6] = sizeof(struct smbios30_entry); /* length */
+	e[7] = 3;			      /* major */
+	e[8] = 0;			      /* minor */
+	e[9] = 0;			      /* docrev */
+	e[10] = 1;			      /* entry point revision */
+	e[0x0C] = (uint8_t)max_size;
+	e[0x0D] = (uint8_t)(max_size >> 8);
+	e[0x0E] = (uint8_t)(max_size >> 16);
+	e[0x0F] = (uint8_t)(max_size >> 24);
+	e[5] = (uint8_t)-sum8(e, sizeof(struct smbios30_entry));
+}
+
+static void test_sm3(void)
+{
+	uint8_t e[SMBIOS_ANCHOR_MAX + SLACK], orig[sizeof(struct smbios30_entry)];
+
+	memset(e, CANARY, sizeof(e));
+	make_sm3(e, 400);
+	memcpy(orig, e, sizeof(orig));
+	is_code(smbios_check(e, 24, 321), LB_OK, "3.0: tables smaller than the maximum");
+	is_code(smbios_check(e, 24, 400), LB_OK, "3.0: tables exactly the maximum");
+	status_t s = smbios_check(e, 24, 401);
+	is_code(s, LB_E_SMBIOS_BAD_TABLES, "3.0: tables larger than the maximum -> BAD_TABLES");
+	ok(s.a == 401 && s.b == 400, "3.0: BAD_TABLES reports the tables' size and the maximum");
+
+	static const uint64_t addrs[] = {0x1FFDF000, 0x123456789ABCull, 0xFFFFFFFFFFFFF000ull};
+	for (unsigned i = 0; i < sizeof(addrs) / sizeof(addrs[0]); i++) {
+		smbios_link(e, addrs[i]);
+		is_u64(le64(e + 0x10), addrs[i], "3.0: linked to %#llx: 64-bit table address",
+		       (unsigned long long)addrs[i]);
+		is_u64(sum8(e, 24), 0, "3.0: linked to %#llx: checksum over 24 bytes",
+		       (unsigned long long)addrs[i]);
+		static const uint32_t changed[] = {0x05, 0x10, 0x11, 0x12, 0x13,
+						   0x14, 0x15, 0x16, 0x17};
+		ok(same_except(e, orig, 24, changed, 9) && slack_ok(e, 24),
+		   "3.0: linked to %#llx: nothing else changed, nothing written past 24 bytes",
+		   (unsigned long long)addrs[i]);
+	}
+	is_code(smbios_check(e, 24, 400), LB_OK, "3.0: the linked anchor still passes");
+
+	make_sm3(e, 400);
+	e[6] = 0x1F;
+	is_code(smbios_check(e, 24, 100), LB_E_SMBIOS_BAD_ANCHOR, "3.0: length byte 0x1F");
+	e[6] = 0x17;
+	is_code(smbios_check(e, 24, 100), LB_E_SMBIOS_BAD_ANCHOR, "3.0: length byte 0x17");
+	make_sm3(e, 400);
+	is_code(smbios_check(e, 23, 100), LB_E_SMBIOS_BAD_ANCHOR, "3.0 anchor of 23 bytes");
+	is_code(smbios_check(e, 25, 100), LB_E_SMBIOS_BAD_ANCHOR, "3.0 anchor of 25 bytes");
+	is_code(smbios_check(e, 31, 100), LB_E_SMBIOS_BAD_ANCHOR,
+		"3.0 anchor given with the 2.1 size (31)");
+	e[4] = 'X';
+	is_code(smbios_check(e, 24, 100), LB_E_SMBIOS_BAD_ANCHOR, "3.0: signature _SM3X");
+	make_sm3(e, 0);
+	is_code(smbios_check(e, 24, 1), LB_E_SMBIOS_BAD_TABLES, "3.0: maximum size 0");
+}
+
+/* A 2.1 entry point like QEMU's, for the broken variants. */
+static void make_sm21(uint8_t *e, uint16_t table_length)
+{
+	memset(e, 0, sizeof(struct smbios21_entry));
+	memcpy(e, "_SM_", 4);
+	e[5] = 0x1F;
+	e[6] = 2;
+	e[7] = 8;
+	memcpy(e + 0x10, "_DMI_", 5);
+	e[0x16] = (uint8_t)table_length;
+	e[0x17] = (uint8_t)(table_length >> 8);
+	e[0x1C] = 8;
+	e[0x1E] = 0x28;
+}
+
+static void test_bad21(void)
+{
+	uint8_t e[SMBIOS_ANCHOR_MAX + SLACK];
+	status_t s;
+
+	make_sm21(e, 321);
+	is_code(smbios_check(e, 31, 321), LB_OK, "2.1: a well-formed synthetic anchor passes");
+	memcpy(e, "_SN_", 4);
+	s = smbios_check(e, 31, 321);
+	is_code(s, LB_E_SMBIOS_BAD_ANCHOR, "2.1: signature _SN_ -> BAD_ANCHOR");
+	ok(s.a == 31 && (s.b & 0xFFFFFFFF) == 0x5F4E535F, "BAD_ANCHOR reports length, signature");
+	memcpy(e, "_sm_", 4);
+	is_code(smbios_check(e, 31, 321), LB_E_SMBIOS_BAD_ANCHOR, "2.1: signature _sm_");
+	make_sm21(e, 321);
+	memcpy(e + 0x10, "_DMX_", 5);
+	is_code(smbios_check(e, 31, 321), LB_E_SMBIOS_BAD_ANCHOR, "2.1: intermediate anchor _DMX_");
+	make_sm21(e, 321);
+	e[5] = 0x1E;
+	is_code(smbios_check(e, 31, 321), LB_E_SMBIOS_BAD_ANCHOR, "2.1: length byte 0x1E");
+	e[5] = 0x18;
+	is_code(smbios_check(e, 31, 321), LB_E_SMBIOS_BAD_ANCHOR, "2.1: length byte 0x18");
+	e[5] = 0x20;
+	is_code(smbios_check(e, 31, 321), LB_E_SMBIOS_BAD_ANCHOR, "2.1: length byte 0x20");
+	make_sm21(e, 321);
+	static const uint32_t sizes[] = {0, 4, 24, 30, 32};
+	for (unsigned i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
+		is_code(smbios_check(e, sizes[i], 321), LB_E_SMBIOS_BAD_ANCHOR,
+			"2.1 anchor given as %u bytes", sizes[i]);
+	is_code(smbios_check(e, 31, 0), LB_E_SMBIOS_BAD_TABLES, "2.1: no tables");
+	is_code(smbios_check(e, 31, 321 + 65536), LB_E_SMBIOS_BAD_TABLES,
+		"2.1: tables 64 KiB larger (the 16-bit length must not wrap)");
+	make_sm21(e, 0xFFFF);
+	is_code(smbios_check(e, 31, 0xFFFF), LB_OK, "2.1: the largest table length, 65535");
+	memset(e, 0, sizeof(e));
+	is_code(smbios_check(e, 31, 0), LB_E_SMBIOS_BAD_ANCHOR, "31 zero bytes");
+}
+
+int main(void)
+{
+	test_fixture("pc");
+	test_fixture("q35");
+	test_sm3();
+	test_bad21();
+	return done_testing();
+}
