@@ -6,7 +6,8 @@
 #define SEL_DATA	0x18
 #define LINUX_BOOT_CS	0x10
 #define LINUX_BOOT_DS	0x18
-#define CR0_PG		0x80000000
+#define CR0_PE		0x00000001
+#define CR0_ET		0x00000010
 #define MSR_EFER	0xC0000080
 #define EFER_LME	0x00000100
 
@@ -40,8 +41,9 @@ arch_enter_protected32:
 	.section .text.low, "ax"
 	.code32
 leave_long_mode:
-	movl	%cr0, %eax
-	andl	$~CR0_PG, %eax
+	/* Paging off, and nothing but PE: what PVH asks and Linux's 32-bit
+	 * protocol accepts. */
+	movl	$(CR0_PE | CR0_ET), %eax
 	movl	%eax, %cr0
 	movl	$MSR_EFER, %ecx
 	rdmsr

@@ -10,6 +10,9 @@
 #define CR0_PE		0x00000001
 #define CR0_MP		0x00000002
 #define CR0_EM		0x00000004
+#define CR0_ET		0x00000010
+#define CR0_NW		0x20000000
+#define CR0_CD		0x40000000
 #define CR0_PG		0x80000000
 #define CR4_PAE		0x00000020
 #define CR4_OSFXSR	0x00000200
@@ -70,9 +73,8 @@ start32:		/* %ebx: PVH start_info, or 0; preserved to the C entry */
 	 * fewer entries than a full 4 GiB map. */
 	movl	$(CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT), %eax
 	movl	%eax, %cr4
-	movl	%cr0, %eax
-	andl	$~CR0_EM, %eax
-	orl	$CR0_MP, %eax
+	/* Caches on (the CPU resets with CD and NW set), FPU/SSE usable. */
+	movl	$(CR0_PE | CR0_MP | CR0_ET), %eax
 	movl	%eax, %cr0
 	/* SSE is on: zero the three tables 64 bytes a loop (a third of the
 	 * instructions rep stosl needs). */

@@ -1,0 +1,1062 @@
+/*
+ * pvh-probe.c: a PVH "kernel" that checks what its loader handed it and says so on COM1.
+ *
+ * Every line starts with "PVH-PROBE: ".  The last one is "RESULT PASS" or "RESULT FAIL <names>",
+ * after which the probe writes 0x10 (PASS) or 0x11 (FAIL) to isa-debug-exit at port 0x501
+ * (QEMU exit status 33 / 35) and halts if QEMU is still running.
+ *
+ * A check that fails is named in the RESULT line.  The kernel command line may list checks
+ * that are expected to fail under a given loader: "pvh-probe.allow=rsdp,cr0" still prints
+ * them as BAD but leaves them out of the verdict (they are listed on an "allowed:" line).
+ *
+ * Runs in 32-bit protected mode without paging: physical address = pointer.  Nothing here
+ * touches memory the loader did not hand over, except to read it.
+ */
+typedef unsigned char u8;
+typedef unsigned short u16;
+typedef unsigned int u32;
+typedef unsigned long long u64;
+typedef unsigned int uptr;
+
+#define offsetof(t, m) __builtin_offsetof(t, m)
+
+/* --- protocol structures (Xen public/arch-x86/hvm/start_info.h) -------------------------- */
+
+#define XEN_HVM_START_MAGIC_VALUE 0x336ec578u
+
+struct hvm_start_info {
+	u32 magic;
+	u32 version;
+	u32 flags;
+	u32 nr_modules;
+	u64 modlist_paddr;
+	u64 cmdline_paddr;
+	u64 rsdp_paddr;
+	u64 memmap_paddr;	/* version >= 1 */
+	u32 memmap_entries;	/* version >= 1 */
+	u32 reserved;
+};
+_Static_assert(offsetof(struct hvm_start_info, nr_modules) == 12, "nr_modules");
+_Static_assert(offsetof(struct hvm_start_info, modlist_paddr) == 16, "modlist_paddr");
+_Static_assert(offsetof(struct hvm_start_info, cmdline_paddr) == 24, "cmdline_paddr");
+_Static_assert(offsetof(struct hvm_start_info, rsdp_paddr) == 32, "rsdp_paddr");
+_Static_assert(offsetof(struct hvm_start_info, memmap_paddr) == 40, "memmap_paddr");
+_Static_assert(offsetof(struct hvm_start_info, memmap_entries) == 48, "memmap_entries");
+_Static_assert(sizeof(struct hvm_start_info) == 56, "hvm_start_info size");
+
+struct hvm_modlist_entry {
+	u64 paddr;
+	u64 size;
+	u64 cmdline_paddr;
+	u64 reserved;
+};
+_Static_assert(sizeof(struct hvm_modlist_entry) == 32, "hvm_modlist_entry size");
+
+struct hvm_memmap_table_entry {
+	u64 addr;
+	u64 size;
+	u32 type;
+	u32 reserved;
+};
+_Static_assert(offsetof(struct hvm_memmap_table_entry, type) == 16, "memmap type");
+_Static_assert(sizeof(struct hvm_memmap_table_entry) == 24, "hvm_memmap_table_entry size");
+
+#define MEMMAP_RAM 1
+#define MEMMAP_TYPE_MAX 7	/* 1 RAM .. 5 UNUSABLE (e820), 6 DISABLED, 7 PMEM */
+
+struct acpi_rsdp {
+	char signature[8];
+	u8 checksum;
+	char oem_id[6];
+	u8 revision;
+	u32 rsdt_address;
+	u32 length;		/* revision >= 2 from here on */
+	u64 xsdt_address;
+	u8 extended_checksum;
+	u8 reserved[3];
+} __attribute__((packed));
+_Static_assert(offsetof(struct acpi_rsdp, length) == 20, "rsdp length");
+_Static_assert(sizeof(struct acpi_rsdp) == 36, "rsdp size");
+
+struct acpi_header {
+	char signature[4];
+	u32 length;
+	u8 revision;
+	u8 checksum;
+	char oem_id[6];
+	char oem_table_id[8];
+	u32 oem_revision;
+	u32 creator_id;
+	u32 creator_revision;
+} __attribute__((packed));
+_Static_assert(sizeof(struct acpi_header) == 36, "acpi header size");
+
+/* --- what the entry code recorded (pvh-probe-entry.S) ------------------------------------ */
+
+extern u32 entry_ebx, entry_eax, entry_esp, entry_cr0, entry_cr4, entry_eflags;
+extern u32 entry_ss_reloaded, entry_eip_seen, entry_eip_linked, ss_cell;
+extern u16 entry_lahf, entry_cs, entry_ds, entry_es, entry_ss, entry_fs, entry_gs, entry_tr;
+extern u8 entry_gdtr[6], entry_idtr[6];
+extern u8 __image_start[], __image_end[], __bss_start[], __bss_end[];
+extern u8 __stack_bottom[], __stack_top[];
+
+void probe_main(void) __attribute__((noreturn));
+
+/* An initialised word that the loader must have copied from the file. */
+static volatile u32 data_magic = 0x50564850;	/* "PHVP" */
+
+/* --- freestanding helpers (GCC may emit calls to these) ----------------------------------- */
+
+void *memset(void *d, int c, unsigned long n);
+void *memcpy(void *d, const void *s, unsigned long n);
+void *memmove(void *d, const void *s, unsigned long n);
+int memcmp(const void *a, const void *b, unsigned long n);
+
+void *memset(void *d, int c, unsigned long n)
+{
+	u8 *p = d;
+	while (n--)
+		*p++ = (u8)c;
+	return d;
+}
+
+void *memcpy(void *d, const void *s, unsigned long n)
+{
+	u8 *p = d;
+	const u8 *q = s;
+	while (n--)
+		*p++ = *q++;
+	return d;
+}
+
+void *memmove(void *d, const void *s, unsigned long n)
+{
+	u8 *p = d;
+	const u8 *q = s;
+	if (p < q)
+		return memcpy(d, s, n);
+	while (n--)
+		p[n] = q[n];
+	return d;
+}
+
+int memcmp(const void *a, const void *b, unsigned long n)
+{
+	const u8 *p = a, *q = b;
+	for (; n; n--, p++, q++)
+		if (*p != *q)
+			return *p - *q;
+	return 0;
+}
+
+static inline void outb(u16 port, u8 v)
+{
+	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline u8 inb(u16 port)
+{
+	u8 v;
+	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+/* Physical memory below 4 GiB as a pointer; the caller has checked the range. */
+static inline const u8 *phys(u64 addr)
+{
+	return (const u8 *)(uptr)addr;
+}
+
+/* [addr, addr+len) lies below 4 GiB and does not wrap. */
+static int below_4g(u64 addr, u64 len)
+{
+	return addr <= 0xffffffffull && len <= 0x100000000ull - addr;
+}
+
+static int overlaps(u64 a, u64 alen, u64 b, u64 blen)
+{
+	return alen && blen && a < b + blen && b < a + alen;
+}
+
+/* --- COM1 --------------------------------------------------------------------------------- */
+
+#define COM1 0x3f8
+
+static void serial_init(void)
+{
+	outb(COM1 + 1, 0x00);	/* no interrupts */
+	outb(COM1 + 3, 0x80);	/* DLAB */
+	outb(COM1 + 0, 0x01);	/* 115200 baud */
+	outb(COM1 + 1, 0x00);
+	outb(COM1 + 3, 0x03);	/* 8N1 */
+	outb(COM1 + 2, 0x07);	/* FIFO on, cleared */
+	outb(COM1 + 4, 0x03);	/* DTR, RTS */
+}
+
+static void out_c(char c)
+{
+	for (u32 i = 0; i < 100000 && !(inb(COM1 + 5) & 0x20); i++)
+		;
+	outb(COM1, (u8)c);
+}
+
+static void out_s(const char *s)
+{
+	while (*s)
+		out_c(*s++);
+}
+
+static void hexdigits(u64 v, int digits)
+{
+	for (int i = digits - 1; i >= 0; i--)
+		out_c("0123456789abcdef"[(v >> (4 * i)) & 0xf]);
+}
+
+static void puthex(u64 v, int digits)
+{
+	out_s("0x");
+	hexdigits(v, digits);
+}
+
+static void puthex32(u32 v)
+{
+	puthex(v, 8);
+}
+
+static void puthex64(u64 v)
+{
+	puthex(v, 16);
+}
+
+/* Decimal without 64-bit division (no libgcc): shift-and-subtract by 10. */
+static void putdec(u64 v)
+{
+	char buf[21];
+	int n = 0;
+	do {
+		u64 q = 0, r = 0;
+		for (int i = 63; i >= 0; i--) {
+			r = (r << 1) | ((v >> i) & 1);
+			if (r >= 10) {
+				r -= 10;
+				q |= 1ull << i;
+			}
+		}
+		buf[n++] = (char)('0' + r);
+		v = q;
+	} while (v);
+	while (n)
+		out_c(buf[--n]);
+}
+
+/* Printable ASCII as is; backslash and anything else as \xNN. */
+static void putesc(const u8 *s, u32 len)
+{
+	for (u32 i = 0; i < len; i++) {
+		u8 c = s[i];
+		if (c >= 0x20 && c < 0x7f && c != '\\') {
+			out_c((char)c);
+		} else {
+			out_s("\\x");
+			out_c("0123456789abcdef"[c >> 4]);
+			out_c("0123456789abcdef"[c & 0xf]);
+		}
+	}
+}
+
+static void line(const char *s)
+{
+	out_s("PVH-PROBE: ");
+	out_s(s);
+}
+
+static void eol(void)
+{
+	out_c('\n');
+}
+
+/* --- failures ------------------------------------------------------------------------------ */
+
+#define MAX_NAMES 32
+static const char *failed[MAX_NAMES];
+static u32 nfailed;
+
+static int streq(const char *a, const char *b)
+{
+	while (*a && *a == *b)
+		a++, b++;
+	return *a == *b;
+}
+
+/* Record a failed check by name (once). */
+static void record(const char *name)
+{
+	for (u32 i = 0; i < nfailed; i++)
+		if (streq(failed[i], name))
+			return;
+	if (nfailed < MAX_NAMES)
+		failed[nfailed++] = name;
+}
+
+/* Record a failed check; print " BAD: why" to end the current line. */
+static void bad(const char *name, const char *why)
+{
+	out_s(" BAD: ");
+	out_s(why);
+	record(name);
+}
+
+/* A whole line for a failed check. */
+static void bad_line(const char *name, const char *why)
+{
+	line(name);
+	bad(name, why);
+	eol();
+}
+
+/* --- CPU state ------------------------------------------------------------------------------ */
+
+#define CR0_PE (1u << 0)
+#define CR0_ET (1u << 4)
+#define CR0_PG (1u << 31)
+#define EFLAGS_TF (1u << 8)
+#define EFLAGS_IF (1u << 9)
+#define EFLAGS_VM (1u << 17)
+
+/* lar / lsl: access rights (bits 8..23 as in the descriptor) and limit; 0 if not accessible. */
+static int lar(u16 sel, u32 *ar)
+{
+	u8 ok;
+	__asm__("lar %2, %0; setz %1" : "=r"(*ar), "=q"(ok) : "rm"((u32)sel) : "cc");
+	return ok;
+}
+
+static int lsl(u16 sel, u32 *limit)
+{
+	u8 ok;
+	__asm__("lsl %2, %0; setz %1" : "=r"(*limit), "=q"(ok) : "rm"((u32)sel) : "cc");
+	return ok;
+}
+
+static int verr(u16 sel)
+{
+	u8 ok;
+	__asm__("verr %1; setz %0" : "=q"(ok) : "rm"(sel) : "cc");
+	return ok;
+}
+
+#define AR_ACCESSED (1u << 8)
+#define AR_WRITABLE (1u << 9)	/* data; readable for code */
+#define AR_EXPDOWN (1u << 10)	/* data; conforming for code */
+#define AR_CODE (1u << 11)
+#define AR_S (1u << 12)
+#define AR_P (1u << 15)
+#define AR_L (1u << 21)
+#define AR_DB (1u << 22)
+#define AR_G (1u << 23)
+
+static u32 rd32(const u8 *p)
+{
+	return p[0] | (u32)p[1] << 8 | (u32)p[2] << 16 | (u32)p[3] << 24;
+}
+
+/* Base of a GDT descriptor as stored in the table (the hidden base is checked separately). */
+static int gdt_base(u16 sel, u32 *base)
+{
+	u32 gdt = rd32(entry_gdtr + 2);
+	u16 limit = (u16)(entry_gdtr[0] | entry_gdtr[1] << 8);
+	if ((sel & 4) || (sel | 7) > limit)
+		return 0;
+	const u8 *d = (const u8 *)(uptr)(gdt + (sel & ~7u));
+	*base = d[2] | (u32)d[3] << 8 | (u32)d[4] << 16 | (u32)d[7] << 24;
+	return 1;
+}
+
+/* Hidden base of ES/DS equal to CS's (which is 0, checked by the entry code): write through
+ * the segment, read back through CS, twice with different patterns. */
+static int base_matches_cs(char which)
+{
+	static const u32 pat[2] = { 0x2468ace1, 0x97531bdf };
+	for (int i = 0; i < 2; i++) {
+		u32 got;
+		if (which == 'e')
+			__asm__ volatile("movl %1, %%es:ss_cell" : "=m"(ss_cell) : "r"(pat[i]));
+		else if (which == 'd')
+			__asm__ volatile("movl %1, %%ds:ss_cell" : "=m"(ss_cell) : "r"(pat[i]));
+		else
+			__asm__ volatile("movl %1, %%ss:ss_cell" : "=m"(ss_cell) : "r"(pat[i]));
+		__asm__ volatile("movl %%cs:ss_cell, %0" : "=r"(got) : "m"(ss_cell));
+		if (got != pat[i])
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * One line per segment register: "<name>=<sel> ar=<access> limit=<limit> base=<base>" then
+ * ok or BAD.  Flat means: present, base 0, limit 4 GiB - 1, granular, not expand-down;
+ * code is 32-bit (D=1, L=0) and readable enough to execute; data is writable.
+ */
+static void check_segment(const char *name, u16 sel, int code, int cs_readable)
+{
+	u32 ar = 0, limit = 0, base = 0;
+	int have_ar = lar(sel, &ar), have_limit = lsl(sel, &limit);
+	int have_base = gdt_base(sel, &base);
+
+	line(name);
+	out_c('=');
+	puthex(sel, 4);
+	if (have_ar) {
+		out_s(" ar=");
+		puthex(ar & 0x00f0ff00, 8);
+	}
+	if (have_limit) {
+		out_s(" limit=");
+		puthex32(limit);
+	}
+	if (have_base) {
+		out_s(" base=");
+		puthex32(base);
+	}
+	if (!have_ar || !have_limit) {
+		bad(name, sel & ~3 ? "selector not accessible (lar/lsl failed)" : "null selector");
+	} else if (!(ar & AR_P) || !(ar & AR_S)) {
+		bad(name, "not a present code/data descriptor");
+	} else if (code && !(ar & AR_CODE)) {
+		bad(name, "not a code segment");
+	} else if (code && (ar & AR_L)) {
+		bad(name, "64-bit code segment (L=1)");
+	} else if (code && !(ar & AR_DB)) {
+		bad(name, "16-bit code segment (D=0)");
+	} else if (!code && (ar & AR_CODE)) {
+		bad(name, "code segment loaded as data");
+	} else if (!code && !(ar & AR_WRITABLE)) {
+		bad(name, "data segment not writable");
+	} else if (!code && (ar & AR_EXPDOWN)) {
+		bad(name, "expand-down data segment");
+	} else if (!code && name[0] == 's' && !(ar & AR_DB)) {
+		bad(name, "16-bit stack segment (B=0)");
+	} else if (limit != 0xffffffff) {
+		bad(name, "limit is not 4 GiB - 1");
+	} else if (have_base && base != 0) {
+		bad(name, "descriptor base is not 0");
+	} else if (code && entry_eip_seen != entry_eip_linked) {
+		bad(name, "CS base is not 0 (call pushed an unexpected offset)");
+	} else if (!code && name[0] == 's' && entry_ss_reloaded) {
+		bad(name, "failed the entry check (base differs from DS); SS was reloaded from DS");
+	} else if (!code && cs_readable && !base_matches_cs(name[0])) {
+		bad(name, "hidden base differs from CS's (write/read-back test)");
+	} else {
+		out_s(" ok");
+	}
+	eol();
+}
+
+static void check_cpu(void)
+{
+	u32 v;
+
+	line("ebx=");
+	puthex32(entry_ebx);
+	if (!entry_ebx)
+		bad("ebx", "zero: no start_info");
+	eol();
+
+	line("cr0=");
+	puthex32(entry_cr0);
+	if (!(entry_cr0 & CR0_PE))
+		bad("cr0", "PE clear");
+	else if (entry_cr0 & CR0_PG)
+		bad("cr0", "PG set");
+	else if (entry_cr0 & ~(CR0_PE | CR0_ET)) {
+		static const char *const names[32] = {
+			[1] = "MP", [2] = "EM", [3] = "TS", [5] = "NE", [16] = "WP", [18] = "AM",
+			[29] = "NW", [30] = "CD",
+		};
+		out_s(" (");
+		for (int i = 0, first = 1; i < 32; i++) {
+			if (!(entry_cr0 & ~(CR0_PE | CR0_ET) & (1u << i)))
+				continue;
+			if (!first)
+				out_c(' ');
+			first = 0;
+			if (names[i]) {
+				out_s(names[i]);
+			} else {
+				out_s("bit");
+				putdec(i);
+			}
+		}
+		out_c(')');
+		bad("cr0", entry_cr0 & (3u << 29) ? "CD/NW set (caches disabled); PVH wants only PE"
+						  : "bits other than PE (and read-only ET) set");
+	} else
+		out_s(" ok");
+	eol();
+
+	line("cr4=");
+	puthex32(entry_cr4);
+	if (entry_cr4)
+		bad("cr4", "not 0");
+	else
+		out_s(" ok");
+	eol();
+
+	/* EFLAGS as pushed, with the arithmetic flags of the entry moment put back. */
+	v = entry_eflags & ~0x8d5u;
+	v |= (entry_lahf >> 8) & 0xd5;
+	v |= (entry_lahf & 0xff) ? 0x800 : 0;
+	line("eflags=");
+	puthex32(v);
+	if (v & EFLAGS_IF)
+		bad("eflags", "IF set");
+	else if (v & EFLAGS_TF)
+		bad("eflags", "TF set");
+	else if (v & EFLAGS_VM)
+		bad("eflags", "VM set");
+	else
+		out_s(" ok");
+	eol();
+
+	int cs_readable = verr(entry_cs);
+	check_segment("cs", entry_cs, 1, 0);
+	check_segment("ds", entry_ds, 0, cs_readable);
+	check_segment("es", entry_es, 0, cs_readable);
+	check_segment("ss", entry_ss, 0, cs_readable);
+	if (!cs_readable) {
+		line("segment bases: CS is execute-only, hidden DS/ES/SS bases not compared");
+		eol();
+	}
+
+	/* Information only: the PVH text also asks for TR = a 32-bit TSS (base 0, limit 0x67),
+	 * which Linux does not use; fs/gs are unspecified. */
+	line("info: fs=");
+	puthex(entry_fs, 4);
+	out_s(" gs=");
+	puthex(entry_gs, 4);
+	out_s(" tr=");
+	puthex(entry_tr, 4);
+	{
+		u32 ar, limit;
+		if (entry_tr && lar(entry_tr, &ar) && lsl(entry_tr, &limit)) {
+			out_s(" tr.ar=");
+			puthex(ar & 0x00f0ff00, 8);
+			out_s(" tr.limit=");
+			puthex32(limit);
+		}
+	}
+	out_s(" gdtr=");
+	puthex32(rd32(entry_gdtr + 2));
+	out_c('/');
+	puthex(entry_gdtr[0] | entry_gdtr[1] << 8, 4);
+	out_s(" idtr=");
+	puthex32(rd32(entry_idtr + 2));
+	out_c('/');
+	puthex(entry_idtr[0] | entry_idtr[1] << 8, 4);
+	out_s(" eax=");
+	puthex32(entry_eax);
+	out_s(" esp=");
+	puthex32(entry_esp);
+	eol();
+}
+
+/* --- the probe image itself ----------------------------------------------------------------- */
+
+static void check_image(void)
+{
+	line("image=");
+	puthex32((uptr)__image_start);
+	out_c('-');
+	puthex32((uptr)__image_end);
+	if (data_magic != 0x50564850) {
+		bad("image", "initialised data not loaded");
+	} else {
+		const u8 *p;
+		for (p = __bss_start; p < __bss_end && !*p; p++)
+			;
+		if (p != __bss_end) {
+			out_s(" bss=");
+			puthex32((uptr)__bss_start);
+			out_c('-');
+			puthex32((uptr)__bss_end);
+			out_s(" nonzero@");
+			puthex32((uptr)p);
+			bad("image", "bss not zeroed by the loader");
+		} else {
+			out_s(" data=ok bss=ok");
+		}
+	}
+	eol();
+}
+
+/* --- start_info ------------------------------------------------------------------------------ */
+
+static const struct hvm_start_info *si;
+static u64 si_addr;
+static const struct hvm_memmap_table_entry *mm;
+static u32 mm_count;	/* entries of a readable map (0 = no map to consult) */
+
+/* Optional allow list from the command line: "pvh-probe.allow=a,b,c". */
+static const u8 *allow;
+static u32 allow_len;
+
+static int is_allowed(const char *name)
+{
+	u32 i = 0;
+	while (i < allow_len) {
+		u32 j = 0;
+		while (name[j] && i + j < allow_len && allow[i + j] == (u8)name[j])
+			j++;
+		if (!name[j] && (i + j == allow_len || allow[i + j] == ','))
+			return 1;
+		while (i < allow_len && allow[i] != ',')
+			i++;
+		i++;
+	}
+	return 0;
+}
+
+static void find_allow(const u8 *cmd, u32 len)
+{
+	static const char key[] = "pvh-probe.allow=";
+	for (u32 i = 0; i + sizeof(key) - 1 <= len; i++) {
+		if ((i && cmd[i - 1] != ' ') || memcmp(cmd + i, key, sizeof(key) - 1))
+			continue;
+		allow = cmd + i + sizeof(key) - 1;
+		for (allow_len = 0; allow + allow_len < cmd + len && allow[allow_len] != ' ';)
+			allow_len++;
+	}
+}
+
+/* An entry that can be used for coverage questions even if the map as a whole is bad. */
+static int entry_ok(const struct hvm_memmap_table_entry *e)
+{
+	return e->size && e->type >= 1 && e->type <= MEMMAP_TYPE_MAX && e->addr + e->size > e->addr;
+}
+
+/* RAM entries of the memmap cover [addr, addr+len) without a gap (in any order). */
+static int ram_covers(u64 addr, u64 len)
+{
+	u64 end = addr + len;
+	for (int progress = 1; addr < end && progress;) {
+		progress = 0;
+		for (u32 i = 0; i < mm_count; i++) {
+			const struct hvm_memmap_table_entry *e = &mm[i];
+			if (entry_ok(e) && e->type == MEMMAP_RAM && e->addr <= addr &&
+			    addr < e->addr + e->size) {
+				addr = e->addr + e->size;
+				progress = 1;
+			}
+		}
+	}
+	return addr >= end;
+}
+
+/* Does [addr, addr+len) clash with the probe image? Then the loader put it over the kernel. */
+static int over_image(u64 addr, u64 len)
+{
+	return overlaps(addr, len, (uptr)__image_start, (uptr)(__image_end - __image_start));
+}
+
+static void check_header(void)
+{
+	si_addr = entry_ebx;
+	si = (const struct hvm_start_info *)(uptr)entry_ebx;
+
+	line("start_info=");
+	puthex32(entry_ebx);
+	out_s(" magic=");
+	puthex32(si->magic);
+	out_s(" version=");
+	putdec(si->version);
+	out_s(" flags=");
+	puthex32(si->flags);
+	out_s(" reserved=");
+	puthex32(si->version >= 1 ? si->reserved : 0);
+	if (si->magic != XEN_HVM_START_MAGIC_VALUE)
+		bad("magic", "not 0x336ec578");
+	else if (si->version < 1)
+		bad("version", "below 1: no memory map fields");
+	else if (over_image(si_addr, sizeof(*si)))
+		bad("start_info", "overlaps the probe image");
+	else
+		out_s(" ok");
+	eol();
+}
+
+static void check_cmdline(void)
+{
+	u64 addr = si->cmdline_paddr;
+	line("cmdline_paddr=");
+	puthex64(addr);
+	eol();
+	if (!addr) {
+		line("cmdline=");
+		bad("cmdline", "cmdline_paddr is 0");
+		eol();
+		return;
+	}
+	if (!below_4g(addr, 1)) {
+		bad_line("cmdline", "above 4 GiB");
+		return;
+	}
+	const u8 *s = phys(addr);
+	u32 n = 0, max = 65536;
+	while (n < max && below_4g(addr, n + 1) && s[n])
+		n++;
+	line("cmdline=");
+	putesc(s, n);
+	if (n == max)
+		bad("cmdline", "no NUL within 64 KiB");
+	else if (over_image(addr, n + 1))
+		bad("cmdline", "overlaps the probe image");
+	eol();
+	find_allow(s, n);
+}
+
+static u32 fnv1a(const u8 *p, u32 n)
+{
+	u32 h = 0x811c9dc5u;
+	while (n--) {
+		h ^= *p++;
+		h *= 0x01000193u;
+	}
+	return h;
+}
+
+static void check_modules(void)
+{
+	const struct hvm_modlist_entry *ml;
+
+	line("nr_modules=");
+	putdec(si->nr_modules);
+	out_s(" modlist_paddr=");
+	puthex64(si->modlist_paddr);
+	if (!si->nr_modules) {
+		eol();
+		line("module0 none");
+		eol();
+		return;
+	}
+	if (si->nr_modules > 1024) {
+		bad("modules", "implausibly many");
+		eol();
+		return;
+	}
+	if (!si->modlist_paddr) {
+		bad("modules", "modlist_paddr is 0");
+		eol();
+		return;
+	}
+	if (!below_4g(si->modlist_paddr, (u64)si->nr_modules * sizeof(*ml))) {
+		bad("modules", "modlist above 4 GiB");
+		eol();
+		return;
+	}
+	if (over_image(si->modlist_paddr, (u64)si->nr_modules * sizeof(*ml)))
+		bad("modules", "modlist overlaps the probe image");
+	eol();
+
+	ml = (const struct hvm_modlist_entry *)phys(si->modlist_paddr);
+	for (u32 i = 0; i < si->nr_modules; i++) {
+		line("module");
+		putdec(i);
+		out_s(" paddr=");
+		puthex64(ml[i].paddr);
+		out_s(" size=");
+		putdec(ml[i].size);
+		out_s(" cmdline_paddr=");
+		puthex64(ml[i].cmdline_paddr);
+		if (ml[i].cmdline_paddr && below_4g(ml[i].cmdline_paddr, 1)) {
+			const u8 *s = phys(ml[i].cmdline_paddr);
+			u32 n = 0;
+			while (n < 4096 && s[n])
+				n++;
+			out_s(" cmdline=");
+			putesc(s, n);
+		}
+		if (!ml[i].paddr)
+			bad("modules", "paddr is 0");
+		else if (!ml[i].size)
+			bad("modules", "size is 0");
+		else if (ml[i].paddr + ml[i].size < ml[i].paddr)
+			bad("modules", "range wraps around");
+		else if (over_image(ml[i].paddr, ml[i].size))
+			bad("modules", "overlaps the probe image");
+		else if (overlaps(ml[i].paddr, ml[i].size, si_addr, sizeof(*si)))
+			bad("modules", "overlaps start_info");
+		else if (mm_count && !ram_covers(ml[i].paddr, ml[i].size))
+			bad("modules", "not inside RAM of the memmap");
+		else
+			out_s(" ok");
+		eol();
+	}
+
+	line("module0 size=");
+	putdec(ml[0].size);
+	if (ml[0].paddr && below_4g(ml[0].paddr, ml[0].size)) {
+		out_s(" fnv1a=");
+		hexdigits(fnv1a(phys(ml[0].paddr), (u32)ml[0].size), 8);
+	} else {
+		bad("module0", "not readable below 4 GiB");
+	}
+	eol();
+}
+
+static u8 sum8(const u8 *p, u32 n)
+{
+	u8 s = 0;
+	while (n--)
+		s += *p++;
+	return s;
+}
+
+/* An ACPI table header at addr with the given signature and a good checksum; NULL if fine. */
+static const char *check_sdt(u64 addr, const char *sig)
+{
+	if (!addr)
+		return "address is 0";
+	if (!below_4g(addr, sizeof(struct acpi_header)))
+		return "above 4 GiB";
+	const struct acpi_header *h = (const struct acpi_header *)phys(addr);
+	if (memcmp(h->signature, sig, 4))
+		return "bad signature";
+	if (h->length < sizeof(*h) || h->length > (1u << 20) || !below_4g(addr, h->length))
+		return "bad length";
+	if (sum8(phys(addr), h->length))
+		return "bad checksum";
+	return 0;
+}
+
+static void check_rsdp(void)
+{
+	u64 addr = si->rsdp_paddr;
+	const char *why = 0, *sdt_why = 0;
+	const struct acpi_rsdp *r = 0;
+
+	line("rsdp_paddr=");
+	puthex64(addr);
+	if (!addr)
+		why = "rsdp_paddr is 0";
+	else if (!below_4g(addr, 20))
+		why = "above 4 GiB";
+	else {
+		r = (const struct acpi_rsdp *)phys(addr);
+		out_s(" rev=");
+		putdec(r->revision);
+		out_s(" oem=");
+		putesc((const u8 *)r->oem_id, 6);
+		out_s(" rsdt=");
+		puthex32(r->rsdt_address);
+		if (memcmp(r->signature, "RSD PTR ", 8))
+			why = "no \"RSD PTR \" signature";
+		else if (sum8(phys(addr), 20))
+			why = "bad checksum (first 20 bytes)";
+		else if (r->revision >= 2) {
+			out_s(" length=");
+			putdec(r->length);
+			out_s(" xsdt=");
+			puthex64(r->xsdt_address);
+			if (r->length < 36 || r->length > 4096 || !below_4g(addr, r->length))
+				why = "bad length";
+			else if (sum8(phys(addr), r->length))
+				why = "bad extended checksum";
+			else if (r->xsdt_address && (sdt_why = check_sdt(r->xsdt_address, "XSDT")))
+				why = "XSDT invalid";
+		}
+		if (!why && (r->revision < 2 || r->rsdt_address) &&
+		    (sdt_why = check_sdt(r->rsdt_address, "RSDT")))
+			why = "RSDT invalid";
+	}
+	eol();
+	line("rsdp=");
+	if (why) {
+		out_s("bad (");
+		out_s(why);
+		if (sdt_why) {
+			out_s(": ");
+			out_s(sdt_why);
+		}
+		out_c(')');
+		record("rsdp");
+	} else {
+		out_s("ok");
+	}
+	eol();
+}
+
+static const char *const type_names[] = {
+	"?", "ram", "reserved", "acpi", "nvs", "unusable", "disabled", "pmem",
+};
+
+/* Reasons the memmap is bad, for the "memmap=bad (...)" line. */
+static const char *mm_why[8];
+static u32 mm_nwhy;
+
+static void memmap_bad(const char *name, const char *why)
+{
+	bad(name, why);
+	for (u32 i = 0; i < mm_nwhy; i++)
+		if (streq(mm_why[i], why))
+			return;
+	if (mm_nwhy < 8)
+		mm_why[mm_nwhy++] = why;
+}
+
+/*
+ * Every entry on its own line, a problem at the end of the entry's line; then whether RAM
+ * covers the probe image and start_info; then "memmap=ok" or "memmap=bad (<reasons>)".
+ * Failure names: "memmap" (the table itself), "memmap-image" and "memmap-start_info" (RAM
+ * coverage), so that a known loader quirk can be allowed without hiding the others.
+ */
+static void check_memmap(void)
+{
+	const char *why = 0;
+	u32 n = si->memmap_entries;
+
+	line("memmap_paddr=");
+	puthex64(si->memmap_paddr);
+	out_s(" memmap_entries=");
+	putdec(n);
+	eol();
+
+	if (!si->memmap_paddr || !n)
+		why = "no memory map";
+	else if (n > 4096)
+		why = "implausibly many entries";
+	else if (!below_4g(si->memmap_paddr, (u64)n * sizeof(*mm)))
+		why = "map above 4 GiB";
+	if (why) {
+		line("memmap=bad (");
+		out_s(why);
+		out_c(')');
+		record("memmap");
+		eol();
+		return;
+	}
+
+	mm = (const struct hvm_memmap_table_entry *)phys(si->memmap_paddr);
+	mm_count = n;
+	for (u32 i = 0; i < n; i++) {
+		const struct hvm_memmap_table_entry *e = &mm[i];
+		const struct hvm_memmap_table_entry *p = i ? &mm[i - 1] : 0;
+		line("memmap[");
+		putdec(i);
+		out_s("] addr=");
+		puthex64(e->addr);
+		out_s(" size=");
+		puthex64(e->size);
+		out_s(" type=");
+		putdec(e->type);
+		if (e->type <= MEMMAP_TYPE_MAX) {
+			out_c(' ');
+			out_s(type_names[e->type]);
+		}
+		if (e->reserved) {
+			out_s(" reserved=");
+			puthex32(e->reserved);
+		}
+		if (!e->size)
+			memmap_bad("memmap", "zero-sized entry");
+		else if (e->type < 1 || e->type > MEMMAP_TYPE_MAX)
+			memmap_bad("memmap", "type not in 1..7");
+		else if (e->addr + e->size < e->addr)
+			memmap_bad("memmap", "entry wraps around");
+		else if (e->reserved)
+			memmap_bad("memmap", "reserved field not 0");
+		else if (p && entry_ok(p) && e->addr < p->addr)
+			memmap_bad("memmap", "not sorted by address");
+		else if (p && entry_ok(p) && e->addr < p->addr + p->size)
+			memmap_bad("memmap", "overlaps the previous entry");
+		eol();
+	}
+	if (over_image(si->memmap_paddr, (u64)n * sizeof(*mm))) {
+		line("memmap table");
+		memmap_bad("memmap", "table overlaps the probe image");
+		eol();
+	}
+
+	line("memmap ram covers image");
+	if (!ram_covers((uptr)__image_start, (uptr)(__image_end - __image_start)))
+		memmap_bad("memmap-image", "probe image not inside RAM");
+	else
+		out_s(" ok");
+	eol();
+	line("memmap ram covers start_info");
+	if (!ram_covers(si_addr, sizeof(*si)))
+		memmap_bad("memmap-start_info", "start_info not inside RAM");
+	else
+		out_s(" ok");
+	eol();
+
+	line("memmap=");
+	if (mm_nwhy) {
+		out_s("bad (");
+		for (u32 i = 0; i < mm_nwhy; i++) {
+			if (i)
+				out_s("; ");
+			out_s(mm_why[i]);
+		}
+		out_c(')');
+	} else {
+		out_s("ok");
+	}
+	eol();
+}
+
+/* --- verdict ------------------------------------------------------------------------------- */
+
+static void __attribute__((noreturn)) finish(void)
+{
+	u32 hard = 0, soft = 0;
+	for (u32 i = 0; i < nfailed; i++)
+		is_allowed(failed[i]) ? soft++ : hard++;
+	if (soft) {
+		line("allowed:");
+		for (u32 i = 0; i < nfailed; i++)
+			if (is_allowed(failed[i])) {
+				out_c(' ');
+				out_s(failed[i]);
+			}
+		eol();
+	}
+	if (hard) {
+		line("RESULT FAIL");
+		for (u32 i = 0; i < nfailed; i++)
+			if (!is_allowed(failed[i])) {
+				out_c(' ');
+				out_s(failed[i]);
+			}
+		eol();
+	} else {
+		line("RESULT PASS");
+		eol();
+	}
+	outb(0x501, hard ? 0x11 : 0x10);
+	for (;;)
+		__asm__ volatile("cli; hlt");
+}
+
+void probe_main(void)
+{
+	serial_init();
+	out_c('\n');
+	line("pvh-probe start");
+	eol();
+
+	check_image();	/* first: the checks below write bss */
+	check_cpu();
+	if (!entry_ebx)
+		finish();
+
+	check_header();
+	if (si->magic != XEN_HVM_START_MAGIC_VALUE)
+		finish();
+	check_cmdline();
+	/* The memmap first, so that module and RSDP checks can use it; printed in this order. */
+	if (si->version >= 1)
+		check_memmap();
+	check_modules();
+	check_rsdp();
+	finish();
+}
