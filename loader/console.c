@@ -11,6 +11,12 @@
 #define THRE_TRIES 100000
 
 bool console_verbose;
+static bool needs_newline;
+
+void console_after_firmware(void)
+{
+	needs_newline = true;
+}
 
 static void putc_serial(char c)
 {
@@ -21,6 +27,11 @@ static void putc_serial(char c)
 
 static void write_line(const char *s)
 {
+	if (needs_newline) {
+		needs_newline = false;
+		putc_serial('\r');
+		putc_serial('\n');
+	}
 	for (; *s; s++) {
 		if (*s == '\n')
 			putc_serial('\r');

@@ -7,6 +7,10 @@
 
 extern bool console_verbose;
 
+/* Another firmware ran before and may have left a line unfinished ("Booting from
+ * ROM.."): start leapboot's first line on a new one. */
+void console_after_firmware(void);
+
 /* "leapboot: <message>" when verbose. */
 void console_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -125,6 +125,7 @@ void leapboot_main(uint64_t start_info)
 	/* Started by another firmware, the machine is set up and its tables are in
 	 * place: leapboot only fetches and boots the kernel. */
 	if (si) {
+		console_after_firmware();
 		pl = (struct platform){.machine = MACHINE_NO_PCI, .name = "chain-loaded (PVH)"};
 	} else {
 		platform_init(&pl);

@@ -110,8 +110,8 @@ mem_to_mb() {
 
 # --- booting ------------------------------------------------------------------------------
 
-# boot_leapboot <machine> [--no-debug-exit] [extra qemu args…]
-# Runs QEMU with leapboot as -bios under timeout, serial on stdio into $BOOT_LOG. Adds -m 512M
+# boot_leapboot <machine> [--no-debug-exit] [--bios FILE] [extra qemu args…]
+# Runs QEMU with leapboot (or FILE; "" for QEMU's own firmware) as -bios under timeout, serial on stdio into $BOOT_LOG. Adds -m 512M
 # unless the args have -m, and the isa-debug-exit device at 0x501 unless --no-debug-exit is
 # given (then the guest can end QEMU only by powering off, e.g. through ACPI S5, or by a
 # reboot, which -no-reboot turns into an exit). On microvm, appends tsc_early_khz=<host kHz> to
@@ -123,7 +123,7 @@ boot_leapboot() {
 	local mspec
 	mspec=$(machine_args "$machine")
 	local -a args=()
-	local have_mem=0 mem=512M debug_exit=1
+	local have_mem=0 mem=512M debug_exit=1 bios=$LEAPBOOT_BIN
 	BOOT_CMDLINE=
 
 	while [[ $# -gt 0 ]]; do
@@ -131,6 +131,10 @@ boot_leapboot() {
 		--no-debug-exit)
 			debug_exit=0
 			shift
+			;;
+		--bios)
+			bios=$2 # "" = QEMU's own firmware for the machine
+			shift 2
 			;;
 		-m)
 			have_mem=1 mem=$2
@@ -181,8 +185,8 @@ boot_leapboot() {
 	BOOT_LOG_RAW=$BATS_TEST_TMPDIR/serial-$BOOT_N.raw
 	BOOT_LOG=$BATS_TEST_TMPDIR/serial-$BOOT_N.log
 	BOOT_STDERR=$BATS_TEST_TMPDIR/qemu-stderr-$BOOT_N.log
-	BOOT_ARGS=("$QEMU" -M "$mspec" -accel tcg -nographic -no-reboot
-		-bios "$LEAPBOOT_BIN")
+	BOOT_ARGS=("$QEMU" -M "$mspec" -accel tcg -nographic -no-reboot)
+	[[ -z $bios ]] || BOOT_ARGS+=(-bios "$bios")
 	[[ $debug_exit == 0 ]] || BOOT_ARGS+=(-device isa-debug-exit,iobase=0x501,iosize=2)
 	BOOT_ARGS+=("${args[@]}")
 	printf '%q ' "${BOOT_ARGS[@]}" >"$BATS_TEST_TMPDIR/cmd-$BOOT_N.sh"
