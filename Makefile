@@ -93,7 +93,7 @@ FUZZ_CC := clang
 FUZZ_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Iloader -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined
 # The core sources the targets need (all of them link each; add what a new target needs).
-FUZZ_CORE := loader/acpi.c
+FUZZ_CORE := loader/acpi.c elf/elf.c
 FUZZ_TIME ?= 60
 FUZZ_SMOKE_RUNS ?= 50000
 FUZZ_MAX_LEN := 4352
