@@ -21,10 +21,12 @@ static status_t add_segment(struct elf_image *img, uint32_t type, uint64_t offse
 		img->note[img->nnote++] = (struct elf_segment){offset, paddr, filesz, filesz};
 		return lb_ok();
 	}
-	if (type != ELF_PT_LOAD || memsz == 0)
+	if (type != ELF_PT_LOAD)
 		return lb_ok();
 	if (memsz < filesz)
 		return lb_fail(LB_E_ELF_MEMSZ, index, memsz);
+	if (memsz == 0)
+		return lb_ok();
 	if (paddr + memsz < paddr)
 		return lb_fail(LB_E_ELF_SEGMENT_WRAPS, index, paddr);
 	for (uint32_t i = 0; i < img->nload; i++) {
@@ -118,13 +120,15 @@ status_t elf_find_pvh_entry(const void *notes, size_t len, uint64_t *entry)
 	const uint8_t *p = notes;
 	uint64_t off = 0;
 
-	while (off <= len && len - off >= sizeof(struct elf_note)) {
+	/* off never passes len: each step is checked against it first. */
+	while (len - off >= sizeof(struct elf_note)) {
 		struct elf_note n;
 		memcpy(&n, p + off, sizeof(n));
 		uint64_t name = off + sizeof(n);
 		uint64_t desc = name + align4(n.namesz);
 		uint64_t next = desc + align4(n.descsz);
-		if (desc > len || next > len || desc < name || next < desc)
+		/* 32-bit sizes cannot overflow these 64-bit sums. */
+		if (desc > len || next > len)
 			return lb_fail(LB_E_ELF_BAD_NOTE, off, n.namesz);
 		if (n.type == ELF_NOTE_XEN_PHYS32_ENTRY && n.namesz == 4 &&
 		    memcmp(p + name, "Xen", 4) == 0) {

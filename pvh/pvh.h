@@ -51,8 +51,7 @@ _Static_assert(sizeof(struct hvm_memmap_table_entry) == 24, "hvm_memmap_table_en
 
 /* Everything the kernel gets, in one block; pointers inside are physical. */
 struct pvh_start {
-	struct hvm_start_info info;
-	uint32_t pad;
+	struct hvm_start_info info; /* 56 bytes: what follows stays 8-byte aligned */
 	struct hvm_modlist_entry module;
 	struct hvm_memmap_table_entry memmap[PVH_MEMMAP_MAX];
 } __attribute__((packed));
