@@ -4,6 +4,7 @@ BUILD := build/$(ARCH)
 OBJ := $(BUILD)/obj
 
 CC := gcc
+HOST_CC := gcc
 LD := ld
 OBJCOPY := objcopy
 
@@ -12,6 +13,52 @@ Q := $(if $(V),,@)
 say = $(if $(V),,@echo "  $(1)	$(2)")
 
 WARN := -Wall -Wextra -Werror
+ROM_LIMIT := 49152
+
+ifeq ($(ARCH),aarch64)
+# --- arm64 (cross-built; libfdt and zlib from Debian's arm64 packages) ---------
+CROSS := aarch64-linux-gnu-
+CC := $(CROSS)gcc
+LD := $(CROSS)ld
+OBJCOPY := $(CROSS)objcopy
+SYSROOT := $(shell tools/arm64-sysroot --print 2>/dev/null)
+FW_CFLAGS := -std=gnu11 -O2 $(WARN) -ffreestanding -fno-pic -fno-pie -mstrict-align \
+	-fno-stack-protector -fno-asynchronous-unwind-tables -fno-common -ffunction-sections \
+	-Iloader -Iloader/arch/aarch64 -isystem $(SYSROOT)/usr/include
+FW_ASFLAGS := -Iloader
+FW_SRCS := loader/status.c loader/fw_cfg.c loader/memmap.c boot/plan.c boot/initrd.c \
+	boot/arm64.c loader/libc/format.c loader/libc/string.c loader/console.c \
+	loader/main_arm64.c loader/arch/aarch64/arch.c loader/arch/aarch64/fw_cfg_mmio.c
+FW_ASM := loader/arch/aarch64/start.S loader/arch/aarch64/handoff.S \
+	loader/arch/aarch64/vectors.S
+FW_OBJS := $(FW_SRCS:%.c=$(OBJ)/%.o) $(FW_ASM:%.S=$(OBJ)/%.o)
+ELF_OBJS := $(FW_OBJS)
+LDS := loader/arch/aarch64/leapboot.lds
+FW_LIBS := $(SYSROOT)/usr/lib/aarch64-linux-gnu/libfdt.a
+
+.PHONY: all
+all: $(BUILD)/leapboot.bin
+
+$(OBJ)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(call say,CC,$<)
+	$(Q)$(CC) $(FW_CFLAGS) -MMD -MP -c $< -o $@
+
+$(OBJ)/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(call say,AS,$<)
+	$(Q)$(CC) $(FW_ASFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/leapboot-rom.elf: $(FW_OBJS) $(LDS)
+	$(call say,LD,$@)
+	$(Q)$(LD) -nostdlib -static --gc-sections -T $(LDS) -o $@ $(FW_OBJS) $(FW_LIBS)
+
+$(BUILD)/leapboot.bin: $(BUILD)/leapboot-rom.elf
+	$(call say,BIN,$@)
+	$(Q)$(OBJCOPY) -O binary $< $@
+	@used=$$(( 0x$$(nm $< | awk '$$3 == "__rom_used" {print $$1}') )); \
+		echo "leapboot.bin (arm64): $$(stat -c %s $@) bytes, $$used used by code+data"
+else
 FW_CFLAGS := -std=gnu11 -O2 $(WARN) -ffreestanding -fno-pic -fno-pie -mno-red-zone \
 	-mcmodel=kernel -fno-stack-protector -fno-asynchronous-unwind-tables -fno-common \
 	-ffunction-sections -Iloader -Iloader/arch/$(ARCH)
@@ -32,8 +79,6 @@ LDS := loader/arch/x86_64/leapboot.lds
 ELF_OBJS := $(FW_OBJS) $(OBJ)/loader/arch/x86_64/pvh_entry.o
 ELF_LDS := loader/arch/x86_64/leapboot-elf.lds
 
-# code + data budget: 48 KiB of the 64 KiB ROM
-ROM_LIMIT := 49152
 
 .PHONY: all run check unit size-check deps clean help
 all: $(BUILD)/leapboot.bin $(BUILD)/leapboot.elf
@@ -66,6 +111,8 @@ $(BUILD)/leapboot.bin: $(BUILD)/leapboot-rom.elf
 	@used=$$(( 0x$$(nm $< | awk '$$3 == "__rom_used" {print $$1}') )); \
 		echo "leapboot.bin: $$(stat -c %s $@) bytes, $$used used by code+data (budget $(ROM_LIMIT))"
 
+endif
+
 -include $(ELF_OBJS:.o=.d)
 
 # --- host unit tests ---------------------------------------------------------
@@ -76,7 +123,7 @@ UNIT_SUPPORT := tests/unit/fake_fw_cfg.c
 $(BUILD)/unit/test_%: tests/unit/test_%.c $(CORE_SRCS) $(UNIT_SUPPORT) tests/unit/tap.h
 	@mkdir -p $(dir $@)
 	$(call say,CC,$@)
-	$(Q)$(CC) $(UNIT_CFLAGS) -o $@ $< $(CORE_SRCS) $(UNIT_SUPPORT)
+	$(Q)$(HOST_CC) $(UNIT_CFLAGS) -o $@ $< $(CORE_SRCS) $(UNIT_SUPPORT)
 
 unit: $(UNIT_TESTS)
 	prove $(UNIT_TESTS)

@@ -10,6 +10,7 @@ enum boot_mode {
 	BOOT_LINUX64, /* long mode, %rsi = boot_params */
 	BOOT_LINUX32, /* 32-bit protected mode, paging off, %esi = boot_params */
 	BOOT_PVH32,   /* 32-bit protected mode, paging off, %ebx = hvm_start_info */
+	BOOT_ARM64,   /* EL1, MMU off, x0 = DTB */
 };
 
 #define PLAN_MAX_REGIONS 4
@@ -22,7 +23,7 @@ struct plan_region {
 struct boot_plan {
 	enum boot_mode mode;
 	uint64_t entry;
-	uint64_t arg;	/* boot_params or hvm_start_info */
+	uint64_t arg;	/* boot_params, hvm_start_info or the DTB */
 	uint64_t reach; /* all but the initrd must end at or below it (CPU-mapped) */
 	uint32_t nregions;
 	struct plan_region region[PLAN_MAX_REGIONS];

@@ -7,6 +7,9 @@
 /* Leaves leapboot for the kernel as the validated plan says. */
 _Noreturn void arch_enter(const struct boot_plan *plan);
 
+/* One character to the console UART (x86: COM1 16550; arm64: PL011). */
+void arch_console_putc(char c);
+
 /* Stops after an error: exits QEMU through isa-debug-exit when present, else halts. */
 _Noreturn void arch_fail(void);
 

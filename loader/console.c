@@ -1,14 +1,8 @@
-/* COM1, a 16550 UART at 0x3F8. QEMU needs no baud-rate set-up. */
+/* Console lines on the architecture's UART (arch_console_putc). */
 #include <stdarg.h>
+#include "arch.h"
 #include "console.h"
 #include "libc/format.h"
-#include "io.h"
-
-#define COM1	   0x3F8
-#define UART_THR   0
-#define UART_LSR   5
-#define LSR_THRE   0x20
-#define THRE_TRIES 100000
 
 bool console_verbose;
 static bool needs_newline;
@@ -18,24 +12,17 @@ void console_after_firmware(void)
 	needs_newline = true;
 }
 
-static void putc_serial(char c)
-{
-	for (int i = 0; i < THRE_TRIES && !(inb(COM1 + UART_LSR) & LSR_THRE); i++)
-		;
-	outb(COM1 + UART_THR, (uint8_t)c);
-}
-
 static void write_line(const char *s)
 {
 	if (needs_newline) {
 		needs_newline = false;
-		putc_serial('\r');
-		putc_serial('\n');
+		arch_console_putc('\r');
+		arch_console_putc('\n');
 	}
 	for (; *s; s++) {
 		if (*s == '\n')
-			putc_serial('\r');
-		putc_serial(*s);
+			arch_console_putc('\r');
+		arch_console_putc(*s);
 	}
 }
 
@@ -78,4 +65,16 @@ void console_error(const char *stage, status_t s)
 void console_warning(const char *stage, status_t s, const char *consequence)
 {
 	report("warning", stage, s, consequence);
+}
+
+void console_exception(uint64_t syndrome, uint64_t pc, uint64_t address, uint64_t vector)
+{
+	char line[160];
+	fmt_snprintf(line, sizeof(line),
+		     "leapboot: error: cpu: exception in leapboot (vector %llu, syndrome %#llx, "
+		     "pc %#llx, address %#llx)",
+		     (unsigned long long)vector, (unsigned long long)syndrome,
+		     (unsigned long long)pc, (unsigned long long)address);
+	write_line(line);
+	write_line("\n");
 }

@@ -2,6 +2,7 @@
 #include "string.h"
 #include <stdint.h>
 
+#ifdef __x86_64__
 void *memcpy(void *dst, const void *src, size_t n)
 {
 	void *ret = dst;
@@ -11,6 +12,20 @@ void *memcpy(void *dst, const void *src, size_t n)
 	__asm__ volatile("rep movsb" : "+D"(dst), "+S"(src), "+c"(r) : : "memory");
 	return ret;
 }
+#else
+void *memcpy(void *dst, const void *src, size_t n)
+{
+	unsigned char *d = dst;
+	const unsigned char *s = src;
+	/* Eight bytes a step when both sides allow it. */
+	if (!(((uintptr_t)d | (uintptr_t)s) & 7))
+		for (; n >= 8; n -= 8, d += 8, s += 8)
+			*(uint64_t *)(void *)d = *(const uint64_t *)(const void *)s;
+	while (n--)
+		*d++ = *s++;
+	return dst;
+}
+#endif
 
 void *memmove(void *dst, const void *src, size_t n)
 {
@@ -23,6 +38,7 @@ void *memmove(void *dst, const void *src, size_t n)
 	return dst;
 }
 
+#ifdef __x86_64__
 void *memset(void *dst, int c, size_t n)
 {
 	void *ret = dst;
@@ -33,6 +49,20 @@ void *memset(void *dst, int c, size_t n)
 	__asm__ volatile("rep stosb" : "+D"(dst), "+c"(r) : "a"(pattern) : "memory");
 	return ret;
 }
+#else
+void *memset(void *dst, int c, size_t n)
+{
+	unsigned char *d = dst;
+	uint64_t pattern = 0x0101010101010101ull * (unsigned char)c;
+	for (; n && ((uintptr_t)d & 7); n--)
+		*d++ = (unsigned char)c;
+	for (; n >= 8; n -= 8, d += 8)
+		*(uint64_t *)(void *)d = pattern;
+	while (n--)
+		*d++ = (unsigned char)c;
+	return dst;
+}
+#endif
 
 int memcmp(const void *a, const void *b, size_t n)
 {

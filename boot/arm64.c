@@ -1,0 +1,98 @@
+#include "arm64.h"
+#include <libfdt.h>
+#include "../loader/libc/string.h"
+
+#define TWO_MIB 0x200000ull
+
+status_t arm64_parse(struct arm64_image *img, const void *head, size_t len)
+{
+	struct arm64_image_header h;
+
+	memset(img, 0, sizeof(*img));
+	if (len < sizeof(h))
+		return lb_fail(LB_E_ARM64_NOT_IMAGE, len, 0);
+	memcpy(&h, head, sizeof(h));
+	if (h.magic != ARM64_IMAGE_MAGIC)
+		return lb_fail(LB_E_ARM64_NOT_IMAGE, len, h.magic);
+	if (h.image_size == 0)
+		return lb_fail(LB_E_ARM64_OLD_IMAGE, h.text_offset, 0);
+	if (h.flags & ARM64_FLAG_BE)
+		return lb_fail(LB_E_ARM64_BIG_ENDIAN, h.flags, 0);
+	if (h.text_offset >= TWO_MIB * 1024 || h.image_size > (1ull << 40))
+		return lb_fail(LB_E_ARM64_BAD_HEADER, h.text_offset, h.image_size);
+	img->text_offset = h.text_offset;
+	img->image_size = h.image_size;
+	img->flags = h.flags;
+	return lb_ok();
+}
+
+status_t arm64_place(struct arm64_image *img, struct memmap *m)
+{
+	uint64_t span = img->text_offset + img->image_size;
+	status_t s = memmap_find(m, span, TWO_MIB, 0, UINT64_MAX, false, &img->base);
+	if (s.code)
+		return lb_fail(LB_E_ARM64_NO_ROOM, img->image_size, img->text_offset);
+	return memmap_claim(m, img->base, span, MEM_CLAIM_KERNEL);
+}
+
+static uint64_t read_cells(const fdt32_t *p, int cells)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < cells; i++)
+		v = v << 32 | fdt32_to_cpu(p[i]);
+	return v;
+}
+
+status_t arm64_fdt_memory(const void *fdt, struct memmap *m)
+{
+	if (fdt_check_header(fdt) != 0)
+		return lb_fail(LB_E_FDT_BAD, 0, 0);
+	int ac = fdt_address_cells(fdt, 0), sc = fdt_size_cells(fdt, 0);
+	if (ac < 1 || ac > 2 || sc < 1 || sc > 2)
+		return lb_fail(LB_E_FDT_BAD, (uint64_t)ac, (uint64_t)sc);
+	int found = 0;
+	for (int node = fdt_node_offset_by_prop_value(fdt, -1, "device_type", "memory", 7);
+	     node >= 0;
+	     node = fdt_node_offset_by_prop_value(fdt, node, "device_type", "memory", 7)) {
+		int len;
+		const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
+		int entry = (ac + sc) * 4;
+		for (int off = 0; reg && off + entry <= len; off += entry) {
+			const fdt32_t *p = reg + off / 4;
+			status_t s =
+			    memmap_add(m, read_cells(p, ac), read_cells(p + ac, sc), MEM_RAM);
+			if (s.code)
+				return s;
+			found++;
+		}
+	}
+	if (!found)
+		return lb_fail(LB_E_FDT_NO_MEMORY, 0, 0);
+	return lb_ok();
+}
+
+status_t arm64_fdt_chosen(void *fdt, size_t cap, const char *cmdline, uint64_t initrd,
+			  uint64_t initrd_size)
+{
+	int err = fdt_open_into(fdt, fdt, (int)cap);
+	if (err)
+		return lb_fail(LB_E_FDT_BAD, (uint64_t)-err, cap);
+	int chosen = fdt_path_offset(fdt, "/chosen");
+	if (chosen < 0)
+		chosen = fdt_add_subnode(fdt, 0, "chosen");
+	if (chosen < 0)
+		return lb_fail(LB_E_FDT_FULL, (uint64_t)-chosen, cap);
+	if (cmdline)
+		err = fdt_setprop_string(fdt, chosen, "bootargs", cmdline);
+	if (!err && initrd_size)
+		err = fdt_setprop_u64(fdt, chosen, "linux,initrd-start", initrd);
+	if (!err && initrd_size)
+		err = fdt_setprop_u64(fdt, chosen, "linux,initrd-end", initrd + initrd_size);
+	if (!err)
+		err = fdt_pack(fdt);
+	if (!err)
+		err = fdt_check_full(fdt, cap);
+	if (err)
+		return lb_fail(LB_E_FDT_FULL, (uint64_t)-err, cap);
+	return lb_ok();
+}

@@ -1,0 +1,65 @@
+#include "../../arch.h"
+#include "../../console.h"
+#include "mmio.h"
+
+/* PL011 UART of QEMU virt. */
+#define UART0	 0x09000000ull
+#define UART_DR	 0x00
+#define UART_FR	 0x18
+#define FR_TXFF	 0x20
+#define TX_TRIES 100000
+
+/* PSCI SYSTEM_OFF through HVC: QEMU implements PSCI itself for EL1 guests
+ * without EL2/EL3 (its DTB says method = "hvc"). */
+#define PSCI_SYSTEM_OFF 0x84000008ull
+
+/* The identity map covers the first 512 GiB. */
+#define IDENTITY_LIMIT (512ull << 30)
+
+extern char __fw_start[], __fw_end[];
+
+_Noreturn void arch_enter_arm64(uint64_t entry, uint64_t dtb, const uint64_t *start,
+				const uint64_t *end, uint64_t count);
+
+void arch_console_putc(char c)
+{
+	for (int i = 0; i < TX_TRIES && (mmio_read32(UART0 + UART_FR) & FR_TXFF); i++)
+		;
+	mmio_write8(UART0 + UART_DR, (uint8_t)c);
+}
+
+_Noreturn void arch_enter(const struct boot_plan *plan)
+{
+	uint64_t start[PLAN_MAX_REGIONS], end[PLAN_MAX_REGIONS];
+	for (uint32_t i = 0; i < plan->nregions; i++) {
+		start[i] = plan->region[i].start;
+		end[i] = plan->region[i].start + plan->region[i].len;
+	}
+	arch_enter_arm64(plan->entry, plan->arg, start, end, plan->nregions);
+}
+
+_Noreturn void arch_fail(void)
+{
+	register uint64_t x0 __asm__("x0") = PSCI_SYSTEM_OFF;
+	__asm__ volatile("hvc #0" : "+r"(x0) : : "memory");
+	for (;;)
+		__asm__ volatile("wfi");
+}
+
+/* From vectors.S: an exception inside leapboot. */
+_Noreturn void arch_exception(uint64_t esr, uint64_t elr, uint64_t far, uint64_t vector)
+{
+	console_exception(esr, elr, far, vector);
+	arch_fail();
+}
+
+uint64_t arch_identity_limit(void)
+{
+	return IDENTITY_LIMIT;
+}
+
+void arch_firmware_ram(uint64_t *start, uint64_t *end)
+{
+	*start = (uint64_t)(uintptr_t)__fw_start;
+	*end = (uint64_t)(uintptr_t)__fw_end;
+}

@@ -1,0 +1,47 @@
+/*
+ * arch_enter_arm64(entry, dtb, clean_start[], clean_end[], count): clean what the
+ * kernel reads to the point of coherency, turn the MMU and caches off, and jump
+ * with x0 = DTB, x1-x3 = 0 (booting.rst).
+ */
+#define SCTLR_M		(1 << 0)
+#define SCTLR_C		(1 << 2)
+#define SCTLR_I		(1 << 12)
+
+	.text
+	.globl	arch_enter_arm64
+arch_enter_arm64:
+	mov	x19, x0
+	mov	x20, x1
+	/* D-cache line size: 4 << CTR_EL0.DminLine */
+	mrs	x5, ctr_el0
+	ubfx	x5, x5, #16, #4
+	mov	x6, #4
+	lsl	x6, x6, x5
+	sub	x7, x6, #1
+1:	cbz	x4, 3f
+	ldr	x8, [x2], #8
+	ldr	x9, [x3], #8
+	bic	x8, x8, x7
+2:	cmp	x8, x9
+	b.hs	4f
+	dc	cvac, x8
+	add	x8, x8, x6
+	b	2b
+4:	sub	x4, x4, #1
+	b	1b
+3:	dsb	sy
+	mrs	x1, sctlr_el1
+	bic	x1, x1, #SCTLR_M
+	bic	x1, x1, #SCTLR_C
+	bic	x1, x1, #SCTLR_I
+	msr	sctlr_el1, x1
+	isb
+	ic	iallu
+	tlbi	vmalle1
+	dsb	sy
+	isb
+	mov	x0, x20
+	mov	x1, xzr
+	mov	x2, xzr
+	mov	x3, xzr
+	br	x19
