@@ -27,7 +27,8 @@ FW_CFLAGS := -std=gnu11 -O2 $(WARN) -ffreestanding -fno-pic -fno-pie -mstrict-al
 	-Iloader -Iloader/arch/aarch64 -isystem $(SYSROOT)/usr/include
 FW_ASFLAGS := -Iloader
 FW_SRCS := loader/status.c loader/fw_cfg.c loader/memmap.c boot/plan.c boot/initrd.c \
-	boot/arm64.c loader/libc/format.c loader/libc/string.c loader/console.c \
+	boot/arm64.c loader/libc/format.c loader/libc/string.c loader/libc/stack_protector.c \
+	loader/console.c \
 	loader/main_arm64.c loader/arch/aarch64/arch.c loader/arch/aarch64/fw_cfg_mmio.c
 FW_ASM := loader/arch/aarch64/start.S loader/arch/aarch64/handoff.S \
 	loader/arch/aarch64/vectors.S

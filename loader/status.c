@@ -69,6 +69,7 @@ static const char *const messages[LB_E_COUNT] = {
     [LB_E_FDT_BAD] = "bad device tree (libfdt error %llu, %llu)",
     [LB_E_FDT_NO_MEMORY] = "device tree has no /memory (%llu, %llu)",
     [LB_E_FDT_FULL] = "cannot update the device tree (libfdt error %llu, buffer %llu bytes)",
+    [LB_E_STACK_SMASHED] = "stack smashed in a library (%llu, %llu)",
     [LB_E_PLAN_OVERLAP] = "regions overlap (%#llx and %#llx)",
     [LB_E_PLAN_NOT_RAM] = "region outside the RAM claimed for it (%#llx, %#llx bytes)",
     [LB_E_PLAN_ENTRY] = "entry point outside the kernel (%#llx, kernel at %#llx)",

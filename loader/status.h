@@ -77,6 +77,7 @@ enum lb_code {
 	LB_E_FDT_BAD,
 	LB_E_FDT_NO_MEMORY,
 	LB_E_FDT_FULL,
+	LB_E_STACK_SMASHED,
 	/* plan */
 	LB_E_PLAN_OVERLAP,
 	LB_E_PLAN_NOT_RAM,

@@ -100,3 +100,21 @@ int strncmp(const char *a, const char *b, size_t n)
 	}
 	return 0;
 }
+
+size_t strnlen(const char *s, size_t max)
+{
+	size_t n = 0;
+	while (n < max && s[n])
+		n++;
+	return n;
+}
+
+char *strrchr(const char *s, int c)
+{
+	const char *last = 0;
+	do {
+		if (*s == (char)c)
+			last = s;
+	} while (*s++);
+	return (char *)last;
+}

@@ -12,6 +12,8 @@ int memcmp(const void *a, const void *b, size_t n);
 void *memchr(const void *s, int c, size_t n);
 size_t strlen(const char *s);
 int strncmp(const char *a, const char *b, size_t n);
+size_t strnlen(const char *s, size_t max);
+char *strrchr(const char *s, int c);
 
 /* -ffreestanding turns GCC's builtins off; these let small fixed-size copies and
  * compares inline again (larger ones still call the functions above). */
