@@ -27,7 +27,7 @@ FW_CFLAGS := -std=gnu11 -O2 $(WARN) -ffreestanding -fno-pic -fno-pie -mstrict-al
 	-Iloader -Iloader/arch/aarch64 -isystem $(SYSROOT)/usr/include
 FW_ASFLAGS := -Iloader
 FW_SRCS := loader/status.c loader/fw_cfg.c loader/memmap.c boot/plan.c boot/initrd.c \
-	boot/arm64.c loader/libc/format.c loader/libc/string.c loader/libc/stack_protector.c \
+	boot/arm64.c loader/libc/format.c loader/libc/string.c loader/libc/stack_protector.c loader/libc/malloc.c \
 	loader/console.c \
 	loader/main_arm64.c loader/arch/aarch64/arch.c loader/arch/aarch64/fw_cfg_mmio.c
 FW_ASM := loader/arch/aarch64/start.S loader/arch/aarch64/handoff.S \
@@ -35,7 +35,7 @@ FW_ASM := loader/arch/aarch64/start.S loader/arch/aarch64/handoff.S \
 FW_OBJS := $(FW_SRCS:%.c=$(OBJ)/%.o) $(FW_ASM:%.S=$(OBJ)/%.o)
 ELF_OBJS := $(FW_OBJS)
 LDS := loader/arch/aarch64/leapboot.lds
-FW_LIBS := $(SYSROOT)/usr/lib/aarch64-linux-gnu/libfdt.a
+FW_LIBS := $(SYSROOT)/usr/lib/aarch64-linux-gnu/libfdt.a $(SYSROOT)/usr/lib/aarch64-linux-gnu/libz.a
 
 .PHONY: all
 all: $(BUILD)/leapboot.bin

@@ -1,5 +1,6 @@
 /* The arm64 pipeline: DTB → fw_cfg → memory map → Image → initrd → /chosen → jump. */
 #include <libfdt.h>
+#include <zlib.h>
 #include "arch.h"
 #include "console.h"
 #include "fw_cfg.h"
@@ -16,7 +17,11 @@
 #define DTB_ROOM       0x200000ull /* the DTB gets a 2 MiB region of its own */
 #define HEAD_BYTES     64
 
+#define INFLATE_ARENA 0x10000 /* zlib's state and 32 KiB window */
+
 #define NOINIT __attribute__((section(".noinit")))
+static uint8_t inflate_arena[INFLATE_ARENA] NOINIT __attribute__((aligned(16)));
+static uint32_t inflate_used;
 static struct fw_cfg_file fw_cfg_dir[FW_CFG_DIR_MAX] NOINIT;
 static struct memmap memmap NOINIT;
 static char cmdline[CMDLINE_CAP] NOINIT;
@@ -68,6 +73,73 @@ static struct blob item(struct fw_cfg *fc, uint16_t size_key, uint16_t data_key)
 	return b;
 }
 
+/* zlib's allocations: a bump allocator over a fixed arena, reset per stream. */
+static voidpf arena_alloc(voidpf opaque, uInt items, uInt size)
+{
+	(void)opaque;
+	uint64_t n = ((uint64_t)items * size + 15) & ~15ull;
+	if (n > INFLATE_ARENA - inflate_used)
+		return Z_NULL;
+	void *p = inflate_arena + inflate_used;
+	inflate_used += (uint32_t)n;
+	return p;
+}
+
+static void arena_free(voidpf opaque, voidpf p)
+{
+	(void)opaque;
+	(void)p;
+}
+
+/* An Image.gz: DMA the compressed file to free RAM, inflate its header to learn
+ * where the kernel goes, then inflate the rest straight there. */
+static status_t load_gzip(struct fw_cfg *fc, const struct blob *kernel, struct arm64_image *img,
+			  uint64_t *entry, uint64_t *size)
+{
+	uint64_t gz;
+	uint8_t head[HEAD_BYTES];
+	z_stream z;
+
+	status_t s = memmap_find(&memmap, kernel->size, 4096, 0, UINT64_MAX, true, &gz);
+	if (!s.code)
+		s = memmap_claim(&memmap, gz, kernel->size, MEM_CLAIM_INITRD);
+	if (!s.code)
+		s = fw_cfg_read(fc, kernel->key, 0, gz, kernel->size);
+	if (s.code)
+		return s;
+	memset(&z, 0, sizeof(z));
+	inflate_used = 0;
+	z.zalloc = arena_alloc;
+	z.zfree = arena_free;
+	z.next_in = (Bytef *)(uintptr_t)gz;
+	z.avail_in = kernel->size;
+	z.next_out = head;
+	z.avail_out = sizeof(head);
+	int zr = inflateInit2(&z, 16 + MAX_WBITS);
+	while (zr == Z_OK && z.avail_out)
+		zr = inflate(&z, Z_NO_FLUSH);
+	if ((zr != Z_OK && zr != Z_STREAM_END) || z.avail_out)
+		return lb_fail(LB_E_ARM64_BAD_GZIP, (uint64_t)-zr, z.total_in);
+	s = arm64_parse(img, head, sizeof(head));
+	if (!s.code)
+		s = arm64_place(img, &memmap);
+	if (s.code)
+		return s;
+	*entry = img->base + img->text_offset;
+	memcpy((void *)(uintptr_t)*entry, head, sizeof(head));
+	z.next_out = (Bytef *)(uintptr_t)(*entry + sizeof(head));
+	z.avail_out = (uInt)(img->image_size - sizeof(head));
+	zr = inflate(&z, Z_FINISH);
+	*size = z.total_out;
+	inflateEnd(&z);
+	memmap_set(&memmap, gz, gz + kernel->size, MEM_RAM);
+	if (zr == Z_BUF_ERROR && !z.avail_out)
+		return lb_fail(LB_E_KERNEL_TRUNCATED, z.total_out, img->image_size);
+	if (zr != Z_STREAM_END)
+		return lb_fail(LB_E_ARM64_BAD_GZIP, (uint64_t)-zr, z.total_in);
+	return lb_ok();
+}
+
 /* x0: the DTB when started as a kernel (Image form), 0 from reset. */
 void leapboot_main(uint64_t x0)
 {
@@ -107,15 +179,21 @@ void leapboot_main(uint64_t x0)
 			fail("kernel", lb_fail(LB_E_KERNEL_NONE, 0, 0));
 	}
 	uint32_t n = kernel.size < HEAD_BYTES ? kernel.size : HEAD_BYTES;
+	uint64_t entry, loaded = kernel.size;
 	check("kernel", fw_cfg_read(&fc, kernel.key, 0, phys(head), n));
-	check("kernel", arm64_parse(&img, head, n));
-	check("kernel", arm64_place(&img, &memmap));
-	uint64_t entry = img.base + img.text_offset;
-	if (kernel.size > img.image_size)
-		fail("kernel", lb_fail(LB_E_KERNEL_TRUNCATED, kernel.size, img.image_size));
-	check("kernel", fw_cfg_read(&fc, kernel.key, 0, entry, kernel.size));
-	console_info("kernel from %s: arm64 Image, %u bytes at %#llx, image_size %#llx", origin,
-		     kernel.size, (unsigned long long)entry, (unsigned long long)img.image_size);
+	if (n >= 2 && head[0] == 0x1f && head[1] == 0x8b) {
+		check("kernel", load_gzip(&fc, &kernel, &img, &entry, &loaded));
+	} else {
+		check("kernel", arm64_parse(&img, head, n));
+		check("kernel", arm64_place(&img, &memmap));
+		entry = img.base + img.text_offset;
+		if (kernel.size > img.image_size)
+			fail("kernel", lb_fail(LB_E_KERNEL_TRUNCATED, kernel.size, img.image_size));
+		check("kernel", fw_cfg_read(&fc, kernel.key, 0, entry, kernel.size));
+	}
+	console_info("kernel from %s: arm64 Image%s, %llu bytes at %#llx, image_size %#llx", origin,
+		     loaded == kernel.size ? "" : " (gzip)", (unsigned long long)loaded,
+		     (unsigned long long)entry, (unsigned long long)img.image_size);
 
 	if (initrd.size) {
 		check("initrd", initrd_place(&memmap, initrd.size, UINT64_MAX, &initrd_addr));
