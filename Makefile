@@ -37,8 +37,10 @@ ELF_OBJS := $(FW_OBJS)
 LDS := loader/arch/aarch64/leapboot.lds
 FW_LIBS := $(SYSROOT)/usr/lib/aarch64-linux-gnu/libfdt.a $(SYSROOT)/usr/lib/aarch64-linux-gnu/libz.a
 
+IMAGE_LDS := loader/arch/aarch64/leapboot-image.lds
+
 .PHONY: all
-all: $(BUILD)/leapboot.bin
+all: $(BUILD)/leapboot.bin $(BUILD)/leapboot.Image
 
 $(OBJ)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -59,6 +61,15 @@ $(BUILD)/leapboot.bin: $(BUILD)/leapboot-rom.elf
 	$(Q)$(OBJCOPY) -O binary $< $@
 	@used=$$(( 0x$$(nm $< | awk '$$3 == "__rom_used" {print $$1}') )); \
 		echo "leapboot.bin (arm64): $$(stat -c %s $@) bytes, $$used used by code+data"
+
+$(BUILD)/leapboot-image.elf: $(FW_OBJS) $(IMAGE_LDS)
+	$(call say,LD,$@)
+	$(Q)$(LD) -nostdlib -static --gc-sections --no-warn-rwx-segments -T $(IMAGE_LDS) \
+		-o $@ $(FW_OBJS) $(FW_LIBS)
+
+$(BUILD)/leapboot.Image: $(BUILD)/leapboot-image.elf
+	$(call say,BIN,$@)
+	$(Q)$(OBJCOPY) -O binary $< $@
 else
 FW_CFLAGS := -std=gnu11 -O2 $(WARN) -ffreestanding -fno-pic -fno-pie -mno-red-zone \
 	-mcmodel=kernel -fno-stack-protector -fno-asynchronous-unwind-tables -fno-common \
@@ -120,11 +131,18 @@ endif
 UNIT_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Iloader -Itests/unit -fsanitize=address,undefined
 UNIT_TESTS := $(patsubst tests/unit/test_%.c,$(BUILD)/unit/test_%,$(wildcard tests/unit/test_*.c))
 UNIT_SUPPORT := tests/unit/fake_fw_cfg.c
+# Per-test extras: UNIT_SRCS_<name> (sources outside CORE_SRCS) and UNIT_LIBS_<name>
+# (host libraries) for tests/unit/test_<name>.c. arm64.c needs the host's libfdt (libfdt-dev).
+UNIT_SRCS_arm64 := boot/arm64.c
+UNIT_LIBS_arm64 := -lfdt
 
-$(BUILD)/unit/test_%: tests/unit/test_%.c $(CORE_SRCS) $(UNIT_SUPPORT) tests/unit/tap.h
+.SECONDEXPANSION:
+$(BUILD)/unit/test_%: tests/unit/test_%.c $(CORE_SRCS) $(UNIT_SUPPORT) tests/unit/tap.h \
+		$$(UNIT_SRCS_$$*)
 	@mkdir -p $(dir $@)
 	$(call say,CC,$@)
-	$(Q)$(HOST_CC) $(UNIT_CFLAGS) -o $@ $< $(CORE_SRCS) $(UNIT_SUPPORT)
+	$(Q)$(HOST_CC) $(UNIT_CFLAGS) -o $@ $< $(CORE_SRCS) $(UNIT_SUPPORT) $(UNIT_SRCS_$*) \
+		$(UNIT_LIBS_$*)
 
 unit: $(UNIT_TESTS)
 	prove $(UNIT_TESTS)

@@ -4,6 +4,7 @@
  * vectors, .data/.bss, then the MMU with caches (zlib and libfdt make unaligned
  * accesses, which fault with the MMU off).
  */
+#define IMAGE_TEXT_OFFSET 0x80000	/* keep in step with leapboot-image.lds */
 #define SCTLR_M		(1 << 0)
 #define SCTLR_C		(1 << 2)
 #define SCTLR_I		(1 << 12)
@@ -98,3 +99,20 @@ l1_table:
 	.skip	32768
 	.globl	__stack_top
 __stack_top:
+
+/*
+ * The Image form (leapboot.Image, for -kernel): an arm64 Image header in front,
+ * so that QEMU or another loader starts leapboot like a Linux kernel (x0 = DTB).
+ * Only its linker script keeps this section.
+ */
+	.section .text.image_header, "ax"
+	.globl	image_header
+image_header:
+	b	_start			/* code0 */
+	.long	0			/* code1 */
+	.quad	IMAGE_TEXT_OFFSET	/* text_offset */
+	.quad	__image_size		/* image_size, bss and stack included */
+	.quad	0x2			/* flags: little-endian, 4 KiB pages, near RAM start */
+	.quad	0, 0, 0			/* res2-4 */
+	.ascii	"ARM\x64"		/* magic */
+	.long	0			/* no PE header */
