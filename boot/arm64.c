@@ -54,6 +54,10 @@ status_t arm64_fdt_memory(const void *fdt, struct memmap *m)
 	for (int node = fdt_node_offset_by_prop_value(fdt, -1, "device_type", "memory", 7);
 	     node >= 0;
 	     node = fdt_node_offset_by_prop_value(fdt, node, "device_type", "memory", 7)) {
+		/* As Linux does: a node with status other than "okay"/"ok" is not RAM. */
+		const char *status = fdt_getprop(fdt, node, "status", 0);
+		if (status && strncmp(status, "ok", 2) != 0)
+			continue;
 		int len;
 		const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
 		int entry = (ac + sc) * 4;
@@ -75,6 +79,8 @@ status_t arm64_fdt_chosen(void *fdt, size_t cap, const char *cmdline, uint64_t i
 			  uint64_t initrd_size)
 {
 	int err = fdt_open_into(fdt, fdt, (int)cap);
+	if (err == -FDT_ERR_NOSPACE)
+		return lb_fail(LB_E_FDT_FULL, (uint64_t)-err, cap);
 	if (err)
 		return lb_fail(LB_E_FDT_BAD, (uint64_t)-err, cap);
 	int chosen = fdt_path_offset(fdt, "/chosen");
