@@ -28,7 +28,7 @@ FW_CFLAGS := -std=gnu11 -O2 $(WARN) -ffreestanding -fno-pic -fno-pie -mstrict-al
 FW_ASFLAGS := -Iloader
 FW_SRCS := loader/status.c loader/fw_cfg.c loader/memmap.c boot/plan.c boot/initrd.c \
 	boot/arm64.c loader/libc/format.c loader/libc/string.c loader/libc/stack_protector.c loader/libc/malloc.c \
-	loader/console.c \
+	loader/console.c loader/stage.c \
 	loader/main_arm64.c loader/arch/aarch64/arch.c loader/arch/aarch64/fw_cfg_mmio.c
 FW_ASM := loader/arch/aarch64/start.S loader/arch/aarch64/handoff.S \
 	loader/arch/aarch64/vectors.S
@@ -41,16 +41,6 @@ IMAGE_LDS := loader/arch/aarch64/leapboot-image.lds
 
 .PHONY: all
 all: $(BUILD)/leapboot.bin $(BUILD)/leapboot.Image
-
-$(OBJ)/%.o: %.c
-	@mkdir -p $(dir $@)
-	$(call say,CC,$<)
-	$(Q)$(CC) $(FW_CFLAGS) -MMD -MP -c $< -o $@
-
-$(OBJ)/%.o: %.S
-	@mkdir -p $(dir $@)
-	$(call say,AS,$<)
-	$(Q)$(CC) $(FW_ASFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/leapboot-rom.elf: $(FW_OBJS) $(LDS)
 	$(call say,LD,$@)
@@ -80,7 +70,8 @@ FW_ASFLAGS := -Iloader
 CORE_SRCS := loader/status.c loader/fw_cfg.c loader/memmap.c boot/bzimage.c boot/e820.c \
 	boot/plan.c loader/libc/format.c loader/acpi.c loader/smbios.c loader/mptable.c \
 	boot/initrd.c elf/elf.c pvh/pvh.c
-FW_SRCS := $(CORE_SRCS) loader/main.c loader/kernel.c loader/console.c loader/tables.c \
+FW_SRCS := $(CORE_SRCS) loader/main.c loader/stage.c loader/kernel.c loader/console.c \
+	loader/tables.c \
 	loader/libc/string.c loader/platform/x86.c loader/platform/pc.c loader/platform/q35.c \
 	loader/arch/x86_64/arch.c \
 	loader/arch/x86_64/fw_cfg_ports.c
@@ -94,16 +85,6 @@ ELF_LDS := loader/arch/x86_64/leapboot-elf.lds
 
 .PHONY: all run check unit size-check deps clean help
 all: $(BUILD)/leapboot.bin $(BUILD)/leapboot.elf
-
-$(OBJ)/%.o: %.c
-	@mkdir -p $(dir $@)
-	$(call say,CC,$<)
-	$(Q)$(CC) $(FW_CFLAGS) -MMD -MP -c $< -o $@
-
-$(OBJ)/%.o: %.S
-	@mkdir -p $(dir $@)
-	$(call say,AS,$<)
-	$(Q)$(CC) $(FW_ASFLAGS) -MMD -MP -c $< -o $@
 
 LDFLAGS := -nostdlib -static --gc-sections -z noexecstack -z max-page-size=4096
 
@@ -124,6 +105,17 @@ $(BUILD)/leapboot.bin: $(BUILD)/leapboot-rom.elf
 		echo "leapboot.bin: $$(stat -c %s $@) bytes, $$used used by code+data (budget $(ROM_LIMIT))"
 
 endif
+
+# Both architectures compile with their own CC and flags, set above.
+$(OBJ)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(call say,CC,$<)
+	$(Q)$(CC) $(FW_CFLAGS) -MMD -MP -c $< -o $@
+
+$(OBJ)/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(call say,AS,$<)
+	$(Q)$(CC) $(FW_ASFLAGS) -MMD -MP -c $< -o $@
 
 -include $(ELF_OBJS:.o=.d)
 

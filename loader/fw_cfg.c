@@ -1,14 +1,10 @@
 #include "fw_cfg.h"
+#include "phys.h"
 #include "libc/string.h"
 
 static inline uint32_t be32(uint32_t v)
 {
 	return __builtin_bswap32(v);
-}
-
-static inline uint64_t ptr_phys(const void *p)
-{
-	return (uint64_t)(uintptr_t)p;
 }
 
 /* One DMA request; the descriptor lives on the stack, which is RAM. */
@@ -20,7 +16,7 @@ static status_t dma(struct fw_cfg *fc, uint32_t control, uint64_t addr, uint32_t
 	d.length_be = be32(len);
 	d.address_be = __builtin_bswap64(addr);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	fc->ops->dma(fc->ctx, ptr_phys((const void *)&d));
+	fc->ops->dma(fc->ctx, phys((const void *)&d));
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	uint32_t done = be32(d.control_be);
 	if (done & FW_CFG_DMA_ERROR)
@@ -76,7 +72,7 @@ status_t fw_cfg_probe(struct fw_cfg *fc, const struct fw_cfg_ops *ops, void *ctx
 	if (count > dir_max)
 		return lb_fail(LB_E_FWCFG_DIR_TOO_BIG, count, dir_max);
 	/* The entries follow the count at offset 4 of the same item. */
-	status_t s = transfer(fc, FW_CFG_FILE_DIR, sizeof(count_be), ptr_phys(dir),
+	status_t s = transfer(fc, FW_CFG_FILE_DIR, sizeof(count_be), phys(dir),
 			      count * (uint32_t)sizeof(*dir));
 	if (s.code)
 		return s;
@@ -109,9 +105,38 @@ status_t fw_cfg_read(struct fw_cfg *fc, uint16_t key, uint32_t offset, uint64_t 
 status_t fw_cfg_read_u32(struct fw_cfg *fc, uint16_t key, uint32_t *value)
 {
 	uint32_t v = 0;
-	status_t s = transfer(fc, key, 0, ptr_phys(&v), sizeof(v));
+	status_t s = transfer(fc, key, 0, phys(&v), sizeof(v));
 	*value = v; /* fw_cfg numeric items are little-endian, like x86 */
 	return s;
+}
+
+struct fw_cfg_blob fw_cfg_file_blob(const struct fw_cfg *fc, const char *name)
+{
+	struct fw_cfg_blob b = {0, 0};
+	if (!fw_cfg_find(fc, name, &b.key, &b.size))
+		b.size = 0;
+	return b;
+}
+
+status_t fw_cfg_item_blob(struct fw_cfg *fc, uint16_t size_key, uint16_t data_key,
+			  struct fw_cfg_blob *b)
+{
+	b->key = data_key;
+	return fw_cfg_read_u32(fc, size_key, &b->size);
+}
+
+status_t fw_cfg_read_text(struct fw_cfg *fc, struct fw_cfg_blob b, char *buf, uint32_t *len)
+{
+	uint32_t n = b.size;
+	status_t s = fw_cfg_read(fc, b.key, 0, phys(buf), n);
+	if (s.code)
+		return s;
+	buf[n] = '\0';
+	/* QEMU counts the NUL; a file may end in newlines. */
+	while (n && (buf[n - 1] == '\0' || buf[n - 1] == '\n'))
+		buf[--n] = '\0';
+	*len = (uint32_t)strlen(buf);
+	return lb_ok();
 }
 
 status_t fw_cfg_write(struct fw_cfg *fc, uint16_t key, uint32_t offset, uint64_t src, uint32_t len)

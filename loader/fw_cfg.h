@@ -59,6 +59,12 @@ struct fw_cfg_ops {
 	void (*dma)(void *ctx, uint64_t desc);
 };
 
+/* An item or file: its selector key and size (0: absent). */
+struct fw_cfg_blob {
+	uint16_t key;
+	uint32_t size;
+};
+
 struct fw_cfg {
 	const struct fw_cfg_ops *ops;
 	void *ctx;
@@ -80,6 +86,17 @@ status_t fw_cfg_read(struct fw_cfg *fc, uint16_t key, uint32_t offset, uint64_t 
 
 /* Reads a little-endian 32-bit numeric item (sizes QEMU provides). */
 status_t fw_cfg_read_u32(struct fw_cfg *fc, uint16_t key, uint32_t *value);
+
+/* A named file as a blob; size 0 when it is absent. */
+struct fw_cfg_blob fw_cfg_file_blob(const struct fw_cfg *fc, const char *name);
+
+/* A numbered item whose size another item holds (KERNEL_SIZE for KERNEL_DATA). */
+status_t fw_cfg_item_blob(struct fw_cfg *fc, uint16_t size_key, uint16_t data_key,
+			  struct fw_cfg_blob *b);
+
+/* Reads a text blob (b.size < cap) into buf, NUL-terminated and without the
+ * trailing NULs and newlines QEMU or a file adds; *len = its string length. */
+status_t fw_cfg_read_text(struct fw_cfg *fc, struct fw_cfg_blob b, char *buf, uint32_t *len);
 
 /* Writes len bytes from physical address src into item key at offset (DMA only). */
 status_t fw_cfg_write(struct fw_cfg *fc, uint16_t key, uint32_t offset, uint64_t src, uint32_t len);

@@ -1,4 +1,5 @@
 #include "kernel.h"
+#include "phys.h"
 #include "libc/string.h"
 #include "../boot/initrd.h"
 #include "../elf/elf.h"
@@ -8,26 +9,6 @@
 #define PVH_CMDLINE_MAX	    2047 /* Linux's COMMAND_LINE_SIZE less the NUL */
 #define FW_CFG_KERNEL_ADDR  0x07
 #define FW_CFG_KERNEL_ENTRY 0x10
-
-static struct fw_cfg_blob file_blob(struct fw_cfg *fc, const char *name)
-{
-	struct fw_cfg_blob b = {0, 0};
-	if (!fw_cfg_find(fc, name, &b.key, &b.size))
-		b.size = 0;
-	return b;
-}
-
-static status_t item_blob(struct fw_cfg *fc, uint16_t size_key, uint16_t data_key,
-			  struct fw_cfg_blob *b)
-{
-	b->key = data_key;
-	return fw_cfg_read_u32(fc, size_key, &b->size);
-}
-
-static inline uint64_t phys(const void *p)
-{
-	return (uint64_t)(uintptr_t)p;
-}
 
 /* QEMU loads an ELF with a PVH note itself and only says where: KERNEL_ENTRY is
  * set and its SETUP_DATA holds the ELF's first bytes. */
@@ -51,25 +32,27 @@ static status_t find_preloaded(struct fw_cfg *fc, struct kernel_source *src)
 status_t kernel_source_find(struct fw_cfg *fc, bool chain, struct kernel_source *src)
 {
 	struct fw_cfg_blob kernel_size;
-	status_t s = item_blob(fc, FW_CFG_KERNEL_SIZE, FW_CFG_KERNEL_DATA, &kernel_size);
+	status_t s = fw_cfg_item_blob(fc, FW_CFG_KERNEL_SIZE, FW_CFG_KERNEL_DATA, &kernel_size);
 	if (s.code)
 		return s;
 	memset(src, 0, sizeof(*src));
 	if (kernel_size.size && !chain) {
 		src->origin = "-kernel";
-		src->image = file_blob(fc, "etc/boot/kernel");
+		src->image = fw_cfg_file_blob(fc, "etc/boot/kernel");
 		if (!src->image.size) {
 			/* QEMU split the image: setup part (header patched by QEMU,
 			 * which leapboot rewrites anyway) and protected-mode part. */
 			src->image = kernel_size;
-			s = item_blob(fc, FW_CFG_SETUP_SIZE, FW_CFG_SETUP_DATA, &src->setup);
+			s = fw_cfg_item_blob(fc, FW_CFG_SETUP_SIZE, FW_CFG_SETUP_DATA, &src->setup);
 			if (!s.code)
 				s = find_preloaded(fc, src);
 		}
 		if (!s.code)
-			s = item_blob(fc, FW_CFG_INITRD_SIZE, FW_CFG_INITRD_DATA, &src->initrd);
+			s = fw_cfg_item_blob(fc, FW_CFG_INITRD_SIZE, FW_CFG_INITRD_DATA,
+					     &src->initrd);
 		if (!s.code)
-			s = item_blob(fc, FW_CFG_CMDLINE_SIZE, FW_CFG_CMDLINE_DATA, &src->cmdline);
+			s = fw_cfg_item_blob(fc, FW_CFG_CMDLINE_SIZE, FW_CFG_CMDLINE_DATA,
+					     &src->cmdline);
 		return s;
 	}
 	uint16_t key;
@@ -78,8 +61,8 @@ status_t kernel_source_find(struct fw_cfg *fc, bool chain, struct kernel_source 
 		return lb_fail(LB_E_KERNEL_NONE, 0, 0);
 	src->origin = "opt/leapboot/kernel";
 	src->image = (struct fw_cfg_blob){key, size};
-	src->initrd = file_blob(fc, "opt/leapboot/initrd");
-	src->cmdline = file_blob(fc, "opt/leapboot/cmdline");
+	src->initrd = fw_cfg_file_blob(fc, "opt/leapboot/initrd");
+	src->cmdline = fw_cfg_file_blob(fc, "opt/leapboot/cmdline");
 	return lb_ok();
 }
 
@@ -190,14 +173,9 @@ status_t kernel_load_cmdline(struct fw_cfg *fc, const struct kernel_source *src,
 		return lb_ok();
 	if (len >= cap)
 		return lb_fail(LB_E_CMDLINE_TOO_LONG, len, k->cmdline_max);
-	status_t s = fw_cfg_read(fc, src->cmdline.key, 0, phys(buf), len);
+	status_t s = fw_cfg_read_text(fc, src->cmdline, buf, &len);
 	if (s.code)
 		return s;
-	buf[len] = '\0';
-	/* QEMU counts the NUL; a file may end in newlines. */
-	while (len && (buf[len - 1] == '\0' || buf[len - 1] == '\n'))
-		buf[--len] = '\0';
-	len = (uint32_t)strlen(buf);
 	if (len > k->cmdline_max)
 		return lb_fail(LB_E_CMDLINE_TOO_LONG, len, k->cmdline_max);
 	return lb_ok();

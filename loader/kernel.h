@@ -6,11 +6,6 @@
 #include "fw_cfg.h"
 #include "../boot/bzimage.h"
 
-struct fw_cfg_blob {
-	uint16_t key;
-	uint32_t size;
-};
-
 struct kernel_source {
 	const char *origin;	   /* for messages */
 	struct fw_cfg_blob image;  /* the whole image, or only its protected-mode part */

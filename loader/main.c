@@ -4,6 +4,8 @@
 #include "fw_cfg.h"
 #include "kernel.h"
 #include "memmap.h"
+#include "phys.h"
+#include "stage.h"
 #include "tables.h"
 #include "arch/x86_64/fw_cfg_ports.h"
 #include "platform/platform.h"
@@ -24,23 +26,6 @@ static struct boot_params boot_params NOINIT __attribute__((aligned(4096)));
 static char cmdline[CMDLINE_CAP] NOINIT;
 static struct acpi_loader acpi NOINIT;
 static struct pvh_start pvh_start NOINIT;
-
-_Noreturn static void fail(const char *stage, status_t s)
-{
-	console_error(stage, s);
-	arch_fail();
-}
-
-static void check(const char *stage, status_t s)
-{
-	if (s.code)
-		fail(stage, s);
-}
-
-static inline uint64_t phys(const void *p)
-{
-	return (uint64_t)(uintptr_t)p;
-}
 
 /* The map: the one leapboot was started with (ELF form), else etc/e820. Then the
  * PC's legacy holes, leapboot's own pages, the machine's windows. */
@@ -130,21 +115,21 @@ void leapboot_main(uint64_t start_info)
 	} else {
 		platform_init(&pl);
 	}
-	check("fw_cfg", fw_cfg_probe(&fc, &fw_cfg_ports, 0, fw_cfg_dir, FW_CFG_DIR_MAX));
+	stage_check("fw_cfg", fw_cfg_probe(&fc, &fw_cfg_ports, 0, fw_cfg_dir, FW_CFG_DIR_MAX));
 	uint16_t key;
 	uint32_t size;
 	console_verbose = fw_cfg_find(&fc, "opt/leapboot/verbose", &key, &size);
 	console_info("machine %s, fw_cfg %s, %u files", pl.name, fc.dma ? "DMA" : "port I/O",
 		     fc.nfiles);
 
-	check("memmap", memmap_build(&fc, &pl, si));
+	stage_check("memmap", memmap_build(&fc, &pl, si));
 
 	uint64_t rsdp = si ? si->rsdp_paddr : 0;
 	if (!si)
 		install_tables(&fc, reach, &rsdp);
 
-	check("kernel", kernel_source_find(&fc, si != 0, &src));
-	check("kernel", kernel_load(&fc, &src, &memmap, reach, &k));
+	stage_check("kernel", kernel_source_find(&fc, si != 0, &src));
+	stage_check("kernel", kernel_load(&fc, &src, &memmap, reach, &k));
 	if (k.format == KERNEL_BZIMAGE)
 		console_info("kernel from %s: bzImage protocol %x, %llu bytes at %#llx, "
 			     "init_size %#llx",
@@ -155,11 +140,11 @@ void leapboot_main(uint64_t start_info)
 			     src.preloaded_entry ? "loaded by QEMU" : "loaded",
 			     (unsigned long long)k.lo, (unsigned long long)k.hi,
 			     (unsigned long long)k.entry);
-	check("initrd", kernel_load_initrd(&fc, &src, &k, &memmap, reach, &initrd));
+	stage_check("initrd", kernel_load_initrd(&fc, &src, &k, &memmap, reach, &initrd));
 	if (initrd)
 		console_info("initrd: %u bytes at %#llx", src.initrd.size,
 			     (unsigned long long)initrd);
-	check("cmdline", kernel_load_cmdline(&fc, &src, &k, cmdline, CMDLINE_CAP));
+	stage_check("cmdline", kernel_load_cmdline(&fc, &src, &k, cmdline, CMDLINE_CAP));
 
 	uint64_t initrd_size = initrd ? src.initrd.size : 0;
 	if (k.format == KERNEL_BZIMAGE) {
@@ -169,7 +154,8 @@ void leapboot_main(uint64_t start_info)
 		    .initrd_size = initrd_size,
 		    .rsdp = rsdp,
 		};
-		check("boot_params", bzimage_boot_params(&k.bz, &boot_params, &args, &memmap));
+		stage_check("boot_params",
+			    bzimage_boot_params(&k.bz, &boot_params, &args, &memmap));
 		bzimage_plan(&k.bz, phys(&boot_params), reach, &plan);
 		plan_add_region(&plan, phys(&boot_params), sizeof(boot_params), MEM_CLAIM_FIRMWARE);
 	} else {
@@ -179,12 +165,12 @@ void leapboot_main(uint64_t start_info)
 		    .initrd_size = initrd_size,
 		    .rsdp = rsdp,
 		};
-		check("start_info", pvh_build(&pvh_start, phys(&pvh_start), &memmap, &args));
+		stage_check("start_info", pvh_build(&pvh_start, phys(&pvh_start), &memmap, &args));
 		pvh_plan(k.entry, k.lo, k.hi, phys(&pvh_start), reach, &plan);
 	}
 	plan_add_region(&plan, phys(cmdline), CMDLINE_CAP, MEM_CLAIM_FIRMWARE);
 	plan_add_region(&plan, initrd, initrd_size, MEM_CLAIM_INITRD);
-	check("plan", plan_validate(&plan, &memmap));
+	stage_check("plan", plan_validate(&plan, &memmap));
 	console_info("entering the %s kernel at %#llx",
 		     plan.mode == BOOT_LINUX64	 ? "64-bit"
 		     : plan.mode == BOOT_LINUX32 ? "32-bit"

@@ -5,6 +5,8 @@
 #include "console.h"
 #include "fw_cfg.h"
 #include "memmap.h"
+#include "phys.h"
+#include "stage.h"
 #include "arch/aarch64/fw_cfg_mmio.h"
 #include "libc/string.h"
 #include "../boot/arm64.h"
@@ -26,23 +28,6 @@ static struct fw_cfg_file fw_cfg_dir[FW_CFG_DIR_MAX] NOINIT;
 static struct memmap memmap NOINIT;
 static char cmdline[CMDLINE_CAP] NOINIT;
 
-_Noreturn static void fail(const char *stage, status_t s)
-{
-	console_error(stage, s);
-	arch_fail();
-}
-
-static void check(const char *stage, status_t s)
-{
-	if (s.code)
-		fail(stage, s);
-}
-
-static inline uint64_t phys(const void *p)
-{
-	return (uint64_t)(uintptr_t)p;
-}
-
 /* fw_cfg's MMIO base from the DTB, else virt's fixed one. */
 static uint64_t fw_cfg_base(const void *dtb)
 {
@@ -50,27 +35,6 @@ static uint64_t fw_cfg_base(const void *dtb)
 	int len;
 	const fdt64_t *reg = node >= 0 ? fdt_getprop(dtb, node, "reg", &len) : 0;
 	return reg && len >= 8 ? fdt64_to_cpu(reg[0]) : FW_CFG_DEFAULT;
-}
-
-struct blob {
-	uint16_t key;
-	uint32_t size;
-};
-
-static struct blob find(struct fw_cfg *fc, const char *name)
-{
-	struct blob b = {0, 0};
-	if (!fw_cfg_find(fc, name, &b.key, &b.size))
-		b.size = 0;
-	return b;
-}
-
-static struct blob item(struct fw_cfg *fc, uint16_t size_key, uint16_t data_key)
-{
-	struct blob b = {data_key, 0};
-	if (fw_cfg_read_u32(fc, size_key, &b.size).code)
-		b.size = 0;
-	return b;
 }
 
 /* zlib's allocations: a bump allocator over a fixed arena, reset per stream. */
@@ -93,8 +57,8 @@ static void arena_free(voidpf opaque, voidpf p)
 
 /* An Image.gz: DMA the compressed file to free RAM, inflate its header to learn
  * where the kernel goes, then inflate the rest straight there. */
-static status_t load_gzip(struct fw_cfg *fc, const struct blob *kernel, struct arm64_image *img,
-			  uint64_t *entry, uint64_t *size)
+static status_t load_gzip(struct fw_cfg *fc, const struct fw_cfg_blob *kernel,
+			  struct arm64_image *img, uint64_t *entry, uint64_t *size)
 {
 	uint64_t gz;
 	uint8_t head[HEAD_BYTES];
@@ -145,81 +109,87 @@ void leapboot_main(uint64_t x0)
 {
 	const void *dtb = (const void *)(uintptr_t)(x0 ? x0 : RAM_BASE);
 	struct fw_cfg fc;
-	struct blob kernel, initrd, cmd;
+	struct fw_cfg_blob kernel, initrd, cmd;
 	struct arm64_image img;
 	struct boot_plan plan;
 	uint64_t fw_start, fw_end, initrd_addr = 0, dtb_addr;
 	uint8_t head[HEAD_BYTES];
 
-	check("dtb", fdt_check_header(dtb) ? lb_fail(LB_E_FDT_BAD, 0, 0) : lb_ok());
-	check("fw_cfg", fw_cfg_probe(&fc, &fw_cfg_mmio, (void *)(uintptr_t)fw_cfg_base(dtb),
-				     fw_cfg_dir, FW_CFG_DIR_MAX));
+	stage_check("dtb", fdt_check_header(dtb) ? lb_fail(LB_E_FDT_BAD, 0, 0) : lb_ok());
+	stage_check("fw_cfg", fw_cfg_probe(&fc, &fw_cfg_mmio, (void *)(uintptr_t)fw_cfg_base(dtb),
+					   fw_cfg_dir, FW_CFG_DIR_MAX));
 	uint16_t key;
 	uint32_t size;
 	console_verbose = fw_cfg_find(&fc, "opt/leapboot/verbose", &key, &size);
 	console_info("arm64 virt, fw_cfg %s, %u files", fc.dma ? "DMA" : "MMIO", fc.nfiles);
 
 	memmap.n = 0;
-	check("memmap", arm64_fdt_memory(dtb, &memmap));
+	stage_check("memmap", arm64_fdt_memory(dtb, &memmap));
 	arch_firmware_ram(&fw_start, &fw_end);
-	check("memmap", memmap_claim(&memmap, fw_start, fw_end - fw_start, MEM_CLAIM_FIRMWARE));
-	check("memmap", memmap_claim(&memmap, phys(dtb), fdt_totalsize(dtb), MEM_CLAIM_FIRMWARE));
+	stage_check("memmap",
+		    memmap_claim(&memmap, fw_start, fw_end - fw_start, MEM_CLAIM_FIRMWARE));
+	stage_check("memmap",
+		    memmap_claim(&memmap, phys(dtb), fdt_totalsize(dtb), MEM_CLAIM_FIRMWARE));
 
-	kernel = item(&fc, FW_CFG_KERNEL_SIZE, FW_CFG_KERNEL_DATA);
+	stage_check("kernel",
+		    fw_cfg_item_blob(&fc, FW_CFG_KERNEL_SIZE, FW_CFG_KERNEL_DATA, &kernel));
 	const char *origin = "-kernel";
 	if (kernel.size && !x0) {
-		initrd = item(&fc, FW_CFG_INITRD_SIZE, FW_CFG_INITRD_DATA);
-		cmd = item(&fc, FW_CFG_CMDLINE_SIZE, FW_CFG_CMDLINE_DATA);
+		stage_check("initrd",
+			    fw_cfg_item_blob(&fc, FW_CFG_INITRD_SIZE, FW_CFG_INITRD_DATA, &initrd));
+		stage_check("cmdline",
+			    fw_cfg_item_blob(&fc, FW_CFG_CMDLINE_SIZE, FW_CFG_CMDLINE_DATA, &cmd));
 	} else {
 		origin = "opt/leapboot/kernel";
-		kernel = find(&fc, "opt/leapboot/kernel");
-		initrd = find(&fc, "opt/leapboot/initrd");
-		cmd = find(&fc, "opt/leapboot/cmdline");
+		kernel = fw_cfg_file_blob(&fc, "opt/leapboot/kernel");
+		initrd = fw_cfg_file_blob(&fc, "opt/leapboot/initrd");
+		cmd = fw_cfg_file_blob(&fc, "opt/leapboot/cmdline");
 		if (!kernel.size)
-			fail("kernel", lb_fail(LB_E_KERNEL_NONE, 0, 0));
+			stage_fail("kernel", lb_fail(LB_E_KERNEL_NONE, 0, 0));
 	}
 	uint32_t n = kernel.size < HEAD_BYTES ? kernel.size : HEAD_BYTES;
-	uint64_t entry, loaded = kernel.size;
-	check("kernel", fw_cfg_read(&fc, kernel.key, 0, phys(head), n));
+	uint64_t entry = 0, loaded = kernel.size;
+	stage_check("kernel", fw_cfg_read(&fc, kernel.key, 0, phys(head), n));
 	if (n >= 2 && head[0] == 0x1f && head[1] == 0x8b) {
-		check("kernel", load_gzip(&fc, &kernel, &img, &entry, &loaded));
+		stage_check("kernel", load_gzip(&fc, &kernel, &img, &entry, &loaded));
 	} else {
-		check("kernel", arm64_parse(&img, head, n));
-		check("kernel", arm64_place(&img, &memmap));
+		stage_check("kernel", arm64_parse(&img, head, n));
+		stage_check("kernel", arm64_place(&img, &memmap));
 		entry = img.base + img.text_offset;
 		if (kernel.size > img.image_size)
-			fail("kernel", lb_fail(LB_E_KERNEL_TRUNCATED, kernel.size, img.image_size));
-		check("kernel", fw_cfg_read(&fc, kernel.key, 0, entry, kernel.size));
+			stage_fail("kernel",
+				   lb_fail(LB_E_KERNEL_TRUNCATED, kernel.size, img.image_size));
+		stage_check("kernel", fw_cfg_read(&fc, kernel.key, 0, entry, kernel.size));
 	}
 	console_info("kernel from %s: arm64 Image%s, %llu bytes at %#llx, image_size %#llx", origin,
 		     loaded == kernel.size ? "" : " (gzip)", (unsigned long long)loaded,
 		     (unsigned long long)entry, (unsigned long long)img.image_size);
 
 	if (initrd.size) {
-		check("initrd", initrd_place(&memmap, initrd.size, UINT64_MAX, &initrd_addr));
-		check("initrd", fw_cfg_read(&fc, initrd.key, 0, initrd_addr, initrd.size));
+		stage_check("initrd", initrd_place(&memmap, initrd.size, UINT64_MAX, &initrd_addr));
+		stage_check("initrd", fw_cfg_read(&fc, initrd.key, 0, initrd_addr, initrd.size));
 		console_info("initrd: %u bytes at %#llx", initrd.size,
 			     (unsigned long long)initrd_addr);
 	}
 	const char *bootargs = 0;
 	if (cmd.size) {
 		if (cmd.size >= CMDLINE_CAP)
-			fail("cmdline", lb_fail(LB_E_CMDLINE_TOO_LONG, cmd.size, CMDLINE_CAP - 1));
-		check("cmdline", fw_cfg_read(&fc, cmd.key, 0, phys(cmdline), cmd.size));
-		cmdline[cmd.size] = '\0';
-		while (cmd.size && (cmdline[cmd.size - 1] == '\n' || cmdline[cmd.size - 1] == '\0'))
-			cmdline[--cmd.size] = '\0';
+			stage_fail("cmdline",
+				   lb_fail(LB_E_CMDLINE_TOO_LONG, cmd.size, CMDLINE_CAP - 1));
+		uint32_t len;
+		stage_check("cmdline", fw_cfg_read_text(&fc, cmd, cmdline, &len));
 		bootargs = cmdline;
 	}
 
 	/* The DTB in a 2 MiB region of its own, with room for /chosen. */
 	if (fdt_totalsize(dtb) + CMDLINE_CAP + 1024 > DTB_ROOM)
-		fail("dtb", lb_fail(LB_E_FDT_FULL, fdt_totalsize(dtb), DTB_ROOM));
-	check("dtb", memmap_find(&memmap, DTB_ROOM, DTB_ROOM, 0, UINT64_MAX, false, &dtb_addr));
-	check("dtb", memmap_claim(&memmap, dtb_addr, DTB_ROOM, MEM_CLAIM_FIRMWARE));
+		stage_fail("dtb", lb_fail(LB_E_FDT_FULL, fdt_totalsize(dtb), DTB_ROOM));
+	stage_check("dtb",
+		    memmap_find(&memmap, DTB_ROOM, DTB_ROOM, 0, UINT64_MAX, false, &dtb_addr));
+	stage_check("dtb", memmap_claim(&memmap, dtb_addr, DTB_ROOM, MEM_CLAIM_FIRMWARE));
 	void *fdt = (void *)(uintptr_t)dtb_addr;
 	memcpy(fdt, dtb, fdt_totalsize(dtb));
-	check("dtb", arm64_fdt_chosen(fdt, DTB_ROOM, bootargs, initrd_addr, initrd.size));
+	stage_check("dtb", arm64_fdt_chosen(fdt, DTB_ROOM, bootargs, initrd_addr, initrd.size));
 
 	memset(&plan, 0, sizeof(plan));
 	plan.mode = BOOT_ARM64;
@@ -229,7 +199,7 @@ void leapboot_main(uint64_t x0)
 	plan_add_region(&plan, img.base, img.text_offset + img.image_size, MEM_CLAIM_KERNEL);
 	plan_add_region(&plan, dtb_addr, fdt_totalsize(fdt), MEM_CLAIM_FIRMWARE);
 	plan_add_region(&plan, initrd_addr, initrd.size, MEM_CLAIM_INITRD);
-	check("plan", plan_validate(&plan, &memmap));
+	stage_check("plan", plan_validate(&plan, &memmap));
 	console_info("entering the arm64 kernel at %#llx, DTB at %#llx", (unsigned long long)entry,
 		     (unsigned long long)dtb_addr);
 	arch_enter(&plan);

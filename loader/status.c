@@ -64,7 +64,8 @@ static const char *const messages[LB_E_COUNT] = {
     [LB_E_ARM64_NOT_IMAGE] = "not an arm64 Image (%llu bytes, magic %#llx)",
     [LB_E_ARM64_OLD_IMAGE] = "arm64 Image without image_size, pre-3.17 (text_offset %#llx, %llu)",
     [LB_E_ARM64_BIG_ENDIAN] = "big-endian arm64 Image (flags %#llx, %llu)",
-    [LB_E_ARM64_BAD_HEADER] = "implausible arm64 Image header (text_offset %#llx, image_size %#llx)",
+    [LB_E_ARM64_BAD_HEADER] =
+	"implausible arm64 Image header (text_offset %#llx, image_size %#llx)",
     [LB_E_ARM64_NO_ROOM] = "image_size does not fit in RAM (%#llx bytes, text_offset %#llx)",
     [LB_E_ARM64_BAD_GZIP] = "corrupt gzip kernel (zlib error -%llu after %llu input bytes)",
     [LB_E_FDT_BAD] = "bad device tree (libfdt error %llu, %llu)",

@@ -1,4 +1,5 @@
 #include "tables.h"
+#include "phys.h"
 #include "smbios.h"
 #include "libc/string.h"
 
@@ -9,11 +10,6 @@
 
 /* The script is read once and run in place; not zeroed at start-up. */
 static uint8_t loader_script[LOADER_SCRIPT_MAX] __attribute__((section(".noinit")));
-
-static inline uint64_t phys(const void *p)
-{
-	return (uint64_t)(uintptr_t)p;
-}
 
 status_t tables_alloc(struct tables *t, uint32_t size, uint32_t align, uint8_t zone, uint32_t claim,
 		      uint64_t *addr)
