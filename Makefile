@@ -68,7 +68,7 @@ FW_ASFLAGS := -Iloader
 
 # Pure code: compiled into the firmware and, unchanged, into the host unit tests.
 CORE_SRCS := loader/status.c loader/fw_cfg.c loader/memmap.c boot/bzimage.c boot/e820.c \
-	boot/plan.c loader/libc/format.c loader/acpi.c loader/smbios.c loader/mptable.c \
+	boot/plan.c loader/libc/format.c loader/acpi.c loader/checksum.c loader/smbios.c loader/mptable.c \
 	boot/initrd.c elf/elf.c pvh/pvh.c
 FW_SRCS := $(CORE_SRCS) loader/main.c loader/stage.c loader/kernel.c loader/console.c \
 	loader/tables.c \
@@ -151,7 +151,7 @@ FUZZ_CC := clang
 FUZZ_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Iloader -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined
 # The core sources the targets need (all of them link each; add what a new target needs).
-FUZZ_CORE := loader/acpi.c elf/elf.c
+FUZZ_CORE := loader/acpi.c loader/checksum.c elf/elf.c
 FUZZ_TIME ?= 60
 FUZZ_SMOKE_RUNS ?= 50000
 FUZZ_MAX_LEN := 4352

@@ -1,4 +1,5 @@
 #include "acpi.h"
+#include "checksum.h"
 #include "libc/string.h"
 
 /* Limits against hostile scripts: QEMU's largest blob (etc/acpi/tables with many
@@ -52,43 +53,6 @@ static void write_le(uint8_t *p, uint8_t size, uint64_t v)
 static bool fits(uint64_t v, uint8_t size)
 {
 	return size == 8 || v < (1ull << (8 * size));
-}
-
-/* Byte sum mod 256. The tables QEMU generates are several KiB, and summing them
- * dominated leapboot's instruction count: use SSE2's PSADBW (16 bytes per
- * instruction) where there is SSE2, eight bytes per step elsewhere. */
-static uint8_t byte_sum(const uint8_t *p, uint32_t n)
-{
-	uint64_t total = 0;
-#ifdef __SSE2__
-	typedef char v16qi __attribute__((vector_size(16)));
-	typedef long long v2di __attribute__((vector_size(16)));
-	v2di acc = {0, 0};
-	for (; n >= 16; n -= 16, p += 16) {
-		v16qi x;
-		memcpy(&x, p, 16);
-		acc += __builtin_ia32_psadbw128(x, (v16qi){0});
-	}
-	total = (uint64_t)(acc[0] + acc[1]);
-#else
-	const uint64_t even = 0x00FF00FF00FF00FFull;
-	while (n >= 8) {
-		/* Four 16-bit lanes gain at most 2 * 255 per word: fold before 128. */
-		uint64_t lanes = 0;
-		uint32_t words = n / 8 < 128 ? n / 8 : 128;
-		for (uint32_t i = 0; i < words; i++, p += 8) {
-			uint64_t w;
-			memcpy(&w, p, 8);
-			lanes += (w & even) + ((w >> 8) & even);
-		}
-		total += (lanes & 0xFFFF) + (lanes >> 16 & 0xFFFF) + (lanes >> 32 & 0xFFFF) +
-			 (lanes >> 48);
-		n -= words * 8;
-	}
-#endif
-	while (n--)
-		total += *p++;
-	return (uint8_t)total;
 }
 
 static status_t allocate(struct acpi_loader *l, const struct loader_entry *e,
@@ -153,7 +117,7 @@ static status_t add_checksum(struct acpi_loader *l, const struct loader_entry *e
 		return lb_fail(LB_E_ACPI_OUT_OF_BLOB, index, e->cksum.offset);
 	if (!in_blob(b, e->cksum.start, e->cksum.length))
 		return lb_fail(LB_E_ACPI_OUT_OF_BLOB, index, e->cksum.start);
-	uint8_t sum = byte_sum(b->mem + e->cksum.start, e->cksum.length);
+	uint8_t sum = checksum_sum(b->mem + e->cksum.start, e->cksum.length);
 	/* Make the range sum to zero, whatever the byte held before. */
 	b->mem[e->cksum.offset] = (uint8_t)(b->mem[e->cksum.offset] - sum);
 	return lb_ok();

@@ -1,4 +1,5 @@
 #include "mptable.h"
+#include "checksum.h"
 #include "libc/string.h"
 
 #define LAPIC_BASE     0xFEE00000u
@@ -12,14 +13,6 @@
 
 enum { MP_PROCESSOR, MP_BUS, MP_IOAPIC, MP_IOINT, MP_LOCALINT };
 enum { MP_INT, MP_NMI, MP_SMI, MP_EXTINT };
-
-static uint8_t checksum(const uint8_t *p, uint32_t n)
-{
-	uint8_t s = 0;
-	while (n--)
-		s = (uint8_t)(s + *p++);
-	return (uint8_t)-s;
-}
 
 uint32_t mptable_size(uint32_t count)
 {
@@ -84,13 +77,13 @@ status_t mptable_build(uint8_t *buf, uint32_t cap, uint64_t addr, const struct m
 	memcpy(cfg->product, "QEMU        ", 12);
 	cfg->entries = (uint16_t)(n + 2 + INT_ENTRIES);
 	cfg->lapic = LAPIC_BASE;
-	cfg->checksum = checksum((const uint8_t *)cfg, cfg->length);
+	cfg->checksum = checksum_fix(cfg, cfg->length);
 
 	struct mp_floating *fp = (struct mp_floating *)buf;
 	memcpy(fp->signature, "_MP_", 4);
 	fp->config = (uint32_t)(addr + sizeof(*fp));
 	fp->length = 1;
 	fp->revision = 4;
-	fp->checksum = checksum(buf, sizeof(*fp));
+	fp->checksum = checksum_fix(buf, sizeof(*fp));
 	return lb_ok();
 }

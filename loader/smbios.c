@@ -1,13 +1,6 @@
 #include "smbios.h"
+#include "checksum.h"
 #include "libc/string.h"
-
-static uint8_t sum(const uint8_t *p, uint32_t n)
-{
-	uint8_t s = 0;
-	while (n--)
-		s = (uint8_t)(s + *p++);
-	return s;
-}
 
 static uint64_t signature(const uint8_t *entry, uint32_t len)
 {
@@ -46,7 +39,7 @@ void smbios_link(uint8_t *entry, uint64_t tables_addr)
 		memcpy(&e, entry, sizeof(e));
 		e.table_address = tables_addr;
 		e.checksum = 0;
-		e.checksum = (uint8_t)-sum((const uint8_t *)&e, sizeof(e));
+		e.checksum = checksum_fix(&e, sizeof(e));
 		memcpy(entry, &e, sizeof(e));
 		return;
 	}
@@ -55,8 +48,8 @@ void smbios_link(uint8_t *entry, uint64_t tables_addr)
 	e.table_address = (uint32_t)tables_addr;
 	e.intermediate_checksum = 0;
 	/* The intermediate checksum covers "_DMI_" to the end (0x10..0x1E). */
-	e.intermediate_checksum = (uint8_t)-sum((const uint8_t *)&e.intermediate_anchor, 0x0F);
+	e.intermediate_checksum = checksum_fix(&e.intermediate_anchor, 0x0F);
 	e.checksum = 0;
-	e.checksum = (uint8_t)-sum((const uint8_t *)&e, sizeof(e));
+	e.checksum = checksum_fix(&e, sizeof(e));
 	memcpy(entry, &e, sizeof(e));
 }

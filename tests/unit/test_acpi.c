@@ -1241,9 +1241,12 @@ int main(void)
 	return done_testing();
 }
 
-/* Last in the file: acpi.c's static helpers and macros must not meet the code
- * above. */
+/* Last in the file: acpi.c's and checksum.c's static helpers and macros must not
+ * meet the code above. */
 #undef __SSE2__
 #define acpi_run_loader portable_run_loader
 #define acpi_find_rsdp	portable_find_rsdp
+#define checksum_sum	portable_checksum_sum
+#define checksum_fix	portable_checksum_fix
+#include "checksum.c"
 #include "acpi.c"
