@@ -31,7 +31,7 @@ FW_SRCS := loader/status.c loader/fw_cfg.c loader/memmap.c boot/plan.c boot/init
 	loader/console.c loader/stage.c \
 	loader/main_arm64.c loader/arch/aarch64/arch.c loader/arch/aarch64/fw_cfg_mmio.c
 FW_ASM := loader/arch/aarch64/start.S loader/arch/aarch64/handoff.S \
-	loader/arch/aarch64/vectors.S
+	loader/arch/aarch64/vectors.S loader/arch/aarch64/el2_stub.S
 FW_OBJS := $(FW_SRCS:%.c=$(OBJ)/%.o) $(FW_ASM:%.S=$(OBJ)/%.o)
 ELF_OBJS := $(FW_OBJS)
 LDS := loader/arch/aarch64/leapboot.lds

@@ -18,7 +18,7 @@ status_t arm64_parse(struct arm64_image *img, const void *head, size_t len)
 		return lb_fail(LB_E_ARM64_OLD_IMAGE, h.text_offset, 0);
 	if (h.flags & ARM64_FLAG_BE)
 		return lb_fail(LB_E_ARM64_BIG_ENDIAN, h.flags, 0);
-	if (h.text_offset >= TWO_MIB * 1024 || h.image_size > (1ull << 40))
+	if (h.text_offset >= TWO_MIB * 1024 || h.image_size > ARM64_IMAGE_SIZE_MAX)
 		return lb_fail(LB_E_ARM64_BAD_HEADER, h.text_offset, h.image_size);
 	img->text_offset = h.text_offset;
 	img->image_size = h.image_size;
@@ -41,6 +41,38 @@ static uint64_t read_cells(const fdt32_t *p, int cells)
 	for (int i = 0; i < cells; i++)
 		v = v << 32 | fdt32_to_cpu(p[i]);
 	return v;
+}
+
+/* What the tree says must survive the boot: /memreserve/ entries and the
+ * children of /reserved-memory (with that node's own cell sizes). */
+static status_t fdt_reservations(const void *fdt, struct memmap *m)
+{
+	status_t s = lb_ok();
+	for (int i = 0; i < fdt_num_mem_rsv(fdt) && !s.code; i++) {
+		uint64_t addr, size;
+		if (fdt_get_mem_rsv(fdt, i, &addr, &size) == 0)
+			s = memmap_add(m, addr, size, MEM_RESERVED);
+	}
+	int parent = fdt_path_offset(fdt, "/reserved-memory");
+	if (parent < 0)
+		return s;
+	int ac = fdt_address_cells(fdt, parent), sc = fdt_size_cells(fdt, parent);
+	if (ac < 1 || ac > 2 || sc < 1 || sc > 2)
+		return lb_fail(LB_E_FDT_BAD, (uint64_t)ac, (uint64_t)sc);
+	int node;
+	fdt_for_each_subnode(node, fdt, parent)
+	{
+		const char *status = fdt_getprop(fdt, node, "status", 0);
+		if (status && strncmp(status, "ok", 2) != 0)
+			continue;
+		int len;
+		const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
+		int entry = (ac + sc) * 4;
+		for (int off = 0; reg && off + entry <= len && !s.code; off += entry)
+			s = memmap_add(m, read_cells(reg + off / 4, ac),
+				       read_cells(reg + off / 4 + ac, sc), MEM_RESERVED);
+	}
+	return s;
 }
 
 status_t arm64_fdt_memory(const void *fdt, struct memmap *m)
@@ -72,7 +104,7 @@ status_t arm64_fdt_memory(const void *fdt, struct memmap *m)
 	}
 	if (!found)
 		return lb_fail(LB_E_FDT_NO_MEMORY, 0, 0);
-	return lb_ok();
+	return fdt_reservations(fdt, m);
 }
 
 status_t arm64_fdt_chosen(void *fdt, size_t cap, const char *cmdline, uint64_t initrd,

@@ -23,10 +23,13 @@ _Static_assert(offsetof(struct arm64_image_header, image_size) == 0x10, "image_s
 _Static_assert(offsetof(struct arm64_image_header, flags) == 0x18, "flags");
 _Static_assert(offsetof(struct arm64_image_header, magic) == 0x38, "magic");
 
-#define ARM64_IMAGE_MAGIC   0x644d5241 /* "ARM\x64" */
-#define ARM64_FLAG_BE	    0x1
-#define ARM64_FLAG_ANYWHERE 0x8 /* bit 3: placement anywhere in RAM */
-#define ARM64_KERNEL_ALIGN  0x200000
+#define ARM64_IMAGE_MAGIC  0x644d5241 /* "ARM\x64" */
+#define ARM64_FLAG_BE	   0x1
+#define ARM64_KERNEL_ALIGN 0x200000
+/* Linux Images need tens of MiB; the cap keeps sizes within zlib's 32-bit counts. */
+#define ARM64_IMAGE_SIZE_MAX 0xffffffffull
+/* Linux arm64's COMMAND_LINE_SIZE (2048) less the NUL: longer bootargs are cut. */
+#define ARM64_CMDLINE_MAX 2047
 
 struct arm64_image {
 	uint64_t text_offset, image_size, flags;
@@ -40,7 +43,8 @@ status_t arm64_parse(struct arm64_image *img, const void *head, size_t len);
  * possible (booting.rst: as close as possible to the start of RAM). */
 status_t arm64_place(struct arm64_image *img, struct memmap *m);
 
-/* Adds the RAM of the DTB's /memory nodes to m. */
+/* Adds the RAM of the DTB's /memory nodes to m, then marks what the DTB reserves
+ * (/memreserve/, /reserved-memory) as MEM_RESERVED so nothing is loaded there. */
 status_t arm64_fdt_memory(const void *fdt, struct memmap *m);
 
 /* Sets /chosen: bootargs (when cmdline is non-NULL), linux,initrd-start/-end

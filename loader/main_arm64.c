@@ -55,6 +55,16 @@ static void arena_free(voidpf opaque, voidpf p)
 	(void)p;
 }
 
+/* Why an inflate stopped short of Z_STREAM_END. */
+static status_t gzip_error(const z_stream *z, int zr, uint64_t image_size)
+{
+	if (zr == Z_BUF_ERROR && !z->avail_out)
+		return lb_fail(LB_E_ARM64_TOO_BIG, z->total_out + 1, image_size);
+	if (zr == Z_BUF_ERROR && !z->avail_in)
+		return lb_fail(LB_E_ARM64_GZIP_TRUNCATED, z->total_in, z->total_out);
+	return lb_fail(LB_E_ARM64_BAD_GZIP, (uint64_t)-zr, z->total_in);
+}
+
 /* An Image.gz: DMA the compressed file to free RAM, inflate its header to learn
  * where the kernel goes, then inflate the rest straight there. */
 static status_t load_gzip(struct fw_cfg *fc, const struct fw_cfg_blob *kernel,
@@ -82,9 +92,10 @@ static status_t load_gzip(struct fw_cfg *fc, const struct fw_cfg_blob *kernel,
 	int zr = inflateInit2(&z, 16 + MAX_WBITS);
 	while (zr == Z_OK && z.avail_out)
 		zr = inflate(&z, Z_NO_FLUSH);
-	if ((zr != Z_OK && zr != Z_STREAM_END) || z.avail_out)
-		return lb_fail(LB_E_ARM64_BAD_GZIP, (uint64_t)-zr, z.total_in);
-	s = arm64_parse(img, head, sizeof(head));
+	if (zr == Z_STREAM_END || (zr == Z_OK && !z.avail_out))
+		s = arm64_parse(img, head, sizeof(head) - z.avail_out);
+	else
+		s = gzip_error(&z, zr, sizeof(head));
 	if (!s.code)
 		s = arm64_place(img, &memmap);
 	if (s.code)
@@ -97,11 +108,7 @@ static status_t load_gzip(struct fw_cfg *fc, const struct fw_cfg_blob *kernel,
 	*size = z.total_out;
 	inflateEnd(&z);
 	memmap_set(&memmap, gz, gz + kernel->size, MEM_RAM);
-	if (zr == Z_BUF_ERROR && !z.avail_out)
-		return lb_fail(LB_E_KERNEL_TRUNCATED, z.total_out, img->image_size);
-	if (zr != Z_STREAM_END)
-		return lb_fail(LB_E_ARM64_BAD_GZIP, (uint64_t)-zr, z.total_in);
-	return lb_ok();
+	return zr == Z_STREAM_END ? lb_ok() : gzip_error(&z, zr, img->image_size);
 }
 
 /* x0: the DTB when started as a kernel (Image form), 0 from reset. */
@@ -158,7 +165,7 @@ void leapboot_main(uint64_t x0)
 		entry = img.base + img.text_offset;
 		if (kernel.size > img.image_size)
 			stage_fail("kernel",
-				   lb_fail(LB_E_KERNEL_TRUNCATED, kernel.size, img.image_size));
+				   lb_fail(LB_E_ARM64_TOO_BIG, kernel.size, img.image_size));
 		stage_check("kernel", fw_cfg_read(&fc, kernel.key, 0, entry, kernel.size));
 	}
 	console_info("kernel from %s: arm64 Image%s, %llu bytes at %#llx, image_size %#llx", origin,
@@ -173,11 +180,12 @@ void leapboot_main(uint64_t x0)
 	}
 	const char *bootargs = 0;
 	if (cmd.size) {
-		if (cmd.size >= CMDLINE_CAP)
+		uint32_t len = cmd.size;
+		if (len < CMDLINE_CAP)
+			stage_check("cmdline", fw_cfg_read_text(&fc, cmd, cmdline, &len));
+		if (len > ARM64_CMDLINE_MAX)
 			stage_fail("cmdline",
-				   lb_fail(LB_E_CMDLINE_TOO_LONG, cmd.size, CMDLINE_CAP - 1));
-		uint32_t len;
-		stage_check("cmdline", fw_cfg_read_text(&fc, cmd, cmdline, &len));
+				   lb_fail(LB_E_CMDLINE_TOO_LONG, len, ARM64_CMDLINE_MAX));
 		bootargs = cmdline;
 	}
 

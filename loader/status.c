@@ -68,6 +68,10 @@ static const char *const messages[LB_E_COUNT] = {
 	"implausible arm64 Image header (text_offset %#llx, image_size %#llx)",
     [LB_E_ARM64_NO_ROOM] = "image_size does not fit in RAM (%#llx bytes, text_offset %#llx)",
     [LB_E_ARM64_BAD_GZIP] = "corrupt gzip kernel (zlib error -%llu after %llu input bytes)",
+    [LB_E_ARM64_GZIP_TRUNCATED] =
+	"truncated gzip kernel (the file ends after %llu bytes, %llu inflated)",
+    [LB_E_ARM64_TOO_BIG] = "kernel larger than its image_size (%llu bytes or more, image_size "
+			   "%#llx)",
     [LB_E_FDT_BAD] = "bad device tree (libfdt error %llu, %llu)",
     [LB_E_FDT_NO_MEMORY] = "device tree has no /memory (%llu, %llu)",
     [LB_E_FDT_FULL] = "cannot update the device tree (libfdt error %llu, buffer %llu bytes)",

@@ -181,14 +181,21 @@ boot_leapboot() {
 		return 1
 	}
 
-	BOOT_N=$((${BOOT_N:-0} + 1))
-	BOOT_LOG_RAW=$BATS_TEST_TMPDIR/serial-$BOOT_N.raw
-	BOOT_LOG=$BATS_TEST_TMPDIR/serial-$BOOT_N.log
-	BOOT_STDERR=$BATS_TEST_TMPDIR/qemu-stderr-$BOOT_N.log
 	BOOT_ARGS=("$QEMU" -M "$mspec" -accel tcg -nographic -no-reboot)
 	[[ -z $bios ]] || BOOT_ARGS+=(-bios "$bios")
 	[[ $debug_exit == 0 ]] || BOOT_ARGS+=(-device isa-debug-exit,iobase=0x501,iosize=2)
 	BOOT_ARGS+=("${args[@]}")
+	# /init and leapboot's errors end QEMU through isa-debug-exit: (value << 1) | 1.
+	BOOT_USERSPACE_STATUS=1 BOOT_ERROR_STATUS=3
+	qemu_run
+}
+
+# qemu_run: runs BOOT_ARGS under the timeout, serial output into BOOT_LOG (see boot_leapboot).
+qemu_run() {
+	BOOT_N=$((${BOOT_N:-0} + 1))
+	BOOT_LOG_RAW=$BATS_TEST_TMPDIR/serial-$BOOT_N.raw
+	BOOT_LOG=$BATS_TEST_TMPDIR/serial-$BOOT_N.log
+	BOOT_STDERR=$BATS_TEST_TMPDIR/qemu-stderr-$BOOT_N.log
 	printf '%q ' "${BOOT_ARGS[@]}" >"$BATS_TEST_TMPDIR/cmd-$BOOT_N.sh"
 	echo >>"$BATS_TEST_TMPDIR/cmd-$BOOT_N.sh"
 
@@ -264,12 +271,15 @@ refute_log() { # <ERE> [what]
 	fi
 }
 
-# The kernel ran /init: USERSPACE-UP printed, and /init's isa-debug-exit write ended QEMU (1).
+# The kernel ran /init: USERSPACE-UP printed, every file of the initrd intact, and /init ended
+# QEMU (x86: isa-debug-exit, status 1; arm64: PSCI SYSTEM_OFF, status 0).
 assert_userspace() {
 	refute_log '^leapboot: error:' "leapboot reported an error" || return 1
 	assert_log '^USERSPACE-UP$' "the kernel did not reach /init" || return 1
-	assert_log '^LEAPBOOT-INITRD=ok$' || return 1
-	assert_status 1 "/init exits QEMU through isa-debug-exit with status 1"
+	assert_log '^LEAPBOOT-INITRD=ok$' "the initrd's files must match their recorded SHA-256" ||
+		return 1
+	assert_log '^LEAPBOOT-POWEROFF$' "/init ran to its end" || return 1
+	assert_status "$BOOT_USERSPACE_STATUS" "/init's exit"
 }
 
 # /proc/cmdline as /init printed it equals the expected string exactly (default: BOOT_CMDLINE).
@@ -328,7 +338,8 @@ assert_memory() {
 }
 
 # assert_leapboot_error <ERE>: exactly one "leapboot: error:" line, matching the regex;
-# QEMU exit 3 (leapboot's isa-debug-exit write of 1); the kernel never started.
+# leapboot's error exit (x86: 3, its isa-debug-exit write of 1; arm64: 0, PSCI SYSTEM_OFF);
+# the kernel never started.
 assert_leapboot_error() {
 	local re=$1
 	local n line
@@ -347,7 +358,7 @@ assert_leapboot_error() {
 		return 1
 	}
 	refute_log 'Linux version' "the kernel must not have started" || return 1
-	assert_status 3 "leapboot's error exit through isa-debug-exit"
+	assert_status "$BOOT_ERROR_STATUS" "leapboot's error exit"
 }
 
 # The value of the first verbose "leapboot: initrd: N bytes at 0xADDR" line, as a number.

@@ -105,12 +105,12 @@ static void test_parse(void)
 	h.text_offset = UINT64_MAX;
 	is_code(parse_header(&img, &h), LB_E_ARM64_BAD_HEADER, "text_offset ~0 refused");
 	h = debian_header();
-	h.image_size = (1ull << 40) + 1;
-	is_code(parse_header(&img, &h), LB_E_ARM64_BAD_HEADER, "image_size above 1 TiB refused");
+	h.image_size = ARM64_IMAGE_SIZE_MAX + 1;
+	is_code(parse_header(&img, &h), LB_E_ARM64_BAD_HEADER, "image_size 4 GiB refused");
 	h.image_size = UINT64_MAX;
 	is_code(parse_header(&img, &h), LB_E_ARM64_BAD_HEADER, "image_size ~0 refused");
-	h.image_size = 1ull << 40;
-	is_code(parse_header(&img, &h), LB_OK, "image_size 1 TiB accepted");
+	h.image_size = ARM64_IMAGE_SIZE_MAX;
+	is_code(parse_header(&img, &h), LB_OK, "image_size 4 GiB - 1 accepted");
 
 	/* A failed parse leaves nothing behind. */
 	h.magic = 0;
@@ -273,10 +273,13 @@ static int dt_err;
 		}                                                                                  \
 	} while (0)
 
-static void dt_begin(void *buf, int ac, int sc)
+/* Starts a tree with nrsv /memreserve/ entries (pairs of address, size) and the root node. */
+static void dt_begin_rsv(void *buf, int ac, int sc, const uint64_t *rsv, int nrsv)
 {
 	dt_err = 0;
 	DT(fdt_create(buf, DT_CAP));
+	for (int i = 0; i < nrsv; i++)
+		DT(fdt_add_reservemap_entry(buf, rsv[2 * i], rsv[2 * i + 1]));
 	DT(fdt_finish_reservemap(buf));
 	DT(fdt_begin_node(buf, ""));
 	if (ac)
@@ -285,6 +288,11 @@ static void dt_begin(void *buf, int ac, int sc)
 		DT(fdt_property_u32(buf, "#size-cells", (uint32_t)sc));
 	DT(fdt_property_string(buf, "compatible", "linux,dummy-virt"));
 	DT(fdt_property_u32(buf, "interrupt-parent", 0x8002));
+}
+
+static void dt_begin(void *buf, int ac, int sc)
+{
+	dt_begin_rsv(buf, ac, sc, NULL, 0);
 }
 
 /* A node of QEMU virt shape with 2 address and 2 size cells. */
@@ -542,6 +550,74 @@ static void test_fdt_memory(void)
 	free(dtb);
 }
 
+/* A /reserved-memory child with 2 address and 2 size cells (the parent's). */
+static void dt_reserved(void *buf, const char *name, uint64_t start, uint64_t size,
+			const char *status)
+{
+	fdt32_t reg[4] = {cpu_to_fdt32((uint32_t)(start >> 32)), cpu_to_fdt32((uint32_t)start),
+			  cpu_to_fdt32((uint32_t)(size >> 32)), cpu_to_fdt32((uint32_t)size)};
+	DT(fdt_begin_node(buf, name));
+	DT(fdt_property(buf, "reg", reg, sizeof(reg)));
+	if (status)
+		DT(fdt_property_string(buf, "status", status));
+	DT(fdt_end_node(buf));
+}
+
+static void test_fdt_reservations(void)
+{
+	struct memmap m;
+	void *dtb = calloc(1, DT_CAP);
+
+	/* /memreserve/ entries: one inside RAM, one outside it. */
+	const uint64_t rsv[] = {0x48000000, 0x100000, 0x10000000, 0x1000};
+	dt_begin_rsv(dtb, 2, 2, rsv, 2);
+	dt_memory64(dtb, RAM_BASE, RAM_SIZE);
+	dt_end(dtb);
+	memset(&m, 0, sizeof(m));
+	is_code(arm64_fdt_memory(dtb, &m), LB_OK, "/memreserve/ entries");
+	MAP_IS(&m, {0x10000000, 0x10001000, MEM_RESERVED}, {RAM_BASE, 0x48000000, MEM_RAM},
+	       {0x48000000, 0x48100000, MEM_RESERVED}, {0x48100000, RAM_BASE + RAM_SIZE, MEM_RAM});
+
+	/* A kernel is then placed around the reservation, never over it. */
+	struct arm64_image img = image(0, 0x8000000 + 0x10000);
+	is_code(arm64_place(&img, &m), LB_OK, "an image larger than the RAM below a reservation");
+	is_u64(img.base, 0x48200000, "  placed above the reserved MiB (next 2 MiB boundary)");
+	ok(memmap_covered(&m, 0x48000000, 0x48100000, MEM_RESERVED), "  reservation kept");
+
+	/* /reserved-memory children (its own cells); a disabled one and one without reg ignored. */
+	dt_begin(dtb, 2, 2);
+	dt_memory64(dtb, RAM_BASE, RAM_SIZE);
+	DT(fdt_begin_node(dtb, "reserved-memory"));
+	DT(fdt_property_u32(dtb, "#address-cells", 2));
+	DT(fdt_property_u32(dtb, "#size-cells", 2));
+	DT(fdt_property(dtb, "ranges", NULL, 0));
+	dt_reserved(dtb, "shm@44000000", 0x44000000, 0x400000, NULL);
+	dt_reserved(dtb, "off@46000000", 0x46000000, 0x400000, "disabled");
+	dt_reserved(dtb, "ok@4a000000", 0x4a000000, 0x200000, "okay");
+	DT(fdt_begin_node(dtb, "pool"));
+	DT(fdt_property_u32(dtb, "size", 0x100000));
+	DT(fdt_end_node(dtb));
+	DT(fdt_end_node(dtb));
+	dt_end(dtb);
+	memset(&m, 0, sizeof(m));
+	is_code(arm64_fdt_memory(dtb, &m), LB_OK, "/reserved-memory children");
+	MAP_IS(&m, {RAM_BASE, 0x44000000, MEM_RAM}, {0x44000000, 0x44400000, MEM_RESERVED},
+	       {0x44400000, 0x4a000000, MEM_RAM}, {0x4a000000, 0x4a200000, MEM_RESERVED},
+	       {0x4a200000, RAM_BASE + RAM_SIZE, MEM_RAM});
+
+	/* /reserved-memory with cells leapboot cannot read: a bad tree, not a silent miss. */
+	dt_begin(dtb, 2, 2);
+	dt_memory64(dtb, RAM_BASE, RAM_SIZE);
+	DT(fdt_begin_node(dtb, "reserved-memory"));
+	DT(fdt_property_u32(dtb, "#address-cells", 3));
+	DT(fdt_property_u32(dtb, "#size-cells", 2));
+	DT(fdt_end_node(dtb));
+	dt_end(dtb);
+	memset(&m, 0, sizeof(m));
+	is_code(arm64_fdt_memory(dtb, &m), LB_E_FDT_BAD, "/reserved-memory #address-cells 3: bad");
+	free(dtb);
+}
+
 /* ---- /chosen ---------------------------------------------------------------- */
 
 /* The property as bytes; *len -1 when absent. */
@@ -783,6 +859,7 @@ int main(void)
 	test_parse();
 	test_place();
 	test_fdt_memory();
+	test_fdt_reservations();
 	test_fdt_chosen();
 	return done_testing();
 }

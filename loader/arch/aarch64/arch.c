@@ -9,14 +9,17 @@
 #define FR_TXFF	 0x20
 #define TX_TRIES 100000
 
-/* PSCI SYSTEM_OFF through HVC: QEMU implements PSCI itself for EL1 guests
- * without EL2/EL3 (its DTB says method = "hvc"). */
+/* PSCI SYSTEM_OFF: QEMU virt implements PSCI itself, called by HVC when the
+ * guest has no EL2 and by SMC when it has (its DTB's /psci method says the same). */
 #define PSCI_SYSTEM_OFF 0x84000008ull
 
 /* The identity map covers the first 512 GiB. */
 #define IDENTITY_LIMIT (512ull << 30)
 
 extern char __fw_start[], __fw_end[];
+
+/* The exception level leapboot was entered at (start.S): 2 means EL2 is present. */
+uint32_t arch_boot_el;
 
 _Noreturn void arch_enter_arm64(uint64_t entry, uint64_t dtb, const uint64_t *start,
 				const uint64_t *end, uint64_t count);
@@ -41,7 +44,10 @@ _Noreturn void arch_enter(const struct boot_plan *plan)
 _Noreturn void arch_fail(void)
 {
 	register uint64_t x0 __asm__("x0") = PSCI_SYSTEM_OFF;
-	__asm__ volatile("hvc #0" : "+r"(x0) : : "memory");
+	if (arch_boot_el == 2)
+		__asm__ volatile("smc #0" : "+r"(x0) : : "memory");
+	else
+		__asm__ volatile("hvc #0" : "+r"(x0) : : "memory");
 	for (;;)
 		__asm__ volatile("wfi");
 }

@@ -1,11 +1,14 @@
 /*
  * arch_enter_arm64(entry, dtb, clean_start[], clean_end[], count): clean what the
  * kernel reads to the point of coherency, turn the MMU and caches off, and jump
- * with x0 = DTB, x1-x3 = 0 (booting.rst).
+ * with x0 = DTB, x1-x3 = 0 (booting.rst) — at EL2 through the EL2 stub when
+ * leapboot was entered there (booting.rst recommends EL2: the kernel can run KVM,
+ * and secondary CPUs, which PSCI starts at EL2, start in the same mode).
  */
 #define SCTLR_M		(1 << 0)
 #define SCTLR_C		(1 << 2)
 #define SCTLR_I		(1 << 12)
+#include "el2_stub.h"
 
 	.text
 	.globl	arch_enter_arm64
@@ -41,7 +44,13 @@ arch_enter_arm64:
 	dsb	sy
 	isb
 	mov	x0, x20
-	mov	x1, xzr
+	ldr	x1, =arch_boot_el
+	ldr	w1, [x1]
+	cmp	w1, #2
+	b.ne	5f
+	mov	x1, x19
+	hvc	#EL2_STUB_ENTER
+5:	mov	x1, xzr
 	mov	x2, xzr
 	mov	x3, xzr
 	br	x19

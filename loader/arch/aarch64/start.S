@@ -1,8 +1,9 @@
 /*
  * arm64 entry: from QEMU's reset (the -bios form, at 0 in flash, x0 = 0) or as a
- * kernel (the Image form, x0 = DTB). Drop from EL2 to EL1, stack, FP/SIMD,
- * vectors, .data/.bss, then the MMU with caches (zlib and libfdt make unaligned
- * accesses, which fault with the MMU off).
+ * kernel (the Image form, x0 = DTB). Drop from EL2 to EL1 (leaving the EL2 stub
+ * that returns the kernel to EL2, see el2_stub.S), stack, FP/SIMD, vectors,
+ * .data/.bss, then the MMU with caches (zlib and libfdt make unaligned accesses,
+ * which fault with the MMU off).
  */
 #define IMAGE_TEXT_OFFSET 0x80000	/* keep in step with leapboot-image.lds */
 #define SCTLR_M		(1 << 0)
@@ -25,10 +26,12 @@
 	.globl	_start
 _start:
 	mov	x19, x0
-	mrs	x1, CurrentEL
-	lsr	x1, x1, #2
-	cmp	x1, #2
+	mrs	x20, CurrentEL
+	lsr	x20, x20, #2
+	cmp	x20, #2
 	b.ne	el1
+	ldr	x1, =el2_stub_vectors
+	msr	vbar_el2, x1
 	mov	x1, #HCR_RW
 	msr	hcr_el2, x1
 	mov	x1, #SPSR_EL1H_DAIF
@@ -58,7 +61,9 @@ el1:
 	b.hs	4f
 	str	xzr, [x2], #8
 	b	3b
-4:	/* Identity map of the first 512 GiB: the first GiB (flash, MMIO) as
+4:	ldr	x2, =arch_boot_el
+	str	w20, [x2]
+	/* Identity map of the first 512 GiB: the first GiB (flash, MMIO) as
 	 * device memory, the rest (RAM from 1 GiB on virt) normal cacheable. */
 	ldr	x2, =l1_table
 	mov	x3, #(BLOCK | AF)
