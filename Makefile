@@ -195,6 +195,7 @@ run:
 check:
 	tools/install-deps --quiet
 	$(MAKE) --no-print-directory all $(UNIT_TESTS)
+	$(MAKE) --no-print-directory ARCH=aarch64 all
 	tests/run-all $(BUILD)
 
 clean:

@@ -10,10 +10,10 @@ status_t arm64_parse(struct arm64_image *img, const void *head, size_t len)
 
 	memset(img, 0, sizeof(*img));
 	if (len < sizeof(h))
-		return lb_fail(LB_E_ARM64_NOT_IMAGE, len, 0);
+		return lb_fail(LB_E_ARM64_TOO_SHORT, len, sizeof(h));
 	memcpy(&h, head, sizeof(h));
 	if (h.magic != ARM64_IMAGE_MAGIC)
-		return lb_fail(LB_E_ARM64_NOT_IMAGE, len, h.magic);
+		return lb_fail(LB_E_ARM64_NOT_IMAGE, h.magic, ARM64_IMAGE_MAGIC);
 	if (h.image_size == 0)
 		return lb_fail(LB_E_ARM64_OLD_IMAGE, h.text_offset, 0);
 	if (h.flags & ARM64_FLAG_BE)

@@ -131,6 +131,17 @@ status_t memmap_find(const struct memmap *m, uint64_t len, uint64_t align, uint6
 	return lb_ok();
 }
 
+uint64_t memmap_ram_size(const struct memmap *m, uint64_t limit)
+{
+	uint64_t total = 0;
+	for (uint32_t i = 0; i < m->n; i++) {
+		const struct mem_range *r = &m->r[i];
+		if (is_ram_like(r->type) && r->start < limit)
+			total += (r->end < limit ? r->end : limit) - r->start;
+	}
+	return total;
+}
+
 uint64_t memmap_ram_top(const struct memmap *m, uint64_t limit)
 {
 	uint64_t top = 0;

@@ -51,6 +51,9 @@ bool memmap_covered(const struct memmap *m, uint64_t start, uint64_t end, uint32
 status_t memmap_find(const struct memmap *m, uint64_t len, uint64_t align, uint64_t lo, uint64_t hi,
 		     bool top_down, uint64_t *out);
 
+/* Bytes of RAM (free or claimed) below limit. */
+uint64_t memmap_ram_size(const struct memmap *m, uint64_t limit);
+
 /* End of the highest RAM (free or claimed) range below limit. */
 uint64_t memmap_ram_top(const struct memmap *m, uint64_t limit);
 

@@ -72,9 +72,9 @@ static void test_parse(void)
 
 	/* Too short. */
 	h = debian_header();
-	is_code(arm64_parse(&img, &h, sizeof(h) - 1), LB_E_ARM64_NOT_IMAGE,
+	is_code(arm64_parse(&img, &h, sizeof(h) - 1), LB_E_ARM64_TOO_SHORT,
 		"63 bytes: not an Image");
-	is_code(arm64_parse(&img, &h, 0), LB_E_ARM64_NOT_IMAGE, "0 bytes: not an Image");
+	is_code(arm64_parse(&img, &h, 0), LB_E_ARM64_TOO_SHORT, "0 bytes: not an Image");
 
 	/* No magic. */
 	h.magic = 0x644d5242;

@@ -289,11 +289,24 @@ static void test_above_4g(void)
 	is_u64(memmap_ram_top(&m, 4 * GiB), 2 * GiB, "ram_top below 4 GiB: 2 GiB");
 	is_u64(memmap_ram_top(&m, 5 * GiB), 5 * GiB, "ram_top below 5 GiB: the limit itself");
 	is_u64(memmap_ram_top(&m, 0), 0, "ram_top below 0: 0");
+	is_u64(memmap_ram_size(&m, UINT64_MAX), 6 * GiB,
+	       "ram_size: 6 GiB (reserved does not count)");
+	is_u64(memmap_ram_size(&m, 4 * GiB), 2 * GiB, "ram_size below 4 GiB: 2 GiB");
+	is_u64(memmap_ram_size(&m, 5 * GiB), 3 * GiB, "ram_size below 5 GiB: 3 GiB");
+	is_u64(memmap_ram_size(&m, 0), 0, "ram_size below 0: 0");
 	memmap_claim(&m, 7 * GiB, GiB, MEM_CLAIM_INITRD);
 	is_u64(memmap_ram_top(&m, UINT64_MAX), 8 * GiB, "ram_top counts claimed RAM");
+	is_u64(memmap_ram_size(&m, UINT64_MAX), 6 * GiB, "ram_size counts claimed RAM");
+
+	/* arm64 virt: RAM from 1 GiB on, so its top is not its size. */
+	struct memmap virt = {0};
+	memmap_add(&virt, GiB, 128 * MiB, MEM_RAM);
+	is_u64(memmap_ram_top(&virt, UINT64_MAX), GiB + 128 * MiB, "virt: ram_top 1 GiB + 128 MiB");
+	is_u64(memmap_ram_size(&virt, UINT64_MAX), 128 * MiB, "virt: ram_size 128 MiB");
 
 	struct memmap empty = {0};
 	is_u64(memmap_ram_top(&empty, UINT64_MAX), 0, "ram_top of an empty map: 0");
+	is_u64(memmap_ram_size(&empty, UINT64_MAX), 0, "ram_size of an empty map: 0");
 }
 
 static void test_full(void)
