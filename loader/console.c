@@ -67,13 +67,14 @@ void console_warning(const char *stage, status_t s, const char *consequence)
 	report("warning", stage, s, consequence);
 }
 
-void console_exception(uint64_t syndrome, uint64_t pc, uint64_t address, uint64_t vector)
+void console_exception(const char *kind, uint64_t syndrome, uint64_t pc, uint64_t address,
+		       uint64_t vector)
 {
-	char line[160];
+	char line[192];
 	fmt_snprintf(line, sizeof(line),
-		     "leapboot: error: cpu: exception in leapboot (vector %llu, syndrome %#llx, "
-		     "pc %#llx, address %#llx)",
-		     (unsigned long long)vector, (unsigned long long)syndrome,
+		     "leapboot: error: cpu: %s in leapboot (vector %llu, ESR %#llx, ELR %#llx, "
+		     "FAR %#llx)",
+		     kind, (unsigned long long)vector, (unsigned long long)syndrome,
 		     (unsigned long long)pc, (unsigned long long)address);
 	write_line(line);
 	write_line("\n");

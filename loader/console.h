@@ -20,7 +20,9 @@ void console_error(const char *stage, status_t s);
 /* "leapboot: warning: <stage>: <what> (<detail>); <consequence>", always. */
 void console_warning(const char *stage, status_t s, const char *consequence);
 
-/* An exception inside leapboot (arm64: ESR, ELR, FAR), always. */
-void console_exception(uint64_t syndrome, uint64_t pc, uint64_t address, uint64_t vector);
+/* An exception inside leapboot, always: "leapboot: error: cpu: <kind> in leapboot
+ * (vector, ESR, ELR, FAR)". */
+void console_exception(const char *kind, uint64_t syndrome, uint64_t pc, uint64_t address,
+		       uint64_t vector);
 
 #endif

@@ -257,3 +257,16 @@ setup_file() {
 	boot_arm64 --machine virt,virtualization=on -kernel "$BATS_FILE_TMPDIR/random.bin"
 	assert_leapboot_error 'kernel: not an arm64 Image'
 }
+
+@test "an exception inside leapboot (a fetch from an unmapped address) → one report line with ESR, ELR, FAR; power-off" {
+	# Through QEMU's gdbstub: stop at leapboot_main, send the PC to 1 TiB (beyond leapboot's
+	# 512 GiB identity map), let it run on.
+	local main sock=$BATS_TEST_TMPDIR/gdb.sock
+	main=$(nm "${ARM64_BIN%.bin}-rom.elf" | awk '$3 == "leapboot_main" { print "0x" $1 }')
+	[[ -n $main ]] || leapboot_fail "no leapboot_main in ${ARM64_BIN%.bin}-rom.elf"
+	"$LEAPBOOT_ROOT/tests/lib/gdb-redirect" "$sock" "$main" 0x10000000000 &
+	local poker=$!
+	boot_arm64 -S -chardev "socket,path=$sock,server=on,wait=off,id=gdb" -gdb chardev:gdb
+	wait "$poker" || leapboot_fail "gdb-redirect failed"
+	assert_leapboot_error '^leapboot: error: cpu: instruction abort in leapboot \(vector 4, ESR 0x86000004, ELR 0x10000000000, FAR 0x10000000000\)$'
+}

@@ -71,9 +71,9 @@ cached_boot() {
 		cp "$BOOT_LOG" "$dir/serial.log"
 		cp "$BOOT_STDERR" "$dir/qemu-stderr.log"
 		cp "$BATS_TEST_TMPDIR/cmd-$BOOT_N.sh" "$dir/cmd.sh"
-		printf 'BOOT_STATUS=%q BOOT_SECONDS=%q BOOT_TIMED_OUT=%q BOOT_MEM_MB=%q BOOT_CMDLINE=%q\n' \
+		printf 'BOOT_STATUS=%q BOOT_SECONDS=%q BOOT_TIMED_OUT=%q BOOT_MEM_MB=%q BOOT_CMDLINE=%q BOOT_USERSPACE_STATUS=%q BOOT_ERROR_STATUS=%q\n' \
 			"$BOOT_STATUS" "$BOOT_SECONDS" "$BOOT_TIMED_OUT" "$BOOT_MEM_MB" "$BOOT_CMDLINE" \
-			>"$dir/state"
+			"$BOOT_USERSPACE_STATUS" "$BOOT_ERROR_STATUS" >"$dir/state"
 	else
 		restored=1
 		BOOT_N=$((${BOOT_N:-0} + 1))

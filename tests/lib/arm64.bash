@@ -74,6 +74,9 @@ boot_arm64() {
 		-fw_cfg)
 			if [[ $2 == name=opt/leapboot/cmdline,file=* ]]; then
 				BOOT_CMDLINE=$(cat "${2#name=opt/leapboot/cmdline,file=}") || return 1
+			elif [[ $2 == name=opt/leapboot/cmdline,string=* ]]; then
+				BOOT_CMDLINE=${2#name=opt/leapboot/cmdline,string=}
+				BOOT_CMDLINE=${BOOT_CMDLINE//,,/,} # QEMU's option escaping
 			fi
 			args+=("$1" "$2")
 			;;

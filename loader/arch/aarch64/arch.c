@@ -52,10 +52,33 @@ _Noreturn void arch_fail(void)
 		__asm__ volatile("wfi");
 }
 
+/* What ESR_EL1's exception class says happened, for the common classes. */
+static const char *exception_kind(uint64_t esr, uint64_t vector)
+{
+	if (vector % 4 != 0)
+		return vector % 4 == 1 ? "IRQ" : vector % 4 == 2 ? "FIQ" : "SError";
+	switch (esr >> 26) {
+	case 0x00:
+		return "undefined instruction";
+	case 0x20:
+	case 0x21:
+		return "instruction abort";
+	case 0x22:
+		return "PC alignment fault";
+	case 0x24:
+	case 0x25:
+		return "data abort";
+	case 0x26:
+		return "SP alignment fault";
+	default:
+		return "exception";
+	}
+}
+
 /* From vectors.S: an exception inside leapboot. */
 _Noreturn void arch_exception(uint64_t esr, uint64_t elr, uint64_t far, uint64_t vector)
 {
-	console_exception(esr, elr, far, vector);
+	console_exception(exception_kind(esr, vector), esr, elr, far, vector);
 	arch_fail();
 }
 
