@@ -27,7 +27,8 @@ FW_CFLAGS := -std=gnu11 -O2 $(WARN) -ffreestanding -fno-pic -fno-pie -mstrict-al
 	-Iloader -Iloader/arch/aarch64 -isystem $(SYSROOT)/usr/include
 FW_ASFLAGS := -Iloader
 FW_SRCS := loader/status.c loader/fw_cfg.c loader/memmap.c boot/plan.c boot/initrd.c \
-	boot/arm64.c loader/libc/format.c loader/libc/string.c loader/libc/stack_protector.c loader/libc/malloc.c \
+	boot/arm64.c boot/fdt_check.c loader/libc/format.c loader/libc/string.c \
+	loader/libc/stack_protector.c loader/libc/malloc.c \
 	loader/console.c loader/stage.c \
 	loader/main_arm64.c loader/arch/aarch64/arch.c loader/arch/aarch64/fw_cfg_mmio.c
 FW_ASM := loader/arch/aarch64/start.S loader/arch/aarch64/handoff.S \
@@ -125,7 +126,7 @@ UNIT_TESTS := $(patsubst tests/unit/test_%.c,$(BUILD)/unit/test_%,$(wildcard tes
 UNIT_SUPPORT := tests/unit/fake_fw_cfg.c
 # Per-test extras: UNIT_SRCS_<name> (sources outside CORE_SRCS) and UNIT_LIBS_<name>
 # (host libraries) for tests/unit/test_<name>.c. arm64.c needs the host's libfdt (libfdt-dev).
-UNIT_SRCS_arm64 := boot/arm64.c
+UNIT_SRCS_arm64 := boot/arm64.c boot/fdt_check.c
 UNIT_LIBS_arm64 := -lfdt
 
 .SECONDEXPANSION:
@@ -151,7 +152,9 @@ FUZZ_CC := clang
 FUZZ_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Iloader -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined
 # The core sources the targets need (all of them link each; add what a new target needs).
-FUZZ_CORE := loader/acpi.c loader/checksum.c elf/elf.c
+FUZZ_CORE := loader/acpi.c loader/checksum.c elf/elf.c boot/arm64.c boot/fdt_check.c \
+	loader/memmap.c
+FUZZ_LIBS := -lfdt
 FUZZ_TIME ?= 60
 FUZZ_SMOKE_RUNS ?= 50000
 FUZZ_MAX_LEN := 4352
@@ -161,7 +164,7 @@ FUZZ_TARGETS := $(FUZZ_NAMES:%=$(BUILD)/fuzz/fuzz_%)
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_CORE) $(wildcard loader/*.h)
 	@mkdir -p $(dir $@)
 	$(call say,CC,$@)
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_CORE)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_CORE) $(FUZZ_LIBS)
 
 .PHONY: fuzz fuzz-smoke
 fuzz: $(FUZZ_TARGETS)
@@ -169,7 +172,7 @@ fuzz: $(FUZZ_TARGETS)
 		mkdir -p $(BUILD)/fuzz/corpus/$$n && \
 		echo "fuzz: fuzz_$$n for $(FUZZ_TIME) s" && \
 		$(BUILD)/fuzz/fuzz_$$n -max_total_time=$(FUZZ_TIME) -max_len=$(FUZZ_MAX_LEN) \
-			-print_final_stats=1 -artifact_prefix=$(BUILD)/fuzz/ \
+			-print_final_stats=1 -timeout=10 -artifact_prefix=$(BUILD)/fuzz/ \
 			$(BUILD)/fuzz/corpus/$$n tests/fuzz/corpus/$$n || exit 1; \
 	done
 
@@ -178,7 +181,7 @@ fuzz-smoke: $(FUZZ_TARGETS)
 	@for n in $(FUZZ_NAMES); do \
 		rm -rf $(BUILD)/fuzz/smoke/$$n && mkdir -p $(BUILD)/fuzz/smoke/$$n/corpus && \
 		$(BUILD)/fuzz/fuzz_$$n -seed=1 -runs=$(FUZZ_SMOKE_RUNS) -max_len=$(FUZZ_MAX_LEN) \
-			-print_final_stats=1 -artifact_prefix=$(BUILD)/fuzz/smoke/$$n/ \
+			-print_final_stats=1 -timeout=10 -artifact_prefix=$(BUILD)/fuzz/smoke/$$n/ \
 			$(BUILD)/fuzz/smoke/$$n/corpus tests/fuzz/corpus/$$n || exit 1; \
 	done
 

@@ -1,5 +1,6 @@
 #include "arm64.h"
 #include <libfdt.h>
+#include "fdt_check.h"
 #include "../loader/libc/string.h"
 
 #define TWO_MIB 0x200000ull
@@ -77,26 +78,32 @@ static status_t fdt_reservations(const void *fdt, struct memmap *m)
 
 status_t arm64_fdt_memory(const void *fdt, struct memmap *m)
 {
-	if (fdt_check_header(fdt) != 0)
-		return lb_fail(LB_E_FDT_BAD, 0, 0);
+	int err = fdt_validate(fdt);
+	if (err)
+		return lb_fail(LB_E_FDT_BAD, (uint64_t)-err, 0);
 	int ac = fdt_address_cells(fdt, 0), sc = fdt_size_cells(fdt, 0);
 	if (ac < 1 || ac > 2 || sc < 1 || sc > 2)
 		return lb_fail(LB_E_FDT_BAD, (uint64_t)ac, (uint64_t)sc);
-	int found = 0;
-	for (int node = fdt_node_offset_by_prop_value(fdt, -1, "device_type", "memory", 7);
-	     node >= 0;
-	     node = fdt_node_offset_by_prop_value(fdt, node, "device_type", "memory", 7)) {
-		/* As Linux does: a node with status other than "okay"/"ok" is not RAM. */
+	int found = 0, node;
+	/* As Linux does (early_init_dt_scan_memory): children of the root with
+	 * device_type "memory", unless their status is other than "okay"/"ok". */
+	fdt_for_each_subnode(node, fdt, 0)
+	{
+		int len;
+		const char *type = fdt_getprop(fdt, node, "device_type", &len);
+		if (!type || len != sizeof("memory") || memcmp(type, "memory", len) != 0)
+			continue;
 		const char *status = fdt_getprop(fdt, node, "status", 0);
 		if (status && strncmp(status, "ok", 2) != 0)
 			continue;
-		int len;
 		const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
 		int entry = (ac + sc) * 4;
 		for (int off = 0; reg && off + entry <= len; off += entry) {
 			const fdt32_t *p = reg + off / 4;
-			status_t s =
-			    memmap_add(m, read_cells(p, ac), read_cells(p + ac, sc), MEM_RAM);
+			uint64_t size = read_cells(p + ac, sc);
+			if (!size)
+				continue;
+			status_t s = memmap_add(m, read_cells(p, ac), size, MEM_RAM);
 			if (s.code)
 				return s;
 			found++;
@@ -107,10 +114,33 @@ status_t arm64_fdt_memory(const void *fdt, struct memmap *m)
 	return fdt_reservations(fdt, m);
 }
 
-status_t arm64_fdt_chosen(void *fdt, size_t cap, const char *cmdline, uint64_t initrd,
-			  uint64_t initrd_size)
+/* Copies src's blocks into fdt, not the free space after them (QEMU's tree is 1 MiB
+ * long with 7 KiB used; fdt_open_into would move all of it), as a tree of that size. */
+static int copy_blocks(const void *src, void *fdt, size_t cap)
 {
-	int err = fdt_open_into(fdt, fdt, (int)cap);
+	int err = fdt_validate(src);
+	if (err)
+		return err;
+	size_t used = fdt_totalsize(src);
+	if (fdt_version(src) >= 17 && fdt_off_mem_rsvmap(src) < fdt_off_dt_struct(src) &&
+	    fdt_off_dt_struct(src) < fdt_off_dt_strings(src)) {
+		used = fdt_off_dt_strings(src) + fdt_size_dt_strings(src);
+		if (used < fdt_off_dt_struct(src) + fdt_size_dt_struct(src))
+			used = fdt_off_dt_struct(src) + fdt_size_dt_struct(src);
+	}
+	if (used > cap)
+		return -FDT_ERR_NOSPACE;
+	memmove(fdt, src, used);
+	fdt_set_totalsize(fdt, (uint32_t)used);
+	return 0;
+}
+
+status_t arm64_fdt_chosen(const void *src, void *fdt, size_t cap, const char *cmdline,
+			  uint64_t initrd, uint64_t initrd_size)
+{
+	int err = copy_blocks(src, fdt, cap);
+	if (!err)
+		err = fdt_open_into(fdt, fdt, (int)cap);
 	if (err == -FDT_ERR_NOSPACE)
 		return lb_fail(LB_E_FDT_FULL, (uint64_t)-err, cap);
 	if (err)

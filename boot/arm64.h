@@ -47,9 +47,11 @@ status_t arm64_place(struct arm64_image *img, struct memmap *m);
  * (/memreserve/, /reserved-memory) as MEM_RESERVED so nothing is loaded there. */
 status_t arm64_fdt_memory(const void *fdt, struct memmap *m);
 
-/* Sets /chosen: bootargs (when cmdline is non-NULL), linux,initrd-start/-end
- * (when initrd_size), then packs and checks the tree in its buffer of cap bytes. */
-status_t arm64_fdt_chosen(void *fdt, size_t cap, const char *cmdline, uint64_t initrd,
-			  uint64_t initrd_size);
+/* Opens the tree src into fdt, a buffer of cap bytes (src == fdt is allowed; only the
+ * tree's blocks are copied, not free space after them), sets /chosen: bootargs
+ * (when cmdline is non-NULL), linux,initrd-start/-end (when initrd_size), then packs
+ * and checks the result. */
+status_t arm64_fdt_chosen(const void *src, void *fdt, size_t cap, const char *cmdline,
+			  uint64_t initrd, uint64_t initrd_size);
 
 #endif

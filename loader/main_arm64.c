@@ -10,6 +10,7 @@
 #include "arch/aarch64/fw_cfg_mmio.h"
 #include "libc/string.h"
 #include "../boot/arm64.h"
+#include "../boot/fdt_check.h"
 #include "../boot/initrd.h"
 
 #define FW_CFG_DIR_MAX 128
@@ -122,7 +123,8 @@ void leapboot_main(uint64_t x0)
 	uint64_t fw_start, fw_end, initrd_addr = 0, dtb_addr;
 	uint8_t head[HEAD_BYTES];
 
-	stage_check("dtb", fdt_check_header(dtb) ? lb_fail(LB_E_FDT_BAD, 0, 0) : lb_ok());
+	int err = fdt_validate(dtb);
+	stage_check("dtb", err ? lb_fail(LB_E_FDT_BAD, (uint64_t)-err, 0) : lb_ok());
 	stage_check("fw_cfg", fw_cfg_probe(&fc, &fw_cfg_mmio, (void *)(uintptr_t)fw_cfg_base(dtb),
 					   fw_cfg_dir, FW_CFG_DIR_MAX));
 	uint16_t key;
@@ -196,8 +198,8 @@ void leapboot_main(uint64_t x0)
 		    memmap_find(&memmap, DTB_ROOM, DTB_ROOM, 0, UINT64_MAX, false, &dtb_addr));
 	stage_check("dtb", memmap_claim(&memmap, dtb_addr, DTB_ROOM, MEM_CLAIM_FIRMWARE));
 	void *fdt = (void *)(uintptr_t)dtb_addr;
-	memcpy(fdt, dtb, fdt_totalsize(dtb));
-	stage_check("dtb", arm64_fdt_chosen(fdt, DTB_ROOM, bootargs, initrd_addr, initrd.size));
+	stage_check("dtb",
+		    arm64_fdt_chosen(dtb, fdt, DTB_ROOM, bootargs, initrd_addr, initrd.size));
 
 	memset(&plan, 0, sizeof(plan));
 	plan.mode = BOOT_ARM64;

@@ -7,6 +7,7 @@
 #include <libfdt.h>
 
 #include "../boot/arm64.h"
+#include "../boot/fdt_check.h"
 #include "tap.h"
 
 #define KiB 0x400ull
@@ -533,6 +534,41 @@ static void test_fdt_memory(void)
 		"%d disjoint ranges: the memory map's error", MEMMAP_MAX + 1);
 	free(dtb);
 
+	/* Like Linux, only children of the root count: a nested node with device_type
+	 * "memory" is not RAM. */
+	dtb = calloc(1, DT_CAP);
+	dt_begin(dtb, 2, 2);
+	dt_memory64(dtb, RAM_BASE, RAM_SIZE);
+	DT(fdt_begin_node(dtb, "soc"));
+	DT(fdt_property_u32(dtb, "#address-cells", 2));
+	DT(fdt_property_u32(dtb, "#size-cells", 2));
+	dt_memory64(dtb, 0x80000000, 0x10000000);
+	DT(fdt_end_node(dtb));
+	dt_end(dtb);
+	memset(&m, 0, sizeof(m));
+	is_code(arm64_fdt_memory(dtb, &m), LB_OK, "a memory node below /soc");
+	MAP_IS(&m, {RAM_BASE, RAM_BASE + RAM_SIZE, MEM_RAM});
+	free(dtb);
+
+	/* device_type must be exactly "memory". */
+	dtb = calloc(1, DT_CAP);
+	dt_begin(dtb, 2, 2);
+	dt_memory64(dtb, RAM_BASE, RAM_SIZE);
+	fdt32_t regx[4] = {0, cpu_to_fdt32(0x80000000), 0, cpu_to_fdt32(0x10000000)};
+	DT(fdt_begin_node(dtb, "mem@80000000"));
+	DT(fdt_property_string(dtb, "device_type", "memoryx"));
+	DT(fdt_property(dtb, "reg", regx, sizeof(regx)));
+	DT(fdt_end_node(dtb));
+	DT(fdt_begin_node(dtb, "mem@90000000"));
+	DT(fdt_property(dtb, "device_type", "memory", 6)); /* no NUL */
+	DT(fdt_property(dtb, "reg", regx, sizeof(regx)));
+	DT(fdt_end_node(dtb));
+	dt_end(dtb);
+	memset(&m, 0, sizeof(m));
+	is_code(arm64_fdt_memory(dtb, &m), LB_OK, "device_type \"memoryx\" or unterminated");
+	MAP_IS(&m, {RAM_BASE, RAM_BASE + RAM_SIZE, MEM_RAM});
+	free(dtb);
+
 	/* Linux (early_init_dt_scan_memory) ignores memory nodes with status "disabled". */
 	dtb = calloc(1, DT_CAP);
 	dt_begin(dtb, 2, 2);
@@ -618,6 +654,79 @@ static void test_fdt_reservations(void)
 	free(dtb);
 }
 
+/* ---- fdt_validate ----------------------------------------------------------- */
+
+static void wr32(void *fdt, uint32_t off, uint32_t v)
+{
+	uint8_t *b = (uint8_t *)fdt + off;
+	b[0] = (uint8_t)(v >> 24), b[1] = (uint8_t)(v >> 16), b[2] = (uint8_t)(v >> 8);
+	b[3] = (uint8_t)v;
+}
+
+/* The offset in the tree of the first tag equal to tag (libfdt's walk of a valid tree). */
+static uint32_t find_tag(const void *fdt, uint32_t tag)
+{
+	int off = 0, next;
+	while (fdt_next_tag(fdt, off, &next) != tag)
+		off = next;
+	return fdt_off_dt_struct(fdt) + (uint32_t)off;
+}
+
+static void test_fdt_validate(void)
+{
+	void *tree = virt_dtb(true), *t;
+	size_t n = fdt_totalsize(tree);
+	ok(fdt_validate(tree) == 0, "virt tree: valid");
+
+	t = dt_copy(tree, n);
+	wr32(t, find_tag(t, FDT_END), 0x7);
+	ok(fdt_validate(t) == -FDT_ERR_BADSTRUCTURE, "unknown tag: bad structure");
+	free(t);
+
+	t = dt_copy(tree, n);
+	wr32(t, find_tag(t, FDT_END), FDT_NOP);
+	ok(fdt_validate(t) == -FDT_ERR_TRUNCATED, "no FDT_END: truncated");
+	free(t);
+
+	t = dt_copy(tree, n);
+	uint32_t prop = find_tag(t, FDT_PROP);
+	wr32(t, prop + 8, fdt_size_dt_strings(t));
+	ok(fdt_validate(t) == -FDT_ERR_BADSTRUCTURE, "property name outside the strings block");
+	free(t);
+
+	t = dt_copy(tree, n);
+	prop = find_tag(t, FDT_PROP);
+	wr32(t, prop + 4, 0x7fffffff);
+	ok(fdt_validate(t) == -FDT_ERR_BADSTRUCTURE, "property longer than the block");
+	free(t);
+
+	t = dt_copy(tree, n);
+	wr32(t, find_tag(t, FDT_END_NODE), FDT_NOP);
+	ok(fdt_validate(t) == -FDT_ERR_BADSTRUCTURE, "a node left open");
+	free(t);
+
+	t = dt_copy(tree, n);
+	((struct fdt_header *)t)->version = cpu_to_fdt32(16);
+	ok(fdt_validate(t) == -FDT_ERR_BADVERSION, "version 16: refused");
+	free(t);
+
+	/* A /memreserve/ list without its terminator before the structure block. */
+	t = dt_copy(tree, n);
+	wr32(t, fdt_off_mem_rsvmap(t) + 12, 1);
+	ok(fdt_validate(t) == -FDT_ERR_BADLAYOUT, "unterminated /memreserve/ list");
+	is_code(arm64_fdt_memory(t, &(struct memmap){0}), LB_E_FDT_BAD,
+		"  arm64_fdt_memory refuses it");
+	free(t);
+
+	/* A node name running to the end of the block. */
+	t = dt_copy(tree, n);
+	uint32_t node = fdt_off_dt_struct(t) + 8; /* past the root's tag and empty name */
+	memset((char *)t + node + 4, 'x', fdt_off_dt_struct(t) + fdt_size_dt_struct(t) - node - 4);
+	ok(fdt_validate(t) != 0, "an unterminated node name");
+	free(t);
+	free(tree);
+}
+
 /* ---- /chosen ---------------------------------------------------------------- */
 
 /* The property as bytes; *len -1 when absent. */
@@ -699,7 +808,7 @@ static void test_fdt_chosen(void)
 	/* QEMU virt with bootargs already in /chosen. */
 	tree = virt_dtb(true);
 	fdt = dt_copy(tree, DT_CAP);
-	is_code(arm64_fdt_chosen(fdt, DT_CAP, NEW_BOOTARGS, 0x48000000, 0x123456), LB_OK,
+	is_code(arm64_fdt_chosen(fdt, fdt, DT_CAP, NEW_BOOTARGS, 0x48000000, 0x123456), LB_OK,
 		"/chosen: bootargs and initrd");
 	check_tree(fdt, DT_CAP, "virt");
 	is_str(prop_str(fdt, "/chosen", "bootargs"), NEW_BOOTARGS, "  bootargs replaced, exactly");
@@ -712,7 +821,7 @@ static void test_fdt_chosen(void)
 	is_code(arm64_fdt_memory(fdt, &m), LB_OK, "  the result still describes the RAM");
 
 	/* Again on the result: values replaced, nothing duplicated. */
-	is_code(arm64_fdt_chosen(fdt, DT_CAP, "console=ttyAMA0", 0x5f000000, 0x1000), LB_OK,
+	is_code(arm64_fdt_chosen(fdt, fdt, DT_CAP, "console=ttyAMA0", 0x5f000000, 0x1000), LB_OK,
 		"/chosen again on its own result");
 	check_tree(fdt, DT_CAP, "twice");
 	is_str(prop_str(fdt, "/chosen", "bootargs"), "console=ttyAMA0", "  shorter bootargs");
@@ -722,7 +831,7 @@ static void test_fdt_chosen(void)
 
 	/* cmdline NULL: bootargs untouched; no initrd: no initrd properties. */
 	fdt = dt_copy(tree, DT_CAP);
-	is_code(arm64_fdt_chosen(fdt, DT_CAP, NULL, 0, 0), LB_OK, "no cmdline, no initrd");
+	is_code(arm64_fdt_chosen(fdt, fdt, DT_CAP, NULL, 0, 0), LB_OK, "no cmdline, no initrd");
 	check_tree(fdt, DT_CAP, "NULL cmdline");
 	is_str(prop_str(fdt, "/chosen", "bootargs"), OLD_BOOTARGS, "  bootargs untouched");
 	prop(fdt, "/chosen", "linux,initrd-start", &len);
@@ -733,7 +842,7 @@ static void test_fdt_chosen(void)
 
 	/* cmdline NULL with an initrd. */
 	fdt = dt_copy(tree, DT_CAP);
-	is_code(arm64_fdt_chosen(fdt, DT_CAP, NULL, 0x44000000, 0x200), LB_OK,
+	is_code(arm64_fdt_chosen(fdt, fdt, DT_CAP, NULL, 0x44000000, 0x200), LB_OK,
 		"no cmdline, an initrd");
 	is_str(prop_str(fdt, "/chosen", "bootargs"), OLD_BOOTARGS, "  bootargs untouched");
 	is_be64(fdt, "linux,initrd-start", 0x44000000);
@@ -742,7 +851,7 @@ static void test_fdt_chosen(void)
 
 	/* initrd address without a size: no initrd properties. */
 	fdt = dt_copy(tree, DT_CAP);
-	is_code(arm64_fdt_chosen(fdt, DT_CAP, "", 0x44000000, 0), LB_OK,
+	is_code(arm64_fdt_chosen(fdt, fdt, DT_CAP, "", 0x44000000, 0), LB_OK,
 		"empty cmdline, initrd address without size");
 	is_str(prop_str(fdt, "/chosen", "bootargs"), "", "  bootargs is the empty string");
 	prop(fdt, "/chosen", "linux,initrd-start", &len);
@@ -751,8 +860,8 @@ static void test_fdt_chosen(void)
 
 	/* An initrd above 4 GiB: all 64 bits, big-endian. */
 	fdt = dt_copy(tree, DT_CAP);
-	is_code(arm64_fdt_chosen(fdt, DT_CAP, NEW_BOOTARGS, 0x123456789a000ull, 0x10000000), LB_OK,
-		"initrd above 4 GiB");
+	is_code(arm64_fdt_chosen(fdt, fdt, DT_CAP, NEW_BOOTARGS, 0x123456789a000ull, 0x10000000),
+		LB_OK, "initrd above 4 GiB");
 	is_be64(fdt, "linux,initrd-start", 0x123456789a000ull);
 	is_be64(fdt, "linux,initrd-end", 0x123457789a000ull);
 	free(fdt);
@@ -761,7 +870,7 @@ static void test_fdt_chosen(void)
 	/* No /chosen: created. */
 	tree = virt_dtb(false);
 	fdt = dt_copy(tree, DT_CAP);
-	is_code(arm64_fdt_chosen(fdt, DT_CAP, NEW_BOOTARGS, 0x48000000, 0x1000), LB_OK,
+	is_code(arm64_fdt_chosen(fdt, fdt, DT_CAP, NEW_BOOTARGS, 0x48000000, 0x1000), LB_OK,
 		"tree without /chosen");
 	check_tree(fdt, DT_CAP, "no /chosen");
 	ok(fdt_path_offset(fdt, "/chosen") > 0, "  /chosen created under the root");
@@ -771,7 +880,7 @@ static void test_fdt_chosen(void)
 	free(fdt);
 
 	fdt = dt_copy(tree, DT_CAP);
-	is_code(arm64_fdt_chosen(fdt, DT_CAP, NULL, 0, 0), LB_OK,
+	is_code(arm64_fdt_chosen(fdt, fdt, DT_CAP, NULL, 0, 0), LB_OK,
 		"tree without /chosen, nothing to set");
 	check_tree(fdt, DT_CAP, "empty /chosen");
 	prop(fdt, "/chosen", "bootargs", &len);
@@ -790,7 +899,7 @@ static void test_fdt_chosen(void)
 	DT(fdt_end_node(tree));
 	dt_end(tree);
 	fdt = dt_copy(tree, DT_CAP);
-	is_code(arm64_fdt_chosen(fdt, DT_CAP, NEW_BOOTARGS, 0x48000000, 0x2000), LB_OK,
+	is_code(arm64_fdt_chosen(fdt, fdt, DT_CAP, NEW_BOOTARGS, 0x48000000, 0x2000), LB_OK,
 		"tree with 32-bit initrd properties");
 	is_be64(fdt, "linux,initrd-start", 0x48000000);
 	is_be64(fdt, "linux,initrd-end", 0x48002000);
@@ -803,7 +912,7 @@ static void test_fdt_chosen(void)
 	long_cmd[sizeof(long_cmd) - 1] = '\0';
 	tree = virt_dtb(true);
 	fdt = dt_copy(tree, DT_CAP);
-	is_code(arm64_fdt_chosen(fdt, DT_CAP, long_cmd, 0, 0), LB_OK, "a 4095-byte cmdline");
+	is_code(arm64_fdt_chosen(fdt, fdt, DT_CAP, long_cmd, 0, 0), LB_OK, "a 4095-byte cmdline");
 	is_str(prop_str(fdt, "/chosen", "bootargs"), long_cmd, "  bootargs exact");
 	free(fdt);
 
@@ -815,7 +924,7 @@ static void test_fdt_chosen(void)
 	bool all_full = true, all_valid = true, overwrote_cap = false;
 	for (size_t cap = size; cap < size + 8 * KiB && !need; cap++) {
 		fdt = dt_copy(tree, cap);
-		status_t s = arm64_fdt_chosen(fdt, cap, long_cmd, 0x48000000, 0x1000);
+		status_t s = arm64_fdt_chosen(fdt, fdt, cap, long_cmd, 0x48000000, 0x1000);
 		if (s.code == LB_OK) {
 			need = cap;
 			all_valid =
@@ -833,17 +942,17 @@ static void test_fdt_chosen(void)
 	ok(all_full, "every smaller buffer: LB_E_FDT_FULL");
 	ok(all_valid && !overwrote_cap, "the smallest buffer that works holds a valid tree");
 	fdt = dt_copy(tree, size + 16);
-	is_code(arm64_fdt_chosen(fdt, size + 16, long_cmd, 0, 0), LB_E_FDT_FULL,
+	is_code(arm64_fdt_chosen(fdt, fdt, size + 16, long_cmd, 0, 0), LB_E_FDT_FULL,
 		"buffer 16 bytes larger than the tree: full");
 	free(fdt);
 	fdt = dt_copy(tree, size);
-	is_code(arm64_fdt_chosen(fdt, size, NULL, 0, 0), LB_OK,
+	is_code(arm64_fdt_chosen(fdt, fdt, size, NULL, 0, 0), LB_OK,
 		"buffer exactly the tree, nothing to add: fine");
 	free(fdt);
 
 	/* A buffer smaller than the tree itself. */
 	fdt = dt_copy(tree, DT_CAP);
-	is_code(arm64_fdt_chosen(fdt, size - 8, NULL, 0, 0), LB_E_FDT_FULL,
+	is_code(arm64_fdt_chosen(fdt, fdt, size - 8, NULL, 0, 0), LB_E_FDT_FULL,
 		"buffer smaller than the tree: full");
 	free(fdt);
 	free(tree);
@@ -851,7 +960,28 @@ static void test_fdt_chosen(void)
 	/* Not a tree. */
 	uint8_t junk[256];
 	memset(junk, 0x5a, sizeof(junk));
-	is_code(arm64_fdt_chosen(junk, sizeof(junk), "x", 0, 0), LB_E_FDT_BAD, "not a DTB: bad");
+	is_code(arm64_fdt_chosen(junk, junk, sizeof(junk), "x", 0, 0), LB_E_FDT_BAD,
+		"not a DTB: bad");
+
+	/* QEMU's DTB: totalsize 1 MiB, mostly free space. Opened from there into a separate,
+	 * smaller buffer: only the blocks are copied, the source is left as it was. */
+	tree = virt_dtb(true);
+	size_t big = 1024 * KiB;
+	void *src = calloc(1, big);
+	DT(fdt_open_into(tree, src, (int)big));
+	void *before = malloc(big);
+	memcpy(before, src, big);
+	fdt = dt_copy(tree, DT_CAP);
+	memset(fdt, 0xee, DT_CAP);
+	is_code(arm64_fdt_chosen(src, fdt, DT_CAP, NEW_BOOTARGS, 0x48000000, 0x1000), LB_OK,
+		"a 1 MiB source tree into a 64 KiB buffer");
+	check_tree(fdt, DT_CAP, "from a separate source");
+	is_str(prop_str(fdt, "/chosen", "bootargs"), NEW_BOOTARGS, "  bootargs set in the copy");
+	ok(memcmp(src, before, big) == 0, "  the source tree is unchanged");
+	free(fdt);
+	free(before);
+	free(src);
+	free(tree);
 }
 
 int main(void)
@@ -860,6 +990,7 @@ int main(void)
 	test_place();
 	test_fdt_memory();
 	test_fdt_reservations();
+	test_fdt_validate();
 	test_fdt_chosen();
 	return done_testing();
 }

@@ -21,15 +21,31 @@ arch_enter_arm64:
 	mov	x6, #4
 	lsl	x6, x6, x5
 	sub	x7, x6, #1
+	add	x12, x6, x6		/* 2, 3 and 4 lines */
+	add	x13, x12, x6
+	add	x14, x12, x12
 1:	cbz	x4, 3f
 	ldr	x8, [x2], #8
 	ldr	x9, [x3], #8
 	bic	x8, x8, x7
-2:	cmp	x8, x9
+	/* Four lines per pass while four fit (a kernel is tens of MiB), then one. */
+2:	add	x10, x8, x14
+	cmp	x10, x9
+	b.hi	5f
+	dc	cvac, x8
+	add	x11, x8, x6
+	dc	cvac, x11
+	add	x11, x8, x12
+	dc	cvac, x11
+	add	x11, x8, x13
+	dc	cvac, x11
+	mov	x8, x10
+	b	2b
+5:	cmp	x8, x9
 	b.hs	4f
 	dc	cvac, x8
 	add	x8, x8, x6
-	b	2b
+	b	5b
 4:	sub	x4, x4, #1
 	b	1b
 3:	dsb	sy

@@ -1,0 +1,146 @@
+/* libFuzzer target: boot/arm64.c's parsers on arbitrary bytes.
+ *
+ * The input is taken two ways at once:
+ *  - as the start of a kernel file: arm64_parse on an exact-size heap copy. An
+ *    accepted header must agree with the bytes at the offsets of booting.rst
+ *    (magic "ARM\x64" at 0x38, image_size at 0x10 non-zero and at most
+ *    ARM64_IMAGE_SIZE_MAX, text_offset at 0x08 below 2 GiB, flags bit 0 clear);
+ *    a refused one must break one of those rules; arm64_place then puts it in
+ *    a 1 GiB bank at 2 MiB alignment or refuses with LB_E_ARM64_NO_ROOM;
+ *  - as a device tree (when fdt_check_header accepts it): arm64_fdt_memory gives a
+ *    sorted, disjoint map or an error, never a crash; arm64_fdt_chosen copies it
+ *    into a separate buffer with a command line and an initrd, and on success the
+ *    result passes fdt_check_full, holds exactly those values, and (for a source
+ *    that passes fdt_check_full) describes the same RAM; the source is never written.
+ * Seeds (tests/fuzz/corpus/arm64): hand-made Image headers and device trees
+ * (tests/fuzz/make-seeds). */
+#include <libfdt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../boot/arm64.h"
+
+#define check(cond)                                                                                \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			fprintf(stderr, "fuzz_arm64: %s:%d: check failed: %s\n", __FILE__,         \
+				__LINE__, #cond);                                                  \
+			abort();                                                                   \
+		}                                                                                  \
+	} while (0)
+
+#define GiB	 (1ull << 30)
+#define CMDLINE	 "console=ttyAMA0 fuzz=1"
+#define INITRD	 0x48000000ull
+#define INITRD_N 0x1000ull
+
+static uint64_t le64(const uint8_t *p)
+{
+	uint64_t v = 0;
+	for (int i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static void fuzz_image(const uint8_t *data, size_t size)
+{
+	struct arm64_image img;
+	status_t s = arm64_parse(&img, data, size);
+	if (size < 64) {
+		check(s.code == LB_E_ARM64_TOO_SHORT);
+		return;
+	}
+	bool magic = memcmp(data + 0x38, "ARM\x64", 4) == 0;
+	uint64_t text = le64(data + 0x08), isize = le64(data + 0x10), flags = le64(data + 0x18);
+	bool good =
+	    magic && isize && !(flags & 1) && text < 2 * GiB && isize <= ARM64_IMAGE_SIZE_MAX;
+	check((s.code == LB_OK) == good);
+	if (!good)
+		return;
+	check(img.text_offset == text && img.image_size == isize && img.flags == flags);
+
+	struct memmap m = {0};
+	memmap_add(&m, GiB, GiB, MEM_RAM);
+	s = arm64_place(&img, &m);
+	if (text + isize > GiB) {
+		check(s.code == LB_E_ARM64_NO_ROOM);
+		return;
+	}
+	check(s.code == LB_OK);
+	check(img.base == GiB);
+	check(memmap_covered(&m, img.base, img.base + text + isize, MEM_CLAIM_KERNEL));
+}
+
+static bool map_sound(const struct memmap *m)
+{
+	for (uint32_t i = 0; i < m->n; i++) {
+		if (m->r[i].start >= m->r[i].end)
+			return false;
+		if (i && m->r[i].start < m->r[i - 1].end)
+			return false;
+	}
+	return true;
+}
+
+static void fuzz_tree(const uint8_t *data, size_t size)
+{
+	if (size < sizeof(struct fdt_header) || fdt_check_header(data) != 0 ||
+	    fdt_totalsize(data) > size)
+		return;
+	/* An exact-size copy: reading past the tree is an ASan report. */
+	size_t n = fdt_totalsize(data);
+	uint8_t *src = malloc(n);
+	memcpy(src, data, n);
+
+	struct memmap m = {0};
+	status_t mem = arm64_fdt_memory(src, &m);
+	check(mem.code == LB_OK || mem.code == LB_E_FDT_BAD || mem.code == LB_E_FDT_NO_MEMORY ||
+	      mem.code == LB_E_MEMMAP_FULL);
+	check(map_sound(&m));
+	if (mem.code == LB_OK)
+		check(m.n > 0);
+
+	size_t cap = n + 8192;
+	uint8_t *out = malloc(cap);
+	status_t s = arm64_fdt_chosen(src, out, cap, CMDLINE, INITRD, INITRD_N);
+	check(memcmp(src, data, n) == 0);
+	if (s.code == LB_OK) {
+		check(fdt_check_full(out, cap) == 0);
+		int chosen = fdt_path_offset(out, "/chosen");
+		check(chosen >= 0);
+		int len;
+		const char *args = fdt_getprop(out, chosen, "bootargs", &len);
+		check(args && len == sizeof(CMDLINE) && memcmp(args, CMDLINE, len) == 0);
+		const void *p = fdt_getprop(out, chosen, "linux,initrd-start", &len);
+		check(p && len == 8 && fdt64_ld(p) == INITRD);
+		p = fdt_getprop(out, chosen, "linux,initrd-end", &len);
+		check(p && len == 8 && fdt64_ld(p) == INITRD + INITRD_N);
+		/* A well-formed source: the copy describes the same RAM. (libfdt reads a
+		 * malformed one its own way; only the result must be sound.) */
+		struct memmap again = {0};
+		status_t t = arm64_fdt_memory(out, &again);
+		if (fdt_check_full(src, n) == 0) {
+			check(t.code == mem.code);
+			check(again.n == m.n);
+			for (uint32_t i = 0; i < m.n; i++)
+				check(again.r[i].start == m.r[i].start &&
+				      again.r[i].end == m.r[i].end &&
+				      again.r[i].type == m.r[i].type);
+		}
+	} else {
+		check(s.code == LB_E_FDT_BAD || s.code == LB_E_FDT_FULL);
+	}
+	free(out);
+	free(src);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	uint8_t *copy = malloc(size ? size : 1);
+	memcpy(copy, data, size);
+	fuzz_image(copy, size);
+	free(copy);
+	fuzz_tree(data, size);
+	return 0;
+}
