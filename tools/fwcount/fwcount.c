@@ -11,7 +11,8 @@
  *           REP-prefixed string instruction once per iteration, and QEMU
  *           7.2 adds one more no-op pass with ECX=0 at the end of each REP
  *           loop; all of these count (that is also what -icount counts).
- *   pio     x86 port I/O accesses: executed IN/OUT (E4-E7, EC-EF) plus one
+ *   pio     x86 port I/O accesses (0 for other targets, e.g. aarch64, which
+ *           count instructions and MMIO only): executed IN/OUT (E4-E7, EC-EF) plus one
  *           per element transferred by INS/OUTS (6C-6F, with or without REP;
  *           an execution counts only if it accessed memory, so TCG's final
  *           ECX=0 pass and a REP with ECX=0 count nothing).
@@ -69,6 +70,9 @@ enum insn_kind {
 
 /* Counters bumped by inline ops or callbacks. */
 static uint64_t n_insns;
+/* The guest is x86 (port I/O and REP decoding apply); other targets count only
+ * instructions and MMIO. */
+static bool x86;
 static uint64_t n_pio_in;
 static uint64_t n_pio_out;
 static uint64_t n_mmio_r;
@@ -323,7 +327,9 @@ static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 			continue;
 		}
 
-		kind = classify(qemu_plugin_insn_data(insn), qemu_plugin_insn_size(insn), &rep);
+		rep = false;
+		kind = x86 ? classify(qemu_plugin_insn_data(insn), qemu_plugin_insn_size(insn), &rep)
+			   : K_PLAIN;
 		rep = rep && (kind == K_STR || kind == K_STR_IN || kind == K_STR_OUT);
 
 		qemu_plugin_register_vcpu_insn_exec_inline(insn, QEMU_PLUGIN_INLINE_ADD_U64,
@@ -370,6 +376,7 @@ static int parse_bool(const char *key, const char *val, bool *ret)
 FWCOUNT_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info, int argc,
 				       char **argv)
 {
+	x86 = !strcmp(info->target_name, "x86_64") || !strcmp(info->target_name, "i386");
 	for (int i = 0; i < argc; i++) {
 		char *arg = argv[i];
 		char *eq = strchr(arg, '=');
