@@ -15,13 +15,10 @@
  * nothing here may be unaligned: built with -mstrict-align, FDT read byte-wise).  Nothing here
  * touches memory the loader handed over except to read it.
  */
-typedef unsigned char u8;
-typedef unsigned short u16;
-typedef unsigned int u32;
-typedef unsigned long long u64;
-typedef unsigned long uptr;
+#include "probe-report.h"
 
-#define offsetof(t, m) __builtin_offsetof(t, m)
+const char probe_prefix[] = "ARM64-PROBE: ";
+const char probe_allow_key[] = "arm64-probe.allow=";
 
 /* --- protocol structures ------------------------------------------------------------------ */
 
@@ -116,58 +113,9 @@ void probe_exception(u64 slot, u64 esr, u64 elr, u64 far) __attribute__((noretur
 static volatile u32 data_magic = 0x41524d36;	/* "ARM6" */
 static volatile u32 tail_magic __attribute__((section(".probe_tail"), used)) = 0x34544c21;
 
-/* --- freestanding helpers (GCC may emit calls to these) ----------------------------------- */
-
-void *memset(void *d, int c, unsigned long n);
-void *memcpy(void *d, const void *s, unsigned long n);
-void *memmove(void *d, const void *s, unsigned long n);
-int memcmp(const void *a, const void *b, unsigned long n);
-
-void *memset(void *d, int c, unsigned long n)
-{
-	u8 *p = d;
-	while (n--)
-		*p++ = (u8)c;
-	return d;
-}
-
-void *memcpy(void *d, const void *s, unsigned long n)
-{
-	u8 *p = d;
-	const u8 *q = s;
-	while (n--)
-		*p++ = *q++;
-	return d;
-}
-
-void *memmove(void *d, const void *s, unsigned long n)
-{
-	u8 *p = d;
-	const u8 *q = s;
-	if (p < q)
-		return memcpy(d, s, n);
-	while (n--)
-		p[n] = q[n];
-	return d;
-}
-
-int memcmp(const void *a, const void *b, unsigned long n)
-{
-	const u8 *p = a, *q = b;
-	for (; n; n--, p++, q++)
-		if (*p != *q)
-			return *p - *q;
-	return 0;
-}
-
 static const u8 *phys(u64 addr)
 {
 	return (const u8 *)(uptr)addr;
-}
-
-static int overlaps(u64 a, u64 alen, u64 b, u64 blen)
-{
-	return alen && blen && a < b + blen && b < a + alen;
 }
 
 static u32 be32(const u8 *p)
@@ -189,7 +137,7 @@ static u64 be64(const u8 *p)
 
 static int mid_line;	/* something printed since the last newline */
 
-static void out_c(char c)
+void out_c(char c)
 {
 	volatile u32 *dr = (volatile u32 *)(PL011_BASE + PL011_DR);
 	volatile u32 *fr = (volatile u32 *)(PL011_BASE + PL011_FR);
@@ -199,18 +147,6 @@ static void out_c(char c)
 	mid_line = c != '\n';
 }
 
-static void out_s(const char *s)
-{
-	while (*s)
-		out_c(*s++);
-}
-
-static void hexdigits(u64 v, int digits)
-{
-	for (int i = digits - 1; i >= 0; i--)
-		out_c("0123456789abcdef"[(v >> (4 * i)) & 0xf]);
-}
-
 static void puthex(u64 v)
 {
 	int digits = 1;
@@ -218,107 +154,6 @@ static void puthex(u64 v)
 		digits++;
 	out_s("0x");
 	hexdigits(v, digits);
-}
-
-static void putdec(u64 v)
-{
-	char buf[21];
-	int n = 0;
-	do {
-		buf[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	while (n)
-		out_c(buf[--n]);
-}
-
-/* Printable ASCII as is; backslash and anything else as \xNN. */
-static void putesc(const u8 *s, u32 len)
-{
-	for (u32 i = 0; i < len; i++) {
-		u8 c = s[i];
-		if (c >= 0x20 && c < 0x7f && c != '\\') {
-			out_c((char)c);
-		} else {
-			out_s("\\x");
-			out_c("0123456789abcdef"[c >> 4]);
-			out_c("0123456789abcdef"[c & 0xf]);
-		}
-	}
-}
-
-static void line(const char *s)
-{
-	out_s("ARM64-PROBE: ");
-	out_s(s);
-}
-
-static void eol(void)
-{
-	out_c('\n');
-}
-
-/* --- failures ------------------------------------------------------------------------------ */
-
-#define MAX_NAMES 32
-static const char *failed[MAX_NAMES];
-static u32 nfailed;
-
-static int streq(const char *a, const char *b)
-{
-	while (*a && *a == *b)
-		a++, b++;
-	return *a == *b;
-}
-
-/* Record a failed check by name (once). */
-static void record(const char *name)
-{
-	for (u32 i = 0; i < nfailed; i++)
-		if (streq(failed[i], name))
-			return;
-	if (nfailed < MAX_NAMES)
-		failed[nfailed++] = name;
-}
-
-/* Record a failed check; print " BAD: why" to end the current line. */
-static void bad(const char *name, const char *why)
-{
-	out_s(" BAD: ");
-	out_s(why);
-	record(name);
-}
-
-/* Optional allow list from the command line: "arm64-probe.allow=a,b,c". */
-static const u8 *allow;
-static u32 allow_len;
-
-static int is_allowed(const char *name)
-{
-	u32 i = 0;
-	while (i < allow_len) {
-		u32 j = 0;
-		while (name[j] && i + j < allow_len && allow[i + j] == (u8)name[j])
-			j++;
-		if (!name[j] && (i + j == allow_len || allow[i + j] == ','))
-			return 1;
-		while (i < allow_len && allow[i] != ',')
-			i++;
-		i++;
-	}
-	return 0;
-}
-
-static void find_allow(const u8 *cmd, u32 len)
-{
-	static const char key[] = "arm64-probe.allow=";
-	for (u32 i = 0; i + sizeof(key) - 1 <= len; i++) {
-		if ((i && cmd[i - 1] != ' ') || memcmp(cmd + i, key, sizeof(key) - 1))
-			continue;
-		allow = cmd + i + sizeof(key) - 1;
-		for (allow_len = 0; allow + allow_len < cmd + len && allow[allow_len] != ' ';)
-			allow_len++;
-	}
 }
 
 /* --- power off ------------------------------------------------------------------------------ */
@@ -357,30 +192,7 @@ static void __attribute__((noreturn)) power_off(void)
 
 static void __attribute__((noreturn)) finish(void)
 {
-	u32 hard = 0, soft = 0;
-	for (u32 i = 0; i < nfailed; i++)
-		is_allowed(failed[i]) ? soft++ : hard++;
-	if (soft) {
-		line("allowed:");
-		for (u32 i = 0; i < nfailed; i++)
-			if (is_allowed(failed[i])) {
-				out_c(' ');
-				out_s(failed[i]);
-			}
-		eol();
-	}
-	if (hard) {
-		line("RESULT FAIL");
-		for (u32 i = 0; i < nfailed; i++)
-			if (!is_allowed(failed[i])) {
-				out_c(' ');
-				out_s(failed[i]);
-			}
-		eol();
-	} else {
-		line("RESULT PASS");
-		eol();
-	}
+	report_verdict();
 	power_off();
 }
 
@@ -885,16 +697,6 @@ static void check_chosen(void)
 		eol();
 		find_allow(dt.bootargs, n);
 	}
-}
-
-static u32 fnv1a(const u8 *p, u64 n)
-{
-	u32 h = 0x811c9dc5u;
-	while (n--) {
-		h ^= *p++;
-		h *= 0x01000193u;
-	}
-	return h;
 }
 
 static void check_initrd(void)

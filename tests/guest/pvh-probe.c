@@ -12,13 +12,10 @@
  * Runs in 32-bit protected mode without paging: physical address = pointer.  Nothing here
  * touches memory the loader did not hand over, except to read it.
  */
-typedef unsigned char u8;
-typedef unsigned short u16;
-typedef unsigned int u32;
-typedef unsigned long long u64;
-typedef unsigned int uptr;
+#include "probe-report.h"
 
-#define offsetof(t, m) __builtin_offsetof(t, m)
+const char probe_prefix[] = "PVH-PROBE: ";
+const char probe_allow_key[] = "pvh-probe.allow=";
 
 /* --- protocol structures (Xen public/arch-x86/hvm/start_info.h) -------------------------- */
 
@@ -105,49 +102,7 @@ void probe_main(void) __attribute__((noreturn));
 /* An initialised word that the loader must have copied from the file. */
 static volatile u32 data_magic = 0x50564850;	/* "PHVP" */
 
-/* --- freestanding helpers (GCC may emit calls to these) ----------------------------------- */
-
-void *memset(void *d, int c, unsigned long n);
-void *memcpy(void *d, const void *s, unsigned long n);
-void *memmove(void *d, const void *s, unsigned long n);
-int memcmp(const void *a, const void *b, unsigned long n);
-
-void *memset(void *d, int c, unsigned long n)
-{
-	u8 *p = d;
-	while (n--)
-		*p++ = (u8)c;
-	return d;
-}
-
-void *memcpy(void *d, const void *s, unsigned long n)
-{
-	u8 *p = d;
-	const u8 *q = s;
-	while (n--)
-		*p++ = *q++;
-	return d;
-}
-
-void *memmove(void *d, const void *s, unsigned long n)
-{
-	u8 *p = d;
-	const u8 *q = s;
-	if (p < q)
-		return memcpy(d, s, n);
-	while (n--)
-		p[n] = q[n];
-	return d;
-}
-
-int memcmp(const void *a, const void *b, unsigned long n)
-{
-	const u8 *p = a, *q = b;
-	for (; n; n--, p++, q++)
-		if (*p != *q)
-			return *p - *q;
-	return 0;
-}
+/* --- port I/O, addresses, COM1 --------------------------------------------------------------- */
 
 static inline void outb(u16 port, u8 v)
 {
@@ -173,13 +128,6 @@ static int below_4g(u64 addr, u64 len)
 	return addr <= 0xffffffffull && len <= 0x100000000ull - addr;
 }
 
-static int overlaps(u64 a, u64 alen, u64 b, u64 blen)
-{
-	return alen && blen && a < b + blen && b < a + alen;
-}
-
-/* --- COM1 --------------------------------------------------------------------------------- */
-
 #define COM1 0x3f8
 
 static void serial_init(void)
@@ -193,23 +141,11 @@ static void serial_init(void)
 	outb(COM1 + 4, 0x03);	/* DTR, RTS */
 }
 
-static void out_c(char c)
+void out_c(char c)
 {
 	for (u32 i = 0; i < 100000 && !(inb(COM1 + 5) & 0x20); i++)
 		;
 	outb(COM1, (u8)c);
-}
-
-static void out_s(const char *s)
-{
-	while (*s)
-		out_c(*s++);
-}
-
-static void hexdigits(u64 v, int digits)
-{
-	for (int i = digits - 1; i >= 0; i--)
-		out_c("0123456789abcdef"[(v >> (4 * i)) & 0xf]);
 }
 
 static void puthex(u64 v, int digits)
@@ -226,84 +162,6 @@ static void puthex32(u32 v)
 static void puthex64(u64 v)
 {
 	puthex(v, 16);
-}
-
-/* Decimal without 64-bit division (no libgcc): shift-and-subtract by 10. */
-static void putdec(u64 v)
-{
-	char buf[21];
-	int n = 0;
-	do {
-		u64 q = 0, r = 0;
-		for (int i = 63; i >= 0; i--) {
-			r = (r << 1) | ((v >> i) & 1);
-			if (r >= 10) {
-				r -= 10;
-				q |= 1ull << i;
-			}
-		}
-		buf[n++] = (char)('0' + r);
-		v = q;
-	} while (v);
-	while (n)
-		out_c(buf[--n]);
-}
-
-/* Printable ASCII as is; backslash and anything else as \xNN. */
-static void putesc(const u8 *s, u32 len)
-{
-	for (u32 i = 0; i < len; i++) {
-		u8 c = s[i];
-		if (c >= 0x20 && c < 0x7f && c != '\\') {
-			out_c((char)c);
-		} else {
-			out_s("\\x");
-			out_c("0123456789abcdef"[c >> 4]);
-			out_c("0123456789abcdef"[c & 0xf]);
-		}
-	}
-}
-
-static void line(const char *s)
-{
-	out_s("PVH-PROBE: ");
-	out_s(s);
-}
-
-static void eol(void)
-{
-	out_c('\n');
-}
-
-/* --- failures ------------------------------------------------------------------------------ */
-
-#define MAX_NAMES 32
-static const char *failed[MAX_NAMES];
-static u32 nfailed;
-
-static int streq(const char *a, const char *b)
-{
-	while (*a && *a == *b)
-		a++, b++;
-	return *a == *b;
-}
-
-/* Record a failed check by name (once). */
-static void record(const char *name)
-{
-	for (u32 i = 0; i < nfailed; i++)
-		if (streq(failed[i], name))
-			return;
-	if (nfailed < MAX_NAMES)
-		failed[nfailed++] = name;
-}
-
-/* Record a failed check; print " BAD: why" to end the current line. */
-static void bad(const char *name, const char *why)
-{
-	out_s(" BAD: ");
-	out_s(why);
-	record(name);
 }
 
 /* A whole line for a failed check. */
@@ -596,38 +454,6 @@ static u64 si_addr;
 static const struct hvm_memmap_table_entry *mm;
 static u32 mm_count;	/* entries of a readable map (0 = no map to consult) */
 
-/* Optional allow list from the command line: "pvh-probe.allow=a,b,c". */
-static const u8 *allow;
-static u32 allow_len;
-
-static int is_allowed(const char *name)
-{
-	u32 i = 0;
-	while (i < allow_len) {
-		u32 j = 0;
-		while (name[j] && i + j < allow_len && allow[i + j] == (u8)name[j])
-			j++;
-		if (!name[j] && (i + j == allow_len || allow[i + j] == ','))
-			return 1;
-		while (i < allow_len && allow[i] != ',')
-			i++;
-		i++;
-	}
-	return 0;
-}
-
-static void find_allow(const u8 *cmd, u32 len)
-{
-	static const char key[] = "pvh-probe.allow=";
-	for (u32 i = 0; i + sizeof(key) - 1 <= len; i++) {
-		if ((i && cmd[i - 1] != ' ') || memcmp(cmd + i, key, sizeof(key) - 1))
-			continue;
-		allow = cmd + i + sizeof(key) - 1;
-		for (allow_len = 0; allow + allow_len < cmd + len && allow[allow_len] != ' ';)
-			allow_len++;
-	}
-}
-
 /* An entry that can be used for coverage questions even if the map as a whole is bad. */
 static int entry_ok(const struct hvm_memmap_table_entry *e)
 {
@@ -712,16 +538,6 @@ static void check_cmdline(void)
 		bad("cmdline", "overlaps the probe image");
 	eol();
 	find_allow(s, n);
-}
-
-static u32 fnv1a(const u8 *p, u32 n)
-{
-	u32 h = 0x811c9dc5u;
-	while (n--) {
-		h ^= *p++;
-		h *= 0x01000193u;
-	}
-	return h;
 }
 
 static void check_modules(void)
@@ -1008,30 +824,7 @@ static void check_memmap(void)
 
 static void __attribute__((noreturn)) finish(void)
 {
-	u32 hard = 0, soft = 0;
-	for (u32 i = 0; i < nfailed; i++)
-		is_allowed(failed[i]) ? soft++ : hard++;
-	if (soft) {
-		line("allowed:");
-		for (u32 i = 0; i < nfailed; i++)
-			if (is_allowed(failed[i])) {
-				out_c(' ');
-				out_s(failed[i]);
-			}
-		eol();
-	}
-	if (hard) {
-		line("RESULT FAIL");
-		for (u32 i = 0; i < nfailed; i++)
-			if (!is_allowed(failed[i])) {
-				out_c(' ');
-				out_s(failed[i]);
-			}
-		eol();
-	} else {
-		line("RESULT PASS");
-		eol();
-	}
+	u32 hard = report_verdict();
 	outb(0x501, hard ? 0x11 : 0x10);
 	for (;;)
 		__asm__ volatile("cli; hlt");
