@@ -130,7 +130,7 @@ UNIT_SRCS_arm64 := boot/arm64.c boot/fdt_check.c
 UNIT_LIBS_arm64 := -lfdt
 
 .SECONDEXPANSION:
-$(BUILD)/unit/test_%: tests/unit/test_%.c $(CORE_SRCS) $(UNIT_SUPPORT) tests/unit/tap.h \
+$(BUILD)/unit/test_%: tests/unit/test_%.c $(CORE_SRCS) $(UNIT_SUPPORT) tests/unit/tap.h tests/unit/bytes.h \
 		$$(UNIT_SRCS_$$*)
 	@mkdir -p $(dir $@)
 	$(call say,CC,$@)
@@ -161,7 +161,7 @@ FUZZ_MAX_LEN := 4352
 FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_TARGETS := $(FUZZ_NAMES:%=$(BUILD)/fuzz/fuzz_%)
 
-$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_CORE) $(wildcard loader/*.h)
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_CORE) $(wildcard loader/*.h) tests/unit/bytes.h
 	@mkdir -p $(dir $@)
 	$(call say,CC,$@)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_CORE) $(FUZZ_LIBS)

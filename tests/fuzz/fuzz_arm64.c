@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "../boot/arm64.h"
+#include "../unit/bytes.h"
 
 #define check(cond)                                                                                \
 	do {                                                                                       \
@@ -34,14 +35,6 @@
 #define CMDLINE	 "console=ttyAMA0 fuzz=1"
 #define INITRD	 0x48000000ull
 #define INITRD_N 0x1000ull
-
-static uint64_t le64(const uint8_t *p)
-{
-	uint64_t v = 0;
-	for (int i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
 
 static void fuzz_image(const uint8_t *data, size_t size)
 {

@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "acpi.h"
+#include "../unit/bytes.h"
 
 #define ENTRY	   128
 #define PAGE	   4096u
@@ -89,11 +90,6 @@ struct world {
 		uint8_t data[8];
 	} writes[MAX_WRITES];
 };
-
-static uint32_t le32(const uint8_t *p)
-{
-	return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
 
 /* Byte j of a file: zeros, or a pattern in the first 64 KiB (so that files near
  * the 16 MiB limit stay cheap: zero pages, never filled); etc/acpi/rsdp starts

@@ -13,6 +13,7 @@
 
 #include "acpi.h"
 #include "tap.h"
+#include "bytes.h"
 
 /* Undefined behaviour fails the test instead of only printing a line. */
 const char *__ubsan_default_options(void);
@@ -242,24 +243,6 @@ static uint8_t *env_host(const struct env *env, uint64_t addr, uint64_t len)
 			return al->raw + GUARD + (addr - al->addr);
 	}
 	return NULL;
-}
-
-static uint8_t sum8(const uint8_t *p, uint64_t n)
-{
-	uint8_t s = 0;
-	while (n--)
-		s = (uint8_t)(s + *p++);
-	return s;
-}
-
-static uint32_t le32(const uint8_t *p)
-{
-	return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t le64(const uint8_t *p)
-{
-	return le32(p) | (uint64_t)le32(p + 4) << 32;
 }
 
 static uint8_t *read_whole(const char *path, uint32_t *len)

@@ -5,6 +5,7 @@
 #include "../boot/bzimage.h"
 #include "../boot/e820.h"
 #include "tap.h"
+#include "bytes.h"
 
 #define FOUR_GIB 0x100000000ull
 
@@ -459,15 +460,6 @@ static void test_cmdline(void)
 	bzimage_parse(&bz, img.p, img.len);
 	is_u64(bz.cmdline_max, 255, "protocol 2.05: 255 bytes");
 	free(img.p);
-}
-
-static bool all_zero(const void *p, size_t n)
-{
-	const uint8_t *b = p;
-	for (size_t i = 0; i < n; i++)
-		if (b[i])
-			return false;
-	return true;
 }
 
 #define BP_ZERO(bp, from, to) all_zero((const uint8_t *)(bp) + (from), (to) - (from))

@@ -6,6 +6,7 @@
 
 #include "mptable.h"
 #include "tap.h"
+#include "bytes.h"
 
 /* Undefined behaviour fails the test instead of only printing a line. */
 const char *__ubsan_default_options(void);
@@ -21,14 +22,6 @@ const char *__ubsan_default_options(void)
 #define FEATURES     0x078BFBFDu
 #define ISA_ENTRIES  15 /* IRQs 0-15 without the cascade, IRQ 2 */
 #define LINT_ENTRIES 2
-
-static uint8_t sum8(const uint8_t *p, uint32_t n)
-{
-	uint8_t s = 0;
-	while (n--)
-		s = (uint8_t)(s + *p++);
-	return s;
-}
 
 static bool all_canary(const uint8_t *p, uint32_t n)
 {

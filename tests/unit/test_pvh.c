@@ -8,6 +8,7 @@
 #include "../pvh/pvh.h"
 #include "../boot/e820.h"
 #include "tap.h"
+#include "bytes.h"
 
 #define KiB 0x400ull
 #define MiB 0x100000ull
@@ -80,15 +81,6 @@ static const struct want want_map[] = {
     {4 * GiB, 2 * GiB, 1},
 };
 #define NWANT (sizeof(want_map) / sizeof(want_map[0]))
-
-static bool all_zero(const void *p, size_t n)
-{
-	const uint8_t *b = p;
-	for (size_t i = 0; i < n; i++)
-		if (b[i])
-			return false;
-	return true;
-}
 
 static void test_build(void)
 {

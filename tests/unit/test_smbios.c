@@ -6,6 +6,7 @@
 
 #include "smbios.h"
 #include "tap.h"
+#include "bytes.h"
 
 /* Undefined behaviour fails the test instead of only printing a line. */
 const char *__ubsan_default_options(void);
@@ -16,24 +17,6 @@ const char *__ubsan_default_options(void)
 
 #define CANARY 0x5A
 #define SLACK  16
-
-static uint8_t sum8(const uint8_t *p, uint32_t n)
-{
-	uint8_t s = 0;
-	while (n--)
-		s = (uint8_t)(s + *p++);
-	return s;
-}
-
-static uint32_t le32(const uint8_t *p)
-{
-	return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t le64(const uint8_t *p)
-{
-	return le32(p) | (uint64_t)le32(p + 4) << 32;
-}
 
 static const char *fixture_dir(void)
 {
