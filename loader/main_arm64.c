@@ -77,7 +77,7 @@ static status_t load_gzip(struct fw_cfg *fc, const struct fw_cfg_blob *kernel,
 
 	status_t s = memmap_find(&memmap, kernel->size, 4096, 0, UINT64_MAX, true, &gz);
 	if (!s.code)
-		s = memmap_claim(&memmap, gz, kernel->size, MEM_CLAIM_INITRD);
+		s = memmap_claim(&memmap, gz, kernel->size, MEM_CLAIM_FIRMWARE); /* staging */
 	if (!s.code)
 		s = fw_cfg_read(fc, kernel->key, 0, gz, kernel->size);
 	if (s.code)
@@ -192,8 +192,6 @@ void leapboot_main(uint64_t x0)
 	}
 
 	/* The DTB in a 2 MiB region of its own, with room for /chosen. */
-	if (fdt_totalsize(dtb) + CMDLINE_CAP + 1024 > DTB_ROOM)
-		stage_fail("dtb", lb_fail(LB_E_FDT_FULL, fdt_totalsize(dtb), DTB_ROOM));
 	stage_check("dtb",
 		    memmap_find(&memmap, DTB_ROOM, DTB_ROOM, 0, UINT64_MAX, false, &dtb_addr));
 	stage_check("dtb", memmap_claim(&memmap, dtb_addr, DTB_ROOM, MEM_CLAIM_FIRMWARE));
