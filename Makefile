@@ -29,7 +29,7 @@ FW_ASFLAGS := -Iloader
 FW_SRCS := loader/status.c loader/fw_cfg.c loader/memmap.c boot/plan.c boot/initrd.c \
 	boot/arm64.c boot/fdt_check.c loader/libc/format.c loader/libc/string.c \
 	loader/libc/stack_protector.c loader/libc/malloc.c \
-	loader/console.c loader/stage.c \
+	loader/console.c loader/stage.c loader/kernel_source.c \
 	loader/main_arm64.c loader/arch/aarch64/arch.c loader/arch/aarch64/fw_cfg_mmio.c
 FW_ASM := loader/arch/aarch64/start.S loader/arch/aarch64/handoff.S \
 	loader/arch/aarch64/vectors.S loader/arch/aarch64/el2_stub.S
@@ -39,6 +39,21 @@ LDS := loader/arch/aarch64/leapboot.lds
 FW_LIBS := $(SYSROOT)/usr/lib/aarch64-linux-gnu/libfdt.a $(SYSROOT)/usr/lib/aarch64-linux-gnu/libz.a
 
 IMAGE_LDS := loader/arch/aarch64/leapboot-image.lds
+
+# leapboot.efi: a GNU-EFI application (gnu-efi's arm64 crt0, linker script and
+# libgnuefi from the sysroot; its PE header is in the crt0, hence -O binary).
+EFI_CFLAGS := -std=gnu11 -O2 $(WARN) -ffreestanding -fpic -fshort-wchar -fno-stack-protector \
+	-fno-asynchronous-unwind-tables -mstrict-align -DLEAPBOOT_EFI -Iloader \
+	-isystem $(SYSROOT)/usr/include -isystem $(SYSROOT)/usr/include/efi \
+	-isystem $(SYSROOT)/usr/include/efi/aarch64
+EFI_ARCH_SRCS := boot/efi/aarch64/arch.c boot/efi/acpi_fw_cfg.c boot/arm64.c boot/fdt_check.c \
+	loader/memmap.c loader/arch/aarch64/fw_cfg_mmio.c loader/libc/stack_protector.c \
+	loader/libc/malloc.c
+EFI_LDS := $(SYSROOT)/usr/lib/elf_aarch64_efi.lds
+EFI_CRT0 := $(SYSROOT)/usr/lib/crt0-efi-aarch64.o
+EFI_LIBS := $(SYSROOT)/usr/lib/aarch64-linux-gnu/libfdt.a $(SYSROOT)/usr/lib/libgnuefi.a
+EFI_LDFLAGS := --defsym=EFI_SUBSYSTEM=0xa
+EFI_OBJCOPY_FORMAT := -O binary
 
 .PHONY: all
 all: $(BUILD)/leapboot.bin $(BUILD)/leapboot.Image
@@ -71,10 +86,12 @@ FW_ASFLAGS := -Iloader
 CORE_SRCS := loader/status.c loader/fw_cfg.c loader/memmap.c boot/bzimage.c boot/e820.c \
 	boot/plan.c loader/libc/format.c loader/acpi.c loader/checksum.c loader/smbios.c loader/mptable.c \
 	boot/initrd.c elf/elf.c pvh/pvh.c
-FW_SRCS := $(CORE_SRCS) loader/main.c loader/stage.c loader/kernel.c loader/console.c \
+FW_SRCS := $(CORE_SRCS) loader/main.c loader/boot_x86.c loader/stage.c loader/kernel.c \
+	loader/kernel_source.c \
+	loader/console.c \
 	loader/tables.c \
 	loader/libc/string.c loader/platform/x86.c loader/platform/pc.c loader/platform/q35.c \
-	loader/arch/x86_64/arch.c \
+	loader/arch/x86_64/arch.c loader/arch/x86_64/uart.c \
 	loader/arch/x86_64/fw_cfg_ports.c
 FW_ASM := loader/arch/x86_64/start.S loader/arch/x86_64/handoff.S
 FW_OBJS := $(FW_SRCS:%.c=$(OBJ)/%.o) $(FW_ASM:%.S=$(OBJ)/%.o)
@@ -82,6 +99,22 @@ LDS := loader/arch/x86_64/leapboot.lds
 # The ELF form (a PVH -kernel chain-loader): the same objects, its own entry and layout.
 ELF_OBJS := $(FW_OBJS) $(OBJ)/loader/arch/x86_64/pvh_entry.o
 ELF_LDS := loader/arch/x86_64/leapboot-elf.lds
+
+# leapboot.efi: a GNU-EFI application (Debian's gnu-efi; the Microsoft calling
+# convention for firmware calls, so they need no wrapper).
+EFI_CFLAGS := -std=gnu11 -O2 $(WARN) -ffreestanding -fpic -fshort-wchar -mno-red-zone \
+	-fno-stack-protector -maccumulate-outgoing-args -fno-asynchronous-unwind-tables \
+	-DGNU_EFI_USE_MS_ABI -DLEAPBOOT_EFI -Iloader \
+	-isystem /usr/include/efi -isystem /usr/include/efi/x86_64
+EFI_ARCH_SRCS := boot/efi/x86_64/arch.c boot/efi/x86_64/handoff.S boot/efi/efi_memmap.c \
+	loader/boot_x86.c loader/kernel.c loader/memmap.c boot/bzimage.c boot/e820.c boot/plan.c \
+	boot/initrd.c elf/elf.c pvh/pvh.c loader/arch/x86_64/fw_cfg_ports.c \
+	loader/arch/x86_64/uart.c
+EFI_LDS := /usr/lib/elf_x86_64_efi.lds
+EFI_CRT0 := /usr/lib/crt0-efi-x86_64.o
+EFI_LIBS := /usr/lib/libgnuefi.a
+EFI_LDFLAGS :=
+EFI_OBJCOPY_FORMAT := --target efi-app-x86_64 --subsystem=10
 
 
 .PHONY: all run check unit size-check deps clean help
@@ -119,6 +152,41 @@ $(OBJ)/%.o: %.S
 	$(Q)$(CC) $(FW_ASFLAGS) -MMD -MP -c $< -o $@
 
 -include $(ELF_OBJS:.o=.d)
+
+
+# --- leapboot.efi ------------------------------------------------------------
+EFI_SRCS := boot/efi/main.c boot/efi/console.c boot/efi/stub.c boot/efi/memory_map.c \
+	boot/efi/config_table.c boot/efi/pe.c loader/status.c loader/fw_cfg.c \
+	loader/kernel_source.c loader/console.c loader/stage.c loader/libc/format.c \
+	loader/libc/string.c $(EFI_ARCH_SRCS)
+EFI_OBJ := $(BUILD)/efi-obj
+EFI_OBJS := $(patsubst %,$(EFI_OBJ)/%.o,$(basename $(EFI_SRCS)))
+
+.PHONY: efi
+efi: $(BUILD)/leapboot.efi
+
+$(EFI_OBJ)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(call say,CC,$< (efi))
+	$(Q)$(CC) $(EFI_CFLAGS) -MMD -MP -c $< -o $@
+
+$(EFI_OBJ)/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(call say,AS,$< (efi))
+	$(Q)$(CC) $(EFI_CFLAGS) -MMD -MP -c $< -o $@
+
+-include $(EFI_OBJS:.o=.d)
+
+$(BUILD)/leapboot-efi.so: $(EFI_OBJS)
+	$(call say,LD,$@)
+	$(Q)$(LD) -nostdlib -znocombreloc -z noexecstack -shared -Bsymbolic -T $(EFI_LDS) $(EFI_LDFLAGS) \
+		-o $@ $(EFI_CRT0) $(EFI_OBJS) $(EFI_LIBS)
+
+$(BUILD)/leapboot.efi: $(BUILD)/leapboot-efi.so
+	$(call say,EFI,$@)
+	$(Q)$(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel -j .rela \
+		-j .rel.* -j .rela.* -j .reloc $(EFI_OBJCOPY_FORMAT) $< $@
+	@echo "leapboot.efi ($(ARCH)): $$(stat -c %s $@) bytes"
 
 # --- host unit tests ---------------------------------------------------------
 UNIT_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Iloader -Itests/unit -fsanitize=address,undefined

@@ -164,3 +164,11 @@ status_t arm64_fdt_chosen(const void *src, void *fdt, size_t cap, const char *cm
 		return lb_fail(LB_E_FDT_FULL, (uint64_t)-err, cap);
 	return lb_ok();
 }
+
+uint64_t arm64_fdt_fw_cfg(const void *fdt)
+{
+	int node = fdt_node_offset_by_compatible(fdt, -1, "qemu,fw-cfg-mmio");
+	int len;
+	const fdt64_t *reg = node >= 0 ? fdt_getprop(fdt, node, "reg", &len) : 0;
+	return reg && len >= 8 ? fdt64_to_cpu(reg[0]) : 0;
+}

@@ -47,6 +47,9 @@ status_t arm64_place(struct arm64_image *img, struct memmap *m);
  * (/memreserve/, /reserved-memory) as MEM_RESERVED so nothing is loaded there. */
 status_t arm64_fdt_memory(const void *fdt, struct memmap *m);
 
+/* The MMIO base of the "qemu,fw-cfg-mmio" node in a validated tree; 0 if none. */
+uint64_t arm64_fdt_fw_cfg(const void *fdt);
+
 /* Opens the tree src into fdt, a buffer of cap bytes (src == fdt is allowed; only the
  * tree's blocks are copied, not free space after them), sets /chosen: bootargs
  * (when cmdline is non-NULL), linux,initrd-start/-end (when initrd_size), then packs

@@ -2,8 +2,10 @@
 #include "arch.h"
 #include "console.h"
 #include "fw_cfg.h"
-#include "kernel.h"
+#include "boot_x86.h"
+#include "kernel_source.h"
 #include "memmap.h"
+#include "noinit.h"
 #include "phys.h"
 #include "stage.h"
 #include "tables.h"
@@ -15,17 +17,11 @@
 
 #define FW_CFG_DIR_MAX 128
 #define E820_RAW_MAX   128
-#define CMDLINE_CAP    4096
 
-/* Buffers written in full before they are read: not zeroed at start-up. */
-#define NOINIT __attribute__((section(".noinit")))
 static struct fw_cfg_file fw_cfg_dir[FW_CFG_DIR_MAX] NOINIT;
 static struct boot_e820_entry e820_raw[E820_RAW_MAX] NOINIT;
 static struct memmap memmap NOINIT;
-static struct boot_params boot_params NOINIT __attribute__((aligned(4096)));
-static char cmdline[CMDLINE_CAP] NOINIT;
 static struct acpi_loader acpi NOINIT;
-static struct pvh_start pvh_start NOINIT;
 
 /* The map: the one leapboot was started with (ELF form), else etc/e820. Then the
  * PC's legacy holes, leapboot's own pages, the machine's windows. */
@@ -102,9 +98,6 @@ void leapboot_main(uint64_t start_info)
 	struct platform pl;
 	struct fw_cfg fc;
 	struct kernel_source src;
-	struct kernel k;
-	struct boot_plan plan;
-	uint64_t initrd;
 	uint64_t reach = arch_identity_limit();
 
 	/* Started by another firmware, the machine is set up and its tables are in
@@ -129,52 +122,5 @@ void leapboot_main(uint64_t start_info)
 		install_tables(&fc, reach, &rsdp);
 
 	stage_check("kernel", kernel_source_find(&fc, si != 0, &src));
-	stage_check("kernel", kernel_load(&fc, &src, &memmap, reach, &k));
-	if (k.format == KERNEL_BZIMAGE)
-		console_info("kernel from %s: bzImage protocol %x, %llu bytes at %#llx, "
-			     "init_size %#llx",
-			     src.origin, k.bz.hdr.version, (unsigned long long)k.bz.pm_size,
-			     (unsigned long long)k.bz.load, (unsigned long long)k.bz.init_size);
-	else
-		console_info("kernel from %s: PVH ELF %s at %#llx-%#llx, entry %#llx", src.origin,
-			     src.preloaded_entry ? "loaded by QEMU" : "loaded",
-			     (unsigned long long)k.lo, (unsigned long long)k.hi,
-			     (unsigned long long)k.entry);
-	stage_check("initrd", kernel_load_initrd(&fc, &src, &k, &memmap, reach, &initrd));
-	if (initrd)
-		console_info("initrd: %u bytes at %#llx", src.initrd.size,
-			     (unsigned long long)initrd);
-	stage_check("cmdline", kernel_load_cmdline(&fc, &src, &k, cmdline, CMDLINE_CAP));
-
-	uint64_t initrd_size = initrd ? src.initrd.size : 0;
-	if (k.format == KERNEL_BZIMAGE) {
-		struct bzimage_args args = {
-		    .cmdline = phys(cmdline),
-		    .initrd = initrd,
-		    .initrd_size = initrd_size,
-		    .rsdp = rsdp,
-		};
-		stage_check("boot_params",
-			    bzimage_boot_params(&k.bz, &boot_params, &args, &memmap));
-		bzimage_plan(&k.bz, phys(&boot_params), reach, &plan);
-		plan_add_region(&plan, phys(&boot_params), sizeof(boot_params), MEM_CLAIM_FIRMWARE);
-	} else {
-		struct pvh_args args = {
-		    .cmdline = phys(cmdline),
-		    .initrd = initrd,
-		    .initrd_size = initrd_size,
-		    .rsdp = rsdp,
-		};
-		stage_check("start_info", pvh_build(&pvh_start, phys(&pvh_start), &memmap, &args));
-		pvh_plan(k.entry, k.lo, k.hi, phys(&pvh_start), reach, &plan);
-	}
-	plan_add_region(&plan, phys(cmdline), CMDLINE_CAP, MEM_CLAIM_FIRMWARE);
-	plan_add_region(&plan, initrd, initrd_size, MEM_CLAIM_INITRD);
-	stage_check("plan", plan_validate(&plan, &memmap));
-	console_info("entering the %s kernel at %#llx",
-		     plan.mode == BOOT_LINUX64	 ? "64-bit"
-		     : plan.mode == BOOT_LINUX32 ? "32-bit"
-						 : "PVH",
-		     (unsigned long long)plan.entry);
-	arch_enter(&plan);
+	boot_x86(&fc, &src, &memmap, reach, rsdp);
 }

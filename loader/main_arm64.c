@@ -4,7 +4,9 @@
 #include "arch.h"
 #include "console.h"
 #include "fw_cfg.h"
+#include "kernel_source.h"
 #include "memmap.h"
+#include "noinit.h"
 #include "phys.h"
 #include "stage.h"
 #include "arch/aarch64/fw_cfg_mmio.h"
@@ -22,21 +24,11 @@
 
 #define INFLATE_ARENA 0x10000 /* zlib's state and 32 KiB window */
 
-#define NOINIT __attribute__((section(".noinit")))
 static uint8_t inflate_arena[INFLATE_ARENA] NOINIT __attribute__((aligned(16)));
 static uint32_t inflate_used;
 static struct fw_cfg_file fw_cfg_dir[FW_CFG_DIR_MAX] NOINIT;
 static struct memmap memmap NOINIT;
 static char cmdline[CMDLINE_CAP] NOINIT;
-
-/* fw_cfg's MMIO base from the DTB, else virt's fixed one. */
-static uint64_t fw_cfg_base(const void *dtb)
-{
-	int node = fdt_node_offset_by_compatible(dtb, -1, "qemu,fw-cfg-mmio");
-	int len;
-	const fdt64_t *reg = node >= 0 ? fdt_getprop(dtb, node, "reg", &len) : 0;
-	return reg && len >= 8 ? fdt64_to_cpu(reg[0]) : FW_CFG_DEFAULT;
-}
 
 /* zlib's allocations: a bump allocator over a fixed arena, reset per stream. */
 static voidpf arena_alloc(voidpf opaque, uInt items, uInt size)
@@ -117,7 +109,6 @@ void leapboot_main(uint64_t x0)
 {
 	const void *dtb = (const void *)(uintptr_t)(x0 ? x0 : RAM_BASE);
 	struct fw_cfg fc;
-	struct fw_cfg_blob kernel, initrd, cmd;
 	struct arm64_image img;
 	struct boot_plan plan;
 	uint64_t fw_start, fw_end, initrd_addr = 0, dtb_addr;
@@ -125,7 +116,11 @@ void leapboot_main(uint64_t x0)
 
 	int err = fdt_validate(dtb);
 	stage_check("dtb", err ? lb_fail(LB_E_FDT_BAD, (uint64_t)-err, 0) : lb_ok());
-	stage_check("fw_cfg", fw_cfg_probe(&fc, &fw_cfg_mmio, (void *)(uintptr_t)fw_cfg_base(dtb),
+	/* fw_cfg's MMIO base from the DTB, else virt's fixed one. */
+	uint64_t fw_cfg_base = arm64_fdt_fw_cfg(dtb);
+	if (!fw_cfg_base)
+		fw_cfg_base = FW_CFG_DEFAULT;
+	stage_check("fw_cfg", fw_cfg_probe(&fc, &fw_cfg_mmio, (void *)(uintptr_t)fw_cfg_base,
 					   fw_cfg_dir, FW_CFG_DIR_MAX));
 	uint16_t key;
 	uint32_t size;
@@ -140,22 +135,9 @@ void leapboot_main(uint64_t x0)
 	stage_check("memmap",
 		    memmap_claim(&memmap, phys(dtb), fdt_totalsize(dtb), MEM_CLAIM_FIRMWARE));
 
-	stage_check("kernel",
-		    fw_cfg_item_blob(&fc, FW_CFG_KERNEL_SIZE, FW_CFG_KERNEL_DATA, &kernel));
-	const char *origin = "-kernel";
-	if (kernel.size && !x0) {
-		stage_check("initrd",
-			    fw_cfg_item_blob(&fc, FW_CFG_INITRD_SIZE, FW_CFG_INITRD_DATA, &initrd));
-		stage_check("cmdline",
-			    fw_cfg_item_blob(&fc, FW_CFG_CMDLINE_SIZE, FW_CFG_CMDLINE_DATA, &cmd));
-	} else {
-		origin = "opt/leapboot/kernel";
-		kernel = fw_cfg_file_blob(&fc, "opt/leapboot/kernel");
-		initrd = fw_cfg_file_blob(&fc, "opt/leapboot/initrd");
-		cmd = fw_cfg_file_blob(&fc, "opt/leapboot/cmdline");
-		if (!kernel.size)
-			stage_fail("kernel", lb_fail(LB_E_KERNEL_NONE, 0, 0));
-	}
+	struct kernel_source src;
+	stage_check("kernel", kernel_source_find(&fc, x0 != 0, &src));
+	const struct fw_cfg_blob kernel = src.image, initrd = src.initrd, cmd = src.cmdline;
 	uint32_t n = kernel.size < HEAD_BYTES ? kernel.size : HEAD_BYTES;
 	uint64_t entry = 0, loaded = kernel.size;
 	stage_check("kernel", fw_cfg_read(&fc, kernel.key, 0, phys(head), n));
@@ -170,7 +152,7 @@ void leapboot_main(uint64_t x0)
 				   lb_fail(LB_E_ARM64_TOO_BIG, kernel.size, img.image_size));
 		stage_check("kernel", fw_cfg_read(&fc, kernel.key, 0, entry, kernel.size));
 	}
-	console_info("kernel from %s: arm64 Image%s, %llu bytes at %#llx, image_size %#llx", origin,
+	console_info("kernel from %s: arm64 Image%s, %llu bytes at %#llx, image_size %#llx", src.origin,
 		     loaded == kernel.size ? "" : " (gzip)", (unsigned long long)loaded,
 		     (unsigned long long)entry, (unsigned long long)img.image_size);
 

@@ -77,6 +77,21 @@ static const char *const messages[LB_E_COUNT] = {
     [LB_E_FDT_NO_MEMORY] = "device tree has no /memory (%llu, %llu)",
     [LB_E_FDT_FULL] = "cannot update the device tree (libfdt error %llu, buffer %llu bytes)",
     [LB_E_STACK_SMASHED] = "stack smashed in a library (%llu, %llu)",
+    [LB_E_EFI_NO_MEMORY] = "the firmware has no room for %llu bytes (EFI status %#llx)",
+    [LB_E_EFI_LOAD_IMAGE] = "the firmware refused the kernel's EFI stub (LoadImage: EFI status "
+			    "%#llx, %llu bytes)",
+    [LB_E_EFI_START_IMAGE] = "the kernel's EFI stub gave up (StartImage: EFI status %#llx, "
+			     "%llu)",
+    [LB_E_EFI_PROTOCOL] = "firmware protocol call failed (EFI status %#llx, step %llu)",
+    [LB_E_EFI_MEMMAP] = "GetMemoryMap failed (EFI status %#llx, %llu bytes)",
+    [LB_E_EFI_BAD_MEMMAP] = "malformed EFI memory map (%llu, %#llx)",
+    [LB_E_EFI_EXIT] = "ExitBootServices failed (EFI status %#llx after %llu tries)",
+    [LB_E_EFI_IMAGE_HIGH] = "leapboot.efi was loaded above 4 GiB (%#llx-%#llx); the 32-bit "
+			    "hand-off needs it below",
+    [LB_E_EFI_NO_STUB] = "arm64 Image without an EFI stub (leapboot.efi boots arm64 kernels "
+			 "through their stub; use leapboot.bin or leapboot.Image)",
+    [LB_E_EFI_NO_FWCFG] = "the firmware describes no fw_cfg device (no DTB node, no QEMU0002 "
+			  "in the DSDT)",
     [LB_E_PLAN_OVERLAP] = "regions overlap (%#llx and %#llx)",
     [LB_E_PLAN_NOT_RAM] = "region outside the RAM claimed for it (%#llx, %#llx bytes)",
     [LB_E_PLAN_ENTRY] = "entry point outside the kernel (%#llx, kernel at %#llx)",

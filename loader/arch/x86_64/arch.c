@@ -1,12 +1,6 @@
 #include "../../arch.h"
 #include "io.h"
-
-/* COM1, a 16550 UART at 0x3F8. QEMU needs no baud-rate set-up. */
-#define COM1	   0x3F8
-#define UART_THR   0
-#define UART_LSR   5
-#define LSR_THRE   0x20
-#define THRE_TRIES 100000
+#include "uart.h"
 
 /* isa-debug-exit, as the tests configure it: QEMU exits with (value << 1) | 1. */
 #define DEBUG_EXIT_PORT	   0x501
@@ -24,9 +18,7 @@ _Noreturn void arch_enter_protected32(uint32_t entry, uint32_t esi, uint32_t ebx
 
 void arch_console_putc(char c)
 {
-	for (int i = 0; i < THRE_TRIES && !(inb(COM1 + UART_LSR) & LSR_THRE); i++)
-		;
-	outb(COM1 + UART_THR, (uint8_t)c);
+	uart_putc(c);
 }
 
 _Noreturn void arch_enter(const struct boot_plan *plan)

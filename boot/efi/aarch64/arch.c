@@ -1,0 +1,115 @@
+/* leapboot.efi on arm64: fw_cfg where the firmware's DTB or DSDT puts it; only
+ * kernels with an EFI stub (the stub then finds the DTB or ACPI tables itself). */
+#include "../acpi_fw_cfg.h"
+#include "../efi.h"
+#include "../pe.h"
+#include "../../arm64.h"
+#include "../../fdt_check.h"
+#include "../../../loader/arch.h"
+#include "../../../loader/stage.h"
+#include "../../../loader/libc/string.h"
+#include "../../../loader/arch/aarch64/fw_cfg_mmio.h"
+
+#define EFI_DTB_TABLE_GUID                                                                  \
+	{                                                                                   \
+		0xb1b621d5, 0xf19c, 0x41a5, { 0x83, 0x0b, 0xd9, 0x15, 0x2c, 0x69, 0xaa, 0xe0 } \
+	}
+#define ACPI_HEADER	 36
+#define RSDP_XSDT	 24
+#define FADT_DSDT	 40
+#define FADT_X_DSDT	 140
+#define FW_CFG_MIN_SIZE	 0x18 /* data, selector, DMA */
+
+static uint32_t le32(const uint8_t *p)
+{
+	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint64_t le64(const uint8_t *p)
+{
+	return le32(p) | (uint64_t)le32(p + 4) << 32;
+}
+
+/* A table by signature in the XSDT; 0 if absent. */
+static const uint8_t *xsdt_find(const uint8_t *xsdt, const char *sig)
+{
+	uint32_t len = le32(xsdt + 4);
+	for (uint32_t off = ACPI_HEADER; off + 8 <= len; off += 8) {
+		const uint8_t *t = (const uint8_t *)(uintptr_t)le64(xsdt + off);
+		if (t && !memcmp(t, sig, 4))
+			return t;
+	}
+	return 0;
+}
+
+/* RSDP → XSDT → FADT → DSDT → Device (FWCF). */
+static uint64_t acpi_fw_cfg(void)
+{
+	EFI_GUID acpi20 = ACPI_20_TABLE_GUID;
+	const uint8_t *rsdp = (const uint8_t *)(uintptr_t)efi_config_table(acpi20);
+	if (!rsdp || memcmp(rsdp, "RSD PTR ", 8) || rsdp[15] < 2)
+		return 0;
+	const uint8_t *xsdt = (const uint8_t *)(uintptr_t)le64(rsdp + RSDP_XSDT);
+	if (!xsdt || memcmp(xsdt, "XSDT", 4))
+		return 0;
+	const uint8_t *fadt = xsdt_find(xsdt, "FACP");
+	if (!fadt)
+		return 0;
+	uint64_t dsdt_addr = le32(fadt + 4) >= FADT_X_DSDT + 8 ? le64(fadt + FADT_X_DSDT) : 0;
+	if (!dsdt_addr)
+		dsdt_addr = le32(fadt + FADT_DSDT);
+	const uint8_t *dsdt = (const uint8_t *)(uintptr_t)dsdt_addr;
+	if (!dsdt || memcmp(dsdt, "DSDT", 4) || le32(dsdt + 4) < ACPI_HEADER)
+		return 0;
+	uint64_t base;
+	uint32_t size;
+	if (!acpi_dsdt_fw_cfg(dsdt + ACPI_HEADER, le32(dsdt + 4) - ACPI_HEADER, &base, &size) ||
+	    size < FW_CFG_MIN_SIZE)
+		return 0;
+	return base;
+}
+
+status_t efi_arch_fw_cfg(struct fw_cfg *fc, struct fw_cfg_file *dir, uint32_t dir_max)
+{
+	EFI_GUID dtb_guid = EFI_DTB_TABLE_GUID;
+	const void *dtb = (const void *)(uintptr_t)efi_config_table(dtb_guid);
+	uint64_t base = 0;
+	if (dtb) {
+		int err = fdt_validate(dtb);
+		if (err)
+			return lb_fail(LB_E_FDT_BAD, (uint64_t)-err, 0);
+		base = arm64_fdt_fw_cfg(dtb);
+	} else {
+		base = acpi_fw_cfg();
+	}
+	if (!base)
+		return lb_fail(LB_E_EFI_NO_FWCFG, 0, 0);
+	return fw_cfg_probe(fc, &fw_cfg_mmio, (void *)(uintptr_t)base, dir, dir_max);
+}
+
+uint16_t efi_arch_pe_machine(void)
+{
+	return PE_MACHINE_ARM64;
+}
+
+uint32_t efi_arch_cmdline_max(const uint8_t *head, uint32_t n)
+{
+	(void)head;
+	(void)n;
+	return ARM64_CMDLINE_MAX;
+}
+
+_Noreturn void efi_arch_boot_direct(struct fw_cfg *fc, const struct kernel_source *src,
+				    const uint8_t *head, uint32_t n)
+{
+	struct arm64_image img;
+	(void)fc;
+	(void)src;
+	stage_check("kernel", arm64_parse(&img, head, n));
+	stage_fail("kernel", lb_fail(LB_E_EFI_NO_STUB, 0, 0));
+}
+
+_Noreturn void arch_fail(void)
+{
+	efi_power_off();
+}

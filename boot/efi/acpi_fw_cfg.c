@@ -1,0 +1,47 @@
+#include "acpi_fw_cfg.h"
+#include "../../loader/libc/string.h"
+
+#define HID	      "QEMU0002"
+#define HID_LEN	      9	  /* with its NUL */
+#define DEVICE_REACH  128 /* _STA, _CCA and _CRS follow _HID within this */
+#define MEMORY32FIXED 0x86
+#define M32F_LENGTH   9 /* the descriptor's own length field */
+#define BUFFER_OP     0x11
+
+static uint32_t le32(const uint8_t *p)
+{
+	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static const uint8_t *find(const uint8_t *p, const uint8_t *end, const void *what, uint32_t n)
+{
+	for (; end - p >= (long)n; p++)
+		if (!memcmp(p, what, n))
+			return p;
+	return 0;
+}
+
+bool acpi_dsdt_fw_cfg(const uint8_t *aml, uint32_t len, uint64_t *base, uint32_t *size)
+{
+	const uint8_t *end = aml + len;
+	const uint8_t *hid = find(aml, end, HID, HID_LEN);
+	if (!hid)
+		return false;
+	const uint8_t *p = hid + HID_LEN;
+	const uint8_t *limit = end - p > DEVICE_REACH ? p + DEVICE_REACH : end;
+	const uint8_t *crs = find(p, limit, "_CRS", 4);
+	if (!crs)
+		return false;
+	/* Name (_CRS, Buffer (...) { Memory32Fixed ... }): the descriptor is tag
+	 * 0x86, length 9, then write flag, base, size. */
+	static const uint8_t tag[] = {MEMORY32FIXED, M32F_LENGTH, 0};
+	p = crs + 4;
+	if (p >= limit || *p != BUFFER_OP)
+		return false;
+	const uint8_t *d = find(p, limit, tag, sizeof(tag));
+	if (!d || limit - d < 3 + 1 + 4 + 4)
+		return false;
+	*base = le32(d + 4);
+	*size = le32(d + 8);
+	return true;
+}

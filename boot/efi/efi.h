@@ -1,0 +1,49 @@
+/* leapboot.efi's view of the UEFI firmware that started it (GNU-EFI types). */
+#ifndef LEAPBOOT_EFI_H
+#define LEAPBOOT_EFI_H
+
+#include <efi.h>
+#include "../../loader/fw_cfg.h"
+#include "../../loader/kernel_source.h"
+
+extern EFI_HANDLE efi_image;
+extern EFI_SYSTEM_TABLE *efi_st;
+/* leapboot.efi's own pages, from its loaded-image protocol. */
+extern uint64_t efi_image_start, efi_image_end;
+
+/* The console is the firmware's ConOut while boot services last; after
+ * ExitBootServices, putc (a UART) if there is one. */
+void efi_console_leave_firmware(void (*putc)(char c));
+
+/* Powers the machine off through the runtime services after an error. */
+_Noreturn void efi_power_off(void);
+
+/* The configuration table entry for guid (ACPI, SMBIOS, the DTB), 0 if absent. */
+uint64_t efi_config_table(EFI_GUID guid);
+
+/* Bytes of free memory (EfiConventionalMemory) the firmware has left. */
+status_t efi_free_memory(uint64_t *bytes);
+
+/* Boots a kernel with an EFI stub: LoadImage from the bytes fw_cfg holds, the
+ * command line as its load options, the initrd through LoadFile2 on Linux's
+ * initrd media device path, StartImage. Returns only if that fails. */
+status_t efi_boot_stub(struct fw_cfg *fc, const struct kernel_source *src, uint32_t cmdline_max);
+
+/* The final memory map (*final, size bytes of desc_size-byte descriptors), then
+ * ExitBootServices, retried while the map key goes stale. Afterwards only the
+ * UART and the runtime services are left. */
+status_t efi_exit_boot_services(const void **final, uint64_t *size, uint64_t *desc_size);
+
+/* Per architecture (boot/efi/<arch>/): */
+/* The fw_cfg device: ports on x86; on arm64 MMIO as the DTB or the DSDT says. */
+status_t efi_arch_fw_cfg(struct fw_cfg *fc, struct fw_cfg_file *dir, uint32_t dir_max);
+/* The PE machine an EFI stub must be built for. */
+uint16_t efi_arch_pe_machine(void);
+/* The longest command line the kernel (its first n bytes in head) accepts. */
+uint32_t efi_arch_cmdline_max(const uint8_t *head, uint32_t n);
+/* A kernel without an EFI stub (its first n bytes in head): leave the firmware
+ * and boot it as the firmware form does (x86), or refuse it (arm64). */
+_Noreturn void efi_arch_boot_direct(struct fw_cfg *fc, const struct kernel_source *src,
+				    const uint8_t *head, uint32_t n);
+
+#endif

@@ -1,0 +1,55 @@
+/* leapboot.efi: the kernel from fw_cfg, booted through its EFI stub, or, without
+ * one, after leaving the firmware as the firmware form boots it. */
+#include "efi.h"
+#include "pe.h"
+#include "../../loader/console.h"
+#include "../../loader/phys.h"
+#include "../../loader/stage.h"
+
+#define FW_CFG_DIR_MAX 128
+#define HEAD_BYTES     4096 /* the MZ and PE headers, or a setup or ELF header */
+
+EFI_HANDLE efi_image;
+EFI_SYSTEM_TABLE *efi_st;
+uint64_t efi_image_start, efi_image_end;
+
+static struct fw_cfg_file fw_cfg_dir[FW_CFG_DIR_MAX];
+static uint8_t head[HEAD_BYTES];
+
+static status_t find_own_image(void)
+{
+	EFI_GUID guid = LOADED_IMAGE_PROTOCOL;
+	EFI_LOADED_IMAGE *li;
+	EFI_STATUS st = efi_st->BootServices->HandleProtocol(efi_image, &guid, (void **)&li);
+	if (EFI_ERROR(st))
+		return lb_fail(LB_E_EFI_PROTOCOL, st, 1);
+	efi_image_start = phys(li->ImageBase);
+	efi_image_end = efi_image_start + li->ImageSize;
+	return lb_ok();
+}
+
+/* Debian's crt0 calls this with the ordinary C convention (not EFIAPI). */
+EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
+{
+	struct fw_cfg fc;
+	struct kernel_source src;
+	uint16_t key;
+	uint32_t size;
+
+	efi_image = image;
+	efi_st = st;
+	stage_check("efi", find_own_image());
+	stage_check("fw_cfg", efi_arch_fw_cfg(&fc, fw_cfg_dir, FW_CFG_DIR_MAX));
+	console_verbose = fw_cfg_find(&fc, "opt/leapboot/verbose", &key, &size);
+	console_info("leapboot.efi at %#llx-%#llx, fw_cfg %s, %u files",
+		     (unsigned long long)efi_image_start, (unsigned long long)efi_image_end,
+		     fc.dma ? "DMA" : "without DMA", fc.nfiles);
+
+	/* -kernel went to the firmware: the kernel is in the opt/leapboot files. */
+	stage_check("kernel", kernel_source_find(&fc, true, &src));
+	uint32_t n = src.image.size < HEAD_BYTES ? src.image.size : HEAD_BYTES;
+	stage_check("kernel", fw_cfg_read(&fc, src.image.key, 0, phys(head), n));
+	if (pe_is_efi_app(head, n, efi_arch_pe_machine()))
+		stage_fail("kernel", efi_boot_stub(&fc, &src, efi_arch_cmdline_max(head, n)));
+	efi_arch_boot_direct(&fc, &src, head, n);
+}

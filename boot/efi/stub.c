@@ -1,0 +1,147 @@
+/* A kernel with an EFI stub, started the way a boot manager starts it, from the
+ * bytes fw_cfg holds: the command line as load options, the initrd through
+ * LoadFile2 on Linux's initrd media device path (read by fw_cfg DMA straight into
+ * the buffer the stub allocates). */
+#include "efi.h"
+#include "../../loader/console.h"
+#include "../../loader/phys.h"
+
+#define CMDLINE_CAP 4096
+
+#define LINUX_EFI_INITRD_MEDIA_GUID                                                         \
+	{                                                                                   \
+		0x5568e427, 0x68fc, 0x4f3d, { 0xac, 0x74, 0xca, 0x55, 0x52, 0x31, 0xcc, 0x68 } \
+	}
+#define EFI_LOAD_FILE2_PROTOCOL_GUID                                                        \
+	{                                                                                   \
+		0x4006c0c1, 0xfcb3, 0x403e, { 0x99, 0x6d, 0x4a, 0x6c, 0x87, 0x24, 0xe0, 0x6d } \
+	}
+
+static const struct {
+	VENDOR_DEVICE_PATH vendor;
+	EFI_DEVICE_PATH end;
+} __attribute__((packed)) initrd_path = {
+    {{MEDIA_DEVICE_PATH, MEDIA_VENDOR_DP, {sizeof(VENDOR_DEVICE_PATH), 0}},
+     LINUX_EFI_INITRD_MEDIA_GUID},
+    {END_DEVICE_PATH_TYPE, END_ENTIRE_DEVICE_PATH_SUBTYPE, {sizeof(EFI_DEVICE_PATH), 0}},
+};
+
+static char cmdline[CMDLINE_CAP];
+static CHAR16 load_options[CMDLINE_CAP];
+static struct fw_cfg *initrd_fc;
+static struct fw_cfg_blob initrd;
+
+/* The stub asks for the size first, allocates, then asks for the bytes. */
+static EFI_STATUS EFIAPI initrd_load(EFI_LOAD_FILE_PROTOCOL *self, EFI_DEVICE_PATH *path,
+				     BOOLEAN boot_policy, UINTN *size, VOID *buf)
+{
+	(void)self;
+	(void)path;
+	if (boot_policy)
+		return EFI_UNSUPPORTED;
+	if (!size)
+		return EFI_INVALID_PARAMETER;
+	if (!buf || *size < initrd.size) {
+		*size = initrd.size;
+		return EFI_BUFFER_TOO_SMALL;
+	}
+	status_t s = fw_cfg_read(initrd_fc, initrd.key, 0, phys(buf), initrd.size);
+	if (s.code) {
+		console_error("initrd", s);
+		return EFI_DEVICE_ERROR;
+	}
+	*size = initrd.size;
+	console_info("initrd: %u bytes to %#llx for the EFI stub", initrd.size,
+		     (unsigned long long)phys(buf));
+	return EFI_SUCCESS;
+}
+
+static EFI_LOAD_FILE_PROTOCOL initrd_protocol = {initrd_load};
+static EFI_HANDLE initrd_handle;
+
+static status_t serve_initrd(struct fw_cfg *fc, struct fw_cfg_blob blob)
+{
+	EFI_BOOT_SERVICES *bs = efi_st->BootServices;
+	EFI_GUID path_guid = DEVICE_PATH_PROTOCOL, load_file2 = EFI_LOAD_FILE2_PROTOCOL_GUID;
+	uint64_t free;
+	status_t s = efi_free_memory(&free);
+	if (s.code)
+		return s;
+	if (blob.size > free)
+		return lb_fail(LB_E_INITRD_TOO_BIG, blob.size, free);
+	initrd_fc = fc;
+	initrd = blob;
+	EFI_STATUS st = bs->InstallProtocolInterface(&initrd_handle, &path_guid,
+						     EFI_NATIVE_INTERFACE, (void *)&initrd_path);
+	if (!EFI_ERROR(st))
+		st = bs->InstallProtocolInterface(&initrd_handle, &load_file2,
+						  EFI_NATIVE_INTERFACE, &initrd_protocol);
+	return EFI_ERROR(st) ? lb_fail(LB_E_EFI_PROTOCOL, st, 2) : lb_ok();
+}
+
+/* The command line as UCS-2 load options; *bytes includes the NUL. */
+static status_t read_cmdline(struct fw_cfg *fc, struct fw_cfg_blob blob, uint32_t max,
+			     uint32_t *bytes)
+{
+	uint32_t len = 0;
+	cmdline[0] = 0;
+	if (blob.size) {
+		if (blob.size >= CMDLINE_CAP)
+			return lb_fail(LB_E_CMDLINE_TOO_LONG, blob.size, max);
+		status_t s = fw_cfg_read_text(fc, blob, cmdline, &len);
+		if (s.code)
+			return s;
+	}
+	if (len > max)
+		return lb_fail(LB_E_CMDLINE_TOO_LONG, len, max);
+	for (uint32_t i = 0; i <= len; i++)
+		load_options[i] = (CHAR16)(unsigned char)cmdline[i];
+	*bytes = (len + 1) * sizeof(CHAR16);
+	return lb_ok();
+}
+
+static status_t load_kernel(struct fw_cfg *fc, struct fw_cfg_blob blob, EFI_HANDLE *child)
+{
+	EFI_BOOT_SERVICES *bs = efi_st->BootServices;
+	UINTN pages = EFI_SIZE_TO_PAGES(blob.size);
+	EFI_PHYSICAL_ADDRESS buf;
+	EFI_STATUS st = bs->AllocatePages(AllocateAnyPages, EfiLoaderData, pages, &buf);
+	if (EFI_ERROR(st))
+		return lb_fail(LB_E_EFI_NO_MEMORY, blob.size, st);
+	status_t s = fw_cfg_read(fc, blob.key, 0, buf, blob.size);
+	if (!s.code) {
+		st = bs->LoadImage(FALSE, efi_image, 0, (void *)(uintptr_t)buf, blob.size, child);
+		if (EFI_ERROR(st))
+			s = lb_fail(LB_E_EFI_LOAD_IMAGE, st, blob.size);
+	}
+	/* LoadImage made its own copy. */
+	bs->FreePages(buf, pages);
+	return s;
+}
+
+status_t efi_boot_stub(struct fw_cfg *fc, const struct kernel_source *src, uint32_t cmdline_max)
+{
+	EFI_BOOT_SERVICES *bs = efi_st->BootServices;
+	EFI_GUID loaded_image = LOADED_IMAGE_PROTOCOL;
+	EFI_LOADED_IMAGE *li;
+	EFI_HANDLE child;
+	uint32_t options;
+
+	status_t s = read_cmdline(fc, src->cmdline, cmdline_max, &options);
+	if (!s.code && src->initrd.size)
+		s = serve_initrd(fc, src->initrd);
+	if (!s.code)
+		s = load_kernel(fc, src->image, &child);
+	if (s.code)
+		return s;
+	EFI_STATUS st = bs->HandleProtocol(child, &loaded_image, (void **)&li);
+	if (EFI_ERROR(st))
+		return lb_fail(LB_E_EFI_PROTOCOL, st, 3);
+	li->LoadOptions = load_options;
+	li->LoadOptionsSize = options;
+	console_info("kernel from %s: EFI stub, %u bytes; starting it with \"%s\"", src->origin,
+		     src->image.size, cmdline);
+	UINTN exit_size = 0;
+	st = bs->StartImage(child, &exit_size, 0);
+	return lb_fail(LB_E_EFI_START_IMAGE, st, exit_size);
+}

@@ -1,0 +1,99 @@
+/*
+ * leapboot.efi's way into a kernel without an EFI stub, after ExitBootServices.
+ * Position-independent (the firmware chose where leapboot.efi lives; arch.c made
+ * sure it is below 4 GiB): it loads its own GDT, whose 0x10 and 0x18 are what
+ * Linux's boot protocols ask for, and its own stack.
+ */
+#define SEL_CODE32	0x08
+#define LINUX_BOOT_CS	0x10
+#define LINUX_BOOT_DS	0x18
+#define CR0_PE		0x00000001
+#define CR0_ET		0x00000010
+#define MSR_EFER	0xC0000080
+#define EFER_LME	0x00000100
+
+	.text
+	.code64
+/* efi_enter_x86(entry %rdi, %rsi, %ebx from %edx, protected32 %ecx) */
+	.globl	efi_enter_x86
+efi_enter_x86:
+	cli
+	leaq	stack_top(%rip), %rsp
+	leaq	gdt64(%rip), %rax
+	movq	%rax, gdt64_desc + 2(%rip)
+	leaq	gdt32(%rip), %rax
+	movl	%eax, gdt32_desc + 2(%rip)
+	lgdt	gdt64_desc(%rip)
+	movl	$LINUX_BOOT_DS, %eax
+	movl	%eax, %ds
+	movl	%eax, %es
+	movl	%eax, %ss
+	movl	%eax, %fs
+	movl	%eax, %gs
+	movl	%edx, %ebx
+	testl	%ecx, %ecx
+	jnz	1f
+	/* The 64-bit boot protocol: CS 0x10, identity-mapped by the firmware. */
+	leaq	2f(%rip), %rax
+	pushq	$LINUX_BOOT_CS
+	pushq	%rax
+	lretq
+2:	movq	%rdi, %rax
+	xorl	%ebp, %ebp
+	xorl	%edi, %edi
+	jmp	*%rax
+
+	/* 32-bit protected mode (Linux's 32-bit protocol, PVH): leave long mode
+	 * through a compatibility-mode segment, paging off, then a GDT whose 0x10
+	 * is flat 32-bit code. */
+1:	leaq	gdt32_desc(%rip), %rbp
+	leaq	3f(%rip), %rax
+	pushq	$SEL_CODE32
+	pushq	%rax
+	lretq
+	.code32
+3:	movl	$(CR0_PE | CR0_ET), %eax
+	movl	%eax, %cr0
+	movl	$MSR_EFER, %ecx
+	rdmsr
+	andl	$~EFER_LME, %eax
+	wrmsr
+	xorl	%eax, %eax
+	movl	%eax, %cr4
+	lgdtl	(%ebp)
+	movl	$LINUX_BOOT_DS, %eax
+	movl	%eax, %ds
+	movl	%eax, %es
+	movl	%eax, %ss
+	movl	%eax, %fs
+	movl	%eax, %gs
+	pushl	$LINUX_BOOT_CS
+	pushl	%edi
+	xorl	%ebp, %ebp
+	xorl	%edi, %edi
+	lretl
+
+	.data
+	.balign	8
+gdt64:
+	.quad	0
+	.quad	0x00cf9b000000ffff	/* 0x08: 32-bit code, to leave long mode */
+	.quad	0x00af9b000000ffff	/* 0x10: 64-bit code */
+	.quad	0x00cf93000000ffff	/* 0x18: data, flat */
+gdt64_end:
+gdt32:
+	.quad	0
+	.quad	0x00cf9b000000ffff	/* 0x08: 32-bit code, still in CS */
+	.quad	0x00cf9b000000ffff	/* 0x10: 32-bit code, flat */
+	.quad	0x00cf93000000ffff	/* 0x18: data, flat */
+gdt32_end:
+	.balign	8
+gdt64_desc:
+	.word	gdt64_end - gdt64 - 1
+	.quad	0
+gdt32_desc:
+	.word	gdt32_end - gdt32 - 1
+	.long	0
+	.balign	16
+	.space	256
+stack_top:

@@ -1,0 +1,75 @@
+/* The second half of the x86 pipeline, shared by the firmware, ELF and EFI forms:
+ * fetch the kernel, initrd and command line, describe them to the kernel
+ * (boot_params or hvm_start_info), check the plan, and jump. */
+#include "boot_x86.h"
+#include "arch.h"
+#include "console.h"
+#include "kernel.h"
+#include "noinit.h"
+#include "phys.h"
+#include "stage.h"
+#include "../boot/bzimage.h"
+#include "../pvh/pvh.h"
+
+#define CMDLINE_CAP 4096
+
+static struct boot_params boot_params NOINIT __attribute__((aligned(4096)));
+static char cmdline[CMDLINE_CAP] NOINIT;
+static struct pvh_start pvh_start NOINIT;
+
+_Noreturn void boot_x86(struct fw_cfg *fc, const struct kernel_source *src, struct memmap *m,
+			uint64_t reach, uint64_t rsdp)
+{
+	struct kernel k;
+	struct boot_plan plan;
+	uint64_t initrd;
+
+	stage_check("kernel", kernel_load(fc, src, m, reach, &k));
+	if (k.format == KERNEL_BZIMAGE)
+		console_info("kernel from %s: bzImage protocol %x, %llu bytes at %#llx, "
+			     "init_size %#llx",
+			     src->origin, k.bz.hdr.version, (unsigned long long)k.bz.pm_size,
+			     (unsigned long long)k.bz.load, (unsigned long long)k.bz.init_size);
+	else
+		console_info("kernel from %s: PVH ELF %s at %#llx-%#llx, entry %#llx", src->origin,
+			     src->preloaded_entry ? "loaded by QEMU" : "loaded",
+			     (unsigned long long)k.lo, (unsigned long long)k.hi,
+			     (unsigned long long)k.entry);
+	stage_check("initrd", kernel_load_initrd(fc, src, &k, m, reach, &initrd));
+	if (initrd)
+		console_info("initrd: %u bytes at %#llx", src->initrd.size,
+			     (unsigned long long)initrd);
+	stage_check("cmdline", kernel_load_cmdline(fc, src, &k, cmdline, CMDLINE_CAP));
+
+	uint64_t initrd_size = initrd ? src->initrd.size : 0;
+	if (k.format == KERNEL_BZIMAGE) {
+		struct bzimage_args args = {
+		    .cmdline = phys(cmdline),
+		    .initrd = initrd,
+		    .initrd_size = initrd_size,
+		    .rsdp = rsdp,
+		};
+		stage_check("boot_params",
+			    bzimage_boot_params(&k.bz, &boot_params, &args, m));
+		bzimage_plan(&k.bz, phys(&boot_params), reach, &plan);
+		plan_add_region(&plan, phys(&boot_params), sizeof(boot_params), MEM_CLAIM_FIRMWARE);
+	} else {
+		struct pvh_args args = {
+		    .cmdline = phys(cmdline),
+		    .initrd = initrd,
+		    .initrd_size = initrd_size,
+		    .rsdp = rsdp,
+		};
+		stage_check("start_info", pvh_build(&pvh_start, phys(&pvh_start), m, &args));
+		pvh_plan(k.entry, k.lo, k.hi, phys(&pvh_start), reach, &plan);
+	}
+	plan_add_region(&plan, phys(cmdline), CMDLINE_CAP, MEM_CLAIM_FIRMWARE);
+	plan_add_region(&plan, initrd, initrd_size, MEM_CLAIM_INITRD);
+	stage_check("plan", plan_validate(&plan, m));
+	console_info("entering the %s kernel at %#llx",
+		     plan.mode == BOOT_LINUX64	 ? "64-bit"
+		     : plan.mode == BOOT_LINUX32 ? "32-bit"
+						 : "PVH",
+		     (unsigned long long)plan.entry);
+	arch_enter(&plan);
+}

@@ -1,0 +1,65 @@
+/* Where the kernel, initrd and command line come from: QEMU's -kernel items or
+ * leapboot's own opt/leapboot files. */
+#include "kernel_source.h"
+#include "phys.h"
+#include "libc/string.h"
+
+#define FW_CFG_KERNEL_ADDR  0x07
+#define FW_CFG_KERNEL_ENTRY 0x10
+
+/* QEMU loads an ELF with a PVH note itself and only says where: KERNEL_ENTRY is
+ * set and its SETUP_DATA holds the ELF's first bytes. */
+static status_t find_preloaded(struct fw_cfg *fc, struct kernel_source *src)
+{
+	uint32_t magic = 0;
+	status_t s = fw_cfg_read_u32(fc, FW_CFG_KERNEL_ENTRY, &src->preloaded_entry);
+	if (s.code || !src->preloaded_entry || !src->setup.size)
+		return s;
+	s = fw_cfg_read(fc, FW_CFG_SETUP_DATA, 0, phys(&magic), sizeof(magic));
+	if (s.code || memcmp(&magic, "\177ELF", 4) != 0) {
+		src->preloaded_entry = 0;
+		return s;
+	}
+	s = fw_cfg_read_u32(fc, FW_CFG_KERNEL_ADDR, &src->preloaded_addr);
+	if (!s.code)
+		s = fw_cfg_read_u32(fc, FW_CFG_KERNEL_SIZE, &src->preloaded_size);
+	return s;
+}
+
+status_t kernel_source_find(struct fw_cfg *fc, bool opt_only, struct kernel_source *src)
+{
+	struct fw_cfg_blob kernel_size;
+	status_t s = fw_cfg_item_blob(fc, FW_CFG_KERNEL_SIZE, FW_CFG_KERNEL_DATA, &kernel_size);
+	if (s.code)
+		return s;
+	memset(src, 0, sizeof(*src));
+	if (kernel_size.size && !opt_only) {
+		src->origin = "-kernel";
+		src->image = fw_cfg_file_blob(fc, "etc/boot/kernel");
+		if (!src->image.size) {
+			/* QEMU split the image: setup part (header patched by QEMU,
+			 * which leapboot rewrites anyway) and protected-mode part. */
+			src->image = kernel_size;
+			s = fw_cfg_item_blob(fc, FW_CFG_SETUP_SIZE, FW_CFG_SETUP_DATA, &src->setup);
+			if (!s.code)
+				s = find_preloaded(fc, src);
+		}
+		if (!s.code)
+			s = fw_cfg_item_blob(fc, FW_CFG_INITRD_SIZE, FW_CFG_INITRD_DATA,
+					     &src->initrd);
+		if (!s.code)
+			s = fw_cfg_item_blob(fc, FW_CFG_CMDLINE_SIZE, FW_CFG_CMDLINE_DATA,
+					     &src->cmdline);
+		return s;
+	}
+	uint16_t key;
+	uint32_t size;
+	if (!fw_cfg_find(fc, "opt/leapboot/kernel", &key, &size))
+		return lb_fail(LB_E_KERNEL_NONE, 0, 0);
+	src->origin = "opt/leapboot/kernel";
+	src->image = (struct fw_cfg_blob){key, size};
+	src->initrd = fw_cfg_file_blob(fc, "opt/leapboot/initrd");
+	src->cmdline = fw_cfg_file_blob(fc, "opt/leapboot/cmdline");
+	return lb_ok();
+}
+
