@@ -106,7 +106,8 @@ EFI_CFLAGS := -std=gnu11 -O2 $(WARN) -ffreestanding -fpic -fshort-wchar -mno-red
 	-fno-stack-protector -maccumulate-outgoing-args -fno-asynchronous-unwind-tables \
 	-DGNU_EFI_USE_MS_ABI -DLEAPBOOT_EFI -Iloader \
 	-isystem /usr/include/efi -isystem /usr/include/efi/x86_64
-EFI_ARCH_SRCS := boot/efi/x86_64/arch.c boot/efi/x86_64/handoff.S boot/efi/efi_memmap.c \
+EFI_ARCH_SRCS := boot/efi/x86_64/arch.c boot/efi/x86_64/handoff.S boot/efi/x86_64/switch.S \
+	boot/efi/efi_memmap.c \
 	loader/boot_x86.c loader/kernel.c loader/memmap.c boot/bzimage.c boot/e820.c boot/plan.c \
 	boot/initrd.c elf/elf.c pvh/pvh.c loader/arch/x86_64/fw_cfg_ports.c \
 	loader/arch/x86_64/uart.c

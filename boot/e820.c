@@ -47,7 +47,6 @@ static uint32_t export_type(uint32_t type)
 		return MEM_ACPI;
 	case MEM_CLAIM_KERNEL:
 	case MEM_CLAIM_INITRD:
-	case MEM_CLAIM_BOOT_SERVICES:
 		return MEM_RAM;
 	default:
 		return type;

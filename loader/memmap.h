@@ -19,7 +19,6 @@ enum mem_type {
 	MEM_CLAIM_INITRD,
 	MEM_CLAIM_ACPI,	  /* blobs holding ACPI tables */
 	MEM_CLAIM_TABLES, /* other firmware tables and blobs (SMBIOS, vmgenid, ...) */
-	MEM_CLAIM_BOOT_SERVICES, /* a UEFI firmware's, busy until the hand-off, then RAM */
 };
 
 #define MEMMAP_MAX 128

@@ -23,11 +23,6 @@ static uint32_t mem_type(uint32_t efi)
 	}
 }
 
-static bool busy_until_handoff(uint32_t efi)
-{
-	return efi >= EFI_LOADER_CODE && efi <= EFI_BOOT_SERVICES_DATA;
-}
-
 /* Descriptor i, copied out: the firmware only promises 8-byte alignment of the
  * map, and a fuzzer none. */
 static void descriptor(const void *map, uint64_t desc_size, uint64_t i,
@@ -60,17 +55,6 @@ status_t efi_memmap_convert(struct memmap *m, const void *map, uint64_t size, ui
 		if (start == end)
 			continue;
 		status_t s = memmap_add(m, start, end - start, mem_type(d.type));
-		if (s.code)
-			return s;
-	}
-	/* Then mark the firmware's busy RAM, where it is still RAM after merging. */
-	for (uint64_t i = 0; i < n; i++) {
-		descriptor(map, desc_size, i, &d);
-		range_of(&d, &start, &end);
-		if (start == end || !busy_until_handoff(d.type) ||
-		    !memmap_covered(m, start, end, MEM_RAM))
-			continue;
-		status_t s = memmap_set(m, start, end, MEM_CLAIM_BOOT_SERVICES);
 		if (s.code)
 			return s;
 	}

@@ -40,10 +40,10 @@ enum efi_memory_type {
 };
 
 /* Adds the map's size bytes of descriptors (desc_size bytes apart) to m, typed as
- * Linux's EFI stub types its e820: conventional memory is free RAM; loader and
- * boot-services memory is RAM the kernel gets but leapboot may not place into
- * (the firmware's page tables and stack, and leapboot itself, are there until
- * the hand-off); runtime services, MMIO and unknown types are reserved. */
+ * Linux's EFI stub types its e820: conventional, loader and boot-services memory
+ * is free RAM (so after ExitBootServices leapboot runs on its own stack and page
+ * tables, and claims its own image); ACPI tables and NVS keep their types;
+ * runtime services, MMIO and unknown types are reserved. */
 status_t efi_memmap_convert(struct memmap *m, const void *map, uint64_t size,
 			    uint64_t desc_size);
 

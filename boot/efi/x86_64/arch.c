@@ -8,6 +8,7 @@
 #include "../../e820.h"
 #include "../../../loader/arch.h"
 #include "../../../loader/boot_x86.h"
+#include "../../../loader/phys.h"
 #include "../../../loader/stage.h"
 #include "../../../loader/arch/x86_64/fw_cfg_ports.h"
 #include "../../../loader/arch/x86_64/io.h"
@@ -16,8 +17,24 @@
 #define FOUR_GIB	   0x100000000ull
 #define DEBUG_EXIT_PORT	   0x501
 #define DEBUG_EXIT_FAILURE 1
+#define PTE_PRESENT_RW	   0x3ull
+#define PDE_LARGE	   0x80ull /* a 2 MiB page */
+#define STACK_BYTES	   16384
 
+/* What outlives the firmware's memory: everything the direct boot uses after
+ * ExitBootServices lives in leapboot's image, as the firmware's stack, page
+ * tables and pool become free RAM the kernel may be loaded over. */
 static struct memmap memmap;
+static struct fw_cfg direct_fc;
+static struct kernel_source direct_src;
+static uint64_t direct_rsdp;
+static uint64_t pml4[512] __attribute__((aligned(4096)));
+static uint64_t pdpt[512] __attribute__((aligned(4096)));
+static uint64_t pd[4][512] __attribute__((aligned(4096)));
+static uint8_t stack[STACK_BYTES] __attribute__((aligned(16)));
+
+/* switch.S: loads cr3 and the stack, then calls fn. */
+_Noreturn void efi_switch_x86(uint64_t cr3, uint64_t stack_top, void (*fn)(void));
 
 /* handoff.S: 0 = the 64-bit boot protocol, 1 = 32-bit protected mode. */
 _Noreturn void efi_enter_x86(uint64_t entry, uint64_t rsi, uint32_t ebx, uint32_t protected32);
@@ -38,6 +55,35 @@ uint32_t efi_arch_cmdline_max(const uint8_t *head, uint32_t n)
 	return bzimage_parse(&bz, head, n).code ? 0 : bz.cmdline_max;
 }
 
+/* 0 – 4 GiB identity-mapped with 2 MiB pages: all that leapboot and the 32-bit
+ * entries touch (the initrd may lie higher: fw_cfg DMA puts it there). */
+static void identity_map_4gib(void)
+{
+	pml4[0] = phys(pdpt) | PTE_PRESENT_RW;
+	for (uint64_t g = 0; g < 4; g++) {
+		pdpt[g] = phys(pd[g]) | PTE_PRESENT_RW;
+		for (uint64_t i = 0; i < 512; i++)
+			pd[g][i] = (g << 30 | i << 21) | PTE_PRESENT_RW | PDE_LARGE;
+	}
+}
+
+static const void *direct_map;
+static uint64_t direct_map_size, direct_desc_size;
+
+/* On leapboot's own stack and page tables, with the firmware gone. */
+static _Noreturn void after_firmware(void)
+{
+	memmap.n = 0;
+	stage_check("memmap",
+		    efi_memmap_convert(&memmap, direct_map, direct_map_size, direct_desc_size));
+	stage_check("memmap", e820_carve_legacy(&memmap));
+	/* leapboot's image holds boot_params and the command line until the kernel
+	 * has read them. */
+	stage_check("memmap", memmap_set(&memmap, efi_image_start, efi_image_end,
+					 MEM_CLAIM_FIRMWARE));
+	boot_x86(&direct_fc, &direct_src, &memmap, FOUR_GIB, direct_rsdp);
+}
+
 _Noreturn void efi_arch_boot_direct(struct fw_cfg *fc, const struct kernel_source *src,
 				    const uint8_t *head, uint32_t n)
 {
@@ -45,28 +91,21 @@ _Noreturn void efi_arch_boot_direct(struct fw_cfg *fc, const struct kernel_sourc
 	(void)head;
 	(void)n;
 	EFI_GUID acpi20 = ACPI_20_TABLE_GUID, acpi10 = ACPI_TABLE_GUID;
-	const void *map;
-	uint64_t size, desc_size;
 
 	/* boot_params, hvm_start_info and the command line live in leapboot's image;
 	 * the 32-bit entries need them below 4 GiB. */
 	if (efi_image_end > FOUR_GIB)
 		stage_fail("efi", lb_fail(LB_E_EFI_IMAGE_HIGH, efi_image_start, efi_image_end));
-	uint64_t rsdp = efi_config_table(acpi20);
-	if (!rsdp)
-		rsdp = efi_config_table(acpi10);
-	stage_check("efi", efi_exit_boot_services(&map, &size, &desc_size));
+	direct_rsdp = efi_config_table(acpi20);
+	if (!direct_rsdp)
+		direct_rsdp = efi_config_table(acpi10);
+	direct_fc = *fc;
+	direct_src = *src;
+	identity_map_4gib();
+	stage_check("efi", efi_exit_boot_services(&direct_map, &direct_map_size, &direct_desc_size));
 	__asm__ volatile("cli");
 	efi_console_leave_firmware(uart_putc);
-
-	memmap.n = 0;
-	stage_check("memmap", efi_memmap_convert(&memmap, map, size, desc_size));
-	stage_check("memmap", e820_carve_legacy(&memmap));
-	/* Until the kernel has read them, boot_params and the command line in
-	 * leapboot's image stay reserved. */
-	stage_check("memmap", memmap_set(&memmap, efi_image_start, efi_image_end,
-					 MEM_CLAIM_FIRMWARE));
-	boot_x86(fc, src, &memmap, FOUR_GIB, rsdp);
+	efi_switch_x86(phys(pml4), phys(stack + STACK_BYTES), after_firmware);
 }
 
 _Noreturn void arch_enter(const struct boot_plan *plan)

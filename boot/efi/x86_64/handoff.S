@@ -1,8 +1,8 @@
 /*
  * leapboot.efi's way into a kernel without an EFI stub, after ExitBootServices.
  * Position-independent (the firmware chose where leapboot.efi lives; arch.c made
- * sure it is below 4 GiB): it loads its own GDT, whose 0x10 and 0x18 are what
- * Linux's boot protocols ask for, and its own stack.
+ * sure it is below 4 GiB, and runs it on its own stack and page tables): it loads
+ * its own GDT, whose 0x10 and 0x18 are what Linux's boot protocols ask for.
  */
 #define SEL_CODE32	0x08
 #define LINUX_BOOT_CS	0x10
@@ -18,7 +18,6 @@
 	.globl	efi_enter_x86
 efi_enter_x86:
 	cli
-	leaq	stack_top(%rip), %rsp
 	leaq	gdt64(%rip), %rax
 	movq	%rax, gdt64_desc + 2(%rip)
 	leaq	gdt32(%rip), %rax
@@ -94,6 +93,4 @@ gdt64_desc:
 gdt32_desc:
 	.word	gdt32_end - gdt32 - 1
 	.long	0
-	.balign	16
-	.space	256
-stack_top:
+	.section .note.GNU-stack, "", @progbits
