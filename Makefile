@@ -52,7 +52,7 @@ EFI_ARCH_SRCS := boot/efi/aarch64/arch.c boot/efi/acpi_fw_cfg.c boot/arm64.c boo
 EFI_LDS := $(SYSROOT)/usr/lib/elf_aarch64_efi.lds
 EFI_CRT0 := $(SYSROOT)/usr/lib/crt0-efi-aarch64.o
 EFI_LIBS := $(SYSROOT)/usr/lib/aarch64-linux-gnu/libfdt.a $(SYSROOT)/usr/lib/libgnuefi.a
-EFI_LDFLAGS := --defsym=EFI_SUBSYSTEM=0xa
+EFI_LDFLAGS := --defsym=EFI_SUBSYSTEM=0xa --no-warn-rwx-segments
 EFI_OBJCOPY_FORMAT := -O binary
 
 .PHONY: all

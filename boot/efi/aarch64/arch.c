@@ -10,10 +10,6 @@
 #include "../../../loader/libc/string.h"
 #include "../../../loader/arch/aarch64/fw_cfg_mmio.h"
 
-#define EFI_DTB_TABLE_GUID                                                                  \
-	{                                                                                   \
-		0xb1b621d5, 0xf19c, 0x41a5, { 0x83, 0x0b, 0xd9, 0x15, 0x2c, 0x69, 0xaa, 0xe0 } \
-	}
 #define ACPI_HEADER	 36
 #define RSDP_XSDT	 24
 #define FADT_DSDT	 40
