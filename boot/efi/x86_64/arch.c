@@ -9,6 +9,7 @@
 #include "../../../loader/arch.h"
 #include "../../../loader/boot_x86.h"
 #include "../../../loader/phys.h"
+#include "../../../loader/libc/string.h"
 #include "../../../loader/stage.h"
 #include "../../../loader/arch/x86_64/fw_cfg_ports.h"
 #include "../../../loader/arch/x86_64/io.h"
@@ -87,10 +88,13 @@ static _Noreturn void after_firmware(void)
 _Noreturn void efi_arch_boot_direct(struct fw_cfg *fc, const struct kernel_source *src,
 				    const uint8_t *head, uint32_t n)
 {
-	/* boot_x86 reads the header again with the rest. */
-	(void)head;
-	(void)n;
 	EFI_GUID acpi20 = ACPI_20_TABLE_GUID, acpi10 = ACPI_TABLE_GUID;
+	struct bzimage bz;
+
+	/* A kernel that is neither an ELF nor a bzImage is refused while the
+	 * firmware's console is still there; boot_x86 checks the rest. */
+	if (n < 4 || memcmp(head, "\177ELF", 4))
+		stage_check("kernel", bzimage_parse(&bz, head, n));
 
 	/* boot_params, hvm_start_info and the command line live in leapboot's image;
 	 * the 32-bit entries need them below 4 GiB. */
