@@ -21,7 +21,14 @@ CROSS := aarch64-linux-gnu-
 CC := $(CROSS)gcc
 LD := $(CROSS)ld
 OBJCOPY := $(CROSS)objcopy
-SYSROOT := $(shell tools/arm64-sysroot --print 2>/dev/null)
+# Debian's arm64 libfdt, zlib and gnu-efi, unpacked on first use (cached).
+SYSROOT := $(shell tools/arm64-sysroot --print 2>/dev/null || \
+	{ tools/arm64-sysroot >&2 && tools/arm64-sysroot --print; })
+ifeq ($(SYSROOT),)
+ifneq ($(filter-out clean help deps,$(or $(MAKECMDGOALS),all)),)
+$(error no arm64 sysroot: tools/arm64-sysroot failed (run tools/install-deps first))
+endif
+endif
 FW_CFLAGS := -std=gnu11 -O2 $(WARN) -ffreestanding -fno-pic -fno-pie -mstrict-align \
 	-fno-stack-protector -fno-asynchronous-unwind-tables -fno-common -ffunction-sections \
 	-Iloader -Iloader/arch/aarch64 -isystem $(SYSROOT)/usr/include
@@ -266,8 +273,8 @@ run:
 
 check:
 	tools/install-deps --quiet
-	$(MAKE) --no-print-directory all $(UNIT_TESTS)
-	$(MAKE) --no-print-directory ARCH=aarch64 all
+	$(MAKE) --no-print-directory all efi $(UNIT_TESTS)
+	$(MAKE) --no-print-directory ARCH=aarch64 all efi
 	tests/run-all $(BUILD)
 
 clean:
@@ -275,6 +282,7 @@ clean:
 
 help:
 	@echo "make [all]     build $(BUILD)/leapboot.bin (firmware) and leapboot.elf (PVH chain-loader)"
+	@echo "make efi       build $(BUILD)/leapboot.efi (a UEFI application; ARCH=aarch64 for arm64)"
 	@echo "make run       boot Debian's kernel with leapboot under QEMU; print the timeline"
 	@echo "make check     unit tests, size check and QEMU boot tests; ends with 'N passed, N failed'"
 	@echo "make fuzz      run every libFuzzer target for FUZZ_TIME seconds (default 60)"
