@@ -204,6 +204,9 @@ UNIT_SUPPORT := tests/unit/fake_fw_cfg.c
 # (host libraries) for tests/unit/test_<name>.c. arm64.c needs the host's libfdt (libfdt-dev).
 UNIT_SRCS_arm64 := boot/arm64.c boot/fdt_check.c
 UNIT_LIBS_arm64 := -lfdt
+UNIT_SRCS_pe := boot/efi/pe.c
+UNIT_SRCS_efi_memmap := boot/efi/efi_memmap.c
+UNIT_SRCS_acpi_fw_cfg := boot/efi/acpi_fw_cfg.c
 
 .SECONDEXPANSION:
 $(BUILD)/unit/test_%: tests/unit/test_%.c $(CORE_SRCS) $(UNIT_SUPPORT) tests/unit/tap.h tests/unit/bytes.h \
@@ -229,7 +232,7 @@ FUZZ_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Iloader -fsanitize=fuzzer,address,unde
 	-fno-sanitize-recover=undefined
 # The core sources the targets need (all of them link each; add what a new target needs).
 FUZZ_CORE := loader/acpi.c loader/checksum.c elf/elf.c boot/arm64.c boot/fdt_check.c \
-	loader/memmap.c
+	loader/memmap.c boot/efi/pe.c boot/efi/efi_memmap.c boot/efi/acpi_fw_cfg.c
 FUZZ_LIBS := -lfdt
 FUZZ_TIME ?= 60
 FUZZ_SMOKE_RUNS ?= 50000

@@ -49,8 +49,7 @@ _Noreturn void boot_x86(struct fw_cfg *fc, const struct kernel_source *src, stru
 		    .initrd_size = initrd_size,
 		    .rsdp = rsdp,
 		};
-		stage_check("boot_params",
-			    bzimage_boot_params(&k.bz, &boot_params, &args, m));
+		stage_check("boot_params", bzimage_boot_params(&k.bz, &boot_params, &args, m));
 		bzimage_plan(&k.bz, phys(&boot_params), reach, &plan);
 		plan_add_region(&plan, phys(&boot_params), sizeof(boot_params), MEM_CLAIM_FIRMWARE);
 	} else {

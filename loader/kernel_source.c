@@ -62,4 +62,3 @@ status_t kernel_source_find(struct fw_cfg *fc, bool opt_only, struct kernel_sour
 	src->cmdline = fw_cfg_file_blob(fc, "opt/leapboot/cmdline");
 	return lb_ok();
 }
-

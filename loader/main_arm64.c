@@ -152,8 +152,8 @@ void leapboot_main(uint64_t x0)
 				   lb_fail(LB_E_ARM64_TOO_BIG, kernel.size, img.image_size));
 		stage_check("kernel", fw_cfg_read(&fc, kernel.key, 0, entry, kernel.size));
 	}
-	console_info("kernel from %s: arm64 Image%s, %llu bytes at %#llx, image_size %#llx", src.origin,
-		     loaded == kernel.size ? "" : " (gzip)", (unsigned long long)loaded,
+	console_info("kernel from %s: arm64 Image%s, %llu bytes at %#llx, image_size %#llx",
+		     src.origin, loaded == kernel.size ? "" : " (gzip)", (unsigned long long)loaded,
 		     (unsigned long long)entry, (unsigned long long)img.image_size);
 
 	if (initrd.size) {

@@ -104,6 +104,17 @@ opt_x86() { # <kernel> [cmdline]
 	assert_log '^PVH-PROBE: rsdp=ok$' "the firmware's RSDP"
 }
 
+@test "x86: fw_cfg without DMA and -m 4G: the PVH probe still gets everything intact" {
+	local args="probe pvh-probe.allow=memmap-start_info"
+	boot_efi_x86 -m 4G -global fw_cfg.dma_enabled=off -fw_cfg "name=opt/leapboot/kernel,file=$PROBE" \
+		-fw_cfg "name=opt/leapboot/initrd,file=$MODULE" -fw_cfg "name=opt/leapboot/cmdline,string=$args" \
+		"${VERBOSE_ARGS[@]}"
+	assert_log '^leapboot: leapboot.efi at 0x[0-9a-f]+-0x[0-9a-f]+, fw_cfg without DMA, ' "port I/O"
+	assert_log '^PVH-PROBE: RESULT PASS$' "the probe's verdict"
+	assert_status 33 "the probe's PASS exit"
+	assert_log "^PVH-PROBE: module0 $("$LEAPBOOT_ROOT/tests/guest/fnv1a" "$MODULE")\$" "the initrd, byte for byte"
+}
+
 # --- arm64: AAVMF on virt ----------------------------------------------------------------------
 
 @test "arm64: Debian's Image through its EFI stub (fw_cfg found in the DSDT)" {

@@ -21,6 +21,20 @@ static const uint8_t *find(const uint8_t *p, const uint8_t *end, const void *wha
 	return 0;
 }
 
+/* End of the Buffer whose PkgLength starts at p (ACPI 6.5 §20.2.4: the lead byte's
+ * top two bits count the bytes that follow; the length counts itself), at most
+ * limit: a descriptor past it belongs to the next object, not to this _CRS. */
+static const uint8_t *buffer_end(const uint8_t *p, const uint8_t *limit)
+{
+	uint32_t follow = p < limit ? *p >> 6 : 0;
+	if (limit - p <= follow)
+		return p;
+	uint32_t len = follow ? *p & 0x0f : *p & 0x3f;
+	for (uint32_t i = 1; i <= follow; i++)
+		len |= (uint32_t)p[i] << (8 * i - 4);
+	return limit - p > len ? p + len : limit;
+}
+
 bool acpi_dsdt_fw_cfg(const uint8_t *aml, uint32_t len, uint64_t *base, uint32_t *size)
 {
 	const uint8_t *end = aml + len;
@@ -38,6 +52,7 @@ bool acpi_dsdt_fw_cfg(const uint8_t *aml, uint32_t len, uint64_t *base, uint32_t
 	p = crs + 4;
 	if (p >= limit || *p != BUFFER_OP)
 		return false;
+	limit = buffer_end(p + 1, limit);
 	const uint8_t *d = find(p, limit, tag, sizeof(tag));
 	if (!d || limit - d < 3 + 1 + 4 + 4)
 		return false;

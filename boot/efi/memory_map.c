@@ -10,8 +10,7 @@
 
 static uint64_t map[MAP_BYTES / 8];
 
-static status_t get_map(void *buf, uint64_t cap, uint64_t *size, uint64_t *desc_size,
-			UINTN *key)
+static status_t get_map(void *buf, uint64_t cap, uint64_t *size, uint64_t *desc_size, UINTN *key)
 {
 	UINTN n = cap, dsize = 0;
 	UINT32 version;

@@ -8,23 +8,19 @@
 
 #define CMDLINE_CAP 4096
 
-#define LINUX_EFI_INITRD_MEDIA_GUID                                                         \
-	{                                                                                   \
-		0x5568e427, 0x68fc, 0x4f3d, { 0xac, 0x74, 0xca, 0x55, 0x52, 0x31, 0xcc, 0x68 } \
-	}
-#define EFI_LOAD_FILE2_PROTOCOL_GUID                                                        \
-	{                                                                                   \
-		0x4006c0c1, 0xfcb3, 0x403e, { 0x99, 0x6d, 0x4a, 0x6c, 0x87, 0x24, 0xe0, 0x6d } \
-	}
-
+/* Linux's initrd media device path (LINUX_EFI_INITRD_MEDIA_GUID) and the
+ * LoadFile2 protocol the stub looks for on it. */
 static const struct {
 	VENDOR_DEVICE_PATH vendor;
 	EFI_DEVICE_PATH end;
 } __attribute__((packed)) initrd_path = {
     {{MEDIA_DEVICE_PATH, MEDIA_VENDOR_DP, {sizeof(VENDOR_DEVICE_PATH), 0}},
-     LINUX_EFI_INITRD_MEDIA_GUID},
+     {0x5568e427, 0x68fc, 0x4f3d, {0xac, 0x74, 0xca, 0x55, 0x52, 0x31, 0xcc, 0x68}}},
     {END_DEVICE_PATH_TYPE, END_ENTIRE_DEVICE_PATH_SUBTYPE, {sizeof(EFI_DEVICE_PATH), 0}},
 };
+
+static EFI_GUID load_file2 = {
+    0x4006c0c1, 0xfcb3, 0x403e, {0x99, 0x6d, 0x4a, 0x6c, 0x87, 0x24, 0xe0, 0x6d}};
 
 static char cmdline[CMDLINE_CAP];
 static CHAR16 load_options[CMDLINE_CAP];
@@ -62,7 +58,7 @@ static EFI_HANDLE initrd_handle;
 static status_t serve_initrd(struct fw_cfg *fc, struct fw_cfg_blob blob)
 {
 	EFI_BOOT_SERVICES *bs = efi_st->BootServices;
-	EFI_GUID path_guid = DEVICE_PATH_PROTOCOL, load_file2 = EFI_LOAD_FILE2_PROTOCOL_GUID;
+	EFI_GUID path_guid = DEVICE_PATH_PROTOCOL;
 	uint64_t free;
 	status_t s = efi_free_memory(&free);
 	if (s.code)
@@ -74,8 +70,8 @@ static status_t serve_initrd(struct fw_cfg *fc, struct fw_cfg_blob blob)
 	EFI_STATUS st = bs->InstallProtocolInterface(&initrd_handle, &path_guid,
 						     EFI_NATIVE_INTERFACE, (void *)&initrd_path);
 	if (!EFI_ERROR(st))
-		st = bs->InstallProtocolInterface(&initrd_handle, &load_file2,
-						  EFI_NATIVE_INTERFACE, &initrd_protocol);
+		st = bs->InstallProtocolInterface(&initrd_handle, &load_file2, EFI_NATIVE_INTERFACE,
+						  &initrd_protocol);
 	return EFI_ERROR(st) ? lb_fail(LB_E_EFI_PROTOCOL, st, 2) : lb_ok();
 }
 

@@ -149,7 +149,7 @@ static void test_dos_header(void)
 
 	static const uint32_t bad[] = {0, 4, PE_AT + 1, 248 - HEAD_MIN + PE_AT + 1, 248, 249, 0x1000,
 				       0x80000000u, 0xffffffa2u /* + 94 wraps to 0 */, 0xfffffffcu,
-				       0xffffffffu};
+				       0xffffffffu, 0x10040u, 0xffff0040u /* 0x40 in the low half */};
 	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		put32(bz(b) + E_LFANEW, bad[i]);
 		ok(!is_app(b, sizeof(b), PE_MACHINE_X86_64), "e_lfanew %#x refused", bad[i]);

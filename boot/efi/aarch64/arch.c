@@ -10,11 +10,11 @@
 #include "../../../loader/libc/string.h"
 #include "../../../loader/arch/aarch64/fw_cfg_mmio.h"
 
-#define ACPI_HEADER	 36
-#define RSDP_XSDT	 24
-#define FADT_DSDT	 40
-#define FADT_X_DSDT	 140
-#define FW_CFG_MIN_SIZE	 0x18 /* data, selector, DMA */
+#define ACPI_HEADER	36
+#define RSDP_XSDT	24
+#define FADT_DSDT	40
+#define FADT_X_DSDT	140
+#define FW_CFG_MIN_SIZE 0x18 /* data, selector, DMA */
 
 static uint32_t le32(const uint8_t *p)
 {

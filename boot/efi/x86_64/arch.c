@@ -80,8 +80,8 @@ static _Noreturn void after_firmware(void)
 	stage_check("memmap", e820_carve_legacy(&memmap));
 	/* leapboot's image holds boot_params and the command line until the kernel
 	 * has read them. */
-	stage_check("memmap", memmap_set(&memmap, efi_image_start, efi_image_end,
-					 MEM_CLAIM_FIRMWARE));
+	stage_check("memmap",
+		    memmap_set(&memmap, efi_image_start, efi_image_end, MEM_CLAIM_FIRMWARE));
 	boot_x86(&direct_fc, &direct_src, &memmap, FOUR_GIB, direct_rsdp);
 }
 
@@ -106,7 +106,8 @@ _Noreturn void efi_arch_boot_direct(struct fw_cfg *fc, const struct kernel_sourc
 	direct_fc = *fc;
 	direct_src = *src;
 	identity_map_4gib();
-	stage_check("efi", efi_exit_boot_services(&direct_map, &direct_map_size, &direct_desc_size));
+	stage_check("efi",
+		    efi_exit_boot_services(&direct_map, &direct_map_size, &direct_desc_size));
 	__asm__ volatile("cli");
 	efi_console_leave_firmware(uart_putc);
 	efi_switch_x86(phys(pml4), phys(stack + STACK_BYTES), after_firmware);
