@@ -4,13 +4,9 @@
  * sure it is below 4 GiB, and runs it on its own stack and page tables): it loads
  * its own GDT, whose 0x10 and 0x18 are what Linux's boot protocols ask for.
  */
+#include "arch/x86_64/protected32.h"
+
 #define SEL_CODE32	0x08
-#define LINUX_BOOT_CS	0x10
-#define LINUX_BOOT_DS	0x18
-#define CR0_PE		0x00000001
-#define CR0_ET		0x00000010
-#define MSR_EFER	0xC0000080
-#define EFER_LME	0x00000100
 
 	.text
 	.code64
@@ -51,26 +47,7 @@ efi_enter_x86:
 	pushq	%rax
 	lretq
 	.code32
-3:	movl	$(CR0_PE | CR0_ET), %eax
-	movl	%eax, %cr0
-	movl	$MSR_EFER, %ecx
-	rdmsr
-	andl	$~EFER_LME, %eax
-	wrmsr
-	xorl	%eax, %eax
-	movl	%eax, %cr4
-	lgdtl	(%ebp)
-	movl	$LINUX_BOOT_DS, %eax
-	movl	%eax, %ds
-	movl	%eax, %es
-	movl	%eax, %ss
-	movl	%eax, %fs
-	movl	%eax, %gs
-	pushl	$LINUX_BOOT_CS
-	pushl	%edi
-	xorl	%ebp, %ebp
-	xorl	%edi, %edi
-	lretl
+3:	enter_protected32 (%ebp)
 
 	.data
 	.balign	8

@@ -2,14 +2,9 @@
  * The two ways into a Linux kernel. Both are reached only through arch_enter()
  * with a validated plan.
  */
+#include "protected32.h"
+
 #define SEL_CODE32	0x08
-#define SEL_DATA	0x18
-#define LINUX_BOOT_CS	0x10
-#define LINUX_BOOT_DS	0x18
-#define CR0_PE		0x00000001
-#define CR0_ET		0x00000010
-#define MSR_EFER	0xC0000080
-#define EFER_LME	0x00000100
 
 	.text
 	.code64
@@ -41,28 +36,7 @@ arch_enter_protected32:
 	.section .text.low, "ax"
 	.code32
 leave_long_mode:
-	/* Paging off, and nothing but PE: what PVH asks and Linux's 32-bit
-	 * protocol accepts. */
-	movl	$(CR0_PE | CR0_ET), %eax
-	movl	%eax, %cr0
-	movl	$MSR_EFER, %ecx
-	rdmsr
-	andl	$~EFER_LME, %eax
-	wrmsr
-	xorl	%eax, %eax
-	movl	%eax, %cr4
-	lgdtl	gdt_linux32_desc
-	movl	$LINUX_BOOT_DS, %eax
-	movl	%eax, %ds
-	movl	%eax, %es
-	movl	%eax, %ss
-	movl	%eax, %fs
-	movl	%eax, %gs
-	pushl	$LINUX_BOOT_CS
-	pushl	%edi
-	xorl	%ebp, %ebp
-	xorl	%edi, %edi
-	lretl
+	enter_protected32 gdt_linux32_desc
 
 	.balign 8
 gdt_linux32:
