@@ -36,7 +36,7 @@ FW_ASFLAGS := -Iloader
 FW_SRCS := loader/status.c loader/fw_cfg.c loader/memmap.c boot/plan.c boot/initrd.c \
 	boot/arm64.c boot/fdt_check.c loader/libc/format.c loader/libc/string.c \
 	loader/libc/stack_protector.c loader/libc/malloc.c \
-	loader/console.c loader/stage.c loader/kernel_source.c \
+	loader/console.c loader/stage.c loader/kernel_source.c loader/gunzip.c \
 	loader/main_arm64.c loader/arch/aarch64/arch.c loader/arch/aarch64/fw_cfg_mmio.c
 FW_ASM := loader/arch/aarch64/start.S loader/arch/aarch64/handoff.S \
 	loader/arch/aarch64/vectors.S loader/arch/aarch64/el2_stub.S
@@ -54,11 +54,13 @@ EFI_CFLAGS := -std=gnu11 -O2 $(WARN) -ffreestanding -fpic -fshort-wchar -fno-sta
 	-isystem $(SYSROOT)/usr/include -isystem $(SYSROOT)/usr/include/efi \
 	-isystem $(SYSROOT)/usr/include/efi/aarch64
 EFI_ARCH_SRCS := boot/efi/aarch64/arch.c boot/efi/acpi_fw_cfg.c boot/arm64.c boot/fdt_check.c \
+	loader/gunzip.c \
 	loader/memmap.c loader/arch/aarch64/fw_cfg_mmio.c loader/libc/stack_protector.c \
 	loader/libc/malloc.c
 EFI_LDS := $(SYSROOT)/usr/lib/elf_aarch64_efi.lds
 EFI_CRT0 := $(SYSROOT)/usr/lib/crt0-efi-aarch64.o
-EFI_LIBS := $(SYSROOT)/usr/lib/aarch64-linux-gnu/libfdt.a $(SYSROOT)/usr/lib/libgnuefi.a
+EFI_LIBS := $(SYSROOT)/usr/lib/aarch64-linux-gnu/libfdt.a $(SYSROOT)/usr/lib/aarch64-linux-gnu/libz.a \
+	$(SYSROOT)/usr/lib/libgnuefi.a
 EFI_LDFLAGS := --defsym=EFI_SUBSYSTEM=0xa --no-warn-rwx-segments
 EFI_OBJCOPY_FORMAT := -O binary
 

@@ -1,9 +1,9 @@
 /* The arm64 pipeline: DTB → fw_cfg → memory map → Image → initrd → /chosen → jump. */
 #include <libfdt.h>
-#include <zlib.h>
 #include "arch.h"
 #include "console.h"
 #include "fw_cfg.h"
+#include "gunzip.h"
 #include "kernel_source.h"
 #include "memmap.h"
 #include "noinit.h"
@@ -22,41 +22,10 @@
 #define DTB_ROOM       0x200000ull /* the DTB gets a 2 MiB region of its own */
 #define HEAD_BYTES     64
 
-#define INFLATE_ARENA 0x10000 /* zlib's state and 32 KiB window */
-
-static uint8_t inflate_arena[INFLATE_ARENA] NOINIT __attribute__((aligned(16)));
-static uint32_t inflate_used;
+static struct gunzip gz_state;
 static struct fw_cfg_file fw_cfg_dir[FW_CFG_DIR_MAX] NOINIT;
 static struct memmap memmap NOINIT;
 static char cmdline[CMDLINE_CAP] NOINIT;
-
-/* zlib's allocations: a bump allocator over a fixed arena, reset per stream. */
-static voidpf arena_alloc(voidpf opaque, uInt items, uInt size)
-{
-	(void)opaque;
-	uint64_t n = ((uint64_t)items * size + 15) & ~15ull;
-	if (n > INFLATE_ARENA - inflate_used)
-		return Z_NULL;
-	void *p = inflate_arena + inflate_used;
-	inflate_used += (uint32_t)n;
-	return p;
-}
-
-static void arena_free(voidpf opaque, voidpf p)
-{
-	(void)opaque;
-	(void)p;
-}
-
-/* Why an inflate stopped short of Z_STREAM_END. */
-static status_t gzip_error(const z_stream *z, int zr, uint64_t image_size)
-{
-	if (zr == Z_BUF_ERROR && !z->avail_out)
-		return lb_fail(LB_E_ARM64_TOO_BIG, z->total_out + 1, image_size);
-	if (zr == Z_BUF_ERROR && !z->avail_in)
-		return lb_fail(LB_E_ARM64_GZIP_TRUNCATED, z->total_in, z->total_out);
-	return lb_fail(LB_E_ARM64_BAD_GZIP, (uint64_t)-zr, z->total_in);
-}
 
 /* An Image.gz: DMA the compressed file to free RAM, inflate its header to learn
  * where the kernel goes, then inflate the rest straight there. */
@@ -65,7 +34,6 @@ static status_t load_gzip(struct fw_cfg *fc, const struct fw_cfg_blob *kernel,
 {
 	uint64_t gz;
 	uint8_t head[HEAD_BYTES];
-	z_stream z;
 
 	status_t s = memmap_find(&memmap, kernel->size, 4096, 0, UINT64_MAX, true, &gz);
 	if (!s.code)
@@ -74,34 +42,21 @@ static status_t load_gzip(struct fw_cfg *fc, const struct fw_cfg_blob *kernel,
 		s = fw_cfg_read(fc, kernel->key, 0, gz, kernel->size);
 	if (s.code)
 		return s;
-	memset(&z, 0, sizeof(z));
-	inflate_used = 0;
-	z.zalloc = arena_alloc;
-	z.zfree = arena_free;
-	z.next_in = (Bytef *)(uintptr_t)gz;
-	z.avail_in = kernel->size;
-	z.next_out = head;
-	z.avail_out = sizeof(head);
-	int zr = inflateInit2(&z, 16 + MAX_WBITS);
-	while (zr == Z_OK && z.avail_out)
-		zr = inflate(&z, Z_NO_FLUSH);
-	if (zr == Z_STREAM_END || (zr == Z_OK && !z.avail_out))
-		s = arm64_parse(img, head, sizeof(head) - z.avail_out);
-	else
-		s = gzip_error(&z, zr, sizeof(head));
+	uint32_t got;
+	s = gunzip_head(&gz_state, (const void *)(uintptr_t)gz, kernel->size, head, sizeof(head),
+			&got);
+	if (!s.code)
+		s = arm64_parse(img, head, got);
 	if (!s.code)
 		s = arm64_place(img, &memmap);
 	if (s.code)
 		return s;
 	*entry = img->base + img->text_offset;
-	memcpy((void *)(uintptr_t)*entry, head, sizeof(head));
-	z.next_out = (Bytef *)(uintptr_t)(*entry + sizeof(head));
-	z.avail_out = (uInt)(img->image_size - sizeof(head));
-	zr = inflate(&z, Z_FINISH);
-	*size = z.total_out;
-	inflateEnd(&z);
+	memcpy((void *)(uintptr_t)*entry, head, got);
+	s = gunzip_rest(&gz_state, (void *)(uintptr_t)(*entry + got), img->image_size - got,
+			img->image_size, size);
 	memmap_set(&memmap, gz, gz + kernel->size, MEM_RAM);
-	return zr == Z_STREAM_END ? lb_ok() : gzip_error(&z, zr, img->image_size);
+	return s;
 }
 
 /* x0: the DTB when started as a kernel (Image form), 0 from reset. */

@@ -92,6 +92,8 @@ static const char *const messages[LB_E_COUNT] = {
 			 "through their stub; use leapboot.bin or leapboot.Image)",
     [LB_E_EFI_NO_FWCFG] = "the firmware describes no fw_cfg device (no DTB node, no QEMU0002 "
 			  "in the DSDT)",
+    [LB_E_EFI_GZIP] = "gzip-compressed kernel (%llu bytes); leapboot.efi on x86 boots a bzImage "
+		      "or an uncompressed vmlinux",
     [LB_E_PLAN_OVERLAP] = "regions overlap (%#llx and %#llx)",
     [LB_E_PLAN_NOT_RAM] = "region outside the RAM claimed for it (%#llx, %#llx bytes)",
     [LB_E_PLAN_ENTRY] = "entry point outside the kernel (%#llx, kernel at %#llx)",

@@ -93,6 +93,7 @@ enum lb_code {
 	LB_E_EFI_IMAGE_HIGH,
 	LB_E_EFI_NO_STUB,
 	LB_E_EFI_NO_FWCFG,
+	LB_E_EFI_GZIP,
 	/* plan */
 	LB_E_PLAN_OVERLAP,
 	LB_E_PLAN_NOT_RAM,

@@ -15,6 +15,7 @@
 #   | command line longer than the kernel accepts   | before LoadImage                   |
 #   | ELF without the PVH note                      | after ExitBootServices (UART line) |
 #   | arm64 Image without an EFI stub (the probe)   | refused, leapboot.efi needs a stub |
+#   | corrupt Image.gz (arm64)                      | inflating it, before LoadImage     |
 
 load lib/qemu
 load lib/arm64
@@ -126,6 +127,15 @@ opt_x86() { # <kernel> [cmdline]
 	assert_log '^leapboot: initrd: [0-9]+ bytes to 0x[0-9a-f]+ for the EFI stub$' "LoadFile2 served it"
 }
 
+@test "arm64: Image.gz, inflated by leapboot.efi into pages of its own, then through the stub" {
+	boot_efi_arm64 -fw_cfg "name=opt/leapboot/kernel,file=$ARM64_KERNEL_GZ" \
+		-fw_cfg "name=opt/leapboot/initrd,file=$ARM64_INITRD" \
+		-fw_cfg "name=opt/leapboot/cmdline,string=$ARM64_CMDLINE" "${VERBOSE_ARGS[@]}"
+	assert_userspace
+	assert_cmdline
+	assert_log '^leapboot: kernel from opt/leapboot/kernel: EFI stub, [0-9]+ bytes inflated; ' "inflated"
+}
+
 @test "arm64: Debian's Image with -M virt,acpi=off (fw_cfg found in the firmware's DTB)" {
 	boot_efi_arm64 --machine virt,acpi=off -fw_cfg "name=opt/leapboot/kernel,file=$ARM64_KERNEL" \
 		-fw_cfg "name=opt/leapboot/initrd,file=$ARM64_INITRD" \
@@ -181,6 +191,14 @@ opt_x86() { # <kernel> [cmdline]
 @test "bad: random bytes as the kernel (arm64) → not an arm64 Image, power-off" {
 	boot_efi_arm64 -fw_cfg "name=opt/leapboot/kernel,file=$BATS_FILE_TMPDIR/random.bin"
 	assert_leapboot_error '^leapboot: error: kernel: not an arm64 Image \(magic '
+	assert_status 0
+}
+
+@test "bad: a corrupt Image.gz (arm64) → corrupt gzip kernel" {
+	cp "$ARM64_KERNEL_GZ" "$BATS_TEST_TMPDIR/bad.gz"
+	printf '\xff\xff\xff\xff\xff\xff\xff\xff' | dd of="$BATS_TEST_TMPDIR/bad.gz" bs=1 seek=100000 conv=notrunc status=none
+	boot_efi_arm64 -fw_cfg "name=opt/leapboot/kernel,file=$BATS_TEST_TMPDIR/bad.gz"
+	assert_leapboot_error '^leapboot: error: kernel: corrupt gzip kernel \(zlib error -[0-9]+ after [0-9]+ input bytes\)$'
 	assert_status 0
 }
 

@@ -24,10 +24,12 @@ uint64_t efi_config_table(EFI_GUID guid);
 /* Bytes of free memory (EfiConventionalMemory) the firmware has left. */
 status_t efi_free_memory(uint64_t *bytes);
 
-/* Boots a kernel with an EFI stub: LoadImage from the bytes fw_cfg holds, the
- * command line as its load options, the initrd through LoadFile2 on Linux's
- * initrd media device path, StartImage. Returns only if that fails. */
-status_t efi_boot_stub(struct fw_cfg *fc, const struct kernel_source *src, uint32_t cmdline_max);
+/* Boots a kernel with an EFI stub: LoadImage from the bytes fw_cfg holds (or
+ * from the len bytes at image, pages efi_arch_inflate allocated), the command
+ * line as its load options, the initrd through LoadFile2 on Linux's initrd media
+ * device path, StartImage. Returns only if that fails. */
+status_t efi_boot_stub(struct fw_cfg *fc, const struct kernel_source *src, uint32_t cmdline_max,
+		       uint64_t image, uint64_t len);
 
 /* The final memory map (*final, size bytes of desc_size-byte descriptors), then
  * ExitBootServices, retried while the map key goes stale. Afterwards only the
@@ -37,6 +39,10 @@ status_t efi_exit_boot_services(const void **final, uint64_t *size, uint64_t *de
 /* Per architecture (boot/efi/<arch>/): */
 /* The fw_cfg device: ports on x86; on arm64 MMIO as the DTB or the DSDT says. */
 status_t efi_arch_fw_cfg(struct fw_cfg *fc, struct fw_cfg_file *dir, uint32_t dir_max);
+/* A gzip-compressed kernel inflated into pages of its own (arm64's Image.gz):
+ * *image, *len. */
+status_t efi_arch_inflate(struct fw_cfg *fc, const struct kernel_source *src, uint64_t *image,
+			  uint64_t *len);
 /* The PE machine an EFI stub must be built for. */
 uint16_t efi_arch_pe_machine(void);
 /* The longest command line the kernel (its first n bytes in head) accepts. */

@@ -4,10 +4,13 @@
 #include "pe.h"
 #include "../../loader/console.h"
 #include "../../loader/phys.h"
+#include "../../loader/libc/string.h"
 #include "../../loader/stage.h"
 
 #define FW_CFG_DIR_MAX 128
 #define HEAD_BYTES     4096 /* the MZ and PE headers, or a setup or ELF header */
+#define GZIP_ID1       0x1f
+#define GZIP_ID2       0x8b
 
 EFI_HANDLE efi_image;
 EFI_SYSTEM_TABLE *efi_st;
@@ -49,7 +52,14 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	stage_check("kernel", kernel_source_find(&fc, true, &src));
 	uint32_t n = src.image.size < HEAD_BYTES ? src.image.size : HEAD_BYTES;
 	stage_check("kernel", fw_cfg_read(&fc, src.image.key, 0, phys(head), n));
+	uint64_t inflated = 0, len = src.image.size;
+	if (n >= 2 && head[0] == GZIP_ID1 && head[1] == GZIP_ID2) {
+		stage_check("kernel", efi_arch_inflate(&fc, &src, &inflated, &len));
+		n = len < HEAD_BYTES ? (uint32_t)len : HEAD_BYTES;
+		memcpy(head, (const void *)(uintptr_t)inflated, n);
+	}
 	if (pe_is_efi_app(head, n, efi_arch_pe_machine()))
-		stage_fail("kernel", efi_boot_stub(&fc, &src, efi_arch_cmdline_max(head, n)));
+		stage_fail("kernel",
+			   efi_boot_stub(&fc, &src, efi_arch_cmdline_max(head, n), inflated, len));
 	efi_arch_boot_direct(&fc, &src, head, n);
 }

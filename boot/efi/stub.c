@@ -96,26 +96,33 @@ static status_t read_cmdline(struct fw_cfg *fc, struct fw_cfg_blob blob, uint32_
 	return lb_ok();
 }
 
-static status_t load_kernel(struct fw_cfg *fc, struct fw_cfg_blob blob, EFI_HANDLE *child)
+/* The kernel's bytes in pages of their own: read from fw_cfg unless *image
+ * already holds them; LoadImage makes its own copy, so they are freed. */
+static status_t load_kernel(struct fw_cfg *fc, struct fw_cfg_blob blob, uint64_t image,
+			    uint64_t len, EFI_HANDLE *child)
 {
 	EFI_BOOT_SERVICES *bs = efi_st->BootServices;
-	UINTN pages = EFI_SIZE_TO_PAGES(blob.size);
-	EFI_PHYSICAL_ADDRESS buf;
-	EFI_STATUS st = bs->AllocatePages(AllocateAnyPages, EfiLoaderData, pages, &buf);
-	if (EFI_ERROR(st))
-		return lb_fail(LB_E_EFI_NO_MEMORY, blob.size, st);
-	status_t s = fw_cfg_read(fc, blob.key, 0, buf, blob.size);
-	if (!s.code) {
-		st = bs->LoadImage(FALSE, efi_image, 0, (void *)(uintptr_t)buf, blob.size, child);
+	EFI_PHYSICAL_ADDRESS buf = image;
+	status_t s = lb_ok();
+	if (!image) {
+		EFI_STATUS st = bs->AllocatePages(AllocateAnyPages, EfiLoaderData,
+						  EFI_SIZE_TO_PAGES(len), &buf);
 		if (EFI_ERROR(st))
-			s = lb_fail(LB_E_EFI_LOAD_IMAGE, st, blob.size);
+			return lb_fail(LB_E_EFI_NO_MEMORY, len, st);
+		s = fw_cfg_read(fc, blob.key, 0, buf, blob.size);
 	}
-	/* LoadImage made its own copy. */
-	bs->FreePages(buf, pages);
+	if (!s.code) {
+		EFI_STATUS st =
+		    bs->LoadImage(FALSE, efi_image, 0, (void *)(uintptr_t)buf, len, child);
+		if (EFI_ERROR(st))
+			s = lb_fail(LB_E_EFI_LOAD_IMAGE, st, len);
+	}
+	bs->FreePages(buf, EFI_SIZE_TO_PAGES(len));
 	return s;
 }
 
-status_t efi_boot_stub(struct fw_cfg *fc, const struct kernel_source *src, uint32_t cmdline_max)
+status_t efi_boot_stub(struct fw_cfg *fc, const struct kernel_source *src, uint32_t cmdline_max,
+		       uint64_t image, uint64_t len)
 {
 	EFI_BOOT_SERVICES *bs = efi_st->BootServices;
 	EFI_GUID loaded_image = LOADED_IMAGE_PROTOCOL;
@@ -127,7 +134,7 @@ status_t efi_boot_stub(struct fw_cfg *fc, const struct kernel_source *src, uint3
 	if (!s.code && src->initrd.size)
 		s = serve_initrd(fc, src->initrd);
 	if (!s.code)
-		s = load_kernel(fc, src->image, &child);
+		s = load_kernel(fc, src->image, image, len, &child);
 	if (s.code)
 		return s;
 	EFI_STATUS st = bs->HandleProtocol(child, &loaded_image, (void **)&li);
@@ -135,8 +142,8 @@ status_t efi_boot_stub(struct fw_cfg *fc, const struct kernel_source *src, uint3
 		return lb_fail(LB_E_EFI_PROTOCOL, st, 3);
 	li->LoadOptions = load_options;
 	li->LoadOptionsSize = options;
-	console_info("kernel from %s: EFI stub, %u bytes; starting it with \"%s\"", src->origin,
-		     src->image.size, cmdline);
+	console_info("kernel from %s: EFI stub, %llu bytes%s; starting it with \"%s\"", src->origin,
+		     (unsigned long long)len, image ? " inflated" : "", cmdline);
 	UINTN exit_size = 0;
 	st = bs->StartImage(child, &exit_size, 0);
 	return lb_fail(LB_E_EFI_START_IMAGE, st, exit_size);

@@ -6,15 +6,17 @@
 #include "../../arm64.h"
 #include "../../fdt_check.h"
 #include "../../../loader/arch.h"
+#include "../../../loader/gunzip.h"
 #include "../../../loader/stage.h"
 #include "../../../loader/libc/string.h"
 #include "../../../loader/arch/aarch64/fw_cfg_mmio.h"
 
-#define ACPI_HEADER	36
-#define RSDP_XSDT	24
-#define FADT_DSDT	40
-#define FADT_X_DSDT	140
-#define FW_CFG_MIN_SIZE 0x18 /* data, selector, DMA */
+#define ACPI_HEADER	 36
+#define RSDP_XSDT	 24
+#define FADT_DSDT	 40
+#define FADT_X_DSDT	 140
+#define ARM64_HEAD_BYTES 64
+#define FW_CFG_MIN_SIZE	 0x18 /* data, selector, DMA */
 
 static uint32_t le32(const uint8_t *p)
 {
@@ -25,6 +27,8 @@ static uint64_t le64(const uint8_t *p)
 {
 	return le32(p) | (uint64_t)le32(p + 4) << 32;
 }
+
+static struct gunzip gz_state;
 
 /* A table by signature in the XSDT; 0 if absent. */
 static const uint8_t *xsdt_find(const uint8_t *xsdt, const char *sig)
@@ -81,6 +85,43 @@ status_t efi_arch_fw_cfg(struct fw_cfg *fc, struct fw_cfg_file *dir, uint32_t di
 	if (!base)
 		return lb_fail(LB_E_EFI_NO_FWCFG, 0, 0);
 	return fw_cfg_probe(fc, &fw_cfg_mmio, (void *)(uintptr_t)base, dir, dir_max);
+}
+
+/* An Image.gz: the compressed file in pages, its Image header inflated first
+ * (image_size says how much room the rest needs), then the rest after it. */
+status_t efi_arch_inflate(struct fw_cfg *fc, const struct kernel_source *src, uint64_t *image,
+			  uint64_t *len)
+{
+	EFI_BOOT_SERVICES *bs = efi_st->BootServices;
+	UINTN gz_pages = EFI_SIZE_TO_PAGES(src->image.size);
+	EFI_PHYSICAL_ADDRESS gz, out;
+	struct arm64_image img;
+	uint8_t head[ARM64_HEAD_BYTES];
+	uint32_t got;
+
+	EFI_STATUS st = bs->AllocatePages(AllocateAnyPages, EfiLoaderData, gz_pages, &gz);
+	if (EFI_ERROR(st))
+		return lb_fail(LB_E_EFI_NO_MEMORY, src->image.size, st);
+	status_t s = fw_cfg_read(fc, src->image.key, 0, gz, src->image.size);
+	if (!s.code)
+		s = gunzip_head(&gz_state, (const void *)(uintptr_t)gz, src->image.size, head,
+				sizeof(head), &got);
+	if (!s.code)
+		s = arm64_parse(&img, head, got);
+	if (!s.code) {
+		st = bs->AllocatePages(AllocateAnyPages, EfiLoaderData,
+				       EFI_SIZE_TO_PAGES(img.image_size), &out);
+		if (EFI_ERROR(st))
+			s = lb_fail(LB_E_EFI_NO_MEMORY, img.image_size, st);
+	}
+	if (!s.code) {
+		memcpy((void *)(uintptr_t)out, head, got);
+		s = gunzip_rest(&gz_state, (void *)(uintptr_t)(out + got), img.image_size - got,
+				img.image_size, len);
+		*image = out;
+	}
+	bs->FreePages(gz, gz_pages);
+	return s;
 }
 
 uint16_t efi_arch_pe_machine(void)

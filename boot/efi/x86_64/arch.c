@@ -45,6 +45,15 @@ status_t efi_arch_fw_cfg(struct fw_cfg *fc, struct fw_cfg_file *dir, uint32_t di
 	return fw_cfg_probe(fc, &fw_cfg_ports, 0, dir, dir_max);
 }
 
+status_t efi_arch_inflate(struct fw_cfg *fc, const struct kernel_source *src, uint64_t *image,
+			  uint64_t *len)
+{
+	(void)fc;
+	(void)image;
+	(void)len;
+	return lb_fail(LB_E_EFI_GZIP, src->image.size, 0);
+}
+
 uint16_t efi_arch_pe_machine(void)
 {
 	return PE_MACHINE_X86_64;

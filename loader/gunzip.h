@@ -1,0 +1,26 @@
+/* An arm64 Image.gz in memory, inflated in two steps: its first bytes (the Image
+ * header, which says how large the kernel is and so where it goes), then the
+ * rest straight to its place. zlib's state lives in a fixed arena. */
+#ifndef LEAPBOOT_GUNZIP_H
+#define LEAPBOOT_GUNZIP_H
+
+#include <stdint.h>
+#include <zlib.h>
+#include "status.h"
+
+struct gunzip {
+	z_stream z;
+};
+
+/* Starts on the len bytes at src and inflates up to n bytes into head
+ * (*got: fewer if the stream ends sooner). */
+status_t gunzip_head(struct gunzip *g, const void *src, uint64_t len, void *head, uint32_t n,
+		     uint32_t *got);
+
+/* Inflates the rest to dst, which has room for cap bytes (image_size less the
+ * head, for the messages: the Image's image_size); *total = every byte inflated,
+ * head included. Ends the stream either way. */
+status_t gunzip_rest(struct gunzip *g, void *dst, uint64_t cap, uint64_t image_size,
+		     uint64_t *total);
+
+#endif
