@@ -52,8 +52,6 @@ status_t efi_memmap_convert(struct memmap *m, const void *map, uint64_t size, ui
 		descriptor(map, desc_size, i, &d);
 		if (!range_of(&d, &start, &end))
 			return lb_fail(LB_E_EFI_BAD_MEMMAP, i, d.physical_start);
-		if (start == end)
-			continue;
 		status_t s = memmap_add(m, start, end - start, mem_type(d.type));
 		if (s.code)
 			return s;

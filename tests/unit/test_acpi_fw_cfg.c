@@ -17,22 +17,22 @@
 /* Device (FWCF) as QEMU 7.2 builds it for -M virt (hw/arm/virt-acpi-build.c,
  * acpi_dsdt_add_fw_cfg), byte for byte as in the DSDT it serves: */
 static const uint8_t fwcf[] = {
-    0x5b, 0x82, 0x38, 'F', 'W', 'C', 'F', /* Device (FWCF), PkgLength 0x38 */
-    0x08, '_',	'H',  'I', 'D',		  /* Name (_HID, */
-    0x0d, 'Q',	'E',  'M', 'U',		  /* String "QEMU0002") */
-    '0',  '0',	'0',  '2', 0x00,	  /* */
-    0x08, '_',	'S',  'T', 'A',		  /* Name (_STA, */
-    0x0a, 0x0b,				  /* BytePrefix 0x0B): present, enabled, not shown */
-    0x08, '_',	'C',  'C', 'A',		  /* Name (_CCA, */
-    0x01,				  /* One): DMA cache-coherent */
-    0x08, '_',	'C',  'R', 'S',		  /* Name (_CRS, ResourceTemplate () {...}): */
-    0x11, 0x11,				  /* Buffer, PkgLength 0x11, */
-    0x0a, 0x0e,				  /* BufferSize BytePrefix 14: */
-    0x86, 0x09, 0x00,			  /* Memory32Fixed, 9 bytes follow, */
-    0x01,				  /* ReadWrite, */
-    0x00, 0x00, 0x02, 0x09,		  /* base 0x09020000, */
-    0x18, 0x00, 0x00, 0x00,		  /* length 0x18 */
-    0x79, 0x00,				  /* EndTag, checksum 0 */
+    0x5b, 0x82, 0x38, 'F',  'W',  'C', 'F', /* Device (FWCF), PkgLength 0x38 */
+    0x08, '_',	'H',  'I',  'D',	    /* Name (_HID, */
+    0x0d, 'Q',	'E',  'M',  'U',	    /* String "QEMU0002") */
+    '0',  '0',	'0',  '2',  0x00,	    /* */
+    0x08, '_',	'S',  'T',  'A',	    /* Name (_STA, */
+    0x0a, 0x0b,				    /* BytePrefix 0x0B): present, enabled, not shown */
+    0x08, '_',	'C',  'C',  'A',	    /* Name (_CCA, */
+    0x01,				    /* One): DMA cache-coherent */
+    0x08, '_',	'C',  'R',  'S',	    /* Name (_CRS, ResourceTemplate () {...}): */
+    0x11, 0x11,				    /* Buffer, PkgLength 0x11, */
+    0x0a, 0x0e,				    /* BufferSize BytePrefix 14: */
+    0x86, 0x09, 0x00,			    /* Memory32Fixed, 9 bytes follow, */
+    0x01,				    /* ReadWrite, */
+    0x00, 0x00, 0x02, 0x09,		    /* base 0x09020000, */
+    0x18, 0x00, 0x00, 0x00,		    /* length 0x18 */
+    0x79, 0x00,				    /* EndTag, checksum 0 */
 };
 _Static_assert(sizeof(fwcf) == 2 + 0x38, "Device (FWCF) is as long as its PkgLength says");
 
@@ -59,8 +59,8 @@ static const uint8_t vr00[] = {
 };
 
 /* The parts of Device (FWCF) after its name, to build variants from. */
-static const uint8_t hid[] = {0x08, '_', 'H', 'I', 'D', 0x0d, 'Q', 'E', 'M',
-			      'U',  '0', '0', '0', '2', 0x00};
+static const uint8_t hid[] = {0x08, '_', 'H', 'I', 'D', 0x0d, 'Q', 'E',
+			      'M',  'U', '0', '0', '0', '2',  0x00};
 static const uint8_t sta[] = {0x08, '_', 'S', 'T', 'A', 0x0a, 0x0b};
 static const uint8_t cca[] = {0x08, '_', 'C', 'C', 'A', 0x01};
 static const uint8_t crs[] = {0x08, '_',  'C',	'R',  'S',  0x11, 0x11, 0x0a,
@@ -112,7 +112,7 @@ static void pad(struct aml *a, uint32_t k)
 }
 
 /* acpi_dsdt_fw_cfg on an exact-size heap copy (a read past len is an ASan
- * report); base and size must be left alone when it finds nothing. */
+ * report), base and size preset to a pattern finds_none wants left alone. */
 static bool find(const uint8_t *aml, uint32_t len, uint64_t *base, uint32_t *size)
 {
 	uint8_t *copy = malloc(len ? len : 1);
@@ -135,8 +135,7 @@ static bool finds_none(const uint8_t *aml, uint32_t len)
 {
 	uint64_t base;
 	uint32_t size;
-	return !find(aml, len, &base, &size) && base == 0x5a5a5a5a5a5a5a5aull &&
-	       size == 0x5a5a5a5a;
+	return !find(aml, len, &base, &size) && base == 0x5a5a5a5a5a5a5a5aull && size == 0x5a5a5a5a;
 }
 
 static void test_qemu_virt(void)
@@ -231,10 +230,10 @@ static void test_crs(void)
 	ok(finds_none(a.b, a.n), "_CRS with pc's IO descriptor, VR00 next");
 
 	/* The descriptor after an IO one in the same buffer is found. */
-	static const uint8_t crs_both[] = {0x08, '_',  'C',  'R',  'S',  0x11, 0x19, 0x0a, 0x16,
-					   0x47, 0x01, 0x10, 0x05, 0x10, 0x05, 0x01, 0x0c, 0x86,
-					   0x09, 0x00, 0x01, 0x00, 0x00, 0x02, 0x09, 0x18, 0x00,
-					   0x00, 0x00, 0x79, 0x00};
+	static const uint8_t crs_both[] = {0x08, '_',  'C',  'R',  'S',	 0x11, 0x19, 0x0a,
+					   0x16, 0x47, 0x01, 0x10, 0x05, 0x10, 0x05, 0x01,
+					   0x0c, 0x86, 0x09, 0x00, 0x01, 0x00, 0x00, 0x02,
+					   0x09, 0x18, 0x00, 0x00, 0x00, 0x79, 0x00};
 	fwcf_with(&a, 0, crs_both, N(crs_both));
 	emit(&a, vr00, N(vr00));
 	ok(finds_virt(a.b, a.n), "IO, then Memory32Fixed in one _CRS: the Memory32Fixed");
@@ -250,13 +249,21 @@ static void test_crs(void)
 	c[6] = 14;
 	fwcf_with(&a, 0, c, N(crs));
 	emit(&a, vr00, N(vr00));
-	ok(finds_none(a.b, a.n), "Buffer PkgLength 14: the descriptor sticks out, VR00's is not used");
+	ok(finds_none(a.b, a.n),
+	   "Buffer PkgLength 14: the descriptor sticks out, VR00's is not used");
 	memcpy(c, crs, 6);
 	c[6] = 0x42; /* 2 + (0x01 << 4) = 18 bytes, two of them its own */
 	c[7] = 0x01;
 	memcpy(c + 8, crs + 7, N(crs) - 7);
 	fwcf_with(&a, 0, c, N(c));
 	ok(finds_virt(a.b, a.n), "Buffer with a two-byte PkgLength");
+	/* Two IO ports in a Buffer of 0x16 bytes (0x46 0x01), then VR00. */
+	static const uint8_t crs_io2[] = {
+	    0x08, '_',	'C',  'R',  'S',  0x11, 0x46, 0x01, 0x0a, 0x12, 0x47, 0x01, 0x10, 0x05,
+	    0x10, 0x05, 0x01, 0x0c, 0x47, 0x01, 0x20, 0x05, 0x20, 0x05, 0x01, 0x04, 0x79, 0x00};
+	fwcf_with(&a, 0, crs_io2, N(crs_io2));
+	emit(&a, vr00, N(vr00));
+	ok(finds_none(a.b, a.n), "two-byte PkgLength of an IO-only _CRS, VR00 next");
 	fwcf_with(&a, 0, c, 8);
 	ok(finds_none(a.b, a.n), "two-byte PkgLength, nothing after it");
 	fwcf_with(&a, 0, c, 7);
@@ -278,8 +285,8 @@ static void test_x86_fixtures(void)
 	const char *dir = getenv("LEAPBOOT_FIXTURES");
 	for (uint32_t i = 0; i < N(machines); i++) {
 		char path[512];
-		snprintf(path, sizeof(path), "%s/%s/etc/acpi/tables", dir && *dir ? dir : "tests/unit/fixtures",
-			 machines[i]);
+		snprintf(path, sizeof(path), "%s/%s/etc/acpi/tables",
+			 dir && *dir ? dir : "tests/unit/fixtures", machines[i]);
 		static uint8_t t[131072];
 		FILE *f = fopen(path, "rb");
 		uint32_t n = f ? (uint32_t)fread(t, 1, sizeof(t), f) : 0;
@@ -289,7 +296,8 @@ static void test_x86_fixtures(void)
 		uint32_t off = 0;
 		while (off + 8 <= n && memcmp(t + off, "DSDT", 4) && le32(t + off + 4) >= 8)
 			off += le32(t + off + 4);
-		bool dsdt = off + 36 <= n && !memcmp(t + off, "DSDT", 4) && le32(t + off + 4) <= n - off;
+		bool dsdt =
+		    off + 36 <= n && !memcmp(t + off, "DSDT", 4) && le32(t + off + 4) <= n - off;
 		uint32_t len = dsdt ? le32(t + off + 4) - 36 : 0;
 		ok(dsdt && contains(t + off + 36, len, "QEMU0002", 9) &&
 		       finds_none(t + off + 36, len),
