@@ -212,6 +212,7 @@ UNIT_SRCS_acpi_fw_cfg := boot/efi/acpi_fw_cfg.c
 
 .SECONDEXPANSION:
 $(BUILD)/unit/test_%: tests/unit/test_%.c $(CORE_SRCS) $(UNIT_SUPPORT) tests/unit/tap.h tests/unit/bytes.h \
+		tests/unit/map_is.h \
 		$$(UNIT_SRCS_$$*)
 	@mkdir -p $(dir $@)
 	$(call say,CC,$@)

@@ -5,18 +5,13 @@
 #include <string.h>
 
 #include "../boot/efi/efi_memmap.h"
-#include "tap.h"
+#include "map_is.h"
 
 #define PAGE 0x1000ull
 
 struct desc {
 	uint32_t type;
 	uint64_t start, pages;
-};
-
-struct exp {
-	uint64_t start, end;
-	uint32_t type;
 };
 
 /* Descriptors as the firmware lays them out, desc_size bytes apart: the fields
@@ -46,24 +41,6 @@ static status_t convert(struct memmap *m, const struct desc *d, uint32_t n, uint
 	status_t s = efi_memmap_convert(m, map, (uint64_t)n * desc_size, desc_size);
 	free(map);
 	return s;
-}
-
-static bool map_is(const struct memmap *m, const struct exp *e, uint32_t n, const char *what)
-{
-	bool same = m->n == n;
-	for (uint32_t i = 0; same && i < n; i++)
-		same = m->r[i].start == e[i].start && m->r[i].end == e[i].end &&
-		       m->r[i].type == e[i].type;
-	ok(same, "%s: the expected %u ranges", what, n);
-	if (!same) {
-		for (uint32_t i = 0; i < m->n; i++)
-			diag("   got [%#llx, %#llx) type %#x", (unsigned long long)m->r[i].start,
-			     (unsigned long long)m->r[i].end, m->r[i].type);
-		for (uint32_t i = 0; i < n; i++)
-			diag("  want [%#llx, %#llx) type %#x", (unsigned long long)e[i].start,
-			     (unsigned long long)e[i].end, e[i].type);
-	}
-	return same;
 }
 
 #define N(a) (uint32_t)(sizeof(a) / sizeof((a)[0]))
@@ -124,7 +101,7 @@ static void test_ovmf(void)
 		char what[64];
 		snprintf(what, sizeof(what), "OVMF map, %u-byte descriptors", sizes[i]);
 		is_code(convert(&m, ovmf, N(ovmf), sizes[i]), LB_OK, "%s converts", what);
-		map_is(&m, ovmf_e820, N(ovmf_e820), what);
+		map_is(&m, ovmf_e820, N(ovmf_e820), what, __LINE__);
 	}
 
 	/* memmap_add sorts: the same map backwards gives the same result. */
@@ -132,7 +109,7 @@ static void test_ovmf(void)
 	for (uint32_t i = 0; i < N(ovmf); i++)
 		rev[i] = ovmf[N(ovmf) - 1 - i];
 	is_code(convert(&m, rev, N(rev), 48), LB_OK, "OVMF map backwards converts");
-	map_is(&m, ovmf_e820, N(ovmf_e820), "OVMF map backwards");
+	map_is(&m, ovmf_e820, N(ovmf_e820), "OVMF map backwards", __LINE__);
 
 	/* The firmware promises 8-byte alignment only; the fields are copied out. */
 	uint8_t *map = lay_out(ovmf, N(ovmf), 48);
@@ -141,7 +118,7 @@ static void test_ovmf(void)
 	memset(&m, 0, sizeof(m));
 	is_code(efi_memmap_convert(&m, odd + 1, N(ovmf) * 48, 48), LB_OK,
 		"OVMF map at an odd address converts");
-	map_is(&m, ovmf_e820, N(ovmf_e820), "OVMF map at an odd address");
+	map_is(&m, ovmf_e820, N(ovmf_e820), "OVMF map at an odd address", __LINE__);
 	free(odd);
 
 	/* Added to what the map already holds, like any memmap_add. */
@@ -207,7 +184,7 @@ static void test_empty(void)
 	};
 	is_code(convert(&m, zero, N(zero), 48), LB_OK, "zero-page descriptors convert");
 	static const struct exp ram[] = {{0x100000, 0x200000, MEM_RAM}};
-	map_is(&m, ram, N(ram), "zero-page descriptors are skipped");
+	map_is(&m, ram, N(ram), "zero-page descriptors are skipped", __LINE__);
 
 	/* Many descriptors that merge: OVMF's maps often have over a hundred. */
 	struct desc many[300];
@@ -216,13 +193,13 @@ static void test_empty(void)
 					0x100000 + i * PAGE, 1};
 	is_code(convert(&m, many, N(many), 48), LB_OK, "300 adjacent RAM descriptors convert");
 	static const struct exp one[] = {{0x100000, 0x100000 + 300 * PAGE, MEM_RAM}};
-	map_is(&m, one, N(one), "300 adjacent RAM descriptors");
+	map_is(&m, one, N(one), "300 adjacent RAM descriptors", __LINE__);
 
 	/* The widest range that fits: 2^52 - 1 pages from 0. */
 	struct desc wide = {EFI_CONVENTIONAL_MEMORY, 0, 0xfffffffffffffull};
 	is_code(convert(&m, &wide, 1, 40), LB_OK, "2^52 - 1 pages from 0 convert");
 	static const struct exp all[] = {{0, 0xfffffffffffff000ull, MEM_RAM}};
-	map_is(&m, all, N(all), "2^52 - 1 pages from 0");
+	map_is(&m, all, N(all), "2^52 - 1 pages from 0", __LINE__);
 }
 
 /* The map's geometry: desc_size at least the 40-byte struct, a multiple of 8, and

@@ -1,41 +1,11 @@
 /* Physical memory map (loader/memmap.c). */
 #include <string.h>
 
-#include "memmap.h"
-#include "tap.h"
+#include "map_is.h"
 
 #define KiB 0x400ull
 #define MiB 0x100000ull
 #define GiB 0x40000000ull
-
-struct exp {
-	uint64_t start, end;
-	uint32_t type;
-};
-
-/* The map must be exactly these ranges, in this order. */
-#define MAP_IS(m, ...)                                                                             \
-	map_is((m), (const struct exp[]){__VA_ARGS__},                                             \
-	       sizeof((const struct exp[]){__VA_ARGS__}) / sizeof(struct exp), __func__, __LINE__)
-
-static bool map_is(const struct memmap *m, const struct exp *e, uint32_t n, const char *fn,
-		   int line)
-{
-	bool same = m->n == n;
-	for (uint32_t i = 0; same && i < n; i++)
-		same = m->r[i].start == e[i].start && m->r[i].end == e[i].end &&
-		       m->r[i].type == e[i].type;
-	ok(same, "%s:%d: map has the expected %u ranges", fn, line, n);
-	if (!same) {
-		for (uint32_t i = 0; i < m->n; i++)
-			diag("   got [%#llx, %#llx) type %#x", (unsigned long long)m->r[i].start,
-			     (unsigned long long)m->r[i].end, m->r[i].type);
-		for (uint32_t i = 0; i < n; i++)
-			diag("  want [%#llx, %#llx) type %#x", (unsigned long long)e[i].start,
-			     (unsigned long long)e[i].end, e[i].type);
-	}
-	return same;
-}
 
 /* Sorted, non-overlapping, non-empty, neighbours of one type merged. */
 static bool well_formed(const struct memmap *m)
