@@ -39,7 +39,9 @@ _Noreturn void boot_x86(struct fw_cfg *fc, const struct kernel_source *src, stru
 	if (initrd)
 		console_info("initrd: %u bytes at %#llx", src->initrd.size,
 			     (unsigned long long)initrd);
-	stage_check("cmdline", kernel_load_cmdline(fc, src, &k, cmdline, CMDLINE_CAP));
+	uint32_t cmdline_len;
+	stage_check("cmdline", kernel_source_cmdline(fc, src, k.cmdline_max, cmdline, CMDLINE_CAP,
+						     &cmdline_len));
 
 	uint64_t initrd_size = initrd ? src->initrd.size : 0;
 	if (k.format == KERNEL_BZIMAGE) {

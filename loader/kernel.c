@@ -104,21 +104,3 @@ status_t kernel_load_initrd(struct fw_cfg *fc, const struct kernel_source *src,
 		return s;
 	return fw_cfg_read(fc, src->initrd.key, 0, *addr, src->initrd.size);
 }
-
-status_t kernel_load_cmdline(struct fw_cfg *fc, const struct kernel_source *src,
-			     const struct kernel *k, char *buf, uint32_t cap)
-{
-	uint32_t len = src->cmdline.size;
-
-	buf[0] = '\0';
-	if (!len)
-		return lb_ok();
-	if (len >= cap)
-		return lb_fail(LB_E_CMDLINE_TOO_LONG, len, k->cmdline_max);
-	status_t s = fw_cfg_read_text(fc, src->cmdline, buf, &len);
-	if (s.code)
-		return s;
-	if (len > k->cmdline_max)
-		return lb_fail(LB_E_CMDLINE_TOO_LONG, len, k->cmdline_max);
-	return lb_ok();
-}

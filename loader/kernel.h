@@ -31,8 +31,4 @@ status_t kernel_load_initrd(struct fw_cfg *fc, const struct kernel_source *src,
 			    const struct kernel *k, struct memmap *m, uint64_t reach,
 			    uint64_t *addr);
 
-/* Reads the command line into buf (cap bytes) and NUL-terminates it. */
-status_t kernel_load_cmdline(struct fw_cfg *fc, const struct kernel_source *src,
-			     const struct kernel *k, char *buf, uint32_t cap);
-
 #endif

@@ -62,3 +62,18 @@ status_t kernel_source_find(struct fw_cfg *fc, bool opt_only, struct kernel_sour
 	src->cmdline = fw_cfg_file_blob(fc, "opt/leapboot/cmdline");
 	return lb_ok();
 }
+
+status_t kernel_source_cmdline(struct fw_cfg *fc, const struct kernel_source *src, uint32_t max,
+			       char *buf, uint32_t cap, uint32_t *len)
+{
+	*len = src->cmdline.size;
+	buf[0] = '\0';
+	if (!*len)
+		return lb_ok();
+	if (*len >= cap)
+		return lb_fail(LB_E_CMDLINE_TOO_LONG, *len, max);
+	status_t s = fw_cfg_read_text(fc, src->cmdline, buf, len);
+	if (!s.code && *len > max)
+		s = lb_fail(LB_E_CMDLINE_TOO_LONG, *len, max);
+	return s;
+}

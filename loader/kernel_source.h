@@ -20,4 +20,9 @@ struct kernel_source {
  * started leapboot.efi, so only the opt/leapboot files are the user's kernel. */
 status_t kernel_source_find(struct fw_cfg *fc, bool opt_only, struct kernel_source *src);
 
+/* Reads src's command line into buf (cap bytes), NUL-terminated ("" when there
+ * is none; *len its length), and refuses one longer than max, the kernel's limit. */
+status_t kernel_source_cmdline(struct fw_cfg *fc, const struct kernel_source *src, uint32_t max,
+			       char *buf, uint32_t cap, uint32_t *len);
+
 #endif

@@ -92,7 +92,7 @@ void leapboot_main(uint64_t x0)
 
 	struct kernel_source src;
 	stage_check("kernel", kernel_source_find(&fc, x0 != 0, &src));
-	const struct fw_cfg_blob kernel = src.image, initrd = src.initrd, cmd = src.cmdline;
+	const struct fw_cfg_blob kernel = src.image, initrd = src.initrd;
 	uint32_t n = kernel.size < HEAD_BYTES ? kernel.size : HEAD_BYTES;
 	uint64_t entry = 0, loaded = kernel.size;
 	stage_check("kernel", fw_cfg_read(&fc, kernel.key, 0, phys(head), n));
@@ -117,16 +117,10 @@ void leapboot_main(uint64_t x0)
 		console_info("initrd: %u bytes at %#llx", initrd.size,
 			     (unsigned long long)initrd_addr);
 	}
-	const char *bootargs = 0;
-	if (cmd.size) {
-		uint32_t len = cmd.size;
-		if (len < CMDLINE_CAP)
-			stage_check("cmdline", fw_cfg_read_text(&fc, cmd, cmdline, &len));
-		if (len > ARM64_CMDLINE_MAX)
-			stage_fail("cmdline",
-				   lb_fail(LB_E_CMDLINE_TOO_LONG, len, ARM64_CMDLINE_MAX));
-		bootargs = cmdline;
-	}
+	uint32_t cmdline_len;
+	stage_check("cmdline", kernel_source_cmdline(&fc, &src, ARM64_CMDLINE_MAX, cmdline,
+						     CMDLINE_CAP, &cmdline_len));
+	const char *bootargs = src.cmdline.size ? cmdline : 0;
 
 	/* The DTB in a 2 MiB region of its own, with room for /chosen. */
 	stage_check("dtb",

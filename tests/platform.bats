@@ -114,18 +114,6 @@ platform_boot() {
 
 # --- facts from the log -------------------------------------------------------------------
 
-# The value after "<KEY>=" of the one /init line for KEY.
-init_value() {
-	local n line
-	n=$(log_count "^$1=")
-	[[ $n == 1 ]] || {
-		leapboot_fail "expected one $1= line from /init, found $n"
-		return 1
-	}
-	line=$(log_grep "^$1=")
-	echo "${line#"$1"=}"
-}
-
 # leapboot's verbose "ACPI RSDP at A (N blobs), SMBIOS entry point at E, tables at T" line ->
 # RSDP_ADDR, SMBIOS_EP, SMBIOS_TABLES (numbers; 0 when absent).
 read_table_addrs() {

@@ -44,6 +44,7 @@ status_t efi_free_memory(uint64_t *bytes)
 status_t efi_exit_boot_services(const void **final, uint64_t *size, uint64_t *desc_size)
 {
 	EFI_STATUS st = EFI_INVALID_PARAMETER;
+	*final = map;
 	for (int tries = 1; tries <= EXIT_TRIES; tries++) {
 		UINTN key;
 		status_t s = get_map(map, sizeof(map), size, desc_size, &key);
@@ -51,7 +52,6 @@ status_t efi_exit_boot_services(const void **final, uint64_t *size, uint64_t *de
 			return s;
 		/* A stale key (the firmware allocated since) is the only retry. */
 		st = efi_st->BootServices->ExitBootServices(efi_image, key);
-		*final = map;
 		if (st != EFI_INVALID_PARAMETER)
 			return EFI_ERROR(st) ? lb_fail(LB_E_EFI_EXIT, st, tries) : lb_ok();
 	}

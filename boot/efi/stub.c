@@ -76,20 +76,13 @@ static status_t serve_initrd(struct fw_cfg *fc, struct fw_cfg_blob blob)
 }
 
 /* The command line as UCS-2 load options; *bytes includes the NUL. */
-static status_t read_cmdline(struct fw_cfg *fc, struct fw_cfg_blob blob, uint32_t max,
+static status_t read_cmdline(struct fw_cfg *fc, const struct kernel_source *src, uint32_t max,
 			     uint32_t *bytes)
 {
-	uint32_t len = 0;
-	cmdline[0] = 0;
-	if (blob.size) {
-		if (blob.size >= CMDLINE_CAP)
-			return lb_fail(LB_E_CMDLINE_TOO_LONG, blob.size, max);
-		status_t s = fw_cfg_read_text(fc, blob, cmdline, &len);
-		if (s.code)
-			return s;
-	}
-	if (len > max)
-		return lb_fail(LB_E_CMDLINE_TOO_LONG, len, max);
+	uint32_t len;
+	status_t s = kernel_source_cmdline(fc, src, max, cmdline, CMDLINE_CAP, &len);
+	if (s.code)
+		return s;
 	for (uint32_t i = 0; i <= len; i++)
 		load_options[i] = (CHAR16)(unsigned char)cmdline[i];
 	*bytes = (len + 1) * sizeof(CHAR16);
@@ -130,7 +123,7 @@ status_t efi_boot_stub(struct fw_cfg *fc, const struct kernel_source *src, uint3
 	EFI_HANDLE child;
 	uint32_t options;
 
-	status_t s = read_cmdline(fc, src->cmdline, cmdline_max, &options);
+	status_t s = read_cmdline(fc, src, cmdline_max, &options);
 	if (!s.code && src->initrd.size)
 		s = serve_initrd(fc, src->initrd);
 	if (!s.code)

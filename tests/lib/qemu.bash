@@ -282,17 +282,23 @@ assert_userspace() {
 	assert_status "$BOOT_USERSPACE_STATUS" "/init's exit"
 }
 
+# The value after "<KEY>=" of the one /init line for KEY.
+init_value() {
+	local n line
+	n=$(log_count "^$1=")
+	[[ $n == 1 ]] || {
+		leapboot_fail "expected one $1= line from /init, found $n"
+		return 1
+	}
+	line=$(log_grep "^$1=")
+	printf '%s\n' "${line#"$1"=}"
+}
+
 # /proc/cmdline as /init printed it equals the expected string exactly (default: BOOT_CMDLINE).
 assert_cmdline() {
 	local want=${1-$BOOT_CMDLINE}
-	local n got
-	n=$(log_count '^LEAPBOOT-CMDLINE=')
-	[[ $n == 1 ]] || {
-		leapboot_fail "expected one LEAPBOOT-CMDLINE= line, found $n"
-		return 1
-	}
-	got=$(log_grep '^LEAPBOOT-CMDLINE=')
-	got=${got#LEAPBOOT-CMDLINE=}
+	local got
+	got=$(init_value LEAPBOOT-CMDLINE) || return 1
 	if [[ "$got" != "$want" ]]; then
 		leapboot_fail "command line differs (${#got} bytes received, ${#want} expected)
   want: '$want'
