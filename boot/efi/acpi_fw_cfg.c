@@ -1,4 +1,5 @@
 #include "acpi_fw_cfg.h"
+#include "../../loader/le.h"
 #include "../../loader/libc/string.h"
 
 #define HID	      "QEMU0002"
@@ -7,11 +8,6 @@
 #define MEMORY32FIXED 0x86
 #define M32F_LENGTH   9 /* the descriptor's own length field */
 #define BUFFER_OP     0x11
-
-static uint32_t le32(const uint8_t *p)
-{
-	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
-}
 
 static const uint8_t *find(const uint8_t *p, const uint8_t *end, const void *what, uint32_t n)
 {

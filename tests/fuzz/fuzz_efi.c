@@ -46,11 +46,6 @@
 /* Above this many descriptors the quadratic union check is skipped. */
 #define UNION_MAX 1024
 
-static uint16_t le16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
 /* --- PE ----------------------------------------------------------------------- */
 
 static HARNESS bool ref_pe(const uint8_t *h, size_t n, uint16_t machine)

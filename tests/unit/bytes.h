@@ -7,22 +7,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "le.h"
+
 static inline uint8_t sum8(const uint8_t *p, uint64_t n)
 {
 	uint8_t s = 0;
 	while (n--)
 		s = (uint8_t)(s + *p++);
 	return s;
-}
-
-static inline uint32_t le32(const uint8_t *p)
-{
-	return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static inline uint64_t le64(const uint8_t *p)
-{
-	return le32(p) | (uint64_t)le32(p + 4) << 32;
 }
 
 static inline bool all_zero(const void *p, size_t n)

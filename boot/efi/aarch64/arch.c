@@ -7,6 +7,7 @@
 #include "../../fdt_check.h"
 #include "../../../loader/arch.h"
 #include "../../../loader/gunzip.h"
+#include "../../../loader/le.h"
 #include "../../../loader/stage.h"
 #include "../../../loader/libc/string.h"
 #include "../../../loader/arch/aarch64/fw_cfg_mmio.h"
@@ -17,16 +18,6 @@
 #define FADT_X_DSDT	 140
 #define ARM64_HEAD_BYTES 64
 #define FW_CFG_MIN_SIZE	 0x18 /* data, selector, DMA */
-
-static uint32_t le32(const uint8_t *p)
-{
-	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t le64(const uint8_t *p)
-{
-	return le32(p) | (uint64_t)le32(p + 4) << 32;
-}
 
 static struct gunzip gz_state;
 
@@ -118,6 +109,10 @@ status_t efi_arch_inflate(struct fw_cfg *fc, const struct kernel_source *src, ui
 		memcpy((void *)(uintptr_t)out, head, got);
 		s = gunzip_rest(&gz_state, (void *)(uintptr_t)(out + got), img.image_size - got,
 				img.image_size, len);
+		/* Keep only the pages the Image fills: whoever frees it knows len. */
+		UINTN used = EFI_SIZE_TO_PAGES(*len), room = EFI_SIZE_TO_PAGES(img.image_size);
+		if (!s.code && room > used)
+			bs->FreePages(out + used * EFI_PAGE_SIZE, room - used);
 		*image = out;
 	}
 	bs->FreePages(gz, gz_pages);

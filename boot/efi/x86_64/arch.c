@@ -15,12 +15,10 @@
 #include "../../../loader/arch/x86_64/io.h"
 #include "../../../loader/arch/x86_64/uart.h"
 
-#define FOUR_GIB	   0x100000000ull
-#define DEBUG_EXIT_PORT	   0x501
-#define DEBUG_EXIT_FAILURE 1
-#define PTE_PRESENT_RW	   0x3ull
-#define PDE_LARGE	   0x80ull /* a 2 MiB page */
-#define STACK_BYTES	   16384
+#define FOUR_GIB       0x100000000ull
+#define PTE_PRESENT_RW 0x3ull
+#define PDE_LARGE      0x80ull /* a 2 MiB page */
+#define STACK_BYTES    16384
 
 /* What outlives the firmware's memory: everything the direct boot uses after
  * ExitBootServices lives in leapboot's image, as the firmware's stack, page
@@ -134,6 +132,6 @@ _Noreturn void arch_enter(const struct boot_plan *plan)
 _Noreturn void arch_fail(void)
 {
 	/* isa-debug-exit where QEMU has one (the tests), else a power-off. */
-	outb(DEBUG_EXIT_PORT, DEBUG_EXIT_FAILURE);
+	debug_exit_failure();
 	efi_power_off();
 }

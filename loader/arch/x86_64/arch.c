@@ -2,10 +2,6 @@
 #include "io.h"
 #include "uart.h"
 
-/* isa-debug-exit, as the tests configure it: QEMU exits with (value << 1) | 1. */
-#define DEBUG_EXIT_PORT	   0x501
-#define DEBUG_EXIT_FAILURE 1
-
 /* start.S identity-maps 0 – 1 GiB-2 MiB; the last 2 MiB page is the ROM's. */
 #define IDENTITY_LIMIT 0x3FE00000ull
 
@@ -32,7 +28,7 @@ _Noreturn void arch_enter(const struct boot_plan *plan)
 
 _Noreturn void arch_fail(void)
 {
-	outb(DEBUG_EXIT_PORT, DEBUG_EXIT_FAILURE);
+	debug_exit_failure();
 	for (;;)
 		__asm__ volatile("cli; hlt");
 }
