@@ -31,30 +31,65 @@
  *
  * Plugin arguments (-plugin fwcount.so,arg=val,...):
  *   stop=ADDR   stop address (virtual = linear address, 0x... accepted);
- *               may be given several times (up to 32).
+ *               may be given several times.
+ *   match=ADDR:HEX
+ *               stop at ADDR only when the code there begins with the bytes
+ *               HEX (hex digits, up to 64 bytes): the instruction's bytes and
+ *               those of the instructions after it in its translation block,
+ *               compared as far as the block goes.  An empty HEX is stop=ADDR.
+ *               Recognises a kernel entry that firmware code might also run.
+ *   match=page+OFF:HEX
+ *               floating stop: any translation block starting at an address
+ *               whose page offset (addr & 0xfff) is OFF and whose code begins
+ *               with HEX (at least min(len, 8) bytes must be there to compare).
+ *               For kernels placed by the firmware (EFI stub, U-Boot booti).
+ *               stop= and match= share a limit of 64.
  *   out=PATH    write the result line to PATH instead of stderr.
  *   exit=on     exit QEMU (status 0) as soon as a stop address is reached.
  *   detail=on   append the extra fields described above.
+ *   count=off   timing only: instrument nothing but the stops (and times=on),
+ *               so the guest runs at full TCG speed; the result line then
+ *               has no insns/pio/mmio.  Not with detail=on or profile=.
+ *   times=on    append t_first=NS (CLOCK_REALTIME when the first guest
+ *               instruction executed) and t_stop=NS (when the stop executed).
+ *   profile=PATH
+ *               write one line per translation block start address that ran
+ *               before the stop, sorted by address:
+ *                 0xVADDR insns pio mmio
+ *               the counts of the blocks starting there (blocks translated
+ *               again are added up), which sum exactly to the result line's
+ *               totals.  An access that QEMU re-executes in a block of its
+ *               own (-icount's I/O recompile) is listed under its address.
  *
- * Result line:
+ * The result (and the profile before it) is written when the first stop
+ * executes, or when QEMU exits if no stop was reached; with exit=off the VM
+ * goes on and nothing is written again.  The result line is complete once it
+ * ends in a newline:
  *   fwcount: stop=0x10200 insns=12345 pio=67 mmio=8
- * or, if the VM ends without reaching a stop address:
- *   fwcount: stop=none insns=... pio=... mmio=...
+ *   fwcount: stop=0x1000200 t_first=1764000000000000000 t_stop=1764000000120000000
+ * stop= is the address that executed (for a floating match, where it was
+ * found); stop=none means the VM ended without reaching a stop (t_stop is
+ * then absent).
  *
  * Counting uses inline operations shared by all vCPUs; it is meant for
  * -smp 1 (the firmware's boot path runs on vCPU 0).  A warning is printed
  * when more vCPUs exist.
  */
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "qemu-plugin-api.h"
 
 FWCOUNT_EXPORT int qemu_plugin_version = FWCOUNT_PLUGIN_API_VERSION;
 
-#define MAX_STOPS 32
+#define MAX_STOPS     64
+#define MAX_MATCH     64 /* bytes of code a match= compares at most */
+#define FLOAT_MIN     8	 /* a floating match compares at least this many bytes */
+#define PAGE_OFF_MASK 0xfffu
 
 enum insn_kind {
 	K_PLAIN = 0,
@@ -65,8 +100,31 @@ enum insn_kind {
 	K_STR,	   /* MOVS CMPS STOS LODS SCAS      */
 };
 
-/* Memory-callback userdata: the kind, plus this flag for REP-prefixed. */
-#define UD_REP 0x100u
+/*
+ * Per-block profile counters.  Their 16-byte alignment leaves the low four
+ * bits of a pointer free, so a memory callback's userdata carries the kind,
+ * the REP flag and the block's counters (NULL without profile=) in one word.
+ */
+struct prof {
+	uint64_t vaddr;
+	uint64_t insns;
+	uint64_t pio;
+	uint64_t mmio;
+} __attribute__((aligned(16)));
+
+#define UD_KIND 0x7u
+#define UD_REP	0x8u
+#define UD_TAGS (UD_KIND | UD_REP)
+_Static_assert(K_STR <= UD_KIND, "insn kinds fit the userdata tag");
+_Static_assert(_Alignof(struct prof) > UD_TAGS, "tags fit below struct prof alignment");
+
+/* A stop: an address, optionally with the code bytes expected there. */
+struct stop {
+	uint64_t addr; /* linear address, or the page offset when floating */
+	bool floating;
+	size_t len;
+	uint8_t code[MAX_MATCH];
+};
 
 /* Counters bumped by inline ops or callbacks. */
 static uint64_t n_insns;
@@ -89,12 +147,131 @@ static uint64_t last_rep_seen;
 static bool last_rep_was_cont;
 static bool last_rep_touched_mem;
 
-static uint64_t stops[MAX_STOPS];
+static struct stop stops[MAX_STOPS];
 static int n_stops;
 static const char *out_path;
+static const char *profile_path;
 static bool exit_at_stop;
 static bool detail;
+static bool count = true;
+static bool times;
+static uint64_t t_first; /* 0 until the first block executed */
+static uint64_t t_stop;
 static volatile int stopped; /* set once a stop address executed */
+
+/* Profile entries by block start address: open addressing, power-of-two size. */
+static struct prof **prof_tab;
+static size_t prof_cap;
+static size_t prof_n;
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void out_of_memory(void)
+{
+	fprintf(stderr, "fwcount: out of memory\n");
+	exit(1);
+}
+
+static size_t prof_slot(uint64_t vaddr, size_t cap)
+{
+	return (size_t)((vaddr * 0x9e3779b97f4a7c15u) >> 32) & (cap - 1);
+}
+
+static void prof_grow(void)
+{
+	size_t cap = prof_cap ? 2 * prof_cap : 1024;
+	struct prof **tab = calloc(cap, sizeof(*tab));
+
+	if (!tab) {
+		out_of_memory();
+	}
+	for (size_t i = 0; i < prof_cap; i++) {
+		if (prof_tab[i]) {
+			size_t j = prof_slot(prof_tab[i]->vaddr, cap);
+
+			while (tab[j]) {
+				j = (j + 1) & (cap - 1);
+			}
+			tab[j] = prof_tab[i];
+		}
+	}
+	free(prof_tab);
+	prof_tab = tab;
+	prof_cap = cap;
+}
+
+/* The counters of blocks starting at vaddr, shared by all their translations. */
+static struct prof *prof_get(uint64_t vaddr)
+{
+	struct prof *p;
+	size_t i;
+
+	if (2 * (prof_n + 1) > prof_cap) {
+		prof_grow();
+	}
+	for (i = prof_slot(vaddr, prof_cap); prof_tab[i]; i = (i + 1) & (prof_cap - 1)) {
+		if (prof_tab[i]->vaddr == vaddr) {
+			return prof_tab[i];
+		}
+	}
+	p = aligned_alloc(_Alignof(struct prof), sizeof(*p));
+	if (!p) {
+		out_of_memory();
+	}
+	memset(p, 0, sizeof(*p));
+	p->vaddr = vaddr;
+	prof_tab[i] = p;
+	prof_n++;
+	return p;
+}
+
+static int prof_cmp(const void *a, const void *b)
+{
+	uint64_t x = (*(struct prof *const *)a)->vaddr;
+	uint64_t y = (*(struct prof *const *)b)->vaddr;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Only called once 'stopped' is set: no block is translated any more, so the
+ * table can be compacted and sorted in place.
+ */
+static void write_profile(void)
+{
+	size_t k = 0;
+	FILE *f;
+
+	for (size_t i = 0; i < prof_cap; i++) {
+		struct prof *p = prof_tab[i];
+
+		if (p && (p->insns || p->pio || p->mmio)) {
+			prof_tab[k++] = p;
+		}
+	}
+	if (k) {
+		qsort(prof_tab, k, sizeof(*prof_tab), prof_cmp);
+	}
+	f = fopen(profile_path, "w");
+	if (!f) {
+		fprintf(stderr, "fwcount: cannot write %s\n", profile_path);
+		return;
+	}
+	for (size_t i = 0; i < k; i++) {
+		fprintf(f, "0x%" PRIx64 " %" PRIu64 " %" PRIu64 " %" PRIu64 "\n",
+			prof_tab[i]->vaddr, prof_tab[i]->insns, prof_tab[i]->pio,
+			prof_tab[i]->mmio);
+	}
+	if (fclose(f)) {
+		fprintf(stderr, "fwcount: cannot write %s\n", profile_path);
+	}
+}
 
 /*
  * Close the books on the previous REP execution: a continuation pass that
@@ -109,37 +286,64 @@ static void rep_settle(void)
 	last_rep_touched_mem = false;
 }
 
+/* Append to the result line; a line that does not fit is cut short. */
+static void __attribute__((format(printf, 3, 4))) add(char *line, size_t size, const char *fmt, ...)
+{
+	size_t len = strlen(line);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line + len, size - len, fmt, ap);
+	va_end(ap);
+}
+
 static void print_result(const char *stop_str)
 {
-	char line[512];
-	uint64_t pio = n_pio_in + n_pio_out;
-	uint64_t mmio = n_mmio_r + n_mmio_w;
-	int len;
+	char line[512] = "";
 
 	rep_settle();
-	len = snprintf(line, sizeof(line),
-		       "fwcount: stop=%s insns=%" PRIu64 " pio=%" PRIu64 " mmio=%" PRIu64, stop_str,
-		       n_insns, pio, mmio);
-	if (detail && len > 0 && (size_t)len < sizeof(line)) {
-		snprintf(line + len, sizeof(line) - len,
-			 " arch_insns=%" PRIu64 " rep_iters=%" PRIu64 " tcg_rep_extra=%" PRIu64
-			 " pio_in=%" PRIu64 " pio_out=%" PRIu64 " mmio_r=%" PRIu64
-			 " mmio_w=%" PRIu64,
-			 n_insns - n_rep_cont, n_rep_cont, n_rep_extra, n_pio_in, n_pio_out,
-			 n_mmio_r, n_mmio_w);
+	add(line, sizeof(line), "fwcount: stop=%s", stop_str);
+	if (count) {
+		add(line, sizeof(line), " insns=%" PRIu64 " pio=%" PRIu64 " mmio=%" PRIu64, n_insns,
+		    n_pio_in + n_pio_out, n_mmio_r + n_mmio_w);
+	}
+	if (detail) {
+		add(line, sizeof(line),
+		    " arch_insns=%" PRIu64 " rep_iters=%" PRIu64 " tcg_rep_extra=%" PRIu64
+		    " pio_in=%" PRIu64 " pio_out=%" PRIu64 " mmio_r=%" PRIu64 " mmio_w=%" PRIu64,
+		    n_insns - n_rep_cont, n_rep_cont, n_rep_extra, n_pio_in, n_pio_out, n_mmio_r,
+		    n_mmio_w);
+	}
+	if (times && t_first) {
+		add(line, sizeof(line), " t_first=%" PRIu64, t_first);
+	}
+	if (times && t_stop) {
+		add(line, sizeof(line), " t_stop=%" PRIu64, t_stop);
 	}
 
 	if (out_path) {
+		/* Written by one write() at fclose; a reader waits for the newline. */
 		FILE *f = fopen(out_path, "w");
+
 		if (f) {
 			fprintf(f, "%s\n", line);
-			fclose(f);
-			return;
+			if (!fclose(f)) {
+				return;
+			}
 		}
 		fprintf(stderr, "fwcount: cannot write %s\n", out_path);
 	}
 	fprintf(stderr, "%s\n", line);
 	fflush(stderr);
+}
+
+/* The profile first, so that it is complete when the result line appears. */
+static void finish(const char *stop_str)
+{
+	if (profile_path) {
+		write_profile();
+	}
+	print_result(stop_str);
 }
 
 /*
@@ -152,12 +356,14 @@ static void stop_cb(unsigned int vcpu_index, void *udata)
 	char buf[32];
 
 	(void)vcpu_index;
-	if (stopped) {
+	if (__atomic_exchange_n(&stopped, 1, __ATOMIC_SEQ_CST)) {
 		return;
 	}
-	stopped = 1;
+	if (times) {
+		t_stop = now_ns();
+	}
 	snprintf(buf, sizeof(buf), "0x%" PRIx64, (uint64_t)(uintptr_t)udata);
-	print_result(buf);
+	finish(buf);
 	if (exit_at_stop) {
 		/*
 		 * Leave right away, from the vCPU thread.  exit() (rather than
@@ -170,11 +376,22 @@ static void stop_cb(unsigned int vcpu_index, void *udata)
 	}
 }
 
+/* Registered on blocks until one has run: afterwards a load and a branch. */
+static void first_cb(unsigned int vcpu_index, void *udata)
+{
+	(void)vcpu_index;
+	(void)udata;
+	if (!t_first) {
+		t_first = now_ns();
+	}
+}
+
 /* Memory access callback: MMIO detection, string port I/O, REP passes. */
 static void mem_cb(unsigned int vcpu_index, qemu_plugin_meminfo_t info, uint64_t vaddr, void *udata)
 {
-	unsigned int ud = (unsigned int)(uintptr_t)udata;
-	enum insn_kind kind = (enum insn_kind)(ud & ~UD_REP);
+	uintptr_t ud = (uintptr_t)udata;
+	enum insn_kind kind = (enum insn_kind)(ud & UD_KIND);
+	struct prof *prof = (struct prof *)(ud & ~(uintptr_t)UD_TAGS);
 	struct qemu_plugin_hwaddr *hw;
 
 	(void)vcpu_index;
@@ -199,6 +416,9 @@ static void mem_cb(unsigned int vcpu_index, qemu_plugin_meminfo_t info, uint64_t
 		} else {
 			n_pio_out++;
 		}
+		if (prof) {
+			prof->pio++;
+		}
 	}
 	hw = qemu_plugin_get_hwaddr(info, vaddr);
 	if (hw && qemu_plugin_hwaddr_is_io(hw)) {
@@ -206,6 +426,9 @@ static void mem_cb(unsigned int vcpu_index, qemu_plugin_meminfo_t info, uint64_t
 			n_mmio_w++;
 		} else {
 			n_mmio_r++;
+		}
+		if (prof) {
+			prof->mmio++;
 		}
 	}
 }
@@ -236,10 +459,42 @@ static void rep_cb(unsigned int vcpu_index, void *udata)
 	last_rep_seen = now;
 }
 
-static bool is_stop(uint64_t vaddr)
+/*
+ * Whether the code from instruction idx to the end of the block begins with
+ * s->code, as far as the block goes, and at least need bytes were compared.
+ */
+static bool code_matches(const struct qemu_plugin_tb *tb, size_t idx, size_t n,
+			 const struct stop *s, size_t need)
+{
+	size_t done = 0;
+
+	for (size_t i = idx; i < n && done < s->len; i++) {
+		struct qemu_plugin_insn *insn = qemu_plugin_tb_get_insn(tb, i);
+		size_t k = qemu_plugin_insn_size(insn);
+
+		if (k > s->len - done) {
+			k = s->len - done;
+		}
+		if (memcmp(qemu_plugin_insn_data(insn), s->code + done, k)) {
+			return false;
+		}
+		done += k;
+	}
+	return done >= need;
+}
+
+/* Whether instruction idx of the block (at vaddr) is a stop. */
+static bool is_stop(const struct qemu_plugin_tb *tb, size_t idx, size_t n, uint64_t vaddr)
 {
 	for (int i = 0; i < n_stops; i++) {
-		if (stops[i] == vaddr) {
+		const struct stop *s = &stops[i];
+
+		if (!s->floating) {
+			if (vaddr == s->addr && code_matches(tb, idx, n, s, 0)) {
+				return true;
+			}
+		} else if (idx == 0 && (vaddr & PAGE_OFF_MASK) == s->addr &&
+			   code_matches(tb, idx, n, s, s->len < FLOAT_MIN ? s->len : FLOAT_MIN)) {
 			return true;
 		}
 	}
@@ -312,35 +567,56 @@ static enum insn_kind classify(const uint8_t *p, size_t n, bool *rep)
 static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 {
 	size_t n = qemu_plugin_tb_n_insns(tb);
+	struct prof *prof = NULL;
 
 	(void)id;
+	/* Nothing is read after the stop: let the rest of the boot run bare. */
+	if (stopped) {
+		return;
+	}
+	if (times && !t_first) {
+		qemu_plugin_register_vcpu_tb_exec_cb(tb, first_cb, QEMU_PLUGIN_CB_NO_REGS, NULL);
+	}
+	if (count && profile_path) {
+		prof = prof_get(qemu_plugin_tb_vaddr(tb));
+	}
 	for (size_t i = 0; i < n; i++) {
 		struct qemu_plugin_insn *insn = qemu_plugin_tb_get_insn(tb, i);
 		uint64_t vaddr = qemu_plugin_insn_vaddr(insn);
 		enum insn_kind kind;
 		bool rep;
 
-		if (n_stops && is_stop(vaddr)) {
+		if (n_stops && is_stop(tb, i, n, vaddr)) {
 			/* Not counted: the counts end just before this instruction. */
 			qemu_plugin_register_vcpu_insn_exec_cb(
 			    insn, stop_cb, QEMU_PLUGIN_CB_NO_REGS, (void *)(uintptr_t)vaddr);
 			continue;
 		}
+		if (!count) {
+			continue;
+		}
 
 		rep = false;
-		kind = x86 ? classify(qemu_plugin_insn_data(insn), qemu_plugin_insn_size(insn), &rep)
-			   : K_PLAIN;
+		kind =
+		    x86 ? classify(qemu_plugin_insn_data(insn), qemu_plugin_insn_size(insn), &rep)
+			: K_PLAIN;
 		rep = rep && (kind == K_STR || kind == K_STR_IN || kind == K_STR_OUT);
 
 		qemu_plugin_register_vcpu_insn_exec_inline(insn, QEMU_PLUGIN_INLINE_ADD_U64,
 							   &n_insns, 1);
+		if (prof) {
+			qemu_plugin_register_vcpu_insn_exec_inline(insn, QEMU_PLUGIN_INLINE_ADD_U64,
+								   &prof->insns, 1);
+		}
 
-		if (kind == K_PIO_IN) {
-			qemu_plugin_register_vcpu_insn_exec_inline(insn, QEMU_PLUGIN_INLINE_ADD_U64,
-								   &n_pio_in, 1);
-		} else if (kind == K_PIO_OUT) {
-			qemu_plugin_register_vcpu_insn_exec_inline(insn, QEMU_PLUGIN_INLINE_ADD_U64,
-								   &n_pio_out, 1);
+		if (kind == K_PIO_IN || kind == K_PIO_OUT) {
+			qemu_plugin_register_vcpu_insn_exec_inline(
+			    insn, QEMU_PLUGIN_INLINE_ADD_U64,
+			    kind == K_PIO_IN ? &n_pio_in : &n_pio_out, 1);
+			if (prof) {
+				qemu_plugin_register_vcpu_insn_exec_inline(
+				    insn, QEMU_PLUGIN_INLINE_ADD_U64, &prof->pio, 1);
+			}
 		}
 
 		if (rep) {
@@ -350,7 +626,7 @@ static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 
 		qemu_plugin_register_vcpu_mem_cb(
 		    insn, mem_cb, QEMU_PLUGIN_CB_NO_REGS, QEMU_PLUGIN_MEM_RW,
-		    (void *)(uintptr_t)((unsigned int)kind | (rep ? UD_REP : 0)));
+		    (void *)((uintptr_t)prof | (uintptr_t)kind | (rep ? UD_REP : 0)));
 	}
 }
 
@@ -358,9 +634,8 @@ static void at_exit(qemu_plugin_id_t id, void *udata)
 {
 	(void)id;
 	(void)udata;
-	if (!stopped) {
-		stopped = 1;
-		print_result("none");
+	if (!__atomic_exchange_n(&stopped, 1, __ATOMIC_SEQ_CST)) {
+		finish("none");
 	}
 }
 
@@ -373,6 +648,77 @@ static int parse_bool(const char *key, const char *val, bool *ret)
 	return 0;
 }
 
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9') {
+		return c - '0';
+	}
+	if (c >= 'a' && c <= 'f') {
+		return c - 'a' + 10;
+	}
+	if (c >= 'A' && c <= 'F') {
+		return c - 'A' + 10;
+	}
+	return -1;
+}
+
+/* The value of stop=ADDR or, with_code, of match=ADDR:HEX or match=page+OFF:HEX. */
+static int add_stop(const char *arg, bool with_code)
+{
+	const char *val = arg;
+	struct stop *s;
+	const char *hex;
+	size_t digits;
+	char *end;
+
+	if (n_stops == MAX_STOPS) {
+		fprintf(stderr, "fwcount: more than %d stop= and match=\n", MAX_STOPS);
+		return -1;
+	}
+	s = &stops[n_stops];
+	memset(s, 0, sizeof(*s));
+	if (with_code && !strncmp(val, "page+", 5)) {
+		s->floating = true;
+		val += 5;
+	}
+	s->addr = strtoull(val, &end, 0);
+	if (end == val || (s->floating && s->addr > PAGE_OFF_MASK) ||
+	    *end != (with_code ? ':' : '\0')) {
+		fprintf(stderr, "fwcount: bad %s%s\n",
+			with_code ? "match=" : "stop address: ", arg);
+		return -1;
+	}
+	if (with_code) {
+		hex = end + 1;
+		digits = strlen(hex);
+		if (digits % 2 || digits > 2 * MAX_MATCH || (s->floating && !digits)) {
+			fprintf(stderr,
+				"fwcount: match=%s: want an even number of hex digits, at most "
+				"%d bytes (at least 1 for page+)\n",
+				arg, MAX_MATCH);
+			return -1;
+		}
+		for (size_t i = 0; i < digits; i += 2) {
+			int hi = hex_digit(hex[i]);
+			int lo = hex_digit(hex[i + 1]);
+
+			if (hi < 0 || lo < 0) {
+				fprintf(stderr, "fwcount: match=%s: bad hex digit\n", arg);
+				return -1;
+			}
+			s->code[i / 2] = (uint8_t)(hi << 4 | lo);
+		}
+		s->len = digits / 2;
+	}
+	n_stops++;
+	return 0;
+}
+
+static bool key_is(const char *arg, size_t klen, const char *key)
+{
+	return klen == strlen(key) && !strncmp(arg, key, klen);
+}
+
 FWCOUNT_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info, int argc,
 				       char **argv)
 {
@@ -382,6 +728,7 @@ FWCOUNT_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *i
 		char *eq = strchr(arg, '=');
 		const char *val;
 		size_t klen;
+		int err = 0;
 
 		if (!eq) {
 			fprintf(stderr, "fwcount: argument without '=': %s\n", arg);
@@ -389,34 +736,33 @@ FWCOUNT_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *i
 		}
 		klen = (size_t)(eq - arg);
 		val = eq + 1;
-		if (klen == 4 && !strncmp(arg, "stop", 4)) {
-			char *end;
-			unsigned long long v;
-
-			if (n_stops == MAX_STOPS) {
-				fprintf(stderr, "fwcount: too many stop addresses\n");
-				return -1;
-			}
-			v = strtoull(val, &end, 0);
-			if (*val == '\0' || *end != '\0') {
-				fprintf(stderr, "fwcount: bad stop address: %s\n", val);
-				return -1;
-			}
-			stops[n_stops++] = v;
-		} else if (klen == 3 && !strncmp(arg, "out", 3)) {
+		if (key_is(arg, klen, "stop")) {
+			err = add_stop(val, false);
+		} else if (key_is(arg, klen, "match")) {
+			err = add_stop(val, true);
+		} else if (key_is(arg, klen, "out")) {
 			out_path = val;
-		} else if (klen == 4 && !strncmp(arg, "exit", 4)) {
-			if (parse_bool("exit", val, &exit_at_stop)) {
-				return -1;
-			}
-		} else if (klen == 6 && !strncmp(arg, "detail", 6)) {
-			if (parse_bool("detail", val, &detail)) {
-				return -1;
-			}
+		} else if (key_is(arg, klen, "profile")) {
+			profile_path = val;
+		} else if (key_is(arg, klen, "exit")) {
+			err = parse_bool("exit", val, &exit_at_stop);
+		} else if (key_is(arg, klen, "detail")) {
+			err = parse_bool("detail", val, &detail);
+		} else if (key_is(arg, klen, "count")) {
+			err = parse_bool("count", val, &count);
+		} else if (key_is(arg, klen, "times")) {
+			err = parse_bool("times", val, &times);
 		} else {
 			fprintf(stderr, "fwcount: unknown argument: %s\n", arg);
 			return -1;
 		}
+		if (err) {
+			return -1;
+		}
+	}
+	if (!count && (detail || profile_path)) {
+		fprintf(stderr, "fwcount: detail=on and profile= need count=on\n");
+		return -1;
 	}
 
 	if (!info->system_emulation) {

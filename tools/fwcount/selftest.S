@@ -4,6 +4,8 @@
  * Real-mode code at F000:0000 (the reset vector jumps here); it ends at the
  * global label `stop`, linear 0xF0000 + offset (printed by `make check`).
  * Run on q35 with its default VGA, so that A000:0000 is MMIO (vga-lowmem).
+ * After `stop` it writes 0 to port 0x501, which ends QEMU when an
+ * isa-debug-exit device is there (selftest.sh's exit=off run), else halts.
  *
  * Expected, counted up to (excluding) `stop` (instance / iteration counts):
  *   instruction instances (arch_insns)             35  (incl. the reset ljmp)
@@ -57,8 +59,14 @@ _start:
 	.globl	stop
 stop:
 	nop
+	.globl	after			/* a later stop for the match= checks */
+after:
+	mov	$0x501, %dx
+	xor	%ax, %ax
+	out	%ax, %dx		/* -device isa-debug-exit: QEMU exits, status 1 */
+halt:
 	hlt
-	jmp	stop
+	jmp	halt
 
 msg:	.ascii	"hello"
 s1:	.ascii	"abcX"
