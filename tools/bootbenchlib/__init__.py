@@ -1,0 +1,1 @@
+"""bootbench: the boot-time benchmark harness (tools/bootbench is its command)."""

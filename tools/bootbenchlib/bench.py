@@ -1,0 +1,279 @@
+"""Running configurations: the wall-clock series and the deterministic counts."""
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+
+from . import command, configs, count, kernels, phases, run, stats
+
+PLUGIN_DIR = os.path.join(configs.ROOT, "tools", "fwcount")
+PLUGIN = os.path.join(PLUGIN_DIR, "fwcount.so")
+
+
+class SetupError(Exception):
+    pass
+
+
+@dataclass
+class Result:
+    cfg: configs.Config
+    status: str = "ok"  # ok | failed | missing
+    why: str = ""
+    log: str = ""
+    command: list = field(default_factory=list)
+    runs: list = field(default_factory=list)  # phases.Timing of each measured run
+    counts: dict = None
+    counts_again: dict = None
+    stop: str = ""
+    profile: list = None
+
+    def summary(self):
+        per = {}
+        for t in self.runs:
+            for k, v in t.phase_ms().items():
+                per.setdefault(k, []).append(v)
+        return {k: stats.summary(v) for k, v in per.items()}
+
+    def approx(self):
+        return sorted({e for t in self.runs for e in t.approx})
+
+
+def tool(name, *args):
+    """stdout of tools/NAME ARGS, stripped; SetupError with its message on failure."""
+    path = os.path.join(configs.ROOT, "tools", name)
+    p = subprocess.run([path, *args], capture_output=True, text=True)
+    if p.returncode != 0:
+        raise SetupError("tools/%s %s failed: %s" % (name, " ".join(args), p.stderr.strip()[-400:]))
+    return p.stdout.strip()
+
+
+def cache_dir():
+    return os.environ.get("LEAPBOOT_CACHE", os.path.expanduser("~/.cache/leapboot"))
+
+
+def default_kernel(kind, say):
+    """Debian's kernels, fetched and cached by tools/fetch-kernels; the PVH
+    vmlinux extracted from the bzImage once and cached beside it."""
+    if kind == "arm64":
+        say("bootbench: Debian's arm64 kernel (tools/fetch-kernels --arch arm64)")
+        return tool("fetch-kernels", "--arch", "arm64")
+    say("bootbench: Debian's amd64 kernel (tools/fetch-kernels)")
+    bz = tool("fetch-kernels")
+    if kind == "bzimage":
+        return bz
+    real = os.path.realpath(bz)
+    vmlinux = os.path.join(os.path.dirname(real), "vmlinux-" + os.path.basename(real).replace("vmlinuz-", ""))
+    if not os.path.isfile(vmlinux) or os.path.getmtime(vmlinux) < os.path.getmtime(real):
+        say("bootbench: extracting the PVH vmlinux (tools/extract-vmlinux)")
+        tool("extract-vmlinux", "-o", vmlinux + ".tmp", real)
+        os.replace(vmlinux + ".tmp", vmlinux)
+    return vmlinux
+
+
+def prepare(cfgs, kernel=None, initrd=None, say=print):
+    """{kind: Kernel} and {arch: initrd} for the configurations; with kernel
+    given, every configuration boots that file (and takes its kind)."""
+    kinds = {}
+    if kernel:
+        try:
+            k = kernels.inspect(kernel)
+        except kernels.KernelError as e:
+            raise SetupError(str(e))
+        for c in cfgs:
+            if c.arch != k.arch:
+                raise SetupError("%s is an %s kernel; %s is an %s configuration"
+                                 % (kernel, k.arch, c.name, c.arch))
+            if c.kind != k.kind:
+                say("bootbench: %s boots %s as a %s kernel" % (c.name, kernel, k.kind))
+                c.kind = k.kind
+        kinds[k.kind] = k
+    else:
+        for kind in sorted({c.kind for c in cfgs}):
+            try:
+                kinds[kind] = kernels.inspect(default_kernel(kind, say))
+            except kernels.KernelError as e:
+                raise SetupError(str(e))
+    initrds = {}
+    for arch in sorted({c.arch for c in cfgs}):
+        if initrd == "none":
+            initrds[arch] = None
+        elif initrd:
+            if not os.path.isfile(initrd):
+                raise SetupError("initrd %s: no such file" % initrd)
+            initrds[arch] = os.path.abspath(initrd)
+        else:
+            initrds[arch] = tool("mkinitrd", "--arch", "arm64" if arch == "aarch64" else "amd64")
+    return kinds, initrds
+
+
+def build_plugin():
+    p = subprocess.run(["make", "-s", "-C", PLUGIN_DIR, "fwcount.so"], capture_output=True, text=True)
+    if p.returncode != 0 or not os.path.isfile(PLUGIN):
+        raise SetupError("building the fwcount plugin failed:\n" + p.stderr[-1000:])
+
+
+def _plugin_arg(kernel, out, counting, profile=None):
+    qesc = lambda s: s.replace(",", ",,")
+    arg = [qesc(PLUGIN)] + [e.plugin_arg() for e in kernel.entries]
+    arg += ["out=" + qesc(out), "times=on"]
+    if counting:
+        arg += ["count=on", "exit=on"]
+        if profile:
+            arg.append("profile=" + qesc(profile))
+    else:
+        arg += ["count=off", "exit=off"]
+    return ",".join(arg)
+
+
+def one_run(cfg, inputs, rundir, timeout, counting=False, profile=False, until=run.USERSPACE):
+    """Run cfg once in rundir; (Output, argv)."""
+    os.makedirs(rundir, exist_ok=True)
+    kernel = inputs.kernels[cfg.kind]
+    plugin_out = os.path.join(rundir, "plugin.out")
+    prof = os.path.join(rundir, "profile") if profile else None
+    tcg = inputs.accel == "tcg"
+    pipes = {}
+    if cfg.arch == "x86_64" and not counting:
+        for port in (run.FW_START_PORT, run.LINUX_PORT):
+            pipes[port] = os.pipe()
+    trace = None
+    trace_log = os.path.join(rundir, "trace.log")
+    if counting:
+        trace = (count.TRACE_EVENTS, trace_log)
+    elif not tcg:
+        trace = (["fw_cfg_select", "fw_cfg_read"], trace_log)
+    argv = command.build(cfg, inputs, rundir,
+                         plugin_arg=_plugin_arg(kernel, plugin_out, counting, prof) if tcg else None,
+                         markers={p: w for p, (_, w) in pipes.items()}, trace=trace)
+    if counting:
+        argv += ["-icount", "shift=0,sleep=off"]
+    try:
+        out = run.execute(argv, rundir, timeout, marker_pipes=pipes,
+                          plugin_out=plugin_out if tcg else None,
+                          trace_log=trace_log if trace else None, until=None if counting else until)
+    except BaseException:
+        for r, w in pipes.values():
+            for fd in (r, w):
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+        raise
+    if prof:
+        out.profile = count.read_profile(prof)
+    return out, argv
+
+
+class Progress:
+    """One status line on the terminal (rewritten in place on a tty)."""
+
+    def __init__(self, total, quiet=False):
+        self.total, self.done, self.quiet = total, 0, quiet
+        self.t0 = time.monotonic()
+        self.tty = sys.stderr.isatty()
+
+    def show(self, text):
+        if self.quiet:
+            return
+        el = int(time.monotonic() - self.t0)
+        line = "[%d/%d] %s  (elapsed %d:%02d)" % (self.done + 1, self.total, text, el // 60, el % 60)
+        if self.tty:
+            sys.stderr.write("\r\033[K" + line)
+        else:
+            sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+
+    def note(self, text):
+        if self.tty and not self.quiet:
+            sys.stderr.write("\r\033[K")
+        sys.stderr.write(text + "\n")
+        sys.stderr.flush()
+
+    def end(self):
+        if self.tty and not self.quiet:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+
+
+def _fail(res, why, rundir):
+    res.status = "failed"
+    res.why = why
+    res.log = rundir
+
+
+def wall(results, inputs, workdir, n, warmup, timeout, keep, quiet=False, until=run.USERSPACE):
+    """The wall-clock series: warm-up runs, then n measured runs of every
+    configuration, interleaved (so a slow spell of the host hits all alike)."""
+    todo = [r for r in results if r.status == "ok"]
+    prog = Progress((warmup + n) * len(todo), quiet)
+    for k in range(warmup + n):
+        for res in todo:
+            if res.status != "ok":
+                prog.done += 1
+                continue
+            label = "warm-up %d/%d" % (k + 1, warmup) if k < warmup else "run %d/%d" % (k - warmup + 1, n)
+            prog.show("%s  %s" % (res.cfg.name, label))
+            rundir = os.path.join(workdir, res.cfg.name.replace("/", "_"), "run%02d" % k)
+            out, argv = one_run(res.cfg, inputs, rundir, timeout, until=until)
+            res.command = argv
+            t = phases.timing(out)
+            prog.done += 1
+            if not t.ok:
+                _fail(res, t.why, rundir)
+                prog.note("bootbench: %s failed: %s (logs: %s)" % (res.cfg.name, t.why, rundir))
+                continue
+            if k >= warmup:
+                res.runs.append(t)
+                res.stop = t.stop or res.stop
+            if not keep:
+                shutil.rmtree(rundir, ignore_errors=True)
+    prog.end()
+
+
+def deterministic(results, inputs, workdir, timeout, keep, profile=False, quiet=False):
+    """Two counted runs of every configuration; they must agree."""
+    todo = [r for r in results if r.status == "ok"]
+    prog = Progress(2 * len(todo), quiet)
+    for res in todo:
+        got = []
+        for k in range(2):
+            prog.show("%s  counting, run %d/2" % (res.cfg.name, k + 1))
+            rundir = os.path.join(workdir, res.cfg.name.replace("/", "_"), "count%d" % k)
+            out, argv = one_run(res.cfg, inputs, rundir, timeout, counting=True, profile=profile and k == 0)
+            res.command = argv
+            prog.done += 1
+            c = count.counts(out)
+            if c is None:
+                why = phases.failure(out) if out.timed_out or out.lines else ""
+                _fail(res, why or "the kernel's entry was never reached (QEMU exit status %s)" % out.status,
+                      rundir)
+                prog.note("bootbench: %s failed: %s (logs: %s)" % (res.cfg.name, res.why, rundir))
+                break
+            got.append(c)
+            res.stop = out.plugin.get("stop", "")
+            if k == 0 and profile:
+                res.profile = out.profile
+            if not keep:
+                shutil.rmtree(rundir, ignore_errors=True)
+        if len(got) == 2:
+            res.counts, res.counts_again = got
+            if got[0] != got[1]:
+                diff = ", ".join("%s %d vs %d" % (f, got[0][f], got[1][f]) for f in got[0] if got[0][f] != got[1][f])
+                _fail(res, "not deterministic: two runs counted differently (%s)" % diff, "")
+    prog.end()
+
+
+def symbol_file(cfg):
+    """The ELF whose symbols name leapboot's code in a profile, if it is ours."""
+    if cfg.firmware == configs.LEAPBOOT_X86:
+        return os.path.join(configs.ROOT, "build/x86_64/leapboot-rom.elf")
+    if cfg.loader == configs.LEAPBOOT_ELF:
+        return configs.LEAPBOOT_ELF
+    if cfg.firmware == configs.LEAPBOOT_ARM64:
+        return os.path.join(configs.ROOT, "build/aarch64/leapboot-rom.elf")
+    if cfg.loader == configs.LEAPBOOT_IMAGE:
+        return os.path.join(configs.ROOT, "build/aarch64/leapboot-image.elf")
+    return None

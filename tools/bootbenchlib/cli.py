@@ -1,0 +1,243 @@
+"""tools/bootbench's command line."""
+
+import argparse
+import json
+import os
+import shlex
+import shutil
+import signal
+import sys
+import tempfile
+
+from . import bench, command, configs, count, phases, plot, report, run
+
+DESCRIPTION = """\
+Boots the same kernel and initrd with leapboot and with the firmware people use
+(SeaBIOS, qboot, OVMF, U-Boot, EDK2, QEMU's own direct boot) and reports where
+the milliseconds go, phase by phase: QEMU start-up, firmware (reset to the
+kernel's first instruction), kernel entry to its first console line, first line
+to userspace (the test initrd's USERSPACE-UP), userspace to QEMU's exit.
+
+With no --config: leapboot against SeaBIOS, qboot and OVMF, bzImage and PVH, on
+q35, Debian's cloud kernel and the test initrd (fetched and cached on first use).
+"""
+
+EPILOG = """\
+configurations:
+  NAME or NAME@MACHINE (q35, pc, microvm; arm64 ones run on virt); --list shows
+  them all with what each needs. --firmware FILE adds FILE as -bios (x86, or
+  arm64 with --machine virt).
+
+how phases are timed:
+  TCG: the fwcount plugin (tools/fwcount) stamps the first guest instruction and
+  the kernel's first instruction (recognised by its address and code bytes, or
+  page offset and code bytes where the firmware picks the address); serial lines
+  are stamped as they arrive. KVM: plugins cannot run; leapboot writes the
+  qemu-boot-time markers (0xf5 <- 1, 0xf4 <- 5, 0xf4 <- 3/4), caught by
+  isa-debugcon devices; other firmware is bounded by its fw_cfg accesses (QEMU
+  trace events), marked with ≈.
+
+--count (TCG only): guest instructions, port I/O and MMIO accesses (each a VM exit
+  under KVM) from reset to the kernel's first instruction, and fw_cfg data reads
+  vs bytes taken by DMA; every configuration runs twice and both runs must count
+  the same. --profile adds where the instructions go (per function for leapboot,
+  per page for the others).
+
+examples:
+  tools/bootbench
+  tools/bootbench --config leapboot-pvh --config qboot-pvh -n 20 --accel kvm --kernel ./vmlinux
+  tools/bootbench --firmware mybios.bin --machine microvm --csv out.csv --plot out.svg
+  tools/bootbench --count --config leapboot-bzimage --profile
+  tools/bootbench --config leapboot-pvh@microvm --config microvm-default-pvh --count --baseline microvm-default-pvh
+
+exit status: 0 all configurations measured; 1 one or more failed (the others are
+still reported); 2 usage or set-up error; 130 interrupted.
+"""
+
+
+def parse(argv):
+    p = argparse.ArgumentParser(prog="bootbench", description=DESCRIPTION, epilog=EPILOG,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    a = p.add_argument
+    a("--config", "-c", action="append", default=[], metavar="NAME[@MACHINE]", help="a preset (repeatable)")
+    a("--firmware", action="append", default=[], metavar="FILE", help="a firmware image to run as -bios (repeatable)")
+    a("--list", action="store_true", help="list the presets and what each needs, then exit")
+    a("--machine", "-M", metavar="M", help="machine for configurations that do not pin one: q35 (default), pc, microvm; virt for --firmware on arm64")
+    a("--kernel", metavar="FILE", help="boot FILE (bzImage, PVH vmlinux or arm64 Image) in every configuration")
+    a("--initrd", metavar="FILE", help="initrd for every configuration ('none' for none; default: the test initrd)")
+    a("--append", default="", metavar="ARGS", help="more kernel command line (console=, earlyprintk/earlycon and panic=-1 are always there)")
+    a("--qemu-arg", action="append", default=[], metavar="ARG", help="one more QEMU argument (repeatable; split like a shell word list)")
+    a("--memory", "-m", default="512M", metavar="SIZE", help="guest RAM (default 512M)")
+    a("--accel", default="tcg", choices=["tcg", "kvm"], help="accelerator (default tcg)")
+    a("-n", "--runs", type=int, default=10, metavar="N", help="measured runs per configuration (default 10)")
+    a("--warmup", type=int, default=1, metavar="K", help="warm-up runs per configuration, not counted (default 1)")
+    a("--count", action="store_true", help="deterministic counts instead of wall time (TCG)")
+    a("--profile", action="store_true", help="with --count: where the instructions and I/O go")
+    a("--baseline", metavar="NAME", help="show ratios against this configuration")
+    a("--until", default=run.USERSPACE, metavar="TEXT", help="console text that marks userspace (default USERSPACE-UP)")
+    a("--timeout", type=float, default=120, metavar="SECS", help="kill a QEMU run after SECS (default 120)")
+    a("--csv", metavar="FILE", help="write the results as CSV (wall: one row per run)")
+    a("--json", metavar="FILE", help="write everything as JSON")
+    a("--plot", metavar="FILE", help="draw a chart, .svg or .png (gnuplot)")
+    a("--markdown", metavar="FILE", help="write a Markdown report")
+    a("--from-json", action="append", default=[], metavar="FILE", help="report from earlier --json files instead of running (with --markdown, --plot, --csv)")
+    a("--title", help="a title for the result set (Markdown section)")
+    a("--keep", action="store_true", help="keep every run's logs (failed runs' logs are always kept)")
+    a("--workdir", metavar="DIR", help="where run logs go (default: a new directory in $TMPDIR)")
+    a("--quiet", "-q", action="store_true", help="no progress line")
+    args = p.parse_args(argv)
+    if args.runs < 1 or args.warmup < 0:
+        p.error("-n must be at least 1 and --warmup at least 0")
+    if args.count and args.accel != "tcg":
+        p.error("--count needs TCG: plugins do not run under KVM")
+    if args.profile and not args.count:
+        p.error("--profile goes with --count")
+    return args
+
+
+def list_presets():
+    print("%-24s %-15s %-8s %s" % ("configuration", "machine", "kernel", "what it is; what it needs"))
+    for c in configs.PRESETS.values():
+        machine = c.machine or "/".join(c.machines)
+        miss = c.missing()
+        need = "ready" if not miss else "missing " + ", ".join("%s (%s)" % (f, h) for f, h in miss)
+        print("%-24s %-15s %-8s %s" % (c.name, machine, c.kind, c.title))
+        print("%50s needs %s: %s" % ("", ", ".join(c.files()) or "QEMU only", need))
+    print("\ndefault set: " + " ".join(configs.DEFAULT))
+
+
+def choose(args):
+    specs = args.config or ([] if args.firmware else configs.DEFAULT)
+    cfgs = [configs.resolve(s, args.machine) for s in specs]
+    cfgs += [configs.custom(f, args.machine) for f in args.firmware]
+    names = [c.name for c in cfgs]
+    dup = {n for n in names if names.count(n) > 1}
+    if dup:
+        raise configs.ConfigError("configuration given twice: " + ", ".join(sorted(dup)))
+    if args.baseline and args.baseline not in names:
+        raise configs.ConfigError("--baseline %s is not one of the configurations run (%s)" % (args.baseline, " ".join(names)))
+    return cfgs
+
+
+def outputs(args, data_sets):
+    data = data_sets[-1]
+    if args.json:
+        report.write_json(args.json, data)
+    if args.csv:
+        report.write_csv(args.csv, data)
+    if args.plot:
+        wall_sets = [d for d in data_sets if d["meta"].get("mode") != "count"]
+        if wall_sets:
+            plot.wall(wall_sets[0], args.plot)
+        else:
+            print("bootbench: --plot draws wall-clock phases; no wall-clock results here", file=sys.stderr)
+    if args.markdown:
+        plots = [os.path.relpath(args.plot, os.path.dirname(os.path.abspath(args.markdown)))] if args.plot else []
+        with open(args.markdown, "w") as f:
+            f.write(report.markdown(data_sets, plots))
+
+
+def show(data):
+    print(report.describe(data))
+    mode = data["meta"].get("mode")
+    b = data["meta"].get("baseline")
+    print(report.count_table(data, b) if mode == "count" else report.wall_table(data, b))
+    n = report.notes(data)
+    if n:
+        print(n)
+    prof = report.profile_tables(data)
+    if prof:
+        print()
+        print(prof)
+
+
+def main(argv=None):
+    args = parse(sys.argv[1:] if argv is None else argv)
+    if args.list:
+        list_presets()
+        return 0
+    if args.from_json:
+        sets = []
+        for f in args.from_json:
+            try:
+                with open(f) as fh:
+                    sets.append(json.load(fh))
+            except (OSError, ValueError) as e:
+                print("bootbench: error: %s: %s" % (f, e), file=sys.stderr)
+                return 2
+        try:
+            outputs(args, sets)
+        except plot.PlotError as e:
+            print("bootbench: error: %s" % e, file=sys.stderr)
+            return 2
+        for d in sets:
+            show(d)
+        return 0
+    say = (lambda s: None) if args.quiet else (lambda s: print(s, file=sys.stderr))
+    # SIGTERM ends the run like Ctrl-C: QEMU is killed, logs stay.
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    try:
+        cfgs = choose(args)
+        if args.accel == "tcg" or args.count:
+            bench.build_plugin()
+        if args.accel == "kvm" and not os.access("/dev/kvm", os.R_OK | os.W_OK):
+            raise bench.SetupError("--accel kvm: /dev/kvm is missing or not accessible to this user")
+        results = [bench.Result(c) for c in cfgs]
+        for r in results:
+            miss = r.cfg.missing()
+            if miss:
+                r.status = "missing"
+                r.why = "; ".join("%s not found (%s)" % (f, h) if h else "%s not found" % f for f, h in miss)
+        ready = [r.cfg for r in results if r.status == "ok"]
+        kinds, initrds = bench.prepare(ready, args.kernel, args.initrd, say) if ready else ({}, {})
+    except (configs.ConfigError, bench.SetupError) as e:
+        print("bootbench: error: %s" % e, file=sys.stderr)
+        return 2
+    extra = [w for a in args.qemu_arg for w in shlex.split(a)]
+    workdir = args.workdir or tempfile.mkdtemp(prefix="bootbench.")
+    os.makedirs(workdir, exist_ok=True)
+    interrupted = False
+    try:
+        by_arch = {}
+        for arch in {r.cfg.arch for r in results if r.status == "ok"}:
+            by_arch[arch] = command.Inputs(kernels=kinds, initrd=initrds.get(arch), append=args.append,
+                                           memory=args.memory, accel=args.accel, qemu_args=extra,
+                                           cache=os.path.join(bench.cache_dir(), "bootbench"))
+        for arch, inputs in by_arch.items():
+            group = [r for r in results if r.cfg.arch == arch]
+            if args.count:
+                bench.deterministic(group, inputs, workdir, args.timeout, args.keep, args.profile, args.quiet)
+            else:
+                bench.wall(group, inputs, workdir, args.runs, args.warmup, args.timeout, args.keep,
+                           args.quiet, args.until)
+    except run.Interrupted:
+        interrupted = True
+        print("\nbootbench: interrupted; QEMU killed; logs in %s" % workdir, file=sys.stderr)
+    except configs.ConfigError as e:
+        print("bootbench: error: %s" % e, file=sys.stderr)
+        return 2
+    if args.profile:
+        for r in results:
+            if r.profile:
+                r.profile = count.attribute(r.profile, count.symbols(bench.symbol_file(r.cfg) or ""))
+    meta = report.host_info(args.accel)
+    meta.update(mode="count" if args.count else "wall", runs=args.runs, warmup=args.warmup,
+                memory=args.memory, baseline=args.baseline, title=args.title or "",
+                argv="tools/bootbench " + " ".join(shlex.quote(a) for a in (sys.argv[1:] if argv is None else argv)),
+                kernels=sorted({os.path.basename(k.path) for k in kinds.values()}),
+                append_example=command.cmdline(cfgs[0], command.Inputs(kernels={}, append=args.append, accel=args.accel)) if cfgs else "")
+    data = report.to_dict(results, meta)
+    try:
+        outputs(args, [data])
+    except plot.PlotError as e:
+        print("bootbench: error: %s" % e, file=sys.stderr)
+    show(data)
+    failed = [r for r in results if r.status != "ok"]
+    kept = args.keep or failed or interrupted or args.workdir
+    if kept:
+        print("bootbench: logs in %s" % workdir, file=sys.stderr)
+    else:
+        shutil.rmtree(workdir, ignore_errors=True)
+    if interrupted:
+        return 130
+    return 1 if failed else 0

@@ -1,0 +1,125 @@
+"""The QEMU command line for one run of one configuration."""
+
+import os
+import shutil
+from dataclasses import dataclass, field
+
+from . import configs
+
+MACHINE_ARGS = {
+    "q35": "q35",
+    "pc": "pc",
+    "microvm": "microvm,x-option-roms=off,isa-serial=on,rtc=on",
+    "virt": "virt",
+}
+# The test initrd's /init writes 0 to port 0x501 to end the VM (QEMU exits with status 1).
+DEBUG_EXIT = ["-device", "isa-debug-exit,iobase=0x501,iosize=2"]
+
+
+@dataclass
+class Inputs:
+    """What every configuration of a run boots: one kernel of each kind, one initrd."""
+
+    kernels: dict  # kind -> Kernel
+    initrd: str = None
+    append: str = ""  # the user's extra command line
+    memory: str = "512M"
+    accel: str = "tcg"
+    qemu_args: list = field(default_factory=list)
+    cache: str = ""
+
+
+def host_tsc_khz():
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("cpu MHz"):
+                return int(float(line.split(":")[1]) * 1000)
+    return None
+
+
+def cmdline(cfg, inputs):
+    if cfg.arch == "aarch64":
+        base = "console=ttyAMA0 earlycon panic=-1"
+    else:
+        base = "console=ttyS0 earlyprintk=ttyS0 panic=-1"
+    # Under TCG on microvm Linux hangs calibrating its TSC unless told the rate.
+    if cfg.machine == "microvm" and inputs.accel == "tcg":
+        khz = host_tsc_khz()
+        if khz:
+            base += " tsc_early_khz=%d" % khz
+    return (base + " " + inputs.append).strip()
+
+
+def _opt(value):
+    """A value inside a QEMU option: commas doubled."""
+    return value.replace(",", ",,")
+
+
+def build(cfg, inputs, rundir, plugin_arg=None, markers=None, trace=None):
+    """The argv for QEMU. markers: {port: fd} for isa-debugcon devices; trace:
+    (events, logfile) for QEMU's own trace events with host timestamps."""
+    kernel = inputs.kernels[cfg.kind]
+    append = cmdline(cfg, inputs)
+    x86 = cfg.arch == "x86_64"
+    argv = ["qemu-system-x86_64" if x86 else "qemu-system-aarch64", "-M", MACHINE_ARGS[cfg.machine]]
+    if not x86:
+        argv += ["-cpu", "cortex-a57"]
+    argv += ["-accel", inputs.accel, "-m", inputs.memory, "-smp", "1", "-display", "none",
+             "-monitor", "none", "-serial", "stdio", "-no-reboot"]
+    if x86:
+        argv += DEBUG_EXIT
+    if cfg.form in ("bios", "pflash"):
+        if cfg.firmware:
+            fw = cfg.firmware
+            if fw == configs.UBOOT_ARM64:
+                fw = configs.uboot_without_delay(inputs.cache)
+            argv += ["-bios", fw]
+        if cfg.form == "pflash":
+            argv += _pflash(cfg, rundir)
+        argv += ["-kernel", kernel.path, "-append", append]
+        if inputs.initrd:
+            argv += ["-initrd", inputs.initrd]
+    else:
+        if cfg.form == "chain":
+            if cfg.firmware and cfg.machine != "microvm":
+                argv += ["-bios", cfg.firmware]
+            argv += ["-kernel", cfg.loader]
+        else:
+            argv += _pflash(cfg, rundir) + ["-drive", "file=fat:%s,format=raw,if=virtio,readonly=on"
+                                            % _opt(_esp(cfg, rundir))]
+        argv += ["-fw_cfg", "name=opt/leapboot/kernel,file=" + _opt(kernel.path),
+                 "-fw_cfg", "name=opt/leapboot/cmdline,string=" + _opt(append)]
+        if inputs.initrd:
+            argv += ["-fw_cfg", "name=opt/leapboot/initrd,file=" + _opt(inputs.initrd)]
+    if markers and cfg.leapboot and x86:
+        argv += ["-fw_cfg", "name=opt/leapboot/markers,string=1"]
+    for port, fd in sorted((markers or {}).items()):
+        argv += ["-chardev", "file,id=bbmark%x,path=/dev/fd/%d" % (port, fd),
+                 "-device", "isa-debugcon,iobase=0x%x,chardev=bbmark%x" % (port, port)]
+    argv += cfg.qemu_args + inputs.qemu_args
+    if trace:
+        events, logfile = trace
+        for e in events:
+            argv += ["-trace", e]
+        argv += ["-msg", "timestamp=on", "-D", logfile]
+    if plugin_arg:
+        argv += ["-plugin", plugin_arg]
+    return argv
+
+
+def _pflash(cfg, rundir):
+    """UEFI code read-only and a fresh copy of its variable store for each run."""
+    vars_copy = os.path.join(rundir, "efi-vars.fd")
+    shutil.copyfile(cfg.vars, vars_copy)
+    return ["-drive", "if=pflash,format=raw,readonly=on,file=" + _opt(cfg.code),
+            "-drive", "if=pflash,format=raw,file=" + _opt(vars_copy)]
+
+
+def _esp(cfg, rundir):
+    """An ESP directory holding leapboot.efi as the removable-media boot file."""
+    esp = os.path.join(rundir, "esp")
+    boot = os.path.join(esp, "EFI", "BOOT")
+    os.makedirs(boot, exist_ok=True)
+    name = "BOOTX64.EFI" if cfg.arch == "x86_64" else "BOOTAA64.EFI"
+    shutil.copyfile(cfg.loader, os.path.join(boot, name))
+    return esp

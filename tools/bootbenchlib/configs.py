@@ -1,0 +1,193 @@
+"""Benchmark configurations: named presets and free-form firmware.
+
+A configuration says which firmware boots which kind of kernel on which
+machine, and how QEMU is told so. Everything else (kernel file, initrd,
+command line, memory, accelerator) is the run's and shared by all.
+"""
+
+import os
+import shutil
+from dataclasses import dataclass, field
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+LEAPBOOT_X86 = os.path.join(ROOT, "build/x86_64/leapboot.bin")
+LEAPBOOT_ELF = os.path.join(ROOT, "build/x86_64/leapboot.elf")
+LEAPBOOT_EFI_X86 = os.path.join(ROOT, "build/x86_64/leapboot.efi")
+LEAPBOOT_ARM64 = os.path.join(ROOT, "build/aarch64/leapboot.bin")
+LEAPBOOT_IMAGE = os.path.join(ROOT, "build/aarch64/leapboot.Image")
+LEAPBOOT_EFI_ARM64 = os.path.join(ROOT, "build/aarch64/leapboot.efi")
+QBOOT = "/usr/share/qemu/qboot.rom"
+OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd"
+OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"
+AAVMF_CODE = "/usr/share/AAVMF/AAVMF_CODE.fd"
+AAVMF_VARS = "/usr/share/AAVMF/AAVMF_VARS.fd"
+EDK2_ARM64 = "/usr/share/qemu-efi-aarch64/QEMU_EFI.fd"
+UBOOT_ARM64 = "/usr/lib/u-boot/qemu_arm64/u-boot.bin"
+
+X86_MACHINES = ("q35", "pc", "microvm")
+
+# What to do when a file is missing, by where it comes from.
+HOW = {
+    LEAPBOOT_X86: "make",
+    LEAPBOOT_ELF: "make",
+    LEAPBOOT_EFI_X86: "make efi",
+    LEAPBOOT_ARM64: "make ARCH=aarch64",
+    LEAPBOOT_IMAGE: "make ARCH=aarch64",
+    LEAPBOOT_EFI_ARM64: "make ARCH=aarch64 efi",
+    QBOOT: "apt-get install qemu-system-data",
+    OVMF_CODE: "apt-get install ovmf",
+    OVMF_VARS: "apt-get install ovmf",
+    AAVMF_CODE: "apt-get install qemu-efi-aarch64",
+    AAVMF_VARS: "apt-get install qemu-efi-aarch64",
+    EDK2_ARM64: "apt-get install qemu-efi-aarch64",
+    UBOOT_ARM64: "apt-get install u-boot-qemu",
+}
+
+
+@dataclass
+class Config:
+    """One firmware set-up. form says how the kernel reaches the guest:
+    bios      -bios FIRMWARE (none: QEMU's default) -kernel K -initrd I -append C
+    chain     -kernel LOADER with K, I, C as opt/leapboot fw_cfg files
+    pflash    UEFI code + a fresh variable store as pflash, -kernel K ...
+    esp       UEFI as pflash booting leapboot.efi from a FAT ESP, K, I, C as opt/leapboot
+    """
+
+    name: str
+    arch: str  # x86_64 | aarch64
+    kind: str  # kernel kind: bzimage | pvh | arm64
+    form: str
+    title: str
+    firmware: str = None  # -bios file, or None for QEMU's default
+    loader: str = None  # chain: the -kernel loader; esp: the .efi
+    code: str = None  # pflash/esp: UEFI code and variable store
+    vars: str = None
+    machine: str = None  # pinned machine, else the run's
+    machines: tuple = None  # the machines it can run on (x86)
+    leapboot: bool = False  # leapboot's own code runs: qemu-boot-time markers on
+    qemu_args: list = field(default_factory=list)
+
+    def files(self):
+        return [f for f in (self.firmware, self.loader, self.code, self.vars) if f]
+
+    def missing(self):
+        """(file, how to get it) for every file the configuration lacks."""
+        return [(f, HOW.get(f, "")) for f in self.files() if not os.path.isfile(f)]
+
+
+def _x86(name, kind, form, title, **kw):
+    kw.setdefault("machines", X86_MACHINES)
+    return Config(name, "x86_64", kind, form, title, **kw)
+
+
+def _arm(name, form, title, **kw):
+    return Config(name, "aarch64", "arm64", form, title, machine="virt", machines=("virt",), **kw)
+
+
+def _presets():
+    p = []
+    for kind, what in (("bzimage", "bzImage"), ("pvh", "PVH vmlinux")):
+        p.append(_x86("leapboot-" + kind, kind, "bios", "leapboot.bin as -bios, %s as -kernel" % what,
+                      firmware=LEAPBOOT_X86, leapboot=True))
+        p.append(_x86("leapboot-elf-" + kind, kind, "chain",
+                      "qboot starts leapboot.elf (-kernel), %s from opt/leapboot/kernel" % what,
+                      firmware=QBOOT, loader=LEAPBOOT_ELF, leapboot=True))
+        p.append(_x86("leapboot-efi-" + kind, kind, "esp",
+                      "OVMF starts leapboot.efi from an ESP, %s from opt/leapboot/kernel" % what,
+                      loader=LEAPBOOT_EFI_X86, code=OVMF_CODE, vars=OVMF_VARS,
+                      machines=("q35",), leapboot=True))
+        p.append(_x86("seabios-" + kind, kind, "bios",
+                      "SeaBIOS (QEMU's default) with its %s option ROM"
+                      % ("linuxboot_dma" if kind == "bzimage" else "pvh.bin"),
+                      machines=("q35", "pc")))
+        p.append(_x86("qboot-" + kind, kind, "bios", "qboot (%s) as -bios" % QBOOT, firmware=QBOOT))
+        p.append(_x86("microvm-default-" + kind, kind, "bios",
+                      "microvm's default firmware (qboot, bios-microvm.bin)", machine="microvm"))
+    p.append(_x86("ovmf-bzimage", "bzimage", "pflash", "OVMF's direct kernel boot (-kernel)",
+                  code=OVMF_CODE, vars=OVMF_VARS, machines=("q35",)))
+    p.append(_arm("qemu-direct-arm64", "bios", "QEMU's direct boot: no firmware, its 6-instruction stub"))
+    p.append(_arm("leapboot-arm64-bios", "bios", "leapboot.bin (arm64) as -bios, Image as -kernel",
+                  firmware=LEAPBOOT_ARM64, leapboot=True))
+    p.append(_arm("leapboot-arm64-image", "chain",
+                  "leapboot.Image as -kernel, the Image from opt/leapboot/kernel",
+                  loader=LEAPBOOT_IMAGE, leapboot=True))
+    p.append(_arm("leapboot-arm64-efi", "esp", "AAVMF starts leapboot.efi from an ESP",
+                  loader=LEAPBOOT_EFI_ARM64, code=AAVMF_CODE, vars=AAVMF_VARS, leapboot=True,
+                  qemu_args=["-boot", "menu=on,splash-time=0"]))
+    p.append(_arm("uboot-arm64", "bios", "U-Boot (qemu_arm64), boot delay 0, qfw load + booti",
+                  firmware=UBOOT_ARM64))
+    p.append(_arm("edk2-arm64", "bios", "EDK2 (QEMU_EFI.fd) as -bios, its direct kernel boot",
+                  firmware=EDK2_ARM64))
+    return {c.name: c for c in p}
+
+
+PRESETS = _presets()
+
+# tools/bootbench with no --config: leapboot against SeaBIOS, qboot and OVMF on q35.
+DEFAULT = ["leapboot-bzimage", "leapboot-pvh", "seabios-bzimage", "seabios-pvh",
+           "qboot-bzimage", "qboot-pvh", "ovmf-bzimage"]
+
+
+class ConfigError(Exception):
+    pass
+
+
+def resolve(spec, machine=None):
+    """A Config for spec, "NAME" or "NAME@MACHINE"; machine is the run's default."""
+    name, _, pinned = spec.partition("@")
+    if name not in PRESETS:
+        raise ConfigError("unknown configuration '%s' (tools/bootbench --list shows them)" % name)
+    c = PRESETS[name]
+    want = pinned or c.machine or (machine if c.arch == "x86_64" else None) or "q35"
+    if c.arch == "x86_64" and machine == "virt" and not pinned and not c.machine:
+        raise ConfigError("%s is an x86 configuration; -M virt is arm64" % name)
+    if want not in c.machines:
+        raise ConfigError("%s runs on %s, not on '%s'" % (name, " or ".join(c.machines), want))
+    label = spec if pinned or want == "q35" or c.machine else "%s@%s" % (name, want)
+    return _copy(c, name=label, machine=want)
+
+
+def custom(firmware, machine=None):
+    """A free-form configuration: FIRMWARE as -bios, on the run's machine."""
+    machine = machine or "q35"
+    base = os.path.basename(firmware)
+    if machine == "virt":
+        return Config("fw:" + base, "aarch64", "arm64", "bios", "%s as -bios" % firmware,
+                      firmware=os.path.abspath(firmware), machine="virt", machines=("virt",))
+    if machine not in X86_MACHINES:
+        raise ConfigError("unknown machine '%s' (q35, pc, microvm or virt)" % machine)
+    return Config("fw:" + base, "x86_64", "bzimage", "bios", "%s as -bios" % firmware,
+                  firmware=os.path.abspath(firmware), machine=machine, machines=X86_MACHINES)
+
+
+def _copy(c, **kw):
+    d = dict(c.__dict__)
+    d.update(kw)
+    d["qemu_args"] = list(c.qemu_args)
+    return Config(**d)
+
+
+def uboot_without_delay(cache):
+    """U-Boot's qemu_arm64 build with its 2 s autoboot delay set to 0.
+
+    The delay is in the built-in default environment ("bootdelay=2"); the same
+    byte patched to '0' in a cached copy boots at once, through the default
+    bootcmd (qfw load, booti)."""
+    out = os.path.join(cache, "u-boot-qemu_arm64-bootdelay0.bin")
+    src = UBOOT_ARM64
+    if os.path.isfile(out) and os.path.getmtime(out) >= os.path.getmtime(src):
+        return out
+    with open(src, "rb") as f:
+        data = f.read()
+    if data.count(b"bootdelay=2\0") != 1:
+        raise ConfigError("%s: no single 'bootdelay=2' in its default environment" % src)
+    os.makedirs(cache, exist_ok=True)
+    with open(out + ".tmp", "wb") as f:
+        f.write(data.replace(b"bootdelay=2\0", b"bootdelay=0\0"))
+    os.replace(out + ".tmp", out)
+    return out
+
+
+def have(cmd):
+    return shutil.which(cmd) is not None

@@ -1,0 +1,245 @@
+"""Results as a terminal table, CSV, JSON and Markdown."""
+
+import csv
+import json
+import platform
+import subprocess
+import time
+
+from . import count, phases, stats
+
+PHASE_COLS = [p[0] for p in phases.PHASES]
+PHASE_TITLE = {p[0]: p[3] for p in phases.PHASES + phases.TOTALS}
+PHASE_TITLE.update(fw_init="leapboot: start to fw_do_boot", fw_load="leapboot: fw_do_boot to kernel")
+
+
+def host_info(accel):
+    def first(cmd):
+        try:
+            return subprocess.run(cmd, capture_output=True, text=True).stdout.splitlines()[0].strip()
+        except (OSError, IndexError):
+            return "unknown"
+
+    cpu = "unknown"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    import os
+
+    return {
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "host_cpu": cpu,
+        "host_cores": os.cpu_count(),
+        "host_kernel": platform.release(),
+        "qemu": first(["qemu-system-x86_64", "--version"]),
+        "accel": accel,
+    }
+
+
+def to_dict(results, meta):
+    """Everything, for --json and --from-json."""
+    out = {"meta": meta, "configs": []}
+    for r in results:
+        d = {
+            "name": r.cfg.name, "title": r.cfg.title, "arch": r.cfg.arch, "machine": r.cfg.machine,
+            "kind": r.cfg.kind, "status": r.status, "why": r.why, "log": r.log,
+            "command": r.command, "stop": r.stop,
+        }
+        if r.runs:
+            d["summary"] = r.summary()
+            d["approximate"] = r.approx()
+            d["runs"] = [{"ms": t.phase_ms(), "source": t.source} for t in r.runs]
+        if r.counts is not None:
+            d["counts"] = r.counts
+            d["counts_again"] = r.counts_again
+        if r.profile:
+            d["profile"] = r.profile
+        out["configs"].append(d)
+    return out
+
+
+def write_json(path, data):
+    with open(path, "w") as f:
+        json.dump(data, f, indent=1, sort_keys=True)
+        f.write("\n")
+
+
+def write_csv(path, data):
+    """Wall mode: one row per measured run. Count mode: one row per configuration."""
+    with open(path, "w", newline="") as f:
+        w = csv.writer(f)
+        if data["meta"].get("mode") == "count":
+            w.writerow(["config", "status", "stop"] + count.COUNT_FIELDS + ["why"])
+            for c in data["configs"]:
+                cs = c.get("counts") or {}
+                w.writerow([c["name"], c["status"], c.get("stop", "")] +
+                           [cs.get(k, "") for k in count.COUNT_FIELDS] + [c["why"]])
+            return
+        cols = PHASE_COLS + [t[0] for t in phases.TOTALS]
+        w.writerow(["config", "run", "status"] + [c + "_ms" for c in cols] + ["why"])
+        for c in data["configs"]:
+            if not c.get("runs"):
+                w.writerow([c["name"], "", c["status"]] + [""] * len(cols) + [c["why"]])
+            for i, r in enumerate(c.get("runs", []), 1):
+                w.writerow([c["name"], i, "ok"] + ["%.3f" % r["ms"][k] if k in r["ms"] else "" for k in cols] + [""])
+
+
+def _ms(v):
+    return "-" if v is None else ("%.0f" % v if v >= 100 else "%.1f" % v)
+
+
+def _base(data, baseline, key):
+    for c in data["configs"]:
+        if c["name"] == baseline:
+            if key in ("insns", "pio", "mmio", "io"):
+                cs = c.get("counts")
+                return None if not cs else (cs["pio"] + cs["mmio"] if key == "io" else cs[key])
+            s = (c.get("summary") or {}).get(key)
+            return s["median"] if s else None
+    return None
+
+
+def _x(r):
+    return "" if r is None else "%.2fx" % r
+
+
+def wall_table(data, baseline=None):
+    return _format(*wall_rows(data, baseline))
+
+
+def count_table(data, baseline=None):
+    return _format(*count_rows(data, baseline))
+
+
+def wall_rows(data, baseline=None):
+    """Median per phase, then the spans to the kernel and to userspace with their spread."""
+    head = ["configuration", "QEMU", "firmware", "kernel→1st line", "1st line→user", "exit",
+            "to kernel (min–max)", "to userspace ±sd (min–max)"]
+    if baseline:
+        head.append("vs " + baseline)
+    rows = []
+    for c in data["configs"]:
+        if c["status"] != "ok":
+            rows.append([c["name"], "%s: %s" % (c["status"].upper(), c["why"])] + (["logs: " + c["log"]] if c["log"] else []))
+            continue
+        s = c["summary"]
+        g = lambda k, f="median": (s.get(k) or {}).get(f)
+        approx = "≈" if c.get("approximate") else ""
+        row = [c["name"] + approx] + [_ms(g(k)) for k in PHASE_COLS]
+        row.append("%s (%s–%s)" % (_ms(g("to_kernel")), _ms(g("to_kernel", "min")), _ms(g("to_kernel", "max"))))
+        row.append("%s ±%s (%s–%s)" % (_ms(g("to_userspace")), _ms(g("to_userspace", "stddev")),
+                                        _ms(g("to_userspace", "min")), _ms(g("to_userspace", "max"))))
+        if baseline:
+            b = _base(data, baseline, "to_userspace")
+            row.append(_x(stats.ratio(g("to_userspace"), b)) + " / fw " +
+                       _x(stats.ratio(g("firmware"), _base(data, baseline, "firmware"))))
+        rows.append(row)
+    return head, rows
+
+
+def count_rows(data, baseline=None):
+    head = ["configuration", "kernel entry", "instructions", "port I/O", "MMIO",
+            "fw_cfg data reads", "fw_cfg DMA bytes≈", "deterministic"]
+    if baseline:
+        head.append("vs %s (insns / I/O)" % baseline)
+    rows = []
+    for c in data["configs"]:
+        if c["status"] != "ok" and not c.get("counts"):
+            rows.append([c["name"], "%s: %s" % (c["status"].upper(), c["why"])] + (["logs: " + c["log"]] if c["log"] else []))
+            continue
+        cs = c["counts"]
+        det = "yes" if c["status"] == "ok" else "NO: " + c["why"]
+        row = [c["name"], c.get("stop", ""), "{:,}".format(cs["insns"]), "{:,}".format(cs["pio"]),
+               "{:,}".format(cs["mmio"]), "{:,}".format(cs["fwcfg_reads"]), "{:,}".format(cs["fwcfg_dma_bytes"]), det]
+        if baseline:
+            row.append("%s / %s" % (_x(stats.ratio(cs["insns"], _base(data, baseline, "insns"))),
+                                    _x(stats.ratio(cs["pio"] + cs["mmio"], _base(data, baseline, "io")))))
+        rows.append(row)
+    return head, rows
+
+
+def profile_tables(data):
+    lines = []
+    for c in data["configs"]:
+        if not c.get("profile"):
+            continue
+        lines.append("where %s's instructions and I/O go (reset to kernel entry):" % c["name"])
+        lines += _format(["function / page", "instructions", "port I/O", "MMIO"],
+                         [[w, "{:,}".format(i), str(p), str(m)] for w, i, p, m in c["profile"]]).splitlines()
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _format(head, rows):
+    widths = [len(h) for h in head]
+    for r in rows:
+        for i, v in enumerate(r[: len(head)]):
+            widths[i] = max(widths[i], len(str(v)))
+    out = ["  ".join(h.ljust(widths[i]) if i == 0 else h.rjust(widths[i]) for i, h in enumerate(head))]
+    for r in rows:
+        if len(r) < len(head) and len(r) <= 3:  # a failed configuration: free text
+            out.append("  ".join(str(v) for v in r))
+            continue
+        out.append("  ".join(str(v).ljust(widths[i]) if i == 0 else str(v).rjust(widths[i])
+                             for i, v in enumerate(r)))
+    return "\n".join(out)
+
+
+def describe(data):
+    m = data["meta"]
+    if m.get("mode") == "count":
+        what = "deterministic counts, reset to the kernel's first instruction (TCG, -icount shift=0,sleep=off, 2 runs each)"
+    else:
+        what = "%d runs each after %d warm-up, %s, medians in ms" % (m["runs"], m["warmup"], m["accel"].upper())
+    return "bootbench: %s; -m %s; %s; host %s (%s cores)" % (what, m["memory"], m["qemu"], m["host_cpu"], m["host_cores"])
+
+
+def notes(data):
+    out = []
+    if any(c.get("approximate") for c in data["configs"]):
+        out.append("≈: no plugin under KVM and no leapboot markers: firmware start and kernel entry are "
+                   "bounded by the firmware's first fw_cfg data read and its last fw_cfg access")
+    if data["meta"].get("mode") == "count":
+        out.append("fw_cfg DMA bytes≈: sizes of the fw_cfg items selected and not read through the data "
+                   "register (QEMU has no trace event for DMA): an upper bound when an item is read in part")
+    return "\n".join(out)
+
+
+def markdown(datasets, plots=()):
+    """docs/bench.md from one or more result sets (--from-json)."""
+    lines = ["# leapboot boot-time benchmark", "",
+             "Generated by `make bench` (tools/bootbench). Do not edit: run `make bench` again.", ""]
+    for data in datasets:
+        m = data["meta"]
+        lines += ["## " + m.get("title", "results"), ""]
+        lines += ["- date: %s; host: %s, %s cores, Linux %s" % (m["date"], m["host_cpu"], m["host_cores"], m["host_kernel"]),
+                  "- %s, accelerator %s, `-m %s`, kernel command line `%s`" % (m["qemu"], m["accel"], m["memory"], m.get("append_example", "")),
+                  "- kernels: %s" % ", ".join("`%s`" % k for k in m.get("kernels", [])),
+                  "- command: `%s`" % m["argv"], ""]
+        rows = count_rows if m.get("mode") == "count" else wall_rows
+        lines += _md_table(*rows(data, m.get("baseline")))
+        n = notes(data)
+        if n:
+            lines += [""] + ["> " + x for x in n.splitlines()]
+        lines.append("")
+        lines.append("<details><summary>QEMU command lines</summary>")
+        lines.append("")
+        for c in data["configs"]:
+            lines.append("- %s (%s): `%s`" % (c["name"], c["title"], " ".join(c.get("command") or [])))
+        lines += ["", "</details>", ""]
+    for p in plots:
+        lines += ["![boot phases](%s)" % p, ""]
+    return "\n".join(lines)
+
+
+def _md_table(head, rows):
+    out = ["| " + " | ".join(head) + " |", "|" + "|".join(["---"] + ["---:"] * (len(head) - 1)) + "|"]
+    for r in rows:
+        r = [str(v).replace("|", "\\|") for v in r]
+        out.append("| " + " | ".join(r + [""] * (len(head) - len(r))) + " |")
+    return out
