@@ -174,7 +174,9 @@ def main(argv=None):
             show(d)
         return 0
     say = (lambda s: None) if args.quiet else (lambda s: print(s, file=sys.stderr))
-    # SIGTERM ends the run like Ctrl-C: QEMU is killed, logs stay.
+    # Ctrl-C and SIGTERM: QEMU is killed, logs stay (also when started with SIGINT
+    # ignored, as a shell does for background jobs).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     try:
         cfgs = choose(args)

@@ -51,7 +51,7 @@ def wall(data, path):
             "set yrange [-0.7:%f] reverse" % (len(rows) - 0.3),
             "set xrange [0:*]",
             "set grid xtics",
-            "set key outside bottom center horizontal",
+            "set key outside top center horizontal",
             "set style fill solid 0.9 border rgb '#404040'",
         ]
         # One box per phase and configuration, each phase in its own colour.

@@ -124,8 +124,9 @@ def wall_rows(data, baseline=None):
         head.append("vs " + baseline)
     rows = []
     for c in data["configs"]:
-        if c["status"] != "ok":
-            rows.append([c["name"], "%s: %s" % (c["status"].upper(), c["why"])] + (["logs: " + c["log"]] if c["log"] else []))
+        if c["status"] != "ok" or not c.get("summary"):
+            why = "%s: %s" % (c["status"].upper(), c["why"]) if c["status"] != "ok" else "not run"
+            rows.append([c["name"], why] + (["logs: " + c["log"]] if c["log"] else []))
             continue
         s = c["summary"]
         g = lambda k, f="median": (s.get(k) or {}).get(f)
@@ -149,8 +150,9 @@ def count_rows(data, baseline=None):
         head.append("vs %s (insns / I/O)" % baseline)
     rows = []
     for c in data["configs"]:
-        if c["status"] != "ok" and not c.get("counts"):
-            rows.append([c["name"], "%s: %s" % (c["status"].upper(), c["why"])] + (["logs: " + c["log"]] if c["log"] else []))
+        if not c.get("counts"):
+            why = "%s: %s" % (c["status"].upper(), c["why"]) if c["status"] != "ok" else "not run"
+            rows.append([c["name"], why] + (["logs: " + c["log"]] if c["log"] else []))
             continue
         cs = c["counts"]
         det = "yes" if c["status"] == "ok" else "NO: " + c["why"]
@@ -178,6 +180,8 @@ def profile_tables(data):
 def _format(head, rows):
     widths = [len(h) for h in head]
     for r in rows:
+        if len(r) < len(head) and len(r) <= 3:
+            continue
         for i, v in enumerate(r[: len(head)]):
             widths[i] = max(widths[i], len(str(v)))
     out = ["  ".join(h.ljust(widths[i]) if i == 0 else h.rjust(widths[i]) for i, h in enumerate(head))]

@@ -1,0 +1,177 @@
+#!/usr/bin/env bats
+# tools/bootbench itself: presets resolve, bad requests are refused with a clear line, a
+# failing configuration is reported with its logs while the others are measured, the
+# phases add up, CSV and JSON are well-formed, --count gives the same counts on two runs,
+# the per-run timeout and Ctrl-C kill QEMU, Markdown and the chart render from JSON.
+# Boots are PVH (Debian's vmlinux, about 2 s each under TCG) with -n 2 and no warm-up.
+
+bats_require_minimum_version 1.5.0
+
+ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+BB=$ROOT/tools/bootbench
+
+setup_file() {
+	# One fast real boot to fetch and cache the kernel, vmlinux and initrd before the tests.
+	"$BB" -c leapboot-pvh -n 1 --warmup 0 -q --json "$BATS_FILE_TMPDIR/first.json" \
+		>"$BATS_FILE_TMPDIR/first.out" 2>&1 || {
+		cat "$BATS_FILE_TMPDIR/first.out" >&2
+		return 1
+	}
+	# A firmware that spins at its reset vector (jmp $) forever.
+	python3 -c 'import sys; sys.stdout.buffer.write(b"\xeb\xfe" * 32768)' >"$BATS_FILE_TMPDIR/spin.bin"
+}
+
+# json_check FILE PYTHON-EXPR: the expression, over the parsed JSON as d, must be true.
+json_check() {
+	python3 - "$1" "$2" <<-'EOF'
+		import json, sys
+		d = json.load(open(sys.argv[1]))
+		c = {x["name"]: x for x in d["configs"]}
+		ok = eval(sys.argv[2])
+		if not ok:
+		    print("json check failed: " + sys.argv[2], file=sys.stderr)
+		    json.dump(d, sys.stderr, indent=1)
+		sys.exit(0 if ok else 1)
+	EOF
+}
+
+# No QEMU process of this test's work directory is left.
+refute_qemu_left() {
+	sleep 0.5
+	if pgrep -af qemu-system | grep -F -- "$1"; then
+		echo "QEMU processes of $1 are still running" >&2
+		return 1
+	fi
+}
+
+@test "--help and --list describe every preset and the default set" {
+	run -0 "$BB" --help
+	[[ $output == *"--count"* && $output == *"--baseline"* && $output == *"examples:"* ]]
+	run -0 "$BB" --list
+	for c in leapboot-bzimage leapboot-pvh leapboot-elf-bzimage leapboot-efi-bzimage seabios-bzimage \
+		seabios-pvh qboot-bzimage qboot-pvh microvm-default-pvh ovmf-bzimage qemu-direct-arm64 \
+		leapboot-arm64-bios leapboot-arm64-image leapboot-arm64-efi uboot-arm64 edk2-arm64; do
+		grep -q "^$c " <<<"$output" || {
+			echo "--list lacks $c" >&2
+			return 1
+		}
+	done
+	[[ $output == *"default set: leapboot-bzimage leapboot-pvh seabios-bzimage"* ]]
+}
+
+@test "bad requests: one clear line, exit status 2, nothing run" {
+	run -2 "$BB" -c no-such-firmware
+	[[ $output == *"unknown configuration 'no-such-firmware'"* ]]
+	run -2 "$BB" -c ovmf-bzimage@microvm
+	[[ $output == *"ovmf-bzimage runs on q35, not on 'microvm'"* ]]
+	run -2 "$BB" -c qboot-pvh --baseline seabios-pvh
+	[[ $output == *"--baseline seabios-pvh is not one of the configurations run"* ]]
+	run -2 "$BB" --count --accel kvm -c leapboot-pvh
+	[[ $output == *"--count needs TCG"* ]]
+	run -2 "$BB" -c leapboot-pvh --kernel /etc/hostname
+	[[ $output == *"neither a bzImage, a PVH ELF nor an arm64 Image"* ]]
+	run -2 "$BB" -c qemu-direct-arm64 --kernel "$("$ROOT/tools/fetch-kernels" --print)"
+	[[ $output == *"is an x86_64 kernel; qemu-direct-arm64 is an aarch64 configuration"* ]]
+}
+
+@test "a failing and a missing configuration are reported with their logs; the others are measured" {
+	local d=$BATS_TEST_TMPDIR
+	cp "$BATS_FILE_TMPDIR/spin.bin" "$d/spin.bin"
+	run -1 "$BB" -c leapboot-pvh -c qboot-pvh --firmware "$d/spin.bin" --firmware "$d/absent.bin" \
+		-n 2 --warmup 0 --timeout 8 --json "$d/r.json" --csv "$d/r.csv" --workdir "$d/work"
+	[[ $output == *"fw:spin.bin failed: timed out"* ]]
+	[[ $output == *"MISSING: $d/absent.bin not found"* ]]
+	json_check "$d/r.json" 'c["leapboot-pvh"]["status"] == "ok" and len(c["leapboot-pvh"]["runs"]) == 2'
+	json_check "$d/r.json" 'c["qboot-pvh"]["status"] == "ok" and len(c["qboot-pvh"]["runs"]) == 2'
+	json_check "$d/r.json" 'c["fw:spin.bin"]["status"] == "failed" and "timed out" in c["fw:spin.bin"]["why"]'
+	json_check "$d/r.json" 'c["fw:absent.bin"]["status"] == "missing"'
+	# The failed run's logs are kept and hold its command line.
+	log=$(python3 -c 'import json,sys; print([x for x in json.load(open(sys.argv[1]))["configs"] if x["name"] == "fw:spin.bin"][0]["log"])' "$d/r.json")
+	grep -q -- "-bios $d/spin.bin" "$log/command"
+	refute_qemu_left "$d/work"
+	# CSV: a header, one row per measured run, one per configuration without runs.
+	python3 - "$d/r.csv" <<-'EOF'
+		import csv, sys
+		rows = list(csv.DictReader(open(sys.argv[1])))
+		ok = [r for r in rows if r["status"] == "ok"]
+		assert len(ok) == 4, rows
+		assert {r["config"] for r in ok} == {"leapboot-pvh", "qboot-pvh"}, rows
+		for r in ok:
+		    assert float(r["firmware_ms"]) > 0 and float(r["to_userspace_ms"]) > float(r["to_kernel_ms"]), r
+		bad = {r["config"]: r for r in rows if r["status"] != "ok"}
+		assert set(bad) == {"fw:spin.bin", "fw:absent.bin"}, rows
+	EOF
+}
+
+@test "phases: exact under TCG, positive, and they add up to the spans" {
+	json_check "$BATS_FILE_TMPDIR/first.json" '
+all(r["source"]["fw_start"] == "plugin" and r["source"]["kernel"] == "plugin" for r in c["leapboot-pvh"]["runs"])'
+	json_check "$BATS_FILE_TMPDIR/first.json" '
+all(all(v >= 0 for v in r["ms"].values()) and
+    abs(r["ms"]["qemu"] + r["ms"]["firmware"] + r["ms"]["kernel_early"] + r["ms"]["kernel_boot"] - r["ms"]["to_userspace"]) < 0.01 and
+    abs(r["ms"]["qemu"] + r["ms"]["firmware"] - r["ms"]["to_kernel"]) < 0.01
+    for r in c["leapboot-pvh"]["runs"])'
+}
+
+@test "--count: two runs count the same; leapboot and qboot reach the PVH entry" {
+	local d=$BATS_TEST_TMPDIR
+	run -0 "$BB" --count -c leapboot-pvh -c qboot-pvh --baseline qboot-pvh --json "$d/c.json" --csv "$d/c.csv" -q
+	[[ $output == *"deterministic"* ]]
+	json_check "$d/c.json" 'all(x["status"] == "ok" and x["counts"] == x["counts_again"] and x["counts"]["insns"] > 1000 for x in d["configs"])'
+	json_check "$d/c.json" 'c["leapboot-pvh"]["stop"] == c["qboot-pvh"]["stop"]'
+	# leapboot reads fw_cfg by DMA: far fewer data-register reads than bytes it loads.
+	json_check "$d/c.json" 'c["leapboot-pvh"]["counts"]["fwcfg_dma_bytes"] > 100 * c["leapboot-pvh"]["counts"]["fwcfg_reads"]'
+	python3 -c 'import csv,sys; r=list(csv.DictReader(open(sys.argv[1]))); assert len(r)==2 and all(int(x["insns"])>0 for x in r), r' "$d/c.csv"
+}
+
+@test "--count --profile names leapboot's functions and accounts for every instruction" {
+	local d=$BATS_TEST_TMPDIR
+	run -0 "$BB" --count --profile -c leapboot-pvh --json "$d/p.json" -q
+	[[ $output == *"where leapboot-pvh's instructions and I/O go"* ]]
+	[[ $output == *"start32"* || $output == *"main"* ]]
+	json_check "$d/p.json" 'len(c["leapboot-pvh"]["profile"]) >= 10 and not any(w.startswith("page ") for w, *_ in c["leapboot-pvh"]["profile"][:5])'
+}
+
+@test "the per-run timeout kills QEMU and the run is reported as timed out" {
+	local d=$BATS_TEST_TMPDIR
+	SECONDS=0
+	run -1 "$BB" --firmware "$BATS_FILE_TMPDIR/spin.bin" -n 1 --warmup 0 \
+		--timeout 3 --workdir "$d/work" -q
+	[[ $output == *"fw:spin.bin"*"timed out"* ]]
+	((SECONDS < 30))
+	refute_qemu_left "$d/work"
+}
+
+@test "Ctrl-C during a run: QEMU killed, logs kept, exit status 130" {
+	local d=$BATS_TEST_TMPDIR
+	"$BB" --firmware "$BATS_FILE_TMPDIR/spin.bin" -n 1 --warmup 0 --timeout 60 --workdir "$d/work" \
+		>"$d/out" 2>&1 &
+	local pid=$!
+	for _ in $(seq 50); do
+		pgrep -af qemu-system | grep -qF -- "$d/work" && break
+		sleep 0.2
+	done
+	pgrep -af qemu-system | grep -qF -- "$d/work"
+	kill -INT "$pid"
+	local rc=0
+	wait "$pid" || rc=$?
+	cat "$d/out"
+	[ "$rc" = 130 ]
+	grep -q "interrupted; QEMU killed; logs in $d/work" "$d/out"
+	refute_qemu_left "$d/work"
+}
+
+@test "Markdown and the chart render from saved JSON" {
+	local d=$BATS_TEST_TMPDIR
+	run -0 "$BB" --from-json "$BATS_FILE_TMPDIR/first.json" --markdown "$d/bench.md" --plot "$d/bench.svg"
+	grep -q '^| configuration | QEMU | firmware' "$d/bench.md"
+	grep -q '^| leapboot-pvh | ' "$d/bench.md"
+	grep -q 'qemu-system-x86_64 -M q35' "$d/bench.md"
+	grep -q '!\[boot phases\](bench.svg)' "$d/bench.md"
+	python3 -c 'import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1])' "$d/bench.svg"
+	grep -q 'leapboot-pvh' "$d/bench.svg"
+	run -0 "$BB" --from-json "$BATS_FILE_TMPDIR/first.json" --plot "$d/bench.png"
+	[ "$(head -c 4 "$d/bench.png" | od -An -tx1 | tr -d ' ')" = 89504e47 ]
+	run -2 "$BB" --from-json "$BATS_FILE_TMPDIR/first.json" --plot "$d/bench.gif"
+	[[ $output == *"the chart is .svg or .png"* ]]
+}
