@@ -267,6 +267,44 @@ fuzz-smoke: $(FUZZ_TARGETS)
 			$(BUILD)/fuzz/smoke/$$n/corpus tests/fuzz/corpus/$$n || exit 1; \
 	done
 
+# --- benchmarks (tools/bootbench) --------------------------------------------
+# make bench   docs/bench.md and its charts: wall-clock phases (BENCH_RUNS runs each)
+#              and deterministic counts, x86 and arm64; raw results in build/bench/
+BENCH_RUNS ?= 10
+BB := tools/bootbench -q
+BENCH_X86_BZ := -c leapboot-bzimage -c leapboot-elf-bzimage -c leapboot-efi-bzimage \
+	-c seabios-bzimage -c qboot-bzimage -c ovmf-bzimage
+BENCH_X86_PVH := -c leapboot-pvh -c leapboot-elf-pvh -c leapboot-efi-pvh -c seabios-pvh -c qboot-pvh
+BENCH_MICROVM := -c leapboot-pvh@microvm -c microvm-default-pvh -c leapboot-bzimage@microvm \
+	-c microvm-default-bzimage
+BENCH_ARM64 := -c qemu-direct-arm64 -c leapboot-arm64-bios -c leapboot-arm64-image \
+	-c leapboot-arm64-efi -c uboot-arm64 -c edk2-arm64
+BENCH_SETS := wall-x86 wall-arm64 count-bzimage count-pvh count-microvm count-arm64
+
+.PHONY: bench
+bench:
+	tools/install-deps --quiet
+	$(MAKE) --no-print-directory all efi
+	$(MAKE) --no-print-directory ARCH=aarch64 all efi
+	@mkdir -p build/bench docs && rm -f build/bench/failed
+	$(BB) -n $(BENCH_RUNS) --baseline qboot-bzimage --title "x86, q35: time per phase" \
+		-c leapboot-bzimage -c leapboot-pvh -c seabios-bzimage -c seabios-pvh -c qboot-bzimage \
+		-c qboot-pvh -c ovmf-bzimage -c leapboot-elf-pvh -c leapboot-efi-bzimage \
+		--json build/bench/wall-x86.json --plot docs/bench-x86.svg || touch build/bench/failed
+	$(BB) -n $(BENCH_RUNS) --baseline qemu-direct-arm64 --title "arm64, virt: time per phase" \
+		$(BENCH_ARM64) --json build/bench/wall-arm64.json --plot docs/bench-arm64.svg || touch build/bench/failed
+	$(BB) --count --baseline qboot-bzimage --title "x86, q35, bzImage: work to the kernel's first instruction" \
+		$(BENCH_X86_BZ) --json build/bench/count-bzimage.json || touch build/bench/failed
+	$(BB) --count --baseline qboot-pvh --title "x86, q35, PVH: work to the kernel's first instruction" \
+		$(BENCH_X86_PVH) --json build/bench/count-pvh.json || touch build/bench/failed
+	$(BB) --count --baseline microvm-default-pvh --title "x86, microvm: work to the kernel's first instruction" \
+		$(BENCH_MICROVM) --json build/bench/count-microvm.json || touch build/bench/failed
+	$(BB) --count --baseline qemu-direct-arm64 --title "arm64, virt: work to the kernel's first instruction" \
+		$(BENCH_ARM64) --json build/bench/count-arm64.json || touch build/bench/failed
+	$(BB) $(BENCH_SETS:%=--from-json build/bench/%.json) --markdown docs/bench.md >/dev/null
+	@echo "bench: docs/bench.md, docs/bench-x86.svg, docs/bench-arm64.svg"
+	@if [ -e build/bench/failed ]; then echo "bench: some configurations failed (see docs/bench.md)" >&2; exit 1; fi
+
 # --- everything --------------------------------------------------------------
 deps:
 	tools/install-deps
@@ -292,5 +330,6 @@ help:
 	@echo "make run       boot Debian's kernel with leapboot under QEMU; print the timeline"
 	@echo "make check     unit tests, size check and QEMU boot tests; ends with 'N passed, N failed'"
 	@echo "make fuzz      run every libFuzzer target for FUZZ_TIME seconds (default 60)"
+	@echo "make bench     tools/bootbench against SeaBIOS, qboot, OVMF, U-Boot, EDK2: docs/bench.md"
 	@echo "make deps      install the Debian packages leapboot needs"
 	@echo "make clean     remove build/"

@@ -120,21 +120,22 @@ def choose(args):
 
 
 def outputs(args, data_sets):
+    """--plot (the first wall-clock set), --json and --csv (the last set), --markdown (all)."""
+    if args.plot:
+        wall_sets = [d for d in data_sets if d["meta"].get("mode") != "count"]
+        if wall_sets:
+            plot.wall(wall_sets[0], args.plot)
+            wall_sets[0]["meta"]["plot"] = os.path.abspath(args.plot)
+        else:
+            print("bootbench: --plot draws wall-clock phases; there are none here", file=sys.stderr)
     data = data_sets[-1]
     if args.json:
         report.write_json(args.json, data)
     if args.csv:
         report.write_csv(args.csv, data)
-    if args.plot:
-        wall_sets = [d for d in data_sets if d["meta"].get("mode") != "count"]
-        if wall_sets:
-            plot.wall(wall_sets[0], args.plot)
-        else:
-            print("bootbench: --plot draws wall-clock phases; no wall-clock results here", file=sys.stderr)
     if args.markdown:
-        plots = [os.path.relpath(args.plot, os.path.dirname(os.path.abspath(args.markdown)))] if args.plot else []
         with open(args.markdown, "w") as f:
-            f.write(report.markdown(data_sets, plots))
+            f.write(report.markdown(data_sets, os.path.dirname(os.path.abspath(args.markdown))))
 
 
 def show(data):

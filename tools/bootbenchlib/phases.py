@@ -16,6 +16,7 @@ its fw_cfg accesses (the first data read, the last access before the banner)
 and flagged as approximate.
 """
 
+import os
 from dataclasses import dataclass, field
 
 from . import run
@@ -57,8 +58,26 @@ class Timing:
         return ms
 
 
+def qemu_error(out):
+    """The first line of QEMU's stderr that reports an error, or ''."""
+    try:
+        with open(os.path.join(out.logdir, "qemu.stderr"), errors="replace") as f:
+            for line in f:
+                if "error" in line.lower() and "warning" not in line.lower():
+                    return line.strip()
+    except OSError:
+        pass
+    return ""
+
+
 def failure(out):
     """Why a run did not boot to userspace, or '' if it did."""
+    why = _failure(out)
+    err = qemu_error(out) if why else ""
+    return "%s; QEMU: %s" % (why, err) if err else why
+
+
+def _failure(out):
     for _, line in out.lines:
         if line.startswith("leapboot: error:"):
             return line.strip()
