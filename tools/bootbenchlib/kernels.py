@@ -84,6 +84,14 @@ def pe_entry(data):
     return None
 
 
+def _add_efi_entry(k, data):
+    """An EFI stub's entry: UEFI loads the image page-aligned where it likes."""
+    pe = pe_entry(data)
+    if pe:
+        rva, off = pe
+        k.entries.append(Entry("EFI stub entry", _code(data, off, "PE"), page_offset=rva & 0xFFF))
+
+
 def _bzimage(path, data):
     setup_sects = data[0x1F1] or 4
     version = _u16(data, 0x206)
@@ -102,10 +110,7 @@ def _bzimage(path, data):
         k.entries.append(Entry("bzImage 32-bit entry", start32, addr=base))
     # Relocated by the firmware: kernels are placed at least page-aligned.
     k.entries.append(Entry("bzImage 64-bit entry (relocated)", start64, page_offset=0x200))
-    pe = pe_entry(data)
-    if pe:
-        rva, off = pe
-        k.entries.append(Entry("EFI stub entry", _code(data, off, "PE"), page_offset=rva & 0xFFF))
+    _add_efi_entry(k, data)
     return k
 
 
@@ -161,10 +166,7 @@ def _arm64(path, data):
     text_offset = _u64(data, 8)
     k = Kernel(path, "arm64", "aarch64", detail="arm64 Image")
     k.entries.append(Entry("arm64 Image entry", _code(data, 0, "Image"), page_offset=text_offset & 0xFFF))
-    pe = pe_entry(data)
-    if pe:
-        rva, off = pe
-        k.entries.append(Entry("EFI stub entry", _code(data, off, "PE"), page_offset=rva & 0xFFF))
+    _add_efi_entry(k, data)
     return k
 
 
