@@ -145,23 +145,20 @@ def one_run(cfg, inputs, rundir, timeout, counting=False, profile=False, until=r
         trace = (count.TRACE_EVENTS, trace_log)
     elif not tcg:
         trace = (["fw_cfg_select", "fw_cfg_read"], trace_log)
-    argv = command.build(cfg, inputs, rundir,
-                         plugin_arg=_plugin_arg(kernel, plugin_out, counting, prof) if tcg else None,
-                         markers={p: w for p, (_, w) in pipes.items()}, trace=trace)
+    try:
+        argv = command.build(cfg, inputs, rundir,
+                             plugin_arg=_plugin_arg(kernel, plugin_out, counting, prof) if tcg else None,
+                             markers={p: w for p, (_, w) in pipes.items()}, trace=trace)
+    except BaseException:
+        for fds in pipes.values():
+            for fd in fds:
+                os.close(fd)
+        raise
     if counting:
         argv += ["-icount", "shift=0,sleep=off"]
-    try:
-        out = run.execute(argv, rundir, timeout, marker_pipes=pipes,
-                          plugin_out=plugin_out if tcg else None,
-                          trace_log=trace_log if trace else None, until=None if counting else until)
-    except BaseException:
-        for r, w in pipes.values():
-            for fd in (r, w):
-                try:
-                    os.close(fd)
-                except OSError:
-                    pass
-        raise
+    # From here execute() owns the pipes and closes them.
+    out = run.execute(argv, rundir, timeout, marker_pipes=pipes, plugin_out=plugin_out if tcg else None,
+                      trace_log=trace_log if trace else None, until=None if counting else until)
     if prof:
         out.profile = count.read_profile(prof)
     return out, argv
@@ -247,7 +244,7 @@ def deterministic(results, inputs, workdir, timeout, keep, profile=False, quiet=
             prog.done += 1
             c = count.counts(out)
             if c is None:
-                why = phases.failure(out) if out.timed_out or out.lines else ""
+                why = phases.failure(out) if out.timed_out or out.lines or out.error else ""
                 _fail(res, why or "the kernel's entry was never reached (QEMU exit status %s)" % out.status,
                       rundir)
                 prog.note("bootbench: %s failed: %s (logs: %s)" % (res.cfg.name, res.why, rundir))

@@ -9,7 +9,7 @@ import signal
 import sys
 import tempfile
 
-from . import bench, command, configs, count, phases, plot, report, run
+from . import bench, command, configs, count, plot, report, run
 
 DESCRIPTION = """\
 Boots the same kernel and initrd with leapboot and with the firmware people use

@@ -6,7 +6,6 @@ command line, memory, accelerator) is the run's and shared by all.
 """
 
 import os
-import shutil
 from dataclasses import dataclass, field
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -187,7 +186,3 @@ def uboot_without_delay(cache):
         f.write(data.replace(b"bootdelay=2\0", b"bootdelay=0\0"))
     os.replace(out + ".tmp", out)
     return out
-
-
-def have(cmd):
-    return shutil.which(cmd) is not None

@@ -39,7 +39,6 @@ class Kernel:
     kind: str  # "bzimage", "pvh", "arm64"
     arch: str  # "x86_64" or "aarch64"
     entries: list = field(default_factory=list)
-    detail: str = ""
 
 
 def _u16(b, o):
@@ -98,7 +97,7 @@ def _bzimage(path, data):
     pm = (setup_sects + 1) * 512
     code32 = _u32(data, 0x214) if version >= 0x200 else 0x100000
     pref = _u64(data, 0x258) if version >= 0x20A else 0x100000
-    k = Kernel(path, "bzimage", "x86_64", detail="bzImage protocol %x" % version)
+    k = Kernel(path, "bzimage", "x86_64")
     setup_jmp = _code(data, 0x200, "bzImage")[:2]
     # The 16-bit setup entry, where SeaBIOS's linuxboot_dma and qboot put the setup.
     for seg in (0x10000, 0x90000):
@@ -115,7 +114,7 @@ def _bzimage(path, data):
 
 
 def _elf_notes(data):
-    """Yield (name, type, desc) of every note in the PT_NOTE segments."""
+    """([(name, type, desc)] of the PT_NOTE segments' notes, [(type, offset, paddr, filesz)] of the segments)."""
     cls = data[4]
     if cls == 2:
         phoff, = struct.unpack_from("<Q", data, 0x20)
@@ -156,7 +155,7 @@ def _pvh(path, data):
     for ptype, off, paddr, filesz in segs:
         if ptype == 1 and paddr <= entry < paddr + filesz:
             code = _code(data, off + entry - paddr, "PVH")
-            k = Kernel(path, "pvh", "x86_64", detail="PVH entry 0x%x" % entry)
+            k = Kernel(path, "pvh", "x86_64")
             k.entries.append(Entry("PVH entry", code, addr=entry))
             return k
     raise KernelError("%s: the PVH entry 0x%x is in no loadable segment" % (path, entry))
@@ -164,7 +163,7 @@ def _pvh(path, data):
 
 def _arm64(path, data):
     text_offset = _u64(data, 8)
-    k = Kernel(path, "arm64", "aarch64", detail="arm64 Image")
+    k = Kernel(path, "arm64", "aarch64")
     k.entries.append(Entry("arm64 Image entry", _code(data, 0, "Image"), page_offset=text_offset & 0xFFF))
     _add_efi_entry(k, data)
     return k

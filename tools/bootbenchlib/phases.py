@@ -78,6 +78,8 @@ def failure(out):
 
 
 def _failure(out):
+    if out.error:
+        return out.error
     for _, line in out.lines:
         if line.startswith("leapboot: error:"):
             return line.strip()

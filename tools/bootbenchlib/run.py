@@ -43,6 +43,7 @@ class Output:
     profile: list = field(default_factory=list)  # count mode: where the instructions went
     logdir: str = ""
     killed_after_until: bool = False
+    error: str = ""  # QEMU could not be started
 
 
 class Interrupted(Exception):
@@ -82,10 +83,20 @@ def execute(argv, logdir, timeout, marker_pipes=None, plugin_out=None, trace_log
     with open(os.path.join(logdir, "command"), "w") as f:
         f.write(" ".join(_quote(a) for a in argv) + "\n")
     out.t_exec = time.time_ns()
-    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=err_log,
-                            pass_fds=pass_fds, start_new_session=True)
+    try:
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=err_log,
+                                pass_fds=pass_fds, start_new_session=True)
+    except OSError as e:
+        out.error = "cannot start %s: %s" % (argv[0], e.strerror)
+        proc = None
     for _, w in marker_pipes.values():
         os.close(w)
+    if proc is None:
+        for r, _ in marker_pipes.values():
+            os.close(r)
+        serial_log.close()
+        err_log.close()
+        return out
     sel = selectors.DefaultSelector()
     sel.register(proc.stdout, selectors.EVENT_READ, None)
     for port, (r, _) in marker_pipes.items():
