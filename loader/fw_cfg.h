@@ -52,6 +52,9 @@ _Static_assert(__builtin_offsetof(struct fw_cfg_dma_access, address_be) == 8, "a
 
 /* The transport: x86 ports, arm MMIO, or the unit tests' fake. */
 struct fw_cfg_ops {
+	/* Optional: true if the DMA register answers with its signature ("QEMU CFG"),
+	 * which says in one access that fw_cfg is there and has DMA. */
+	bool (*dma_present)(void *ctx);
 	void (*select)(void *ctx, uint16_t key);
 	void (*read)(void *ctx, void *dst, uint32_t len);
 	/* Start the DMA transfer described at physical address desc; QEMU completes it
