@@ -90,19 +90,28 @@ status_t fw_cfg_probe(struct fw_cfg *fc, const struct fw_cfg_ops *ops, void *ctx
 	return lb_ok();
 }
 
-bool fw_cfg_find(const struct fw_cfg *fc, const char *name, uint16_t *key, uint32_t *size)
+bool fw_cfg_find_len(const struct fw_cfg *fc, const char *name, size_t len, uint16_t *key,
+		     uint32_t *size)
 {
-	size_t len = strlen(name);
+	uint64_t head = 0, mask = ~0ull;
 
 	if (len >= sizeof(fc->files[0].name))
 		return false; /* no entry can hold it with its NUL */
+	/* The first eight bytes of the name (with its NUL, if it ends before)
+	 * against each entry's in one compare; the rest only where they match. */
+	size_t n = len + 1 < 8 ? len + 1 : 8;
+	memcpy(&head, name, n);
+	if (n < 8)
+		mask = (1ull << (8 * n)) - 1;
 	for (uint32_t i = 0; i < fc->nfiles; i++) {
 		const struct fw_cfg_file *f = &fc->files[i];
-		if (memcmp(f->name, name, len + 1) == 0) {
-			*key = __builtin_bswap16(f->select_be);
-			*size = be32(f->size_be);
-			return true;
-		}
+		uint64_t w;
+		memcpy(&w, f->name, 8);
+		if ((w & mask) != head || memcmp(f->name + n, name + n, len + 1 - n) != 0)
+			continue;
+		*key = __builtin_bswap16(f->select_be);
+		*size = be32(f->size_be);
+		return true;
 	}
 	return false;
 }

@@ -1,4 +1,5 @@
 #include "memmap.h"
+#include "libc/string.h"
 
 static bool is_ram_like(uint32_t type)
 {
@@ -6,7 +7,9 @@ static bool is_ram_like(uint32_t type)
 }
 
 /* Rewrites the map so that [start, end) gets pick(old type, type); gaps inside the
- * range count as MEM_NONE. The result stays sorted and merged. */
+ * range count as MEM_NONE. The result stays sorted and merged. Only the ranges
+ * touching [start, end) can change (the map is merged, so nothing beyond them
+ * can merge with the result): they are rebuilt, the rest is moved. */
 static status_t apply(struct memmap *m, uint64_t start, uint64_t end, uint32_t type, bool force)
 {
 	struct mem_range out[MEMMAP_MAX * 2 + 4];
@@ -15,8 +18,13 @@ static status_t apply(struct memmap *m, uint64_t start, uint64_t end, uint32_t t
 
 	if (end <= start)
 		return lb_ok();
-	for (uint32_t i = 0; i <= m->n; i++) {
-		const struct mem_range *r = i < m->n ? &m->r[i] : 0;
+	uint32_t lo = 0, hi;
+	while (lo < m->n && m->r[lo].end < start)
+		lo++;
+	for (hi = lo; hi < m->n && m->r[hi].start <= end; hi++)
+		;
+	for (uint32_t i = lo; i <= hi; i++) {
+		const struct mem_range *r = i < hi ? &m->r[i] : 0;
 		/* Gap of the new range before this existing range. */
 		uint64_t gap_end = r ? (r->start < end ? r->start : end) : end;
 		if (cursor < gap_end && type != MEM_NONE)
@@ -48,11 +56,13 @@ static status_t apply(struct memmap *m, uint64_t start, uint64_t end, uint32_t t
 		else
 			out[k++] = out[i];
 	}
-	if (k > MEMMAP_MAX)
+	uint32_t total = lo + k + (m->n - hi);
+	if (total > MEMMAP_MAX)
 		return lb_fail(LB_E_MEMMAP_FULL, MEMMAP_MAX, 0);
-	for (uint32_t i = 0; i < k; i++)
-		m->r[i] = out[i];
-	m->n = k;
+	if (lo + k != hi)
+		memmove(&m->r[lo + k], &m->r[hi], (m->n - hi) * sizeof(m->r[0]));
+	memcpy(&m->r[lo], out, k * sizeof(out[0]));
+	m->n = total;
 	return lb_ok();
 }
 

@@ -33,6 +33,12 @@ void *memmove(void *dst, const void *src, size_t n)
 	const unsigned char *s = src;
 	if (d <= s || d >= s + n)
 		return memcpy(dst, src, n);
+	/* Overlapping with dst above src: from the end, eight bytes a step. */
+	for (; n >= 8; n -= 8) {
+		uint64_t w;
+		__builtin_memcpy(&w, s + n - 8, 8);
+		__builtin_memcpy(d + n - 8, &w, 8);
+	}
 	while (n--)
 		d[n] = s[n];
 	return dst;
@@ -67,9 +73,17 @@ void *memset(void *dst, int c, size_t n)
 int memcmp(const void *a, const void *b, size_t n)
 {
 	const unsigned char *x = a, *y = b;
-	for (size_t i = 0; i < n; i++)
-		if (x[i] != y[i])
-			return x[i] - y[i];
+	/* Equal quadwords skipped eight bytes a step; the bytes decide the sign. */
+	for (; n >= 8; n -= 8, x += 8, y += 8) {
+		uint64_t u, v;
+		__builtin_memcpy(&u, x, 8);
+		__builtin_memcpy(&v, y, 8);
+		if (u != v)
+			break;
+	}
+	for (; n; n--, x++, y++)
+		if (*x != *y)
+			return *x - *y;
 	return 0;
 }
 
