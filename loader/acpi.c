@@ -19,7 +19,7 @@ static struct acpi_blob *find_blob(struct acpi_loader *l, const char *name)
 	 * against the field's is strncmp's equality, whatever follows the NUL in
 	 * the command (both fields are LOADER_FILESZ bytes). */
 	for (uint32_t i = 0; i < l->nblobs; i++)
-		if (memcmp(l->blob[i].name, name, l->blob[i].name_len + 1) == 0)
+		if (mem_equal(l->blob[i].name, name, l->blob[i].name_len + 1))
 			return &l->blob[i];
 	return 0;
 }

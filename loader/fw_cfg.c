@@ -107,7 +107,7 @@ bool fw_cfg_find_len(const struct fw_cfg *fc, const char *name, size_t len, uint
 		const struct fw_cfg_file *f = &fc->files[i];
 		uint64_t w;
 		memcpy(&w, f->name, 8);
-		if ((w & mask) != head || memcmp(f->name + n, name + n, len + 1 - n) != 0)
+		if ((w & mask) != head || !mem_equal(f->name + n, name + n, len + 1 - n))
 			continue;
 		*key = __builtin_bswap16(f->select_be);
 		*size = be32(f->size_be);

@@ -101,7 +101,34 @@ status_t memmap_claim(struct memmap *m, uint64_t start, uint64_t len, uint32_t t
 	uint64_t end = start + len;
 	if (end < start || !memmap_covered(m, start, end, MEM_RAM))
 		return lb_fail(LB_E_MEMMAP_NOT_RAM, start, len);
-	return apply(m, start, end, type, true);
+	if (!len || type < MEM_CLAIM_FIRMWARE)
+		return apply(m, start, end, type, true);
+	/* The map is merged, so the claim lies inside one RAM range: split it in
+	 * place, joining a neighbour that holds the same claim and touches it. */
+	uint32_t i = 0;
+	while (m->r[i].end <= start)
+		i++;
+	const struct mem_range r = m->r[i];
+	struct mem_range p[3];
+	uint32_t k = 0, lo = i, hi = i + 1;
+	uint64_t s = start, e = end;
+	if (r.start < start)
+		p[k++] = (struct mem_range){r.start, start, MEM_RAM};
+	else if (i && m->r[i - 1].end == start && m->r[i - 1].type == type)
+		s = m->r[--lo].start;
+	if (end == r.end && hi < m->n && m->r[hi].start == end && m->r[hi].type == type)
+		e = m->r[hi++].end;
+	p[k++] = (struct mem_range){s, e, type};
+	if (end < r.end)
+		p[k++] = (struct mem_range){end, r.end, MEM_RAM};
+	uint32_t total = m->n - (hi - lo) + k;
+	if (total > MEMMAP_MAX)
+		return lb_fail(LB_E_MEMMAP_FULL, MEMMAP_MAX, 0);
+	if (lo + k != hi)
+		memmove(&m->r[lo + k], &m->r[hi], (m->n - hi) * sizeof(m->r[0]));
+	memcpy(&m->r[lo], p, k * sizeof(p[0]));
+	m->n = total;
+	return lb_ok();
 }
 
 status_t memmap_find(const struct memmap *m, uint64_t len, uint64_t align, uint64_t lo, uint64_t hi,
