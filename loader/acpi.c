@@ -1,5 +1,6 @@
 #include "acpi.h"
 #include "checksum.h"
+#include "le.h"
 #include "libc/string.h"
 
 /* Limits against hostile scripts: QEMU's largest blob (etc/acpi/tables with many
@@ -14,14 +15,11 @@ static bool name_ok(const char *name)
 
 static struct acpi_blob *find_blob(struct acpi_loader *l, const char *name)
 {
-	/* QEMU pads names with NULs, as blob names are stored: a whole-field
-	 * compare (a few quadwords) finds them. Names with bytes after their NUL
-	 * take the string compare. */
+	/* A blob's name is stored NUL-padded with its length: its bytes and its NUL
+	 * against the field's is strncmp's equality, whatever follows the NUL in
+	 * the command (both fields are LOADER_FILESZ bytes). */
 	for (uint32_t i = 0; i < l->nblobs; i++)
-		if (memcmp(l->blob[i].name, name, LOADER_FILESZ) == 0)
-			return &l->blob[i];
-	for (uint32_t i = 0; i < l->nblobs; i++)
-		if (strncmp(l->blob[i].name, name, LOADER_FILESZ) == 0)
+		if (mem_equal(l->blob[i].name, name, l->blob[i].name_len + 1))
 			return &l->blob[i];
 	return 0;
 }
@@ -38,10 +36,16 @@ static bool pointer_size_ok(uint8_t size)
 
 static uint64_t read_le(const uint8_t *p, uint8_t size)
 {
-	uint64_t v = 0;
-	for (uint8_t i = 0; i < size; i++)
-		v |= (uint64_t)p[i] << (8 * i);
-	return v;
+	switch (size) {
+	case 1:
+		return p[0];
+	case 2:
+		return le16(p);
+	case 4:
+		return le32(p);
+	default:
+		return le64(p);
+	}
 }
 
 static void write_le(uint8_t *p, uint8_t size, uint64_t v)
@@ -76,8 +80,9 @@ static status_t allocate(struct acpi_loader *l, const struct loader_entry *e,
 		return lb_fail(LB_E_ACPI_TOO_MANY, index, ACPI_MAX_BLOBS);
 
 	struct acpi_blob *b = &l->blob[l->nblobs];
+	b->name_len = (uint32_t)strlen(e->alloc.file);
 	memset(b->name, 0, LOADER_FILESZ);
-	memcpy(b->name, e->alloc.file, strlen(e->alloc.file));
+	memcpy(b->name, e->alloc.file, b->name_len);
 	b->size = size;
 	b->zone = e->alloc.zone;
 	status_t s = ops->allocate(ctx, b->name, size, align, b->zone, &b->addr, &b->mem);

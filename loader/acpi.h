@@ -70,6 +70,7 @@ _Static_assert(__builtin_offsetof(struct loader_entry, wr_pointer.size) == 124, 
  * (mem; the same address in the firmware, a host buffer in the unit tests). */
 struct acpi_blob {
 	char name[LOADER_FILESZ];
+	uint32_t name_len; /* without the NUL */
 	uint64_t addr;
 	uint8_t *mem;
 	uint32_t size;

@@ -8,6 +8,7 @@
 #include "noinit.h"
 #include "phys.h"
 #include "stage.h"
+#include "arch/x86_64/boot_markers.h"
 #include "../boot/bzimage.h"
 #include "../pvh/pvh.h"
 
@@ -16,6 +17,8 @@
 static struct boot_params boot_params NOINIT __attribute__((aligned(4096)));
 static char cmdline[CMDLINE_CAP] NOINIT;
 static struct pvh_start pvh_start NOINIT;
+
+bool boot_markers;
 
 _Noreturn void boot_x86(struct fw_cfg *fc, const struct kernel_source *src, struct memmap *m,
 			uint64_t reach, uint64_t rsdp)
@@ -72,5 +75,7 @@ _Noreturn void boot_x86(struct fw_cfg *fc, const struct kernel_source *src, stru
 		     : plan.mode == BOOT_LINUX32 ? "32-bit"
 						 : "PVH",
 		     (unsigned long long)plan.entry);
+	boot_marker(MARKER_PORT_LINUX,
+		    plan.mode == BOOT_PVH32 ? MARKER_LINUX_START_PVHBOOT : MARKER_LINUX_START_BOOT);
 	arch_enter(&plan);
 }

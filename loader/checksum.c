@@ -12,6 +12,15 @@ uint8_t checksum_sum(const void *data, uint32_t n)
 	typedef char v16qi __attribute__((vector_size(16)));
 	typedef long long v2di __attribute__((vector_size(16)));
 	v2di acc = {0, 0};
+	/* Four blocks a step: the loop's own instructions are half of the count. */
+	for (; n >= 64; n -= 64, p += 64) {
+		v16qi x[4];
+		memcpy(x, p, 64);
+		acc += __builtin_ia32_psadbw128(x[0], (v16qi){0}) +
+		       __builtin_ia32_psadbw128(x[1], (v16qi){0}) +
+		       __builtin_ia32_psadbw128(x[2], (v16qi){0}) +
+		       __builtin_ia32_psadbw128(x[3], (v16qi){0});
+	}
 	for (; n >= 16; n -= 16, p += 16) {
 		v16qi x;
 		memcpy(&x, p, 16);

@@ -51,48 +51,67 @@ static status_t transfer(struct fw_cfg *fc, uint16_t key, uint32_t offset, uint6
 status_t fw_cfg_probe(struct fw_cfg *fc, const struct fw_cfg_ops *ops, void *ctx,
 		      struct fw_cfg_file *dir, uint32_t dir_max)
 {
-	uint32_t sig = 0, id = 0, count_be = 0;
+	uint32_t count_be = 0;
 
 	fc->ops = ops;
 	fc->ctx = ctx;
 	fc->dma = false;
 	fc->nfiles = 0;
 	fc->files = dir;
-	ops->select(ctx, FW_CFG_SIGNATURE);
-	ops->read(ctx, &sig, sizeof(sig));
-	if (memcmp(&sig, "QEMU", 4) != 0)
-		return lb_fail(LB_E_FWCFG_ABSENT, sig, 0);
-	ops->select(ctx, FW_CFG_ID);
-	ops->read(ctx, &id, sizeof(id));
-	fc->dma = (id & FW_CFG_ID_DMA) != 0;
+	if (ops->dma_present && ops->dma_present(ctx)) {
+		fc->dma = true;
+	} else {
+		uint32_t sig = 0, id = 0;
+		ops->select(ctx, FW_CFG_SIGNATURE);
+		ops->read(ctx, &sig, sizeof(sig));
+		if (memcmp(&sig, "QEMU", 4) != 0)
+			return lb_fail(LB_E_FWCFG_ABSENT, sig, 0);
+		ops->select(ctx, FW_CFG_ID);
+		ops->read(ctx, &id, sizeof(id));
+		fc->dma = (id & FW_CFG_ID_DMA) != 0;
+	}
 
-	ops->select(ctx, FW_CFG_FILE_DIR);
-	ops->read(ctx, &count_be, sizeof(count_be));
+	status_t s = fw_cfg_read(fc, FW_CFG_FILE_DIR, 0, phys(&count_be), sizeof(count_be));
+	if (s.code)
+		return s;
 	uint32_t count = be32(count_be);
 	if (count > dir_max)
 		return lb_fail(LB_E_FWCFG_DIR_TOO_BIG, count, dir_max);
-	/* The entries follow the count at offset 4 of the same item. */
-	status_t s = transfer(fc, FW_CFG_FILE_DIR, sizeof(count_be), phys(dir),
-			      count * (uint32_t)sizeof(*dir));
+	/* The entries follow the count in the same item: read on from where the
+	 * count ended, without selecting (and so rewinding) it again. */
+	uint32_t len = count * (uint32_t)sizeof(*dir);
+	if (fc->dma)
+		s = dma(fc, FW_CFG_DMA_READ, phys(dir), len, FW_CFG_FILE_DIR);
+	else
+		ops->read(ctx, dir, len);
 	if (s.code)
 		return s;
 	fc->nfiles = count;
 	return lb_ok();
 }
 
-bool fw_cfg_find(const struct fw_cfg *fc, const char *name, uint16_t *key, uint32_t *size)
+bool fw_cfg_find_len(const struct fw_cfg *fc, const char *name, size_t len, uint16_t *key,
+		     uint32_t *size)
 {
-	size_t len = strlen(name);
+	uint64_t head = 0, mask = ~0ull;
 
 	if (len >= sizeof(fc->files[0].name))
 		return false; /* no entry can hold it with its NUL */
+	/* The first eight bytes of the name (with its NUL, if it ends before)
+	 * against each entry's in one compare; the rest only where they match. */
+	size_t n = len + 1 < 8 ? len + 1 : 8;
+	memcpy(&head, name, n);
+	if (n < 8)
+		mask = (1ull << (8 * n)) - 1;
 	for (uint32_t i = 0; i < fc->nfiles; i++) {
 		const struct fw_cfg_file *f = &fc->files[i];
-		if (memcmp(f->name, name, len + 1) == 0) {
-			*key = __builtin_bswap16(f->select_be);
-			*size = be32(f->size_be);
-			return true;
-		}
+		uint64_t w;
+		memcpy(&w, f->name, 8);
+		if ((w & mask) != head || !mem_equal(f->name + n, name + n, len + 1 - n))
+			continue;
+		*key = __builtin_bswap16(f->select_be);
+		*size = be32(f->size_be);
+		return true;
 	}
 	return false;
 }

@@ -52,6 +52,9 @@ _Static_assert(__builtin_offsetof(struct fw_cfg_dma_access, address_be) == 8, "a
 
 /* The transport: x86 ports, arm MMIO, or the unit tests' fake. */
 struct fw_cfg_ops {
+	/* Optional: true if the DMA register answers with its signature ("QEMU CFG"),
+	 * which says in one access that fw_cfg is there and has DMA. */
+	bool (*dma_present)(void *ctx);
 	void (*select)(void *ctx, uint16_t key);
 	void (*read)(void *ctx, void *dst, uint32_t len);
 	/* Start the DMA transfer described at physical address desc; QEMU completes it
@@ -78,8 +81,16 @@ struct fw_cfg {
 status_t fw_cfg_probe(struct fw_cfg *fc, const struct fw_cfg_ops *ops, void *ctx,
 		      struct fw_cfg_file *dir, uint32_t dir_max);
 
-/* Looks a file up by name; false if it is absent. */
-bool fw_cfg_find(const struct fw_cfg *fc, const char *name, uint16_t *key, uint32_t *size);
+/* Looks a file up by name (len bytes, without the NUL); false if it is absent. */
+bool fw_cfg_find_len(const struct fw_cfg *fc, const char *name, size_t len, uint16_t *key,
+		     uint32_t *size);
+
+/* The same for a NUL-terminated name; a literal's length is known at compile time. */
+static inline bool fw_cfg_find(const struct fw_cfg *fc, const char *name, uint16_t *key,
+			       uint32_t *size)
+{
+	return fw_cfg_find_len(fc, name, __builtin_strlen(name), key, size);
+}
 
 /* Reads len bytes from offset of item key straight to physical address dst. */
 status_t fw_cfg_read(struct fw_cfg *fc, uint16_t key, uint32_t offset, uint64_t dst, uint32_t len);

@@ -9,6 +9,7 @@
 #include "phys.h"
 #include "stage.h"
 #include "tables.h"
+#include "arch/x86_64/boot_markers.h"
 #include "arch/x86_64/fw_cfg_ports.h"
 #include "platform/platform.h"
 #include "../boot/bzimage.h"
@@ -111,6 +112,8 @@ void leapboot_main(uint64_t start_info)
 	stage_check("fw_cfg", fw_cfg_probe(&fc, &fw_cfg_ports, 0, fw_cfg_dir, FW_CFG_DIR_MAX));
 	uint16_t key;
 	uint32_t size;
+	boot_markers = fw_cfg_find(&fc, "opt/leapboot/markers", &key, &size);
+	boot_marker(MARKER_PORT_FW, MARKER_FW_START);
 	console_verbose = fw_cfg_find(&fc, "opt/leapboot/verbose", &key, &size);
 	console_info("machine %s, fw_cfg %s, %u files", pl.name, fc.dma ? "DMA" : "port I/O",
 		     fc.nfiles);
@@ -120,6 +123,7 @@ void leapboot_main(uint64_t start_info)
 	uint64_t rsdp = si ? si->rsdp_paddr : 0;
 	if (!si)
 		install_tables(&fc, reach, &rsdp);
+	boot_marker(MARKER_PORT_LINUX, MARKER_FW_DO_BOOT);
 
 	stage_check("kernel", kernel_source_find(&fc, si != 0, &src));
 	boot_x86(&fc, &src, &memmap, reach, rsdp);

@@ -1,4 +1,5 @@
 #include "memmap.h"
+#include "libc/string.h"
 
 static bool is_ram_like(uint32_t type)
 {
@@ -6,7 +7,9 @@ static bool is_ram_like(uint32_t type)
 }
 
 /* Rewrites the map so that [start, end) gets pick(old type, type); gaps inside the
- * range count as MEM_NONE. The result stays sorted and merged. */
+ * range count as MEM_NONE. The result stays sorted and merged. Only the ranges
+ * touching [start, end) can change (the map is merged, so nothing beyond them
+ * can merge with the result): they are rebuilt, the rest is moved. */
 static status_t apply(struct memmap *m, uint64_t start, uint64_t end, uint32_t type, bool force)
 {
 	struct mem_range out[MEMMAP_MAX * 2 + 4];
@@ -15,8 +18,13 @@ static status_t apply(struct memmap *m, uint64_t start, uint64_t end, uint32_t t
 
 	if (end <= start)
 		return lb_ok();
-	for (uint32_t i = 0; i <= m->n; i++) {
-		const struct mem_range *r = i < m->n ? &m->r[i] : 0;
+	uint32_t lo = 0, hi;
+	while (lo < m->n && m->r[lo].end < start)
+		lo++;
+	for (hi = lo; hi < m->n && m->r[hi].start <= end; hi++)
+		;
+	for (uint32_t i = lo; i <= hi; i++) {
+		const struct mem_range *r = i < hi ? &m->r[i] : 0;
 		/* Gap of the new range before this existing range. */
 		uint64_t gap_end = r ? (r->start < end ? r->start : end) : end;
 		if (cursor < gap_end && type != MEM_NONE)
@@ -48,11 +56,13 @@ static status_t apply(struct memmap *m, uint64_t start, uint64_t end, uint32_t t
 		else
 			out[k++] = out[i];
 	}
-	if (k > MEMMAP_MAX)
+	uint32_t total = lo + k + (m->n - hi);
+	if (total > MEMMAP_MAX)
 		return lb_fail(LB_E_MEMMAP_FULL, MEMMAP_MAX, 0);
-	for (uint32_t i = 0; i < k; i++)
-		m->r[i] = out[i];
-	m->n = k;
+	if (lo + k != hi)
+		memmove(&m->r[lo + k], &m->r[hi], (m->n - hi) * sizeof(m->r[0]));
+	memcpy(&m->r[lo], out, k * sizeof(out[0]));
+	m->n = total;
 	return lb_ok();
 }
 
@@ -91,7 +101,34 @@ status_t memmap_claim(struct memmap *m, uint64_t start, uint64_t len, uint32_t t
 	uint64_t end = start + len;
 	if (end < start || !memmap_covered(m, start, end, MEM_RAM))
 		return lb_fail(LB_E_MEMMAP_NOT_RAM, start, len);
-	return apply(m, start, end, type, true);
+	if (!len || type < MEM_CLAIM_FIRMWARE)
+		return apply(m, start, end, type, true);
+	/* The map is merged, so the claim lies inside one RAM range: split it in
+	 * place, joining a neighbour that holds the same claim and touches it. */
+	uint32_t i = 0;
+	while (m->r[i].end <= start)
+		i++;
+	const struct mem_range r = m->r[i];
+	struct mem_range p[3];
+	uint32_t k = 0, lo = i, hi = i + 1;
+	uint64_t s = start, e = end;
+	if (r.start < start)
+		p[k++] = (struct mem_range){r.start, start, MEM_RAM};
+	else if (i && m->r[i - 1].end == start && m->r[i - 1].type == type)
+		s = m->r[--lo].start;
+	if (end == r.end && hi < m->n && m->r[hi].start == end && m->r[hi].type == type)
+		e = m->r[hi++].end;
+	p[k++] = (struct mem_range){s, e, type};
+	if (end < r.end)
+		p[k++] = (struct mem_range){end, r.end, MEM_RAM};
+	uint32_t total = m->n - (hi - lo) + k;
+	if (total > MEMMAP_MAX)
+		return lb_fail(LB_E_MEMMAP_FULL, MEMMAP_MAX, 0);
+	if (lo + k != hi)
+		memmove(&m->r[lo + k], &m->r[hi], (m->n - hi) * sizeof(m->r[0]));
+	memcpy(&m->r[lo], p, k * sizeof(p[0]));
+	m->n = total;
+	return lb_ok();
 }
 
 status_t memmap_find(const struct memmap *m, uint64_t len, uint64_t align, uint64_t lo, uint64_t hi,

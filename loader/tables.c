@@ -51,8 +51,9 @@ static status_t allocate(void *ctx, const char *name, uint32_t size, uint32_t al
 		return lb_fail(LB_E_ACPI_NO_FILE, 0, 0);
 	/* Linux finds the ACPI tables in type-3 ranges; other blobs (vmgenid,
 	 * hardware error logs) are plain reserved memory. */
-	uint32_t claim = strncmp(name, "etc/acpi/tables", LOADER_FILESZ) == 0 ? MEM_CLAIM_ACPI
-									      : MEM_CLAIM_TABLES;
+	static const char acpi_tables[] = "etc/acpi/tables";
+	uint32_t claim =
+	    memcmp(name, acpi_tables, sizeof(acpi_tables)) == 0 ? MEM_CLAIM_ACPI : MEM_CLAIM_TABLES;
 	status_t s = tables_alloc(t, size, align, zone, claim, addr);
 	if (s.code)
 		return s;

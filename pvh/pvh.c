@@ -8,7 +8,9 @@ status_t pvh_build(struct pvh_start *out, uint64_t self, const struct memmap *m,
 	struct boot_e820_entry map[PVH_MEMMAP_MAX];
 	uint32_t n;
 
-	memset(out, 0, sizeof(*out));
+	/* The header and module zeroed; of the table only the entries the kernel
+	 * is told about are written (memset on all of it would be 3 KiB). */
+	memset(out, 0, offsetof(struct pvh_start, memmap));
 	/* The same map the bzImage path hands over in boot_params. */
 	status_t s = e820_build(m, map, PVH_MEMMAP_MAX, &n);
 	if (s.code)

@@ -136,3 +136,12 @@ boot_to_userspace() {
 		fi
 	done <<<"$e820"
 }
+
+@test "boot markers: with opt/leapboot/markers, 0xf5 gets fw_start, 0xf4 fw_do_boot then linux_start_boot; without it nothing" {
+	marker_args
+	boot_to_userspace q35 -fw_cfg name=opt/leapboot/markers,string=1 "${MARKER_ARGS[@]}"
+	assert_markers 01 0503
+	marker_args
+	boot_to_userspace microvm "${MARKER_ARGS[@]}"
+	assert_markers "" ""
+}

@@ -106,6 +106,18 @@ PROBE_ARGS="pvh-probe.allow=memmap-start_info"
 	assert_log '^leapboot: entering the PVH kernel at 0x'
 }
 
+@test "boot markers: microvm PVH gets fw_start, fw_do_boot, linux_start_pvhboot; the chain-loader writes them too" {
+	marker_args
+	boot_leapboot microvm -kernel "$VMLINUX" -initrd "$LEAPBOOT_INITRD" -append "$BASE_CMDLINE" \
+		-fw_cfg name=opt/leapboot/markers,string=1 "${MARKER_ARGS[@]}"
+	assert_userspace
+	assert_markers 01 0504
+	marker_args
+	chain "$QBOOT" q35 "$VMLINUX" -fw_cfg name=opt/leapboot/markers,string=1 "${MARKER_ARGS[@]}"
+	assert_userspace
+	assert_markers 01 0504
+}
+
 # --- leapboot.bin: leapboot loads the ELF itself --------------------------------------------
 
 @test "q35: Debian vmlinux from opt/leapboot/kernel, loaded by leapboot, reaches userspace" {
@@ -120,12 +132,12 @@ PROBE_ARGS="pvh-probe.allow=memmap-start_info"
 
 # --- leapboot.elf as a chain-loader -----------------------------------------------------------
 
-chain() { # <bios> <machine> <kernel file>
+chain() { # <bios> <machine> <kernel file> [extra qemu args...]
 	boot_leapboot "$2" --bios "$1" -kernel "$LEAPBOOT_ELF" \
 		-fw_cfg "name=opt/leapboot/kernel,file=$3" \
 		-fw_cfg "name=opt/leapboot/initrd,file=$LEAPBOOT_INITRD" \
 		-fw_cfg "name=opt/leapboot/cmdline,string=$BASE_CMDLINE" \
-		-fw_cfg name=opt/leapboot/verbose,string=1
+		-fw_cfg name=opt/leapboot/verbose,string=1 "${@:4}"
 }
 
 @test "leapboot.elf under SeaBIOS (q35) boots the bzImage from opt/leapboot/kernel" {

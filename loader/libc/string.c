@@ -33,6 +33,12 @@ void *memmove(void *dst, const void *src, size_t n)
 	const unsigned char *s = src;
 	if (d <= s || d >= s + n)
 		return memcpy(dst, src, n);
+	/* Overlapping with dst above src: from the end, eight bytes a step. */
+	for (; n >= 8; n -= 8) {
+		uint64_t w;
+		__builtin_memcpy(&w, s + n - 8, 8);
+		__builtin_memcpy(d + n - 8, &w, 8);
+	}
 	while (n--)
 		d[n] = s[n];
 	return dst;
@@ -67,9 +73,24 @@ void *memset(void *dst, int c, size_t n)
 int memcmp(const void *a, const void *b, size_t n)
 {
 	const unsigned char *x = a, *y = b;
-	for (size_t i = 0; i < n; i++)
-		if (x[i] != y[i])
-			return x[i] - y[i];
+	uint64_t u, v;
+	/* Equal quadwords skipped eight bytes a step (the last one overlapping the
+	 * one before when n is not a multiple of 8); the bytes decide the sign. */
+	for (; n >= 8; n -= 8, x += 8, y += 8) {
+		__builtin_memcpy(&u, x, 8);
+		__builtin_memcpy(&v, y, 8);
+		if (u != v)
+			break;
+		if (n > 8 && n < 16) {
+			__builtin_memcpy(&u, x + n - 8, 8);
+			__builtin_memcpy(&v, y + n - 8, 8);
+			if (u == v)
+				return 0;
+		}
+	}
+	for (; n; n--, x++, y++)
+		if (*x != *y)
+			return *x - *y;
 	return 0;
 }
 
@@ -84,10 +105,21 @@ void *memchr(const void *s, int c, size_t n)
 
 size_t strlen(const char *s)
 {
-	size_t n = 0;
-	while (s[n])
-		n++;
-	return n;
+	const char *p = s;
+	/* Bytes up to an 8-byte boundary, then aligned quadwords (which never cross
+	 * a page, so reading past the NUL is harmless) until one holds a zero. */
+	for (; (uintptr_t)p & 7; p++)
+		if (!*p)
+			return (size_t)(p - s);
+	for (;; p += 8) {
+		uint64_t w;
+		__builtin_memcpy(&w, p, 8);
+		if ((w - 0x0101010101010101ull) & ~w & 0x8080808080808080ull)
+			break;
+	}
+	while (*p)
+		p++;
+	return (size_t)(p - s);
 }
 
 int strncmp(const char *a, const char *b, size_t n)

@@ -15,6 +15,21 @@ int strncmp(const char *a, const char *b, size_t n);
 size_t strnlen(const char *s, size_t max);
 char *strrchr(const char *s, int c);
 
+/* Equality only, inline: two possibly overlapping quadwords decide 8 to 16 bytes
+ * (file and blob names) without a call. */
+static inline int mem_equal(const void *a, const void *b, size_t n)
+{
+	if (n < 8 || n > 16)
+		return __builtin_memcmp(a, b, n) == 0;
+	const unsigned char *x = a, *y = b;
+	unsigned long long x0, y0, x1, y1;
+	__builtin_memcpy(&x0, x, 8);
+	__builtin_memcpy(&y0, y, 8);
+	__builtin_memcpy(&x1, x + n - 8, 8);
+	__builtin_memcpy(&y1, y + n - 8, 8);
+	return x0 == y0 && x1 == y1;
+}
+
 /* -ffreestanding turns GCC's builtins off; these let small fixed-size copies and
  * compares inline again (larger ones still call the functions above). */
 #ifndef LEAPBOOT_LIBC_IMPL

@@ -108,6 +108,26 @@ mem_to_mb() {
 	esac
 }
 
+# --- boot markers ---------------------------------------------------------------------------
+
+# marker_args: sets MARKER_ARGS to isa-debugcon devices at 0xf4 and 0xf5 that write what they
+# receive into MARKERS_F4 and MARKERS_F5; marker_bytes FILE prints such a file as hex ("0503").
+marker_args() {
+	MARKERS_F4=$BATS_TEST_TMPDIR/markers-f4-$((${BOOT_N:-0} + 1))
+	MARKERS_F5=$BATS_TEST_TMPDIR/markers-f5-$((${BOOT_N:-0} + 1))
+	MARKER_ARGS=(-chardev "file,id=m4,path=$MARKERS_F4" -device isa-debugcon,iobase=0xf4,chardev=m4
+		-chardev "file,id=m5,path=$MARKERS_F5" -device isa-debugcon,iobase=0xf5,chardev=m5)
+}
+marker_bytes() { od -An -tx1 -v "$1" | tr -d ' \n'; }
+
+# assert_markers <0xf5 bytes> <0xf4 bytes>: what the boot left in MARKERS_F5 and MARKERS_F4.
+assert_markers() {
+	local f5 f4
+	f5=$(marker_bytes "$MARKERS_F5") f4=$(marker_bytes "$MARKERS_F4")
+	[[ $f5 == "$1" ]] || leapboot_fail "port 0xf5 got '$f5', expected '$1'" || return 1
+	[[ $f4 == "$2" ]] || leapboot_fail "port 0xf4 got '$f4', expected '$2'"
+}
+
 # --- booting ------------------------------------------------------------------------------
 
 # boot_leapboot <machine> [--no-debug-exit] [--bios FILE] [extra qemu args…]

@@ -166,6 +166,7 @@ const uint8_t *fake_fw_cfg_data(const struct fake_fw_cfg *dev, uint16_t key, uin
 
 void fake_fw_cfg_reset_counters(struct fake_fw_cfg *dev)
 {
+	dev->dma_probes = 0;
 	dev->selects = 0;
 	dev->pio_reads = 0;
 	dev->pio_bytes = 0;
@@ -272,7 +273,19 @@ done:
 		log->result = result;
 }
 
+/* The DMA register exists only on a device with DMA; it reads "QEMU CFG" when
+ * the device is QEMU's (modelled as: the signature item says "QEMU"). */
+static bool op_dma_present(void *ctx)
+{
+	struct fake_fw_cfg *dev = ctx;
+	const struct fake_fw_cfg_item *sig = find(dev, FW_CFG_SIGNATURE);
+	dev->dma_probes++;
+	return dev->present && dev->dma_enabled && sig && sig->len == 4 &&
+	       memcmp(sig->data, "QEMU", 4) == 0;
+}
+
 const struct fw_cfg_ops fake_fw_cfg_ops = {
+    .dma_present = op_dma_present,
     .select = op_select,
     .read = op_read,
     .dma = op_dma,

@@ -41,6 +41,7 @@ struct fake_fw_cfg {
 	uint32_t offset;
 
 	/* counters */
+	uint32_t dma_probes;   /* dma_present() calls */
 	uint32_t selects;      /* select() calls */
 	uint32_t pio_reads;    /* read() calls */
 	uint64_t pio_bytes;    /* bytes returned by read() */

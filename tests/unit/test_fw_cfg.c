@@ -51,8 +51,9 @@ static void test_probe(void)
 	is_u64(__builtin_bswap32(dir[2].size_be), 100, "probe: entries stay big-endian (size)");
 	is_u64(__builtin_bswap16(dir[2].select_be), 0x22,
 	       "probe: entries stay big-endian (select)");
-	ok(dev.dma_requests >= 1 && dev.dma_requests <= 2,
-	   "probe: the directory comes by DMA in one transfer (%u requests)", dev.dma_requests);
+	is_u64(dev.dma_requests, 2, "probe: the count and the entries by DMA, one request each");
+	ok(dev.selects == 0 && dev.pio_reads == 0,
+	   "probe: the DMA register alone finds a DMA device (no port I/O)");
 	ok(fw_cfg_find(&fc, "opt/blob", &key, &size) && key == 0x22 && size == 100,
 	   "probe: files can be found afterwards");
 	fake_fw_cfg_free(&dev);
@@ -67,6 +68,7 @@ static void test_probe(void)
 	ok(!fc.dma, "probe without DMA: DMA bit clear");
 	is_u64(fc.nfiles, 3, "probe without DMA: three files");
 	is_u64(dev.dma_requests, 0, "probe without DMA: no DMA request");
+	is_u64(dev.dma_probes, 1, "probe without DMA: the DMA register was tried first");
 	ok(memcmp(dir[1].name, "etc/table-loader", 17) == 0,
 	   "probe without DMA: directory entries read by port I/O");
 	fake_fw_cfg_free(&dev);

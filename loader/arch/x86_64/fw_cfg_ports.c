@@ -7,6 +7,15 @@
 #define FW_CFG_PORT_DMA_HIGH 0x514
 #define FW_CFG_PORT_DMA_LOW  0x518
 
+/* The DMA register's first half: "QEMU" (it reads as "QEMU CFG", big-endian);
+ * an unclaimed port (no fw_cfg, or fw_cfg without DMA) reads as all ones. */
+static bool ports_dma_present(void *ctx)
+{
+	(void)ctx;
+	uint32_t v = inl(FW_CFG_PORT_DMA_HIGH);
+	return __builtin_memcmp(&v, "QEMU", 4) == 0;
+}
+
 static void ports_select(void *ctx, uint16_t key)
 {
 	(void)ctx;
@@ -19,15 +28,24 @@ static void ports_read(void *ctx, void *dst, uint32_t len)
 	insb(FW_CFG_PORT_DATA, dst, len);
 }
 
+/* QEMU clears its latched DMA address after every transfer, so after one
+ * transfer a descriptor below 4 GiB needs only the low write (which starts it).
+ * The first one writes both halves: a guest may have left a high half there
+ * before a reset. */
+static bool latch_clear;
+
 static void ports_dma(void *ctx, uint64_t desc)
 {
 	(void)ctx;
-	/* The high write also clears the device's latched low half. */
-	outl(FW_CFG_PORT_DMA_HIGH, __builtin_bswap32((uint32_t)(desc >> 32)));
+	uint32_t high = (uint32_t)(desc >> 32);
+	if (high || !latch_clear)
+		outl(FW_CFG_PORT_DMA_HIGH, __builtin_bswap32(high));
 	outl(FW_CFG_PORT_DMA_LOW, __builtin_bswap32((uint32_t)desc));
+	latch_clear = true;
 }
 
 const struct fw_cfg_ops fw_cfg_ports = {
+    .dma_present = ports_dma_present,
     .select = ports_select,
     .read = ports_read,
     .dma = ports_dma,

@@ -1,6 +1,6 @@
 /*
  * From the reset vector to C: real mode only long enough to load a GDT, then
- * 32-bit protected mode to build the page tables, then long mode.
+ * 32-bit protected mode to switch on the prebuilt page tables, then long mode.
  *
  * The ROM is 64 KiB ending at 4 GiB. This file is linked at its physical address
  * (it runs before paging); the C code is linked at the ROM's alias in the top
@@ -65,55 +65,18 @@ start32:		/* %ebx: PVH start_info, or 0; preserved to the C entry */
 	xorl	%eax, %eax
 	rep stosl
 
-	/* Page tables: one PD of 2 MiB pages identity-maps 0 – 1 GiB-2 MiB (all
-	 * leapboot and the kernel's entry need); its last entry maps the ROM's
-	 * 2 MiB page, reached both at its physical address (through PDPT[3]) and
-	 * at the top-2 GiB alias (PML4[511], PDPT[511]). That alias also maps
-	 * 0xFFFFFFFFC0000000 + x to x: where the ELF form's code runs. Four times
-	 * fewer entries than a full 4 GiB map. */
+	/* Long mode on the prebuilt page tables (below). */
 	movl	$(CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT), %eax
 	movl	%eax, %cr4
-	/* Caches on (the CPU resets with CD and NW set), FPU/SSE usable. */
-	movl	$(CR0_PE | CR0_MP | CR0_ET), %eax
-	movl	%eax, %cr0
-	/* SSE is on: zero the three tables 64 bytes a loop (a third of the
-	 * instructions rep stosl needs). */
-	xorps	%xmm0, %xmm0
-	movl	$pml4, %edi
-	leal	3 * 4096(%edi), %ecx
-3:	movaps	%xmm0, (%edi)
-	movaps	%xmm0, 16(%edi)
-	movaps	%xmm0, 32(%edi)
-	movaps	%xmm0, 48(%edi)
-	addl	$64, %edi
-	cmpl	%ecx, %edi
-	jne	3b
-	movl	$(pdpt + PTE_TABLE), pml4
-	movl	$(pdpt + PTE_TABLE), pml4 + 511 * 8
-	movl	$(pd + PTE_TABLE), pdpt
-	movl	$(pd + PTE_TABLE), pdpt + 3 * 8
-	movl	$(pd + PTE_TABLE), pdpt + 511 * 8
-	/* PD entries 0–509 two at a time, then 510, then the ROM's page. */
-	movl	$pd, %edi
-	movl	$PTE_2M, %eax
-	movl	$255, %ecx
-2:	movl	%eax, (%edi)
-	leal	0x200000(%eax), %edx
-	movl	%edx, 8(%edi)
-	addl	$0x400000, %eax
-	addl	$16, %edi
-	loop	2b
-	movl	%eax, (%edi)
-	movl	$(ROM_2M_PAGE + PTE_2M), pd + 511 * 8
-
 	movl	$pml4, %eax
 	movl	%eax, %cr3
 	movl	$MSR_EFER, %ecx
 	rdmsr
 	orl	$EFER_LME, %eax
 	wrmsr
-	movl	%cr0, %eax
-	orl	$CR0_PG, %eax
+	/* Paging on, caches on (the CPU resets with CD and NW set), FPU/SSE
+	 * usable. */
+	movl	$(CR0_PE | CR0_MP | CR0_ET | CR0_PG), %eax
 	movl	%eax, %cr0
 	ljmpl	$SEL_CODE64, $start64
 
@@ -148,11 +111,31 @@ reset_vector:
 	jmp	start16
 	.balign	16, 0xf4
 
-	.section .noinit, "aw", @nobits
+	/* The page tables, prebuilt: one PD of 2 MiB pages identity-maps 0 –
+	 * 1 GiB-2 MiB (all leapboot and the kernel's entry need); its last entry
+	 * maps the ROM's 2 MiB page, reached both at its physical address (through
+	 * PDPT[3]) and at the top-2 GiB alias (PML4[511], PDPT[511]). That alias
+	 * also maps 0xFFFFFFFFC0000000 + x to x: where the ELF form's code runs.
+	 * In the firmware form they are ROM: no instruction builds them, and the
+	 * preset accessed/dirty bits mean the CPU never writes them. */
+	.section .pagetables, "a"
 	.balign	4096
-pml4:	.skip	4096
-pdpt:	.skip	4096
-pd:	.skip	4096
+pml4:	.quad	pdpt + PTE_TABLE
+	.fill	510, 8, 0
+	.quad	pdpt + PTE_TABLE
+pdpt:	.quad	pd + PTE_TABLE
+	.fill	2, 8, 0
+	.quad	pd + PTE_TABLE
+	.fill	507, 8, 0
+	.quad	pd + PTE_TABLE
+pd:	.set	page, 0
+	.rept	511
+	.quad	page * 0x200000 + PTE_2M
+	.set	page, page + 1
+	.endr
+	.quad	ROM_2M_PAGE + PTE_2M
+
+	.section .noinit, "aw", @nobits
 	.globl	__stack_bottom
 	.balign	16
 __stack_bottom:

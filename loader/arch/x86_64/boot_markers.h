@@ -1,0 +1,30 @@
+/* qemu-boot-time markers, for a harness timing the boot from outside: one byte to
+ * port 0xf5 (the firmware's events) or 0xf4 (the kernel's), written only when
+ * fw_cfg has opt/leapboot/markers. Off by default: 0xf4 is isa-debug-exit's
+ * default port, where a marker would end a user's QEMU. */
+#ifndef LEAPBOOT_X86_BOOT_MARKERS_H
+#define LEAPBOOT_X86_BOOT_MARKERS_H
+
+#include <stdbool.h>
+#include "io.h"
+
+#define MARKER_PORT_FW	  0xf5
+#define MARKER_PORT_LINUX 0xf4
+
+enum boot_marker {
+	MARKER_FW_START = 1,
+	MARKER_LINUX_START_BOOT = 3,	/* bzImage */
+	MARKER_LINUX_START_PVHBOOT = 4, /* PVH */
+	MARKER_FW_DO_BOOT = 5,		/* machine set up, the kernel next */
+};
+
+/* Set by the firmware and ELF forms (loader/main.c); defined in boot_x86.c. */
+extern bool boot_markers;
+
+static inline void boot_marker(uint16_t port, enum boot_marker m)
+{
+	if (boot_markers)
+		outb(port, (uint8_t)m);
+}
+
+#endif
