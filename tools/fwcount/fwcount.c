@@ -45,7 +45,9 @@
  *               For kernels placed by the firmware (EFI stub, U-Boot booti).
  *               stop= and match= share a limit of 64.
  *   out=PATH    write the result line to PATH instead of stderr.
- *   exit=on     exit QEMU (status 0) as soon as a stop address is reached.
+ *   exit=on     exit QEMU (status 0) as soon as a stop address is reached;
+ *               otherwise the plugin uninstalls itself there, so the rest
+ *               of the run is not slowed by its hooks.
  *   detail=on   append the extra fields described above.
  *   count=off   timing only: instrument nothing but the stops (and times=on),
  *               so the guest runs at full TCG speed; the result line then
@@ -152,6 +154,7 @@ static int n_stops;
 static const char *out_path;
 static const char *profile_path;
 static bool exit_at_stop;
+static qemu_plugin_id_t self;
 static bool detail;
 static bool count = true;
 static bool times;
@@ -374,6 +377,12 @@ static void stop_cb(unsigned int vcpu_index, void *udata)
 		fflush(NULL);
 		exit(0);
 	}
+	/*
+	 * The VM goes on (a timing run to userspace): leave it, so that the
+	 * kernel's own code is translated without plugin hooks and its boot
+	 * takes the time it takes without fwcount.
+	 */
+	qemu_plugin_uninstall(self, NULL);
 }
 
 /* Registered on blocks until one has run: afterwards a load and a branch. */
@@ -722,6 +731,7 @@ static bool key_is(const char *arg, size_t klen, const char *key)
 FWCOUNT_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info, int argc,
 				       char **argv)
 {
+	self = id;
 	x86 = !strcmp(info->target_name, "x86_64") || !strcmp(info->target_name, "i386");
 	for (int i = 0; i < argc; i++) {
 		char *arg = argv[i];
