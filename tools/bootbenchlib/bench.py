@@ -134,7 +134,7 @@ def one_run(cfg, inputs, rundir, timeout, counting=False, profile=False, until=r
     kernel = inputs.kernels[cfg.kind]
     plugin_out = os.path.join(rundir, "plugin.out")
     prof = os.path.join(rundir, "profile") if profile else None
-    tcg = inputs.accel == "tcg"
+    tcg = inputs.accel == "tcg" and inputs.plugin
     pipes = {}
     if cfg.arch == "x86_64" and not counting:
         for port in (run.FW_START_PORT, run.LINUX_PORT):

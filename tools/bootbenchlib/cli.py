@@ -31,8 +31,8 @@ configurations:
 how phases are timed:
   TCG: the fwcount plugin (tools/fwcount) stamps the first guest instruction and
   the kernel's first instruction (recognised by its address and code bytes, or
-  page offset and code bytes where the firmware picks the address); serial lines
-  are stamped as they arrive. KVM: plugins cannot run; leapboot writes the
+  page offset and code bytes where the firmware picks the address) and removes
+  itself there; serial lines are stamped as they arrive. KVM (or --no-plugin): leapboot writes the
   qemu-boot-time markers (0xf5 <- 1, 0xf4 <- 5, 0xf4 <- 3/4), caught by
   isa-debugcon devices; other firmware is bounded by its fw_cfg accesses (QEMU
   trace events), marked with ≈.
@@ -69,6 +69,7 @@ def parse(argv):
     a("--qemu-arg", action="append", default=[], metavar="ARG", help="one more QEMU argument (repeatable; split like a shell word list)")
     a("--memory", "-m", default="512M", metavar="SIZE", help="guest RAM (default 512M)")
     a("--accel", default="tcg", choices=["tcg", "kvm"], help="accelerator (default tcg)")
+    a("--no-plugin", action="store_true", help="TCG without the fwcount plugin: time as under KVM (markers, fw_cfg bounds)")
     a("-n", "--runs", type=int, default=10, metavar="N", help="measured runs per configuration (default 10)")
     a("--warmup", type=int, default=1, metavar="K", help="warm-up runs per configuration, not counted (default 1)")
     a("--count", action="store_true", help="deterministic counts instead of wall time (TCG)")
@@ -90,6 +91,8 @@ def parse(argv):
         p.error("-n must be at least 1 and --warmup at least 0")
     if args.count and args.accel != "tcg":
         p.error("--count needs TCG: plugins do not run under KVM")
+    if args.count and args.no_plugin:
+        p.error("--count counts with the fwcount plugin; --no-plugin does not go with it")
     if args.profile and not args.count:
         p.error("--profile goes with --count")
     return args
@@ -181,7 +184,7 @@ def main(argv=None):
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     try:
         cfgs = choose(args)
-        if args.accel == "tcg" or args.count:
+        if (args.accel == "tcg" and not args.no_plugin) or args.count:
             bench.build_plugin()
         if args.accel == "kvm" and not os.access("/dev/kvm", os.R_OK | os.W_OK):
             raise bench.SetupError("--accel kvm: /dev/kvm is missing or not accessible to this user")
@@ -205,6 +208,7 @@ def main(argv=None):
         for arch in {r.cfg.arch for r in results if r.status == "ok"}:
             by_arch[arch] = command.Inputs(kernels=kinds, initrd=initrds.get(arch), append=args.append,
                                            memory=args.memory, accel=args.accel, qemu_args=extra,
+                                           plugin=not args.no_plugin,
                                            cache=os.path.join(bench.cache_dir(), "bootbench"))
         for arch, inputs in by_arch.items():
             group = [r for r in results if r.cfg.arch == arch]
@@ -224,7 +228,7 @@ def main(argv=None):
             if r.profile:
                 r.profile = count.attribute(r.profile, count.symbols(bench.symbol_file(r.cfg) or ""))
     meta = report.host_info(args.accel)
-    meta.update(mode="count" if args.count else "wall", runs=args.runs, warmup=args.warmup,
+    meta.update(mode="count" if args.count else "wall", runs=args.runs, plugin=not args.no_plugin, warmup=args.warmup,
                 memory=args.memory, baseline=args.baseline, title=args.title or "",
                 argv="tools/bootbench " + " ".join(shlex.quote(a) for a in (sys.argv[1:] if argv is None else argv)),
                 kernels=sorted({os.path.basename(k.path) for k in kinds.values()}),

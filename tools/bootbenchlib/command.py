@@ -25,6 +25,7 @@ class Inputs:
     append: str = ""  # the user's extra command line
     memory: str = "512M"
     accel: str = "tcg"
+    plugin: bool = True  # under TCG, time fw_start and the kernel's entry with fwcount
     qemu_args: list = field(default_factory=list)
     cache: str = ""
 

@@ -205,8 +205,8 @@ def describe(data):
 def notes(data):
     out = []
     if any(c.get("approximate") for c in data["configs"]):
-        out.append("≈: no plugin under KVM and no leapboot markers: firmware start and kernel entry are "
-                   "bounded by the firmware's first fw_cfg data read and its last fw_cfg access")
+        out.append("≈: no fwcount plugin (KVM, or --no-plugin) and no leapboot markers: firmware start and "
+                   "kernel entry are bounded by the firmware's first fw_cfg data read and its last fw_cfg access")
     if data["meta"].get("mode") == "count":
         out.append("fw_cfg DMA bytes≈: sizes of the fw_cfg items selected and not read through the data "
                    "register (QEMU has no trace event for DMA): an upper bound when an item is read in part")
