@@ -1,32 +1,75 @@
 #!/usr/bin/env bats
-# Bad kernels, initrds and command lines: leapboot must print exactly one
-# "leapboot: error: <stage>: …" line and exit QEMU with status 3 — never hang, never jump.
+# Bad kernels, initrds, command lines, tables and machines: leapboot must print exactly one
+# "leapboot: error: <stage>: <what> (<detail>)" line naming the problem and stop the machine
+# (x86: QEMU exits with status 3 through isa-debug-exit; arm64: PSCI SYSTEM_OFF, status 0) —
+# never hang (each boot has a timeout), never jump into the kernel.
 #
 # Each bad kernel goes through both routes where QEMU accepts it: -kernel (QEMU parses the
 # file itself and hands leapboot the setup and kernel parts) and the opt/leapboot/kernel
-# fw_cfg file (leapboot sees the raw bytes). QEMU itself refuses an empty -kernel file and an
-# -initrd bigger than RAM, so those go through the fw_cfg files only.
+# fw_cfg file (leapboot sees the raw bytes). QEMU itself refuses an empty -kernel file, an
+# -initrd bigger than RAM and ELF files it cannot load, so those go through the fw_cfg files.
+#
+# | #  | input | route | the error names |
+# |----|-------|-------|-----------------|
+# | 1  | 1 MiB of random bytes as the kernel | -kernel, opt/leapboot/kernel | no "HdrS" signature |
+# | 2  | the same with fw_cfg DMA disabled (byte-wise port I/O) | opt/leapboot/kernel | no "HdrS" signature |
+# | 3  | an empty kernel file | opt/leapboot/kernel | the file is 0 bytes |
+# | 4  | a bzImage cut to its first 64 KiB (header only) | -kernel, opt/leapboot/kernel | truncated kernel |
+# | 5  | a bzImage with half its protected-mode payload | opt/leapboot/kernel | truncated kernel, syssize |
+# | 6  | a bzImage missing its last 1 MiB (header intact) | -kernel, opt/leapboot/kernel | truncated kernel, syssize |
+# | 7  | boot_flag 0x1234 instead of 0xAA55 | opt/leapboot/kernel | boot_flag |
+# | 8  | a PE file without "HdrS" (signature cleared) | -kernel, opt/leapboot/kernel | no "HdrS" signature |
+# | 9  | "HdrS" with boot protocol 2.01 (16-bit entry only) | -kernel, opt/leapboot/kernel | 16-bit entry |
+# | 10 | init_size 0x7f000000 with -m 128M | -kernel, opt/leapboot/kernel | init_size does not fit in RAM |
+# | 11 | a kernel too large for RAM: 200 MiB payload (syssize and init_size to match), -m 128M | opt/leapboot/kernel | init_size does not fit in RAM |
+# | 12 | an initrd bigger than RAM (256 MiB, -m 128M) | opt/leapboot/initrd | initrd larger than RAM |
+# | 13 | an initrd that does not fit below initrd_addr_max (16 MiB limit, no XLF_CAN_BE_LOADED_ABOVE_4G, 32 MiB initrd) | opt/leapboot/initrd | initrd_addr_max |
+# | 14 | a 2048-byte command line (cmdline_size 2047) | -append, opt/leapboot/cmdline | command line too long, both sizes |
+# | 15 | a 300-byte command line for a kernel whose cmdline_size is 255 | opt/leapboot/cmdline | command line too long, 255 |
+# | 16 | no kernel at all, on pc, q35 and microvm | - | how to pass one |
+# | 17 | an ELF without the Xen PVH note | opt/leapboot/kernel | no PVH entry note |
+# | 18 | an ELF whose segment overlaps leapboot's own pages (paddr 0x2000) | opt/leapboot/kernel | range is not free RAM |
+# | 19 | an ELF whose segment lies outside RAM (paddr 0x60000000, -m 512M) | opt/leapboot/kernel | outside RAM |
+# | 20 | an ELF whose p_offset points past the end of the file | opt/leapboot/kernel | segment outside the file |
+# | 21 | an ELF whose p_filesz runs past the end of the file | opt/leapboot/kernel | segment outside the file |
+# | 22 | an ELF cut to its first 4 KiB | opt/leapboot/kernel | segment outside the file |
+# | 23 | an ELF whose PVH entry (0x50000000) is in none of its segments | opt/leapboot/kernel | entry point outside the kernel |
+# | 24 | a table-loader script whose ADD_POINTER offset is outside its blob (acpi=off, the script and blob as fw_cfg files) | etc/table-loader | offset outside the blob |
+# | 25 | -m 1M: less RAM than the kernel needs (leapboot itself still runs) | -kernel | init_size does not fit in RAM |
+# | 26 | arm64: random bytes as the kernel | opt/leapboot/kernel | not an arm64 Image |
+# | 27 | arm64: an Image.gz with 4 KiB of noise mid-stream | opt/leapboot/kernel | corrupt gzip kernel |
+# | 28 | arm64: an Image.gz cut in half | opt/leapboot/kernel | truncated gzip kernel |
+#
+# Not here, and why: fw_cfg missing entirely cannot be shown with QEMU 7.2 — pc, q35, microvm
+# and virt always have it and no option removes it; the unit tests (tests/unit/test_fw_cfg.c)
+# show a device without the signature is refused. More bad inputs live with their features:
+# tests/arm64.bats (Image header cases), tests/efi.bats (leapboot.efi), tests/pvh.bats.
 
 # An error is reported within a second; a boot that gets this far is hung.
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-30}
 
 load lib/qemu
+load lib/arm64
 
 setup_file() {
 	leapboot_setup_file || return 1
-	# Patched copies of Debian's bzImage, made once for this file.
+	arm64_setup_file || return 1
+	# Patched copies of Debian's bzImage and vmlinux, made once for this file.
 	local d=$BATS_FILE_TMPDIR
-	python3 - "$LEAPBOOT_KERNEL" "$d" <<-'EOF'
-		import os, random, struct, sys
-		src, d = sys.argv[1], sys.argv[2]
+	"$LEAPBOOT_ROOT/tools/extract-vmlinux" -o "$d/vmlinux" "$LEAPBOOT_KERNEL" || return 1
+	python3 - "$LEAPBOOT_KERNEL" "$d/vmlinux" "$ARM64_KERNEL_GZ" "$d" <<-'EOF'
+		import os, random, re, struct, sys
+		src, vmlinux, arm_gz, d = sys.argv[1:]
 		k = open(src, "rb").read()
+		v = open(vmlinux, "rb").read()
 		assert k[0x202:0x206] == b"HdrS", "the Debian kernel is not a bzImage"
 		def put(name, data):
 		    open(os.path.join(d, name), "wb").write(data)
-		def patched(name, off, fmt, val):
-		    b = bytearray(k)
-		    struct.pack_into(fmt, b, off, val)
-		    put(name, b)
+		def patched(data, *fields):
+		    b = bytearray(data)
+		    for off, fmt, val in fields:
+		        struct.pack_into(fmt, b, off, val)
+		    return b
 		# 1 MiB of (seeded, so reproducible) random bytes; no "HdrS" by construction.
 		rnd = bytearray(random.Random(0x1eab007).randbytes(1 << 20))
 		if rnd[0x202:0x206] == b"HdrS":
@@ -34,108 +77,221 @@ setup_file() {
 		put("random.bin", rnd)
 		put("empty.bin", b"")
 		put("first-64k.bin", k[:64 << 10])
+		setup = ((k[0x1f1] or 4) + 1) * 512
+		put("half-payload.bin", k[: setup + (len(k) - setup) // 2])
 		put("minus-1m.bin", k[:-(1 << 20)])
-		patched("no-hdrs.bin", 0x202, "<I", 0)
-		patched("16bit.bin", 0x206, "<H", 0x0201)
-		patched("init-size.bin", 0x260, "<I", 0x7f000000)
+		put("boot-flag.bin", patched(k, (0x1fe, "<H", 0x1234)))
+		put("no-hdrs.bin", patched(k, (0x202, "<I", 0)))
+		put("16bit.bin", patched(k, (0x206, "<H", 0x0201)))
+		put("init-size.bin", patched(k, (0x260, "<I", 0x7f000000)))
+		# 200 MiB of payload: syssize (16-byte units) and init_size agree with it.
+		big = 200 << 20
+		put("huge.bin", patched(k + bytes(big - (len(k) - setup)),
+		                        (0x1f4, "<I", big // 16), (0x260, "<I", big + (16 << 20))))
+		# initrd_addr_max 16 MiB - 1 and XLF_CAN_BE_LOADED_ABOVE_4G cleared.
+		b = patched(k, (0x22c, "<I", 0x00ffffff))
+		b[0x236] &= ~0x02
+		put("initrd-max.bin", b)
+		put("cmdline-255.bin", patched(k, (0x238, "<I", 255)))
+		# ELF variants of the vmlinux: segment 1 moved, segment 0 cut, the PVH note changed.
+		phoff, = struct.unpack_from("<Q", v, 0x20)
+		phent, = struct.unpack_from("<H", v, 0x36)
+		def seg(i, field, val):  # field: 8 p_offset, 24 p_paddr, 32 p_filesz
+		    return patched(v, (phoff + i * phent + field, "<Q", val))
+		put("elf-over-leapboot.bin", seg(1, 24, 0x2000))
+		put("elf-outside-ram.bin", seg(1, 24, 0x60000000))
+		put("elf-offset-beyond.bin", seg(0, 8, len(v)))
+		put("elf-filesz-beyond.bin", seg(0, 32, 2 * len(v)))
+		put("elf-head.bin", v[:4096])
+		notes = [m.start() for m in re.finditer(rb"\x04\0\0\0[\x04\x08]\0\0\0\x12\0\0\0Xen\0", v)]
+		assert len(notes) == 1, "no single PVH note in the vmlinux"
+		put("elf-entry-outside.bin", patched(v, (notes[0] + 16, "<I", 0x50000000)))
+		put("elf-no-note.bin", patched(v, (notes[0] + 8, "<I", 99)))
+		# A table-loader script: ALLOCATE etc/acpi/tables, then ADD_POINTER at 0x10000 of a
+		# 256-byte blob.
+		def cmd(kind, body):
+		    return struct.pack("<I", kind) + body.ljust(124, b"\0")
+		name = lambda n: n.encode().ljust(56, b"\0")
+		put("loader.bin", cmd(1, name("etc/acpi/tables") + struct.pack("<IB", 64, 1)) +
+		    cmd(2, name("etc/acpi/tables") * 2 + struct.pack("<IB", 0x10000, 4)))
+		put("blob.bin", bytes(256))
+		# arm64: Image.gz with noise mid-stream, and cut in half.
+		gz = open(arm_gz, "rb").read()
+		mid = len(gz) // 2
+		put("arm64-corrupt.gz", gz[:mid] + random.Random(7).randbytes(4096) + gz[mid + 4096:])
+		put("arm64-half.gz", gz[:mid])
 	EOF
-	# 256 MiB initrd, sparse: bigger than -m 128M.
+	# Sparse initrds: 256 MiB (bigger than -m 128M) and 32 MiB.
 	truncate -s 256M "$d/initrd-256m.img"
-	# 2048 bytes: one more than the kernel's cmdline_size (2047).
+	truncate -s 32M "$d/initrd-32m.img"
+	# 2048 bytes: one more than the kernel's cmdline_size (2047); and 300 bytes.
 	local c="$BASE_CMDLINE"
 	while ((${#c} < 2048)); do c+=" x=1"; done
 	printf '%s' "${c:0:2048}" >"$d/cmdline-2048.txt"
+	printf '%s' "${c:0:300}" >"$d/cmdline-300.txt"
 }
 
 # Bad kernel through -kernel / through opt/leapboot/kernel.
 via_kernel() { boot_leapboot "${MACHINE:-q35}" -kernel "$1" "${@:2}"; }
 via_fw_cfg() { boot_leapboot "${MACHINE:-q35}" -fw_cfg "name=opt/leapboot/kernel,file=$1" "${@:2}"; }
+f() { printf '%s/%s' "$BATS_FILE_TMPDIR" "$1"; }
 
-@test "random bytes as the kernel, via -kernel" {
-	via_kernel "$BATS_FILE_TMPDIR/random.bin" -append "$BASE_CMDLINE"
-	assert_leapboot_error '^leapboot: error: kernel: [^(]+ \(.*\)$'
+NOT_BZIMAGE='^leapboot: error: kernel: not a bzImage \(no "HdrS" signature at 0x202: found 0x[0-9a-f]+\)$'
+
+@test "1 random bytes as the kernel, via -kernel and opt/leapboot/kernel → no HdrS" {
+	via_kernel "$(f random.bin)" -append "$BASE_CMDLINE"
+	assert_leapboot_error "$NOT_BZIMAGE" || return 1
+	via_fw_cfg "$(f random.bin)"
+	assert_leapboot_error "$NOT_BZIMAGE"
 }
 
-@test "random bytes as the kernel, via opt/leapboot/kernel" {
-	via_fw_cfg "$BATS_FILE_TMPDIR/random.bin"
-	assert_leapboot_error '^leapboot: error: kernel: [^(]+ \(.*\)$'
+@test "2 random bytes with fw_cfg DMA disabled → no HdrS" {
+	via_fw_cfg "$(f random.bin)" -global fw_cfg.dma_enabled=off
+	assert_leapboot_error "$NOT_BZIMAGE"
 }
 
-@test "empty kernel file, via opt/leapboot/kernel" {
-	via_fw_cfg "$BATS_FILE_TMPDIR/empty.bin"
-	assert_leapboot_error '^leapboot: error: kernel: [^(]+ \(.*\)$'
+@test "3 an empty kernel file → 0 bytes" {
+	via_fw_cfg "$(f empty.bin)"
+	assert_leapboot_error '^leapboot: error: kernel: not a bzImage \(file is 0 bytes, a header needs [0-9]+\)$'
 }
 
-@test "first 64 KiB of a bzImage, via -kernel" {
-	via_kernel "$BATS_FILE_TMPDIR/first-64k.bin" -append "$BASE_CMDLINE"
-	assert_leapboot_error '^leapboot: error: kernel: [^(]+ \(.*\)$'
+@test "4 the first 64 KiB of a bzImage, via -kernel and opt/leapboot/kernel → truncated" {
+	via_kernel "$(f first-64k.bin)" -append "$BASE_CMDLINE"
+	assert_leapboot_error '^leapboot: error: kernel: truncated kernel \(.*\)$' || return 1
+	via_fw_cfg "$(f first-64k.bin)"
+	assert_leapboot_error '^leapboot: error: kernel: truncated kernel \(.*\)$'
 }
 
-@test "first 64 KiB of a bzImage, via opt/leapboot/kernel" {
-	via_fw_cfg "$BATS_FILE_TMPDIR/first-64k.bin"
-	assert_leapboot_error '^leapboot: error: kernel: [^(]+ \(.*\)$'
+@test "5 half the protected-mode payload → truncated, syssize" {
+	via_fw_cfg "$(f half-payload.bin)"
+	assert_leapboot_error '^leapboot: error: kernel: truncated kernel \(protected-mode part [0-9]+ bytes, header syssize says [0-9]+\)$'
 }
 
-@test "bzImage missing its last 1 MiB (header intact) is reported truncated, via -kernel" {
-	via_kernel "$BATS_FILE_TMPDIR/minus-1m.bin" -append "$BASE_CMDLINE"
+@test "6 the last 1 MiB missing (header intact), via -kernel and opt/leapboot/kernel → truncated, syssize" {
+	via_kernel "$(f minus-1m.bin)" -append "$BASE_CMDLINE"
+	assert_leapboot_error '^leapboot: error: kernel: truncated kernel \(.*syssize.*\)$' || return 1
+	via_fw_cfg "$(f minus-1m.bin)"
 	assert_leapboot_error '^leapboot: error: kernel: truncated kernel \(.*syssize.*\)$'
 }
 
-@test "bzImage missing its last 1 MiB (header intact) is reported truncated, via opt/leapboot/kernel" {
-	via_fw_cfg "$BATS_FILE_TMPDIR/minus-1m.bin"
-	assert_leapboot_error '^leapboot: error: kernel: truncated kernel \(.*syssize.*\)$'
+@test "7 boot_flag 0x1234 → boot_flag" {
+	via_fw_cfg "$(f boot-flag.bin)"
+	assert_leapboot_error '^leapboot: error: kernel: not a bzImage \(boot_flag 0x1234, expected 0xaa55\)$'
 }
 
-@test "PE without the HdrS signature, via -kernel" {
-	via_kernel "$BATS_FILE_TMPDIR/no-hdrs.bin" -append "$BASE_CMDLINE"
+@test "8 a PE without HdrS, via -kernel and opt/leapboot/kernel → no HdrS" {
+	via_kernel "$(f no-hdrs.bin)" -append "$BASE_CMDLINE"
+	assert_leapboot_error '^leapboot: error: kernel: not a bzImage \(.*HdrS.*\)$' || return 1
+	via_fw_cfg "$(f no-hdrs.bin)"
 	assert_leapboot_error '^leapboot: error: kernel: not a bzImage \(.*HdrS.*\)$'
 }
 
-@test "PE without the HdrS signature, via opt/leapboot/kernel" {
-	via_fw_cfg "$BATS_FILE_TMPDIR/no-hdrs.bin"
-	assert_leapboot_error '^leapboot: error: kernel: not a bzImage \(.*HdrS.*\)$'
-}
-
-@test "16-bit-only kernel (boot protocol 2.01), via -kernel" {
-	via_kernel "$BATS_FILE_TMPDIR/16bit.bin" -append "$BASE_CMDLINE"
+@test "9 boot protocol 2.01 (16-bit only), via -kernel and opt/leapboot/kernel → 16-bit entry" {
+	via_kernel "$(f 16bit.bin)" -append "$BASE_CMDLINE"
+	assert_leapboot_error '^leapboot: error: kernel: .*16-bit entry \(.*\)$' || return 1
+	via_fw_cfg "$(f 16bit.bin)"
 	assert_leapboot_error '^leapboot: error: kernel: .*16-bit entry \(.*\)$'
 }
 
-@test "16-bit-only kernel (boot protocol 2.01), via opt/leapboot/kernel" {
-	via_fw_cfg "$BATS_FILE_TMPDIR/16bit.bin"
-	assert_leapboot_error '^leapboot: error: kernel: .*16-bit entry \(.*\)$'
+@test "10 init_size 0x7f000000 with -m 128M, via -kernel and opt/leapboot/kernel → does not fit" {
+	via_kernel "$(f init-size.bin)" -m 128M -append "$BASE_CMDLINE"
+	assert_leapboot_error '^leapboot: error: kernel: init_size does not fit in RAM \(0x7f000000 bytes, .*\)$' || return 1
+	via_fw_cfg "$(f init-size.bin)" -m 128M
+	assert_leapboot_error '^leapboot: error: kernel: init_size does not fit in RAM \(0x7f000000 bytes, .*\)$'
 }
 
-@test "init_size 0x7f000000 with -m 128M, via -kernel" {
-	via_kernel "$BATS_FILE_TMPDIR/init-size.bin" -m 128M -append "$BASE_CMDLINE"
-	assert_leapboot_error '^leapboot: error: kernel: init_size does not fit in RAM \(.*\)$'
+@test "11 a 200 MiB kernel with -m 128M → does not fit" {
+	via_fw_cfg "$(f huge.bin)" -m 128M
+	assert_leapboot_error '^leapboot: error: kernel: init_size does not fit in RAM \(0xd800000 bytes, .*\)$'
 }
 
-@test "init_size 0x7f000000 with -m 128M, via opt/leapboot/kernel" {
-	via_fw_cfg "$BATS_FILE_TMPDIR/init-size.bin" -m 128M
-	assert_leapboot_error '^leapboot: error: kernel: init_size does not fit in RAM \(.*\)$'
+@test "12 an initrd bigger than RAM (256 MiB with -m 128M) → larger than RAM" {
+	via_fw_cfg "$LEAPBOOT_KERNEL" -m 128M -fw_cfg "name=opt/leapboot/initrd,file=$(f initrd-256m.img)"
+	assert_leapboot_error '^leapboot: error: initrd: initrd larger than RAM \(268435456 bytes, .*\)$'
 }
 
-@test "initrd bigger than RAM (256 MiB with -m 128M), via opt/leapboot/initrd" {
-	via_fw_cfg "$LEAPBOOT_KERNEL" -m 128M \
-		-fw_cfg "name=opt/leapboot/initrd,file=$BATS_FILE_TMPDIR/initrd-256m.img"
-	assert_leapboot_error '^leapboot: error: initrd: initrd larger than RAM \(.*\)$'
+@test "13 an initrd above initrd_addr_max (16 MiB, 32 MiB initrd, no above-4G flag) → initrd_addr_max" {
+	via_fw_cfg "$(f initrd-max.bin)" -fw_cfg "name=opt/leapboot/initrd,file=$(f initrd-32m.img)"
+	assert_leapboot_error '^leapboot: error: initrd: initrd does not fit below the kernel.s initrd_addr_max \(33554432 bytes, limit 0xffffff\)$'
 }
 
-@test "command line of 2048 bytes (limit 2047), via opt/leapboot/cmdline" {
-	via_fw_cfg "$LEAPBOOT_KERNEL" -fw_cfg "name=opt/leapboot/cmdline,file=$BATS_FILE_TMPDIR/cmdline-2048.txt"
+@test "14 a 2048-byte command line (limit 2047), via -append and opt/leapboot/cmdline" {
+	via_kernel "$LEAPBOOT_KERNEL" -append "$(cat "$(f cmdline-2048.txt)")"
+	assert_leapboot_error '^leapboot: error: cmdline: command line too long \(2048 bytes, the kernel accepts 2047\)$' || return 1
+	via_fw_cfg "$LEAPBOOT_KERNEL" -fw_cfg "name=opt/leapboot/cmdline,file=$(f cmdline-2048.txt)"
 	assert_leapboot_error '^leapboot: error: cmdline: command line too long \(2048 bytes, the kernel accepts 2047\)$'
 }
 
-@test "command line of 2048 bytes (limit 2047), via -append" {
-	via_kernel "$LEAPBOOT_KERNEL" -append "$(cat "$BATS_FILE_TMPDIR/cmdline-2048.txt")"
-	assert_leapboot_error '^leapboot: error: cmdline: command line too long \(2048 bytes, the kernel accepts 2047\)$'
+@test "15 a 300-byte command line for cmdline_size 255 → the kernel accepts 255" {
+	via_fw_cfg "$(f cmdline-255.bin)" -fw_cfg "name=opt/leapboot/cmdline,file=$(f cmdline-300.txt)"
+	assert_leapboot_error '^leapboot: error: cmdline: command line too long \(300 bytes, the kernel accepts 255\)$'
 }
 
-@test "no kernel at all: the error says how to pass one (pc, q35, microvm)" {
+@test "16 no kernel at all: the error says how to pass one (pc, q35, microvm)" {
 	local m
 	for m in pc q35 microvm; do
 		boot_leapboot "$m"
-		assert_leapboot_error '^leapboot: error: kernel: .*-kernel.*opt/leapboot/kernel'
+		assert_leapboot_error '^leapboot: error: kernel: .*-kernel.*opt/leapboot/kernel' || return 1
 	done
+}
+
+@test "17 an ELF without the PVH note → no PVH entry" {
+	via_fw_cfg "$(f elf-no-note.bin)"
+	assert_leapboot_error '^leapboot: error: kernel: .*PVH.*\(.*\)$'
+}
+
+@test "18 an ELF segment over leapboot's own pages → not free RAM" {
+	via_fw_cfg "$(f elf-over-leapboot.bin)"
+	assert_leapboot_error '^leapboot: error: kernel: range is not free RAM \(0x2000, 0x[0-9a-f]+ bytes\)$'
+}
+
+@test "19 an ELF segment outside RAM (0x60000000 with -m 512M) → outside RAM" {
+	via_fw_cfg "$(f elf-outside-ram.bin)"
+	assert_leapboot_error '^leapboot: error: kernel: ELF segment outside RAM \(segment 1, 0x60000000, 0x[0-9a-f]+ bytes\)$'
+}
+
+@test "20 an ELF p_offset past the end of the file → outside the file" {
+	via_fw_cfg "$(f elf-offset-beyond.bin)"
+	assert_leapboot_error '^leapboot: error: kernel: ELF segment outside the file \(segment 0, offset 0x[0-9a-f]+\)$'
+}
+
+@test "21 an ELF p_filesz past the end of the file → outside the file" {
+	via_fw_cfg "$(f elf-filesz-beyond.bin)"
+	assert_leapboot_error '^leapboot: error: kernel: ELF segment outside the file \(segment 0, offset 0x[0-9a-f]+\)$'
+}
+
+@test "22 an ELF cut to 4 KiB → outside the file" {
+	via_fw_cfg "$(f elf-head.bin)"
+	assert_leapboot_error '^leapboot: error: kernel: ELF segment outside the file \(segment 0, offset 0x[0-9a-f]+\)$'
+}
+
+@test "23 a PVH entry in none of the ELF's segments → entry point outside the kernel" {
+	via_fw_cfg "$(f elf-entry-outside.bin)"
+	assert_leapboot_error '^leapboot: error: plan: entry point outside the kernel \(0x50000000, kernel at 0x[0-9a-f]+\)$'
+}
+
+@test "24 a table-loader ADD_POINTER outside its blob → offset outside the blob" {
+	boot_leapboot q35,acpi=off -kernel "$LEAPBOOT_KERNEL" -append "$BASE_CMDLINE" \
+		-fw_cfg "name=etc/table-loader,file=$(f loader.bin)" -fw_cfg "name=etc/acpi/tables,file=$(f blob.bin)"
+	assert_leapboot_error '^leapboot: error: acpi: offset outside the blob \(command 1, offset 0x10000\)$'
+}
+
+@test "25 -m 1M: leapboot runs and says the kernel does not fit" {
+	boot_leapboot pc -m 1M -kernel "$LEAPBOOT_KERNEL" -append "$BASE_CMDLINE"
+	assert_leapboot_error '^leapboot: error: (kernel|acpi|smbios): .*\(.*\)$'
+}
+
+@test "26 arm64: random bytes as the kernel → not an arm64 Image" {
+	boot_arm64 -fw_cfg "name=opt/leapboot/kernel,file=$(f random.bin)"
+	assert_leapboot_error '^leapboot: error: kernel: .*(Image|magic).*\(.*\)$'
+}
+
+@test "27 arm64: an Image.gz with noise mid-stream → corrupt gzip" {
+	boot_arm64 -fw_cfg "name=opt/leapboot/kernel,file=$(f arm64-corrupt.gz)"
+	assert_leapboot_error '^leapboot: error: kernel: corrupt gzip kernel \(.*\)$'
+}
+
+@test "28 arm64: an Image.gz cut in half → truncated gzip" {
+	boot_arm64 -fw_cfg "name=opt/leapboot/kernel,file=$(f arm64-half.gz)"
+	assert_leapboot_error '^leapboot: error: kernel: truncated gzip kernel \(.*\)$'
 }
