@@ -9,6 +9,7 @@
 #include "noinit.h"
 #include "phys.h"
 #include "stage.h"
+#include "arch/aarch64/boot_markers.h"
 #include "arch/aarch64/fw_cfg_mmio.h"
 #include "libc/string.h"
 #include "../boot/arm64.h"
@@ -59,6 +60,8 @@ static status_t load_gzip(struct fw_cfg *fc, const struct fw_cfg_blob *kernel,
 	return s;
 }
 
+bool boot_markers;
+
 /* x0: the DTB when started as a kernel (Image form), 0 from reset. */
 void leapboot_main(uint64_t x0)
 {
@@ -80,6 +83,8 @@ void leapboot_main(uint64_t x0)
 	uint16_t key;
 	uint32_t size;
 	console_verbose = fw_cfg_find(&fc, "opt/leapboot/verbose", &key, &size);
+	boot_markers = fw_cfg_find(&fc, "opt/leapboot/markers", &key, &size);
+	boot_marker(&fc, MARKER_FW_START);
 	console_info("arm64 virt, fw_cfg %s, %u files", fc.dma ? "DMA" : "MMIO", fc.nfiles);
 
 	memmap.n = 0;
@@ -90,6 +95,7 @@ void leapboot_main(uint64_t x0)
 	stage_check("memmap",
 		    memmap_claim(&memmap, phys(dtb), fdt_totalsize(dtb), MEM_CLAIM_FIRMWARE));
 
+	boot_marker(&fc, MARKER_FW_DO_BOOT);
 	struct kernel_source src;
 	stage_check("kernel", kernel_source_find(&fc, x0 != 0, &src));
 	const struct fw_cfg_blob kernel = src.image, initrd = src.initrd;
@@ -141,5 +147,6 @@ void leapboot_main(uint64_t x0)
 	stage_check("plan", plan_validate(&plan, &memmap));
 	console_info("entering the arm64 kernel at %#llx, DTB at %#llx", (unsigned long long)entry,
 		     (unsigned long long)dtb_addr);
+	boot_marker(&fc, MARKER_LINUX_START_BOOT);
 	arch_enter(&plan);
 }

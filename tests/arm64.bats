@@ -270,3 +270,30 @@ setup_file() {
 	wait "$poker" || leapboot_fail "gdb-redirect failed"
 	assert_leapboot_error '^leapboot: error: cpu: instruction abort in leapboot \(vector 4, ESR 0x86000004, ELR 0x10000000000, FAR 0x10000000000\)$'
 }
+
+# leapboot's arm64 boot markers are fw_cfg selects of 0x3f00 + the qemu-boot-time value, which
+# QEMU's fw_cfg_select trace event records: fw_start (1), fw_do_boot (5), linux_start_boot (3).
+arm64_marker_keys() {
+	grep -o "fw_cfg_select .* key 0x3f0[0-9a-f]" "$1" | sed 's/.* key //' | tr '\n' ' '
+}
+
+@test "boot markers: with opt/leapboot/markers, fw_cfg selects 0x3f01, 0x3f05, 0x3f03 in order (both forms); without it none" {
+	local t=$BATS_TEST_TMPDIR
+	boot_arm64 -kernel "$ARM64_KERNEL" -initrd "$ARM64_INITRD" -append "$ARM64_CMDLINE" \
+		-fw_cfg name=opt/leapboot/markers,string=1 -trace fw_cfg_select -D "$t/bios.trace"
+	assert_userspace || return 1
+	[[ $(arm64_marker_keys "$t/bios.trace") == "0x3f01 0x3f05 0x3f03 " ]] ||
+		leapboot_fail "leapboot.bin markers: '$(arm64_marker_keys "$t/bios.trace")'" || return 1
+	boot_arm64 --bios "" -kernel "$ARM64_IMAGE_FW" -fw_cfg "name=opt/leapboot/kernel,file=$ARM64_KERNEL" \
+		-fw_cfg "name=opt/leapboot/initrd,file=$ARM64_INITRD" \
+		-fw_cfg "name=opt/leapboot/cmdline,string=$ARM64_CMDLINE" \
+		-fw_cfg name=opt/leapboot/markers,string=1 -trace fw_cfg_select -D "$t/image.trace"
+	assert_userspace || return 1
+	[[ $(arm64_marker_keys "$t/image.trace") == "0x3f01 0x3f05 0x3f03 " ]] ||
+		leapboot_fail "leapboot.Image markers: '$(arm64_marker_keys "$t/image.trace")'" || return 1
+	boot_arm64 -kernel "$ARM64_KERNEL" -initrd "$ARM64_INITRD" -append "$ARM64_CMDLINE" \
+		-trace fw_cfg_select -D "$t/off.trace"
+	assert_userspace || return 1
+	grep -q "key 0x0000 'signature'" "$t/off.trace" || leapboot_fail "no fw_cfg trace at all" || return 1
+	[[ -z $(arm64_marker_keys "$t/off.trace") ]] || leapboot_fail "markers without opt/leapboot/markers"
+}

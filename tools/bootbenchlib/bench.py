@@ -139,16 +139,20 @@ def one_run(cfg, inputs, rundir, timeout, counting=False, profile=False, until=r
     if cfg.arch == "x86_64" and not counting:
         for port in (run.FW_START_PORT, run.LINUX_PORT):
             pipes[port] = os.pipe()
-    trace = None
     trace_log = os.path.join(rundir, "trace.log")
+    events = []
     if counting:
-        trace = (count.TRACE_EVENTS, trace_log)
+        events = count.TRACE_EVENTS
     elif not tcg:
-        trace = (["fw_cfg_select", "fw_cfg_read"], trace_log)
+        events = ["fw_cfg_select", "fw_cfg_read"]
+    elif cfg.leapboot and cfg.arch == "aarch64":
+        events = ["fw_cfg_select"]  # leapboot's arm64 markers are fw_cfg selects
+    trace = (events, trace_log) if events else None
     try:
         argv = command.build(cfg, inputs, rundir,
                              plugin_arg=_plugin_arg(kernel, plugin_out, counting, prof) if tcg else None,
-                             markers={p: w for p, (_, w) in pipes.items()}, trace=trace)
+                             markers=cfg.leapboot and not counting,
+                             debugcon={p: w for p, (_, w) in pipes.items()}, trace=trace)
     except BaseException:
         for fds in pipes.values():
             for fd in fds:

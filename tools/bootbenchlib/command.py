@@ -56,9 +56,10 @@ def _opt(value):
     return value.replace(",", ",,")
 
 
-def build(cfg, inputs, rundir, plugin_arg=None, markers=None, trace=None):
-    """The argv for QEMU. markers: {port: fd} for isa-debugcon devices; trace:
-    (events, logfile) for QEMU's own trace events with host timestamps."""
+def build(cfg, inputs, rundir, plugin_arg=None, markers=False, debugcon=None, trace=None):
+    """The argv for QEMU. markers: turn on leapboot's boot markers; debugcon:
+    {port: fd} for isa-debugcon devices that catch x86 markers; trace: (events,
+    logfile) for QEMU's own trace events with host time stamps."""
     kernel = inputs.kernels[cfg.kind]
     append = cmdline(cfg, inputs)
     x86 = cfg.arch == "x86_64"
@@ -92,9 +93,9 @@ def build(cfg, inputs, rundir, plugin_arg=None, markers=None, trace=None):
                  "-fw_cfg", "name=opt/leapboot/cmdline,string=" + _opt(append)]
         if inputs.initrd:
             argv += ["-fw_cfg", "name=opt/leapboot/initrd,file=" + _opt(inputs.initrd)]
-    if markers and cfg.leapboot and x86:
+    if markers:
         argv += ["-fw_cfg", "name=opt/leapboot/markers,string=1"]
-    for port, fd in sorted((markers or {}).items()):
+    for port, fd in sorted((debugcon or {}).items()):
         argv += ["-chardev", "file,id=bbmark%x,path=/dev/fd/%d" % (port, fd),
                  "-device", "isa-debugcon,iobase=0x%x,chardev=bbmark%x" % (port, port)]
     argv += cfg.qemu_args + inputs.qemu_args

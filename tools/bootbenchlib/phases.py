@@ -132,8 +132,19 @@ def _from_plugin(t, out):
         t.stop = p["stop"]
 
 
+def _trace_marks(out):
+    """leapboot's arm64 markers, fw_cfg selects of key 0x3f00 + value, as (t, port, value)."""
+    marks = []
+    for ts, ev, args in out.trace:
+        if ev == "fw_cfg_select" and " key 0x3f0" in args:
+            value = int(args.split(" key ")[1].split()[0], 16) - run.MARKER_KEY_BASE
+            port = run.FW_START_PORT if value == run.MARK_FW_START else run.LINUX_PORT
+            marks.append((ts, port, value))
+    return marks
+
+
 def _from_markers(t, out):
-    for ts, port, value in out.marks:
+    for ts, port, value in out.marks + _trace_marks(out):
         if port == run.FW_START_PORT and value == run.MARK_FW_START:
             t.at.setdefault("fw_start", ts)
             t.source.setdefault("fw_start", "marker")

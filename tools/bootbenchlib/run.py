@@ -4,7 +4,8 @@ Sources of time, all host CLOCK_REALTIME (ns):
   exec          just before QEMU is started
   serial lines  the arrival of each line on QEMU's stdout (the guest's serial port)
   markers       bytes on the isa-debugcon devices at the qemu-boot-time ports
-                (0xf5 <- 1 fw_start, 0xf4 <- 5 fw_do_boot, 3/4 linux_start_boot/pvhboot)
+                (0xf5 <- 1 fw_start, 0xf4 <- 5 fw_do_boot, 3/4 linux_start_boot/pvhboot);
+                on arm64 leapboot selects fw_cfg key 0x3f00 + value instead (trace)
   plugin        fwcount's t_first (first guest instruction) and t_stop (the kernel's
                 first instruction), TCG only
   trace         QEMU's fw_cfg trace events with their time stamps (-msg timestamp=on)
@@ -22,6 +23,8 @@ from dataclasses import dataclass, field
 FW_START_PORT = 0xF5
 LINUX_PORT = 0xF4
 MARK_FW_START, MARK_LINUX_BOOT, MARK_PVH_BOOT, MARK_FW_DO_BOOT = 1, 3, 4, 5
+# leapboot on arm64 writes MARKER_KEY_BASE + value to fw_cfg's selector (no spare port).
+MARKER_KEY_BASE = 0x3F00
 
 BANNER = re.compile(r"Linux version \d")
 USERSPACE = "USERSPACE-UP"

@@ -5,21 +5,11 @@
 #ifndef LEAPBOOT_X86_BOOT_MARKERS_H
 #define LEAPBOOT_X86_BOOT_MARKERS_H
 
-#include <stdbool.h>
+#include "boot_marker_values.h"
 #include "io.h"
 
 #define MARKER_PORT_FW	  0xf5
 #define MARKER_PORT_LINUX 0xf4
-
-enum boot_marker {
-	MARKER_FW_START = 1,
-	MARKER_LINUX_START_BOOT = 3,	/* bzImage */
-	MARKER_LINUX_START_PVHBOOT = 4, /* PVH */
-	MARKER_FW_DO_BOOT = 5,		/* machine set up, the kernel next */
-};
-
-/* Set by the firmware and ELF forms (loader/main.c); defined in boot_x86.c. */
-extern bool boot_markers;
 
 static inline void boot_marker(uint16_t port, enum boot_marker m)
 {
