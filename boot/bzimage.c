@@ -112,12 +112,6 @@ status_t bzimage_place_kernel(struct bzimage *bz, struct memmap *m, uint64_t lim
 	return memmap_claim(m, bz->load, bz->init_size, MEM_CLAIM_KERNEL);
 }
 
-status_t bzimage_place_initrd(const struct bzimage *bz, struct memmap *m, uint64_t size,
-			      uint64_t limit, uint64_t *addr)
-{
-	return initrd_place(m, size, bz->initrd_limit < limit ? bz->initrd_limit : limit, addr);
-}
-
 status_t bzimage_boot_params(const struct bzimage *bz, struct boot_params *bp,
 			     const struct bzimage_args *args, const struct memmap *m)
 {

@@ -34,11 +34,6 @@ status_t bzimage_check_sizes(struct bzimage *bz, uint64_t setup_bytes, uint64_t 
  * above 1 MiB. */
 status_t bzimage_place_kernel(struct bzimage *bz, struct memmap *m, uint64_t limit);
 
-/* Chooses and claims the initrd's place: as high as the kernel allows, below
- * limit (what the loader itself can write). */
-status_t bzimage_place_initrd(const struct bzimage *bz, struct memmap *m, uint64_t size,
-			      uint64_t limit, uint64_t *addr);
-
 struct bzimage_args {
 	uint64_t cmdline; /* physical address of the NUL-terminated command line */
 	uint64_t initrd, initrd_size;

@@ -4,9 +4,9 @@
 #include "../boot/initrd.h"
 #include "../elf/elf.h"
 
-#define HEAD_BYTES	    4096 /* a setup header, or an ELF header with its program headers */
-#define NOTES_MAX	    4096
-#define PVH_CMDLINE_MAX	    2047 /* Linux's COMMAND_LINE_SIZE less the NUL */
+#define HEAD_BYTES	4096 /* a setup header, or an ELF header with its program headers */
+#define NOTES_MAX	4096
+#define PVH_CMDLINE_MAX 2047 /* Linux's COMMAND_LINE_SIZE less the NUL */
 
 static status_t load_bzimage(struct fw_cfg *fc, const struct kernel_source *src, struct memmap *m,
 			     uint64_t reach, const uint8_t *head, uint32_t n, struct kernel *k)
@@ -98,8 +98,7 @@ status_t kernel_load_initrd(struct fw_cfg *fc, const struct kernel_source *src,
 	if (!src->initrd.size)
 		return lb_ok();
 	uint64_t limit = fc->dma ? UINT64_MAX : reach;
-	status_t s = initrd_place(m, src->initrd.size,
-				  k->initrd_limit < limit ? k->initrd_limit : limit, addr);
+	status_t s = initrd_place_limited(m, src->initrd.size, k->initrd_limit, limit, addr);
 	if (s.code)
 		return s;
 	return fw_cfg_read(fc, src->initrd.key, 0, *addr, src->initrd.size);

@@ -30,6 +30,8 @@ static const char *const messages[LB_E_COUNT] = {
     [LB_E_KERNEL_BAD_ALIGN] = "bad kernel_alignment (%#llx is not a power of two)",
     [LB_E_INITRD_TOO_BIG] = "initrd larger than RAM (%llu bytes, %llu bytes of RAM it may use)",
     [LB_E_INITRD_NO_ROOM] = "no free RAM for the initrd (%llu bytes below %#llx)",
+    [LB_E_INITRD_ABOVE_MAX] = "initrd does not fit below the kernel's initrd_addr_max (%llu bytes, "
+			      "limit %#llx)",
     [LB_E_CMDLINE_TOO_LONG] = "command line too long (%llu bytes, the kernel accepts %llu)",
     [LB_E_ACPI_BAD_SCRIPT] = "malformed table-loader script (%llu bytes, not a multiple of %llu)",
     [LB_E_ACPI_BAD_NAME] = "bad file name in the table-loader script (command %llu)",

@@ -34,6 +34,7 @@ enum lb_code {
 	/* initrd / cmdline */
 	LB_E_INITRD_TOO_BIG,
 	LB_E_INITRD_NO_ROOM,
+	LB_E_INITRD_ABOVE_MAX,
 	LB_E_CMDLINE_TOO_LONG,
 	/* ACPI table-loader */
 	LB_E_ACPI_BAD_SCRIPT,

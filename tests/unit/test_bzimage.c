@@ -4,6 +4,7 @@
 
 #include "../boot/bzimage.h"
 #include "../boot/e820.h"
+#include "../boot/initrd.h"
 #include "tap.h"
 #include "bytes.h"
 
@@ -377,7 +378,7 @@ static void test_place_initrd(void)
 	map_q35_6g(&m);
 	load(&bz, &img);
 	bzimage_place_kernel(&bz, &m, FOUR_GIB);
-	s = bzimage_place_initrd(&bz, &m, size, UINT64_MAX, &at);
+	s = initrd_place_limited(&m, size, bz.initrd_limit, UINT64_MAX, &at);
 	is_code(s, LB_OK, "initrd with XLF_CAN_BE_LOADED_ABOVE_4G");
 	is_u64(at, 8 * GiB - pages, "as high as possible: at the top of RAM above 4 GiB");
 	ok(memmap_covered(&m, at, at + pages, MEM_CLAIM_INITRD), "initrd claimed, page-rounded");
@@ -386,13 +387,13 @@ static void test_place_initrd(void)
 	map_q35_6g(&m);
 	load(&bz, &img);
 	bzimage_place_kernel(&bz, &m, FOUR_GIB);
-	s = bzimage_place_initrd(&bz, &m, size, 4 * GiB, &at);
+	s = initrd_place_limited(&m, size, bz.initrd_limit, 4 * GiB, &at);
 	is_code(s, LB_OK, "initrd below a 4 GiB caller limit");
 	is_u64(at, 2 * GiB - pages, "top of RAM below 4 GiB");
 	map_q35_6g(&m);
 	load(&bz, &img);
 	bzimage_place_kernel(&bz, &m, FOUR_GIB);
-	s = bzimage_place_initrd(&bz, &m, size, GiB, &at);
+	s = initrd_place_limited(&m, size, bz.initrd_limit, GiB, &at);
 	is_u64(at, GiB - pages, "ends at the 1 GiB caller limit");
 
 	/* Not allowed above initrd_addr_max. */
@@ -400,22 +401,34 @@ static void test_place_initrd(void)
 	map_pc(&m, 3 * GiB);
 	load(&bz, &img);
 	bzimage_place_kernel(&bz, &m, FOUR_GIB);
-	s = bzimage_place_initrd(&bz, &m, size, UINT64_MAX, &at);
+	s = initrd_place_limited(&m, size, bz.initrd_limit, UINT64_MAX, &at);
 	is_code(s, LB_OK, "initrd without XLF bit 1");
 	is_u64(at, 0x80000000 - pages, "ends at initrd_addr_max + 1");
 	map_q35_6g(&m);
 	load(&bz, &img);
 	bzimage_place_kernel(&bz, &m, FOUR_GIB);
-	s = bzimage_place_initrd(&bz, &m, size, UINT64_MAX, &at);
+	s = initrd_place_limited(&m, size, bz.initrd_limit, UINT64_MAX, &at);
 	ok(s.code == 0 && at + size <= 0x80000000, "not above 4 GiB without the XLF bit");
 
-	/* Too big. */
+	/* Fits in RAM, but not below the kernel's initrd_addr_max: say which. */
 	map_pc(&m, 3 * GiB);
 	load(&bz, &img);
 	bzimage_place_kernel(&bz, &m, FOUR_GIB);
-	s = bzimage_place_initrd(&bz, &m, 2 * GiB + 1, UINT64_MAX, &at);
-	is_code(s, LB_E_INITRD_TOO_BIG, "initrd bigger than RAM below the limit -> TOO_BIG");
-	ok(s.a == 2 * GiB + 1 && s.b == memmap_ram_size(&m, 2 * GiB) && s.b > 2 * GiB - MiB,
+	s = initrd_place_limited(&m, 2 * GiB + 1, bz.initrd_limit, UINT64_MAX, &at);
+	is_code(s, LB_E_INITRD_ABOVE_MAX, "initrd above initrd_addr_max, RAM enough -> ABOVE_MAX");
+	ok(s.a == 2 * GiB + 1 && s.b == 0x7fffffff, "ABOVE_MAX names size and initrd_addr_max");
+	bool claimed = false;
+	for (uint32_t i = 0; i < m.n; i++)
+		claimed |= m.r[i].type == MEM_CLAIM_INITRD;
+	ok(!claimed, "nothing claimed for it");
+
+	/* Too big for the RAM itself. */
+	map_pc(&m, 3 * GiB);
+	load(&bz, &img);
+	bzimage_place_kernel(&bz, &m, FOUR_GIB);
+	s = initrd_place_limited(&m, 3 * GiB, bz.initrd_limit, UINT64_MAX, &at);
+	is_code(s, LB_E_INITRD_TOO_BIG, "initrd bigger than all RAM -> TOO_BIG");
+	ok(s.a == 3 * GiB && s.b == memmap_ram_size(&m, 2 * GiB) && s.b > 2 * GiB - MiB,
 	   "TOO_BIG names size and the RAM below the limit (%llu)", (unsigned long long)s.b);
 	hdr(&img)->xloadflags = 0x7f;
 
@@ -423,13 +436,13 @@ static void test_place_initrd(void)
 	map_pc(&m, 64 * MiB);
 	load(&bz, &img);
 	bzimage_place_kernel(&bz, &m, FOUR_GIB); /* [16M, 48M) */
-	s = bzimage_place_initrd(&bz, &m, 20 * MiB, UINT64_MAX, &at);
+	s = initrd_place_limited(&m, 20 * MiB, bz.initrd_limit, UINT64_MAX, &at);
 	is_code(s, LB_E_INITRD_NO_ROOM, "20M does not fit beside a 32M kernel in 64M -> NO_ROOM");
-	s = bzimage_place_initrd(&bz, &m, 10 * MiB, UINT64_MAX, &at);
+	s = initrd_place_limited(&m, 10 * MiB, bz.initrd_limit, UINT64_MAX, &at);
 	is_code(s, LB_OK, "10M fits");
 	is_u64(at, 54 * MiB, "above the kernel, at the top of RAM");
 	ok(at >= bz.load + bz.init_size || at + 10 * MiB <= bz.load, "no overlap with the kernel");
-	s = bzimage_place_initrd(&bz, &m, 10 * MiB, UINT64_MAX, &at);
+	s = initrd_place_limited(&m, 10 * MiB, bz.initrd_limit, UINT64_MAX, &at);
 	is_code(s, LB_OK, "a second 10M fits below the kernel");
 	is_u64(at, 6 * MiB, "below the kernel");
 
@@ -441,9 +454,9 @@ static void test_place_initrd(void)
 	hdr(&img)->kernel_alignment = MiB;
 	load(&bz, &img);
 	is_code(bzimage_place_kernel(&bz, &m, FOUR_GIB), LB_OK, "kernel fills RAM above 1 MiB");
-	s = bzimage_place_initrd(&bz, &m, 0x10000, UINT64_MAX, &at);
+	s = initrd_place_limited(&m, 0x10000, bz.initrd_limit, UINT64_MAX, &at);
 	is_code(s, LB_E_INITRD_NO_ROOM, "the initrd does not go below 1 MiB -> NO_ROOM");
-	s = bzimage_place_initrd(&bz, &m, 0x1000, UINT64_MAX, &at);
+	s = initrd_place_limited(&m, 0x1000, bz.initrd_limit, UINT64_MAX, &at);
 	is_code(s, LB_OK, "one page still fits above the kernel");
 	is_u64(at, MiB + INIT_SIZE, "in the last free page above 1 MiB");
 	free(img.p);
@@ -482,7 +495,7 @@ static void test_boot_params(void)
 	map_q35_6g(&m);
 	load(&bz, &img);
 	bzimage_place_kernel(&bz, &m, FOUR_GIB);
-	bzimage_place_initrd(&bz, &m, initrd_size, UINT64_MAX, &initrd);
+	initrd_place_limited(&m, initrd_size, bz.initrd_limit, UINT64_MAX, &initrd);
 	ok(initrd > 4 * GiB, "initrd above 4 GiB for this test");
 	memmap_claim(&m, 0x7000, 0x1000, MEM_CLAIM_FIRMWARE);
 
