@@ -47,6 +47,13 @@ static status_t load_elf(struct fw_cfg *fc, const struct kernel_source *src, str
 	}
 	if (s.code)
 		return s;
+	/* Each segment in RAM, before the span is judged: a segment past the end
+	 * of RAM is the file's fault, whatever the CPU can reach. */
+	for (uint32_t i = 0; i < img.nload; i++) {
+		uint64_t lo = img.load[i].paddr, hi = lo + img.load[i].memsz;
+		if (memmap_ram_size(m, hi) - memmap_ram_size(m, lo) != hi - lo)
+			return lb_fail(LB_E_ELF_SEGMENT_NOT_RAM, lo, hi - lo);
+	}
 	/* The CPU zeroes the bss tails: the whole span must be within its reach. */
 	if (img.hi > reach)
 		return lb_fail(LB_E_PLAN_UNREACHABLE, img.lo, img.hi - img.lo);

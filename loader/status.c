@@ -54,6 +54,7 @@ static const char *const messages[LB_E_COUNT] = {
     [LB_E_ELF_UNSUPPORTED] = "unsupported ELF (type/class %llu, machine/data %llu)",
     [LB_E_ELF_BAD_PHDRS] = "bad ELF program headers (%llu entries, %#llx)",
     [LB_E_ELF_SEGMENT_OUTSIDE] = "ELF segment outside the file (segment %llu, offset %#llx)",
+    [LB_E_ELF_SEGMENT_NOT_RAM] = "ELF segment outside RAM (%#llx, %#llx bytes)",
     [LB_E_ELF_SEGMENT_WRAPS] = "ELF segment wraps around memory (segment %llu, address %#llx)",
     [LB_E_ELF_MEMSZ] = "ELF segment memsz below filesz (segment %llu, memsz %#llx)",
     [LB_E_ELF_OVERLAP] = "ELF segments overlap (segment %llu at %#llx)",

@@ -28,7 +28,7 @@
 # | 15 | a 300-byte command line for a kernel whose cmdline_size is 255 | opt/leapboot/cmdline | command line too long, 255 |
 # | 16 | no kernel at all, on pc, q35 and microvm | - | how to pass one |
 # | 17 | an ELF without the Xen PVH note | opt/leapboot/kernel | no PVH entry note |
-# | 18 | an ELF whose segment overlaps leapboot's own pages (paddr 0x2000) | opt/leapboot/kernel | range is not free RAM |
+# | 18 | an ELF whose 208 KiB segment overlaps leapboot's own pages (paddr 0x2000) | opt/leapboot/kernel | range is not free RAM |
 # | 19 | an ELF whose segment lies outside RAM (paddr 0x60000000, -m 512M) | opt/leapboot/kernel | outside RAM |
 # | 20 | an ELF whose p_offset points past the end of the file | opt/leapboot/kernel | segment outside the file |
 # | 21 | an ELF whose p_filesz runs past the end of the file | opt/leapboot/kernel | segment outside the file |
@@ -98,7 +98,7 @@ setup_file() {
 		phent, = struct.unpack_from("<H", v, 0x36)
 		def seg(i, field, val):  # field: 8 p_offset, 24 p_paddr, 32 p_filesz
 		    return patched(v, (phoff + i * phent + field, "<Q", val))
-		put("elf-over-leapboot.bin", seg(1, 24, 0x2000))
+		put("elf-over-leapboot.bin", seg(2, 24, 0x2000))
 		put("elf-outside-ram.bin", seg(1, 24, 0x60000000))
 		put("elf-offset-beyond.bin", seg(0, 8, len(v)))
 		put("elf-filesz-beyond.bin", seg(0, 32, 2 * len(v)))
@@ -247,7 +247,7 @@ NOT_BZIMAGE='^leapboot: error: kernel: not a bzImage \(no "HdrS" signature at 0x
 
 @test "19 an ELF segment outside RAM (0x60000000 with -m 512M) → outside RAM" {
 	via_fw_cfg "$(f elf-outside-ram.bin)"
-	assert_leapboot_error '^leapboot: error: kernel: ELF segment outside RAM \(segment 1, 0x60000000, 0x[0-9a-f]+ bytes\)$'
+	assert_leapboot_error '^leapboot: error: kernel: ELF segment outside RAM \(0x60000000, 0x[0-9a-f]+ bytes\)$'
 }
 
 @test "20 an ELF p_offset past the end of the file → outside the file" {
