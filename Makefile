@@ -235,7 +235,8 @@ FUZZ_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Iloader -fsanitize=fuzzer,address,unde
 	-fno-sanitize-recover=undefined
 # The core sources the targets need (all of them link each; add what a new target needs).
 FUZZ_CORE := loader/acpi.c loader/checksum.c elf/elf.c boot/arm64.c boot/fdt_check.c \
-	loader/memmap.c boot/efi/pe.c boot/efi/efi_memmap.c boot/efi/acpi_fw_cfg.c
+	loader/memmap.c boot/efi/pe.c boot/efi/efi_memmap.c boot/efi/acpi_fw_cfg.c \
+	boot/bzimage.c boot/e820.c boot/initrd.c boot/plan.c
 FUZZ_LIBS := -lfdt
 FUZZ_TIME ?= 60
 FUZZ_SMOKE_RUNS ?= 50000

@@ -79,11 +79,14 @@ status_t bzimage_check_sizes(struct bzimage *bz, uint64_t setup_bytes, uint64_t 
 			return lb_fail(LB_E_KERNEL_INIT_SIZE, h->init_size, sys);
 		bz->init_size = h->init_size;
 	} else {
-		/* No init_size before 2.10: leave room for in-place decompression. */
-		bz->init_size = bz->pm_size * 4;
+		/* No init_size before 2.10: leave room for in-place decompression
+		 * (saturating: the size is the caller's, it may be anything). */
+		bz->init_size = bz->pm_size <= UINT64_MAX / 4 ? bz->pm_size * 4 : UINT64_MAX;
 	}
 	if (bz->init_size < bz->pm_size)
 		bz->init_size = bz->pm_size;
+	if (bz->init_size > UINT64_MAX - (PAGE - 1))
+		return lb_fail(LB_E_KERNEL_NO_ROOM, bz->init_size, bz->align);
 	bz->init_size = align_up(bz->init_size, PAGE);
 	return lb_ok();
 }

@@ -266,6 +266,20 @@ static void test_check_sizes(void)
 	ok(bz.init_size >= bz.pm_size && bz.init_size % 0x1000 == 0,
 	   "init_size covers everything loaded (%#llx)", (unsigned long long)bz.init_size);
 	free(img.p);
+
+	/* Before 2.10 init_size is four times the payload: found by fuzz_bzimage, a huge
+	 * size made that product wrap below the payload. */
+	img = std_image();
+	hdr(&img)->version = 0x202;
+	bzimage_parse(&bz, img.p, img.len);
+	s = bzimage_check_sizes(&bz, 0, 0xffffffff00d887c0ull);
+	is_code(s, LB_E_KERNEL_NO_ROOM, "2.02 with a 2^64-ish payload -> NO_ROOM, no wrap");
+	s = bzimage_check_sizes(&bz, 0, 0x4000000000000000ull + SETUP_BYTES);
+	is_code(s, LB_E_KERNEL_NO_ROOM, "2.02 with a 2^62-byte payload: 4x would be 2^64 -> NO_ROOM");
+	s = bzimage_check_sizes(&bz, 0, img.len);
+	is_code(s, LB_OK, "2.02 with the real payload");
+	is_u64(bz.init_size, (PM_BYTES * 4 + 0xfff) & ~0xfffull, "2.02: init_size 4x the payload");
+	free(img.p);
 }
 
 static void test_place_kernel(void)
