@@ -133,7 +133,7 @@ static HARNESS int ref_parse(const uint8_t *p, size_t len)
 	/* Fields past the header the image provides read as 0. */
 	uint8_t h[sizeof(struct setup_header)] = {0};
 	memcpy(h, p + SETUP_HDR_OFFSET, hdr_len);
-#define AT(off) (h + ((off) - SETUP_HDR_OFFSET)) /* the header byte at image offset off */
+#define AT(off) (h + ((off)-SETUP_HDR_OFFSET)) /* the header byte at image offset off */
 	if (le(AT(0x1fe), 2) != BOOT_FLAG_MAGIC)
 		return LB_E_KERNEL_NO_BOOTFLAG;
 	uint64_t version = le(AT(0x206), 2);
@@ -169,8 +169,8 @@ static HARNESS void check_parsed(const struct bzimage *bz, const uint8_t *p)
 	check(bz->align && !(bz->align & (bz->align - 1)));
 }
 
-static HARNESS int ref_sizes(const struct bzimage *bz, uint64_t setup_bytes,
-				  uint64_t file_size, uint64_t *pm, uint64_t *init)
+static HARNESS int ref_sizes(const struct bzimage *bz, uint64_t setup_bytes, uint64_t file_size,
+			     uint64_t *pm, uint64_t *init)
 {
 	const struct setup_header *h = &bz->hdr;
 	if (setup_bytes) {
