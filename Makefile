@@ -228,7 +228,8 @@ size-check: $(BUILD)/leapboot.bin
 # --- fuzzing (clang + libFuzzer) ---------------------------------------------
 # make fuzz        fuzz every target for FUZZ_TIME seconds from its seed corpus
 #                  (tests/fuzz/corpus/<name>); new inputs go to $(BUILD)/fuzz/corpus/,
-#                  crashes to $(BUILD)/fuzz/crash-*
+#                  crashes to $(BUILD)/fuzz/crash-*, each run's output to
+#                  $(BUILD)/fuzz/fuzz_<name>.log; fails on the first finding
 # make fuzz-smoke  a short deterministic run of each (tests/run-all runs it)
 FUZZ_CC := clang
 FUZZ_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Iloader -fsanitize=fuzzer,address,undefined \
@@ -253,10 +254,15 @@ $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_CORE) $(wildcard loader/*.h) te
 fuzz: $(FUZZ_TARGETS)
 	@for n in $(FUZZ_NAMES); do \
 		mkdir -p $(BUILD)/fuzz/corpus/$$n && \
-		echo "fuzz: fuzz_$$n for $(FUZZ_TIME) s" && \
-		$(BUILD)/fuzz/fuzz_$$n -max_total_time=$(FUZZ_TIME) -max_len=$(FUZZ_MAX_LEN) \
+		log=$(BUILD)/fuzz/fuzz_$$n.log; \
+		if $(BUILD)/fuzz/fuzz_$$n -max_total_time=$(FUZZ_TIME) -max_len=$(FUZZ_MAX_LEN) \
 			-print_final_stats=1 -timeout=10 -artifact_prefix=$(BUILD)/fuzz/ \
-			$(BUILD)/fuzz/corpus/$$n tests/fuzz/corpus/$$n || exit 1; \
+			$(BUILD)/fuzz/corpus/$$n tests/fuzz/corpus/$$n >$$log 2>&1; then \
+			echo "fuzz: fuzz_$$n: $$(sed -n 's/^stat::number_of_executed_units: *//p' $$log)" \
+				"executions in $(FUZZ_TIME) s, no finding"; \
+		else \
+			tail -40 $$log; echo "fuzz: fuzz_$$n FOUND A PROBLEM (log $$log)"; exit 1; \
+		fi; \
 	done
 
 # A fresh output corpus each time, so the run depends only on the seeds.
