@@ -31,8 +31,8 @@
 # the probes and tests/guest/fnv1a checksum runs of zeros at qword speed. About 100 s in all on
 # a 2-core machine.
 
-# Commas in QEMU arguments are not separators.
-# shellcheck disable=SC2054
+# Commas in QEMU arguments are not separators; BOOT_ARGS is read by qemu_run (lib/qemu).
+# shellcheck disable=SC2054,SC2034
 
 load lib/qemu
 load lib/arm64
@@ -255,7 +255,8 @@ excluded_pair() { # <dim> <value> <dim> <value>, first dim lower
 					excluded_pair "$i" "$p" "$j" "$q" && continue
 					local hit=0 c
 					for c in "${cases[@]}"; do
-						local -a w=($c)
+						local -a w
+						read -ra w <<<"$c"
 						[[ ${w[i]} == "$p" && ${w[j]} == "$q" ]] && hit=1 && break
 					done
 					((hit)) || missing+=("$p/$q")
