@@ -45,6 +45,8 @@ void eol(void);
 void record(const char *name);
 /* Record a failed check; print " BAD: why" to end the current line. */
 void bad(const char *name, const char *why);
+/* The value of the command line's last word that starts with key ("<probe>.<name>="). */
+int find_word(const u8 *cmd, u32 len, const char *key, const u8 **val, u32 *vlen);
 /* The allow list: the value of the command line's "<probe>.allow=" word. */
 void find_allow(const u8 *cmd, u32 len);
 /* Prints the "allowed:" line (if any) and "RESULT PASS" or "RESULT FAIL <names>";

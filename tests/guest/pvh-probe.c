@@ -13,6 +13,8 @@
  * touches memory the loader did not hand over, except to read it.
  */
 #include "probe-report.h"
+#include "probe-map.h"
+#include "probe-tables.h"
 
 const char probe_prefix[] = "PVH-PROBE: ";
 const char probe_allow_key[] = "pvh-probe.allow=";
@@ -61,33 +63,6 @@ _Static_assert(sizeof(struct hvm_memmap_table_entry) == 24, "hvm_memmap_table_en
 #define MEMMAP_RAM 1
 #define MEMMAP_TYPE_MAX 7	/* 1 RAM .. 5 UNUSABLE (e820), 6 DISABLED, 7 PMEM */
 
-struct acpi_rsdp {
-	char signature[8];
-	u8 checksum;
-	char oem_id[6];
-	u8 revision;
-	u32 rsdt_address;
-	u32 length;		/* revision >= 2 from here on */
-	u64 xsdt_address;
-	u8 extended_checksum;
-	u8 reserved[3];
-} __attribute__((packed));
-_Static_assert(offsetof(struct acpi_rsdp, length) == 20, "rsdp length");
-_Static_assert(sizeof(struct acpi_rsdp) == 36, "rsdp size");
-
-struct acpi_header {
-	char signature[4];
-	u32 length;
-	u8 revision;
-	u8 checksum;
-	char oem_id[6];
-	char oem_table_id[8];
-	u32 oem_revision;
-	u32 creator_id;
-	u32 creator_revision;
-} __attribute__((packed));
-_Static_assert(sizeof(struct acpi_header) == 36, "acpi header size");
-
 /* --- what the entry code recorded (pvh-probe-entry.S) ------------------------------------ */
 
 extern u32 entry_ebx, entry_eax, entry_esp, entry_cr0, entry_cr4, entry_eflags;
@@ -126,6 +101,16 @@ static inline const u8 *phys(u64 addr)
 static int below_4g(u64 addr, u64 len)
 {
 	return addr <= 0xffffffffull && len <= 0x100000000ull - addr;
+}
+
+int probe_readable(u64 addr, u64 len)
+{
+	return below_4g(addr, len);
+}
+
+const u8 *probe_phys(u64 addr)
+{
+	return phys(addr);
 }
 
 #define COM1 0x3f8
@@ -452,30 +437,11 @@ static void check_image(void)
 static const struct hvm_start_info *si;
 static u64 si_addr;
 static const struct hvm_memmap_table_entry *mm;
-static u32 mm_count;	/* entries of a readable map (0 = no map to consult) */
 
 /* An entry that can be used for coverage questions even if the map as a whole is bad. */
 static int entry_ok(const struct hvm_memmap_table_entry *e)
 {
 	return e->size && e->type >= 1 && e->type <= MEMMAP_TYPE_MAX && e->addr + e->size > e->addr;
-}
-
-/* RAM entries of the memmap cover [addr, addr+len) without a gap (in any order). */
-static int ram_covers(u64 addr, u64 len)
-{
-	u64 end = addr + len;
-	for (int progress = 1; addr < end && progress;) {
-		progress = 0;
-		for (u32 i = 0; i < mm_count; i++) {
-			const struct hvm_memmap_table_entry *e = &mm[i];
-			if (entry_ok(e) && e->type == MEMMAP_RAM && e->addr <= addr &&
-			    addr < e->addr + e->size) {
-				addr = e->addr + e->size;
-				progress = 1;
-			}
-		}
-	}
-	return addr >= end;
 }
 
 /* Does [addr, addr+len) clash with the probe image? Then the loader put it over the kernel. */
@@ -510,6 +476,10 @@ static void check_header(void)
 	eol();
 }
 
+/* The command line, for the allow list and the expected RAM size. */
+static const u8 *cmd;
+static u32 cmd_len;
+
 static void check_cmdline(void)
 {
 	u64 addr = si->cmdline_paddr;
@@ -538,6 +508,8 @@ static void check_cmdline(void)
 		bad("cmdline", "overlaps the probe image");
 	eol();
 	find_allow(s, n);
+	cmd = s;
+	cmd_len = n;
 }
 
 static void check_modules(void)
@@ -601,7 +573,7 @@ static void check_modules(void)
 			bad("modules", "overlaps the probe image");
 		else if (overlaps(ml[i].paddr, ml[i].size, si_addr, sizeof(*si)))
 			bad("modules", "overlaps start_info");
-		else if (mm_count && !ram_covers(ml[i].paddr, ml[i].size))
+		else if (map_n && !map_ram_covers(ml[i].paddr, ml[i].size))
 			bad("modules", "not inside RAM of the memmap");
 		else
 			out_s(" ok");
@@ -615,88 +587,6 @@ static void check_modules(void)
 		hexdigits(fnv1a(phys(ml[0].paddr), (u32)ml[0].size), 8);
 	} else {
 		bad("module0", "not readable below 4 GiB");
-	}
-	eol();
-}
-
-static u8 sum8(const u8 *p, u32 n)
-{
-	u8 s = 0;
-	while (n--)
-		s += *p++;
-	return s;
-}
-
-/* An ACPI table header at addr with the given signature and a good checksum; NULL if fine. */
-static const char *check_sdt(u64 addr, const char *sig)
-{
-	if (!addr)
-		return "address is 0";
-	if (!below_4g(addr, sizeof(struct acpi_header)))
-		return "above 4 GiB";
-	const struct acpi_header *h = (const struct acpi_header *)phys(addr);
-	if (memcmp(h->signature, sig, 4))
-		return "bad signature";
-	if (h->length < sizeof(*h) || h->length > (1u << 20) || !below_4g(addr, h->length))
-		return "bad length";
-	if (sum8(phys(addr), h->length))
-		return "bad checksum";
-	return 0;
-}
-
-static void check_rsdp(void)
-{
-	u64 addr = si->rsdp_paddr;
-	const char *why = 0, *sdt_why = 0;
-	const struct acpi_rsdp *r = 0;
-
-	line("rsdp_paddr=");
-	puthex64(addr);
-	if (!addr)
-		why = "rsdp_paddr is 0";
-	else if (!below_4g(addr, 20))
-		why = "above 4 GiB";
-	else {
-		r = (const struct acpi_rsdp *)phys(addr);
-		out_s(" rev=");
-		putdec(r->revision);
-		out_s(" oem=");
-		putesc((const u8 *)r->oem_id, 6);
-		out_s(" rsdt=");
-		puthex32(r->rsdt_address);
-		if (memcmp(r->signature, "RSD PTR ", 8))
-			why = "no \"RSD PTR \" signature";
-		else if (sum8(phys(addr), 20))
-			why = "bad checksum (first 20 bytes)";
-		else if (r->revision >= 2) {
-			out_s(" length=");
-			putdec(r->length);
-			out_s(" xsdt=");
-			puthex64(r->xsdt_address);
-			if (r->length < 36 || r->length > 4096 || !below_4g(addr, r->length))
-				why = "bad length";
-			else if (sum8(phys(addr), r->length))
-				why = "bad extended checksum";
-			else if (r->xsdt_address && (sdt_why = check_sdt(r->xsdt_address, "XSDT")))
-				why = "XSDT invalid";
-		}
-		if (!why && (r->revision < 2 || r->rsdt_address) &&
-		    (sdt_why = check_sdt(r->rsdt_address, "RSDT")))
-			why = "RSDT invalid";
-	}
-	eol();
-	line("rsdp=");
-	if (why) {
-		out_s("bad (");
-		out_s(why);
-		if (sdt_why) {
-			out_s(": ");
-			out_s(sdt_why);
-		}
-		out_c(')');
-		record("rsdp");
-	} else {
-		out_s("ok");
 	}
 	eol();
 }
@@ -752,7 +642,6 @@ static void check_memmap(void)
 	}
 
 	mm = (const struct hvm_memmap_table_entry *)phys(si->memmap_paddr);
-	mm_count = n;
 	for (u32 i = 0; i < n; i++) {
 		const struct hvm_memmap_table_entry *e = &mm[i];
 		const struct hvm_memmap_table_entry *p = i ? &mm[i - 1] : 0;
@@ -785,6 +674,7 @@ static void check_memmap(void)
 		else if (p && entry_ok(p) && e->addr < p->addr + p->size)
 			memmap_bad("memmap", "overlaps the previous entry");
 		eol();
+		map_add(e->addr, e->size, e->type);
 	}
 	if (over_image(si->memmap_paddr, (u64)n * sizeof(*mm))) {
 		line("memmap table");
@@ -793,13 +683,13 @@ static void check_memmap(void)
 	}
 
 	line("memmap ram covers image");
-	if (!ram_covers((uptr)__image_start, (uptr)(__image_end - __image_start)))
+	if (!map_ram_covers((uptr)__image_start, (uptr)(__image_end - __image_start)))
 		memmap_bad("memmap-image", "probe image not inside RAM");
 	else
 		out_s(" ok");
 	eol();
 	line("memmap ram covers start_info");
-	if (!ram_covers(si_addr, sizeof(*si)))
+	if (!map_ram_covers(si_addr, sizeof(*si)))
 		memmap_bad("memmap-start_info", "start_info not inside RAM");
 	else
 		out_s(" ok");
@@ -850,6 +740,12 @@ void probe_main(void)
 	if (si->version >= 1)
 		check_memmap();
 	check_modules();
-	check_rsdp();
+	int rsdp_ok = check_rsdp("rsdp_paddr", si->rsdp_paddr);
+	if (si->version >= 1 && si->memmap_entries) {
+		check_ram_total("memmap-mem", cmd, cmd_len, "pvh-probe.mem=");
+		if (rsdp_ok)
+			check_acpi_reserved("memmap-acpi", si->rsdp_paddr);
+		check_smbios("memmap-smbios");
+	}
 	finish();
 }

@@ -4,7 +4,7 @@
  * would.  Used by pvh-probe-selftest to see each probe check fail.  Words:
  *   shim.ebx0 shim.magic shim.cmdline0 shim.unsorted shim.overlap shim.zerosize shim.type9
  *   shim.rsdp0 shim.rsdpsum shim.mod shim.bss shim.modram shim.ss16 shim.es_base
- *   shim.es_hidden shim.cr0cd shim.cr4
+ *   shim.es_hidden shim.cr0cd shim.cr4 shim.acpi_ram shim.smbios_ram
  */
 typedef unsigned char u8;
 typedef unsigned int u32;
@@ -47,6 +47,14 @@ static int has(const char *cmd, const char *word)
 	return 0;
 }
 
+/* The memmap entry holding addr becomes RAM. */
+static void make_ram(struct hvm_memmap_table_entry *mm, u32 n, u32 addr)
+{
+	for (u32 i = 0; i < n; i++)
+		if (mm[i].addr <= addr && addr < mm[i].addr + mm[i].size)
+			mm[i].type = 1;
+}
+
 void shim_main(u32 ebx)
 {
 	struct hvm_start_info *si = (struct hvm_start_info *)ebx;
@@ -75,6 +83,14 @@ void shim_main(u32 ebx)
 		rsdp_copy[8] ^= 1;
 		si->rsdp_paddr = (u32)rsdp_copy;
 	}
+	if (has(cmd, "shim.acpi_ram") && si->rsdp_paddr)
+		make_ram(mm, si->memmap_entries, *(const u32 *)(u32)(si->rsdp_paddr + 16));
+	if (has(cmd, "shim.smbios_ram"))
+		for (const u8 *p = (const u8 *)0xf0000; p < (const u8 *)0x100000; p += 16)
+			if (p[0] == '_' && p[1] == 'S' && p[2] == 'M' && p[3] == '_') {
+				make_ram(mm, si->memmap_entries, *(const u32 *)(p + 0x18));
+				break;
+			}
 	if (has(cmd, "shim.mod") && si->nr_modules)
 		*(u8 *)(u32)ml[0].paddr ^= 0xff;
 	if (has(cmd, "shim.modram") && si->nr_modules)
