@@ -7,6 +7,9 @@
 #define HEAD_BYTES	4096 /* a setup header, or an ELF header with its program headers */
 #define NOTES_MAX	4096
 #define PVH_CMDLINE_MAX 2047 /* Linux's COMMAND_LINE_SIZE less the NUL */
+/* A 32-bit entry (PVH, a bzImage without XLF_KERNEL_64) gets 32-bit pointers: its
+ * initrd stays below 4 GiB, whatever the kernel says it could use later. */
+#define ENTRY32_INITRD_LIMIT 0x100000000ull
 
 static status_t load_bzimage(struct fw_cfg *fc, const struct kernel_source *src, struct memmap *m,
 			     uint64_t reach, const uint8_t *head, uint32_t n, struct kernel *k)
@@ -20,7 +23,9 @@ static status_t load_bzimage(struct fw_cfg *fc, const struct kernel_source *src,
 	if (s.code)
 		return s;
 	k->format = KERNEL_BZIMAGE;
-	k->initrd_limit = bz->initrd_limit;
+	k->initrd_limit = bz->mode == BOOT_LINUX64 || bz->initrd_limit < ENTRY32_INITRD_LIMIT
+			      ? bz->initrd_limit
+			      : ENTRY32_INITRD_LIMIT;
 	k->cmdline_max = bz->cmdline_max;
 	uint32_t offset = src->setup.size ? 0 : bz->setup_size;
 	return fw_cfg_read(fc, src->image.key, offset, bz->load, (uint32_t)bz->pm_size);
@@ -78,7 +83,7 @@ status_t kernel_load(struct fw_cfg *fc, const struct kernel_source *src, struct 
 	uint8_t head[HEAD_BYTES];
 
 	memset(k, 0, sizeof(*k));
-	k->initrd_limit = UINT64_MAX;
+	k->initrd_limit = ENTRY32_INITRD_LIMIT;
 	k->cmdline_max = PVH_CMDLINE_MAX;
 	if (src->preloaded_entry) {
 		k->format = KERNEL_PVH;
