@@ -57,19 +57,16 @@ static status_t memmap_build(struct fw_cfg *fc, const struct platform *pl,
 	return s;
 }
 
-/* Firmware tables: ACPI, SMBIOS, an MP table without ACPI. A bad one is left out
- * with a warning; the kernel still boots. */
+/* Firmware tables: ACPI, SMBIOS, an MP table without ACPI. A malformed ACPI or
+ * SMBIOS blob from the VMM is an error like any bad input: a kernel booted without
+ * them would run degraded (one CPU, no power-off) and nobody would know why. */
 static void install_tables(struct fw_cfg *fc, uint64_t reach, uint64_t *rsdp)
 {
 	struct tables tb = {.fc = fc, .m = &memmap, .reach = reach};
 	uint64_t smbios, smbios_tables;
 	arch_fseg_pool(&tb.fseg_next, &tb.fseg_end);
-	status_t s = tables_install_acpi(&tb, &acpi, rsdp);
-	if (s.code)
-		console_warning("acpi", s, "booting without ACPI");
-	s = tables_install_smbios(&tb, &smbios, &smbios_tables);
-	if (s.code)
-		console_warning("smbios", s, "booting without SMBIOS");
+	stage_check("acpi", tables_install_acpi(&tb, &acpi, rsdp));
+	stage_check("smbios", tables_install_smbios(&tb, &smbios, &smbios_tables));
 	console_info("ACPI RSDP at %#llx (%u blobs), SMBIOS entry point at %#llx, tables at %#llx",
 		     (unsigned long long)*rsdp, acpi.nblobs, (unsigned long long)smbios,
 		     (unsigned long long)smbios_tables);
@@ -79,7 +76,7 @@ static void install_tables(struct fw_cfg *fc, uint64_t reach, uint64_t *rsdp)
 		struct mp_cpus cpus;
 		uint64_t mp;
 		arch_cpu_id(&cpus.signature, &cpus.features);
-		s = fw_cfg_read_u32(fc, FW_CFG_NB_CPUS, &cpus.count);
+		status_t s = fw_cfg_read_u32(fc, FW_CFG_NB_CPUS, &cpus.count);
 		cpus.count &= 0xFFFF;
 		if (!s.code)
 			s = tables_install_mptable(&tb, &cpus, &mp);

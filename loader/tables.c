@@ -93,17 +93,8 @@ status_t tables_install_acpi(struct tables *t, struct acpi_loader *l, uint64_t *
 	status_t s = fw_cfg_read(t->fc, key, 0, phys(loader_script), size);
 	if (!s.code)
 		s = acpi_run_loader(l, loader_script, size, &loader_ops, t);
-	if (s.code) {
-		/* No half-linked table may stay where Linux would look for one. */
-		for (uint32_t i = 0; i < l->nblobs; i++) {
-			memset(l->blob[i].mem, 0, l->blob[i].size);
-			if (l->blob[i].zone == LOADER_ZONE_HIGH)
-				memmap_set(t->m, l->blob[i].addr, l->blob[i].addr + l->blob[i].size,
-					   MEM_RAM);
-		}
-		l->nblobs = 0;
-		return s;
-	}
+	if (s.code)
+		return s; /* the boot stops: a half-linked table is never handed over */
 	const struct acpi_blob *r = acpi_find_rsdp(l);
 	*rsdp = r ? r->addr : 0;
 	return lb_ok();

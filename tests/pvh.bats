@@ -106,6 +106,17 @@ PROBE_ARGS="pvh-probe.allow=memmap-start_info"
 	assert_log '^leapboot: entering the PVH kernel at 0x'
 }
 
+@test "q35 -m 6G: Debian vmlinux with an initrd (kept below 4 GiB for the 32-bit entry) reaches userspace" {
+	boot_leapboot q35 -m 6G -kernel "$VMLINUX" -initrd "$LEAPBOOT_INITRD" -append "$BASE_CMDLINE" \
+		-fw_cfg name=opt/leapboot/verbose,string=1
+	assert_userspace
+	assert_cmdline
+	assert_memory
+	local at
+	at=$(verbose_initrd_addr)
+	((at > 0 && at < 0x100000000)) || leapboot_fail "initrd at $(printf %#x "$at"), not below 4 GiB"
+}
+
 @test "boot markers: microvm PVH gets fw_start, fw_do_boot, linux_start_pvhboot; the chain-loader writes them too" {
 	marker_args
 	boot_leapboot microvm -kernel "$VMLINUX" -initrd "$LEAPBOOT_INITRD" -append "$BASE_CMDLINE" \
