@@ -237,7 +237,7 @@ FUZZ_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Iloader -fsanitize=fuzzer,address,unde
 # The core sources the targets need (all of them link each; add what a new target needs).
 FUZZ_CORE := loader/acpi.c loader/checksum.c elf/elf.c boot/arm64.c boot/fdt_check.c \
 	loader/memmap.c boot/efi/pe.c boot/efi/efi_memmap.c boot/efi/acpi_fw_cfg.c \
-	boot/bzimage.c boot/e820.c boot/initrd.c boot/plan.c
+	boot/bzimage.c boot/e820.c boot/initrd.c boot/plan.c loader/fw_cfg.c tests/unit/fake_fw_cfg.c
 FUZZ_LIBS := -lfdt
 FUZZ_TIME ?= 60
 FUZZ_SMOKE_RUNS ?= 50000
@@ -245,7 +245,8 @@ FUZZ_MAX_LEN := 4352
 FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_TARGETS := $(FUZZ_NAMES:%=$(BUILD)/fuzz/fuzz_%)
 
-$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_CORE) $(wildcard loader/*.h) tests/unit/bytes.h
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_CORE) $(wildcard loader/*.h) tests/unit/bytes.h \
+		tests/unit/fake_fw_cfg.h
 	@mkdir -p $(dir $@)
 	$(call say,CC,$@)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_CORE) $(FUZZ_LIBS)
