@@ -17,6 +17,7 @@
 #include "../pvh/pvh.h"
 
 #define FW_CFG_DIR_MAX 128
+#define MIN_RAM	       0x200000ull
 #define E820_RAW_MAX   128
 
 static struct fw_cfg_file fw_cfg_dir[FW_CFG_DIR_MAX] NOINIT;
@@ -46,6 +47,11 @@ static status_t memmap_build(struct fw_cfg *fc, const struct platform *pl,
 		if (!s.code)
 			s = e820_parse(&memmap, e820_raw, size);
 	}
+	/* Below 2 MiB there is no room for QEMU's ACPI tables (128 KiB above 1 MiB),
+	 * below 1 MiB no RAM behind the F-segment; no kernel fits anyway. */
+	uint64_t ram = memmap_ram_size(&memmap, UINT64_MAX);
+	if (!s.code && ram < MIN_RAM)
+		s = lb_fail(LB_E_MEMMAP_TOO_SMALL, ram >> 10, MIN_RAM >> 10);
 	if (!s.code)
 		s = e820_carve_legacy(&memmap);
 	if (s.code)

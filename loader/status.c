@@ -11,6 +11,7 @@ static const char *const messages[LB_E_COUNT] = {
     [LB_E_MEMMAP_BAD_E820] = "malformed etc/e820 (%llu bytes, not a multiple of %llu)",
     [LB_E_MEMMAP_NO_ROOM] = "no free RAM (%llu bytes, alignment %#llx)",
     [LB_E_MEMMAP_NOT_RAM] = "range is not free RAM (%#llx, %#llx bytes)",
+    [LB_E_MEMMAP_TOO_SMALL] = "not enough RAM (%llu KiB; leapboot needs at least %llu KiB)",
     [LB_E_E820_TOO_MANY] = "e820 map too long (%llu entries, boot_params holds %llu)",
     [LB_E_KERNEL_NONE] = "no kernel (pass -kernel FILE or -fw_cfg "
 			 "name=opt/leapboot/kernel,file=FILE)",
