@@ -307,7 +307,7 @@ bench:
 		$(BENCH_X86_PVH) --json build/bench/count-pvh.json || touch build/bench/failed
 	$(BB) --count --baseline microvm-default-pvh --title "x86, microvm: work to the kernel's first instruction" \
 		$(BENCH_MICROVM) --json build/bench/count-microvm.json || touch build/bench/failed
-	$(BB) --count --baseline qemu-direct-arm64 --title "arm64, virt: work to the kernel's first instruction" \
+	$(BB) --count --baseline uboot-arm64 --title "arm64, virt: work to the kernel's first instruction" \
 		$(BENCH_ARM64) --json build/bench/count-arm64.json || touch build/bench/failed
 	$(BB) $(BENCH_SETS:%=--from-json build/bench/%.json) --markdown docs/bench.md >/dev/null
 	@echo "bench: docs/bench.md, docs/bench-x86.svg, docs/bench-arm64.svg"

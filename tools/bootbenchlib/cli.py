@@ -228,7 +228,8 @@ def main(argv=None):
             if r.profile:
                 r.profile = count.attribute(r.profile, count.symbols(bench.symbol_file(r.cfg) or ""))
     meta = report.host_info(args.accel)
-    meta.update(mode="count" if args.count else "wall", runs=args.runs, plugin=not args.no_plugin, warmup=args.warmup,
+    meta.update(mode="count" if args.count else "wall", runs=args.runs, plugin=not args.no_plugin,
+                workdir=workdir, root=configs.ROOT, warmup=args.warmup,
                 memory=args.memory, baseline=args.baseline, title=args.title or "",
                 argv="tools/bootbench " + " ".join(shlex.quote(a) for a in (sys.argv[1:] if argv is None else argv)),
                 kernels=sorted({os.path.basename(k.path) for k in kinds.values()}),

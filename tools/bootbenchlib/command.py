@@ -14,6 +14,7 @@ MACHINE_ARGS = {
 }
 # The test initrd's /init writes 0 to port 0x501 to end the VM (QEMU exits with status 1).
 DEBUG_EXIT = ["-device", "isa-debug-exit,iobase=0x501,iosize=2"]
+ESP_TIME = 1767225600  # 2026-01-01 00:00 UTC
 
 
 @dataclass
@@ -124,4 +125,8 @@ def _esp(cfg, rundir):
     os.makedirs(boot, exist_ok=True)
     name = "BOOTX64.EFI" if cfg.arch == "x86_64" else "BOOTAA64.EFI"
     shutil.copyfile(cfg.loader, os.path.join(boot, name))
+    # QEMU's fat: drive shows the files' times in the FAT: the same every run, so
+    # that the firmware reading it takes the same path (--count is deterministic).
+    for path in (os.path.join(boot, name), boot, os.path.dirname(boot), esp):
+        os.utime(path, (ESP_TIME, ESP_TIME))
     return esp

@@ -30,15 +30,17 @@ def fw_cfg_traffic(trace, t_first):
     size of what the firmware selected, an upper bound when it read only part
     of an item."""
     sizes = {}
+    files = []  # QEMU inserts each file at its sorted place: "#N" is where, at that time
     for _, ev, args in trace:
         if ev == "fw_cfg_add_file":
             m = ADD_FILE.search(args)
             if m:
-                sizes[FILE_KEY_BASE + int(m.group(1))] = int(m.group(3))
+                files.insert(int(m.group(1)), int(m.group(3)))
         elif ev == "fw_cfg_add_bytes":
             m = ADD_BYTES.search(args)
             if m:
                 sizes[int(m.group(1), 16)] = int(m.group(3))
+    sizes.update({FILE_KEY_BASE + i: size for i, size in enumerate(files)})
     reads = 0
     dma = 0
     current, pio_for_current = None, 0

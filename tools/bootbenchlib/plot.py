@@ -48,7 +48,7 @@ def wall(data, path):
             "set title '%s'" % title,
             "set xlabel 'milliseconds since QEMU was started'",
             "set ytics (%s)" % labels,
-            "set yrange [-0.7:%f] reverse" % (len(rows) - 0.3),
+            "set yrange [%f:-0.7]" % (len(rows) - 0.3),  # the first configuration on top
             "set xrange [0:*]",
             "set grid xtics",
             "set key outside top center horizontal",

@@ -56,6 +56,7 @@ def to_dict(results, meta):
         if r.counts is not None:
             d["counts"] = r.counts
             d["counts_again"] = r.counts_again
+            d["varies"] = r.varies
         if r.profile:
             d["profile"] = r.profile
         out["configs"].append(d)
@@ -104,7 +105,9 @@ def _base(data, baseline, key):
 
 
 def _x(r):
-    return "" if r is None else "%.2fx" % r
+    if r is None:
+        return ""
+    return "%.2fx" % r if r >= 0.1 or r == 0 else "%.2gx" % r
 
 
 def wall_table(data, baseline=None):
@@ -136,8 +139,10 @@ def wall_rows(data, baseline=None):
                                         _ms(g("to_userspace", "min")), _ms(g("to_userspace", "max"))))
         if baseline:
             b = _base(data, baseline, "to_userspace")
-            row.append(_x(stats.ratio(g("to_userspace"), b)) + " / fw " +
-                       _x(stats.ratio(g("firmware"), _base(data, baseline, "firmware"))))
+            fw = _base(data, baseline, "firmware")
+            # A baseline without firmware (QEMU's direct boot) gives no firmware ratio.
+            fw_ratio = _x(stats.ratio(g("firmware"), fw)) if fw and fw >= 0.5 else "-"
+            row.append(_x(stats.ratio(g("to_userspace"), b)) + " / fw " + fw_ratio)
         rows.append(row)
     return head, rows
 
@@ -154,7 +159,7 @@ def count_rows(data, baseline=None):
             rows.append([c["name"], why] + (["logs: " + c["log"]] if c["log"] else []))
             continue
         cs = c["counts"]
-        det = "yes" if c["status"] == "ok" else "NO: " + c["why"]
+        det = "NO (below)" if c["status"] != "ok" else "no (below)" if c.get("varies") else "yes"
         row = [c["name"], c.get("stop", ""), "{:,}".format(cs["insns"]), "{:,}".format(cs["pio"]),
                "{:,}".format(cs["mmio"]), "{:,}".format(cs["fwcfg_reads"]), "{:,}".format(cs["fwcfg_dma_bytes"]), det]
         if baseline:
@@ -204,6 +209,11 @@ def describe(data):
 
 def notes(data):
     out = []
+    for c in data["configs"]:
+        if c.get("counts") and c["status"] != "ok":
+            out.append("%s: %s" % (c["name"], c["why"]))
+        elif c.get("varies"):
+            out.append("%s: %s" % (c["name"], c["varies"]))
     if any(c.get("approximate") for c in data["configs"]):
         out.append("≈: no fwcount plugin (KVM, or --no-plugin) and no leapboot markers: firmware start and "
                    "kernel entry are bounded by the firmware's first fw_cfg data read and its last fw_cfg access")
@@ -235,9 +245,18 @@ def markdown(datasets, md_dir):
             lines += ["", "![%s](%s)" % (m.get("title") or "boot phases", os.path.relpath(m["plot"], md_dir))]
         lines += ["", "<details><summary>QEMU command lines</summary>", ""]
         for c in data["configs"]:
-            lines.append("- %s (%s): `%s`" % (c["name"], c["title"], " ".join(c.get("command") or [])))
+            lines.append("- %s (%s): `%s`" % (c["name"], c["title"], _portable(" ".join(c.get("command") or []), m)))
         lines += ["", "</details>", ""]
     return "\n".join(lines)
+
+
+def _portable(cmd, meta):
+    """A command line as a reader can use it: paths in the repository relative to it,
+    the home directory as ~, the run's work directory as $WORKDIR."""
+    if meta.get("workdir"):
+        cmd = cmd.replace(meta["workdir"], "$WORKDIR")
+    cmd = cmd.replace(meta.get("root", "/nonexistent") + "/", "")
+    return cmd.replace(os.path.expanduser("~") + "/", "~/")
 
 
 def _md_table(head, rows):
