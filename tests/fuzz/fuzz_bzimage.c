@@ -40,6 +40,7 @@
 #include "../boot/bzimage.h"
 #include "../boot/e820.h"
 #include "../boot/initrd.h"
+#include "le.h"
 
 #define HARNESS __attribute__((no_sanitize("coverage"), noinline))
 
@@ -60,14 +61,6 @@
 #define MAX_RECORD 15
 
 typedef unsigned __int128 u128;
-
-static uint64_t le(const uint8_t *p, int n)
-{
-	uint64_t v = 0;
-	for (int i = 0; i < n; i++)
-		v |= (uint64_t)p[i] << (8 * i);
-	return v;
-}
 
 /* The type of the map at addr (MEM_NONE in a hole). */
 static HARNESS uint32_t type_at(const struct memmap *m, uint64_t addr)
@@ -123,7 +116,7 @@ static HARNESS int ref_parse(const uint8_t *p, size_t len)
 {
 	if (len < 0x206)
 		return LB_E_KERNEL_TOO_SMALL;
-	if (le(p + 0x202, 4) != SETUP_HDR_MAGIC)
+	if (le32(p + 0x202) != SETUP_HDR_MAGIC)
 		return LB_E_KERNEL_NO_HDRS;
 	size_t hdr_len = 0x202 + p[0x201] - SETUP_HDR_OFFSET;
 	if (hdr_len > sizeof(struct setup_header))
@@ -134,12 +127,12 @@ static HARNESS int ref_parse(const uint8_t *p, size_t len)
 	uint8_t h[sizeof(struct setup_header)] = {0};
 	memcpy(h, p + SETUP_HDR_OFFSET, hdr_len);
 #define AT(off) (h + ((off)-SETUP_HDR_OFFSET)) /* the header byte at image offset off */
-	if (le(AT(0x1fe), 2) != BOOT_FLAG_MAGIC)
+	if (le16(AT(0x1fe)) != BOOT_FLAG_MAGIC)
 		return LB_E_KERNEL_NO_BOOTFLAG;
-	uint64_t version = le(AT(0x206), 2);
+	uint64_t version = le16(AT(0x206));
 	if (version < 0x202 || !(*AT(0x211) & LOADED_HIGH))
 		return LB_E_KERNEL_16BIT_ONLY;
-	uint64_t align = le(AT(0x230), 4);
+	uint64_t align = le32(AT(0x230));
 	if (version >= 0x205 && *AT(0x234) && (!align || (align & (align - 1))))
 		return LB_E_KERNEL_BAD_ALIGN;
 #undef AT
@@ -291,11 +284,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < CONFIG)
 		return 0;
-	uint64_t file_size = le(data, 8), initrd_size = le(data + 8, 8);
-	uint64_t limit = le(data + 16, 8), initrd_limit = le(data + 24, 8);
+	uint64_t file_size = le64(data), initrd_size = le64(data + 8);
+	uint64_t limit = le64(data + 16), initrd_limit = le64(data + 24);
 	uint32_t n = data[32] % (MAX_RECORD + 1);
 	uint8_t flags = data[33];
-	uint64_t setup_bytes = flags & 1 ? le(data + 34, 2) : 0;
+	uint64_t setup_bytes = flags & 1 ? le16(data + 34) : 0;
 	data += CONFIG;
 	size -= CONFIG;
 	if (size < (size_t)n * RECORD)
@@ -306,8 +299,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct record rec[MAX_RECORD];
 	memset(&m, 0, sizeof(m));
 	for (uint32_t i = 0; i < n; i++)
-		rec[i] = (struct record){le(data + i * RECORD, 8), le(data + i * RECORD + 8, 8),
-					 (uint32_t)le(data + i * RECORD + 16, 4)};
+		rec[i] = (struct record){le64(data + i * RECORD), le64(data + i * RECORD + 8),
+					 (uint32_t)le32(data + i * RECORD + 16)};
 	uint8_t *raw = malloc(n * RECORD + 1);
 	memcpy(raw, data, n * RECORD);
 	status_t s = e820_parse(&m, raw, n * RECORD);

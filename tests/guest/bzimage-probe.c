@@ -11,6 +11,7 @@
  * Runs in long mode on its own identity map of the first 64 GiB (bzimage-probe-entry.S); the
  * loader's page tables are only read, to see what the loader had mapped.
  */
+#include "probe-x86.h"
 #include "probe-report.h"
 #include "probe-map.h"
 #include "probe-tables.h"
@@ -19,7 +20,7 @@ const char probe_prefix[] = "BZIMAGE-PROBE: ";
 const char probe_allow_key[] = "bzimage-probe.allow=";
 
 #define PROBE_MAPPED	 (64ull << 30)
-#define COM1		 0x3f8
+
 #define BOOT_CS		 0x10
 #define BOOT_DS		 0x18
 #define LOADED_HIGH	 0x01
@@ -83,36 +84,6 @@ static u64 rd(const u8 *p, int size)
 	return v;
 }
 
-static inline void outb(u16 port, u8 v)
-{
-	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline u8 inb(u16 port)
-{
-	u8 v;
-	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
-
-static void serial_init(void)
-{
-	outb(COM1 + 1, 0x00); /* no interrupts */
-	outb(COM1 + 3, 0x80); /* DLAB */
-	outb(COM1 + 0, 0x01); /* 115200 baud */
-	outb(COM1 + 1, 0x00);
-	outb(COM1 + 3, 0x03); /* 8N1 */
-	outb(COM1 + 2, 0x07); /* FIFO on, cleared */
-	outb(COM1 + 4, 0x03); /* DTR, RTS */
-}
-
-void out_c(char c)
-{
-	for (u32 i = 0; i < 100000 && !(inb(COM1 + 5) & 0x20); i++)
-		;
-	outb(COM1, (u8)c);
-}
-
 static void puthex(u64 v)
 {
 	out_s("0x");
@@ -155,20 +126,6 @@ static void __attribute__((noreturn)) finish(void)
 #define AR_P	    (1u << 15)
 #define AR_L	    (1u << 21)
 #define AR_DB	    (1u << 22)
-
-static int lar(u16 sel, u32 *ar)
-{
-	u8 ok;
-	__asm__("lar %2, %0; setz %1" : "=r"(*ar), "=q"(ok) : "rm"((u32)sel) : "cc");
-	return ok;
-}
-
-static int lsl(u16 sel, u32 *limit)
-{
-	u8 ok;
-	__asm__("lsl %2, %0; setz %1" : "=r"(*limit), "=q"(ok) : "rm"((u32)sel) : "cc");
-	return ok;
-}
 
 static void check_mode(void)
 {
@@ -558,7 +515,7 @@ static void check_initrd(void)
 
 void probe_main(void)
 {
-	serial_init();
+	com1_init();
 	out_c('\n');
 	line("bzimage-probe start");
 	eol();

@@ -16,6 +16,8 @@ typedef unsigned short u16;
 typedef unsigned int u32;
 typedef unsigned long long u64;
 
+#include "cmdline-word.h"
+
 #define PROBE_LOAD    0x1000000ull
 #define PROBE_SETUP   (PROBE_LOAD - 0x400)
 #define HDR_START     0x1f1
@@ -68,21 +70,6 @@ static void copy(void *d, const void *s, u64 n)
 	const u8 *q = s;
 	while (n--)
 		*p++ = *q++;
-}
-
-/* "word" occurs in cmd as a whole space-separated word. */
-static int has(const char *cmd, const char *word)
-{
-	for (const char *p = cmd; *p; p++) {
-		if (p != cmd && p[-1] != ' ')
-			continue;
-		u32 i = 0;
-		while (word[i] && p[i] == word[i])
-			i++;
-		if (!word[i] && (p[i] == ' ' || !p[i]))
-			return 1;
-	}
-	return 0;
 }
 
 /* Gives [a, a+len) the type, splitting the entries it lies in (they must cover it). */

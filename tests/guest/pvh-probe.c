@@ -12,6 +12,7 @@
  * Runs in 32-bit protected mode without paging: physical address = pointer.  Nothing here
  * touches memory the loader did not hand over, except to read it.
  */
+#include "probe-x86.h"
 #include "probe-report.h"
 #include "probe-map.h"
 #include "probe-tables.h"
@@ -79,18 +80,6 @@ static volatile u32 data_magic = 0x50564850;	/* "PHVP" */
 
 /* --- port I/O, addresses, COM1 --------------------------------------------------------------- */
 
-static inline void outb(u16 port, u8 v)
-{
-	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline u8 inb(u16 port)
-{
-	u8 v;
-	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
-
 /* Physical memory below 4 GiB as a pointer; the caller has checked the range. */
 static inline const u8 *phys(u64 addr)
 {
@@ -113,25 +102,6 @@ const u8 *probe_phys(u64 addr)
 	return phys(addr);
 }
 
-#define COM1 0x3f8
-
-static void serial_init(void)
-{
-	outb(COM1 + 1, 0x00);	/* no interrupts */
-	outb(COM1 + 3, 0x80);	/* DLAB */
-	outb(COM1 + 0, 0x01);	/* 115200 baud */
-	outb(COM1 + 1, 0x00);
-	outb(COM1 + 3, 0x03);	/* 8N1 */
-	outb(COM1 + 2, 0x07);	/* FIFO on, cleared */
-	outb(COM1 + 4, 0x03);	/* DTR, RTS */
-}
-
-void out_c(char c)
-{
-	for (u32 i = 0; i < 100000 && !(inb(COM1 + 5) & 0x20); i++)
-		;
-	outb(COM1, (u8)c);
-}
 
 static void puthex(u64 v, int digits)
 {
@@ -165,21 +135,6 @@ static void bad_line(const char *name, const char *why)
 #define EFLAGS_TF (1u << 8)
 #define EFLAGS_IF (1u << 9)
 #define EFLAGS_VM (1u << 17)
-
-/* lar / lsl: access rights (bits 8..23 as in the descriptor) and limit; 0 if not accessible. */
-static int lar(u16 sel, u32 *ar)
-{
-	u8 ok;
-	__asm__("lar %2, %0; setz %1" : "=r"(*ar), "=q"(ok) : "rm"((u32)sel) : "cc");
-	return ok;
-}
-
-static int lsl(u16 sel, u32 *limit)
-{
-	u8 ok;
-	__asm__("lsl %2, %0; setz %1" : "=r"(*limit), "=q"(ok) : "rm"((u32)sel) : "cc");
-	return ok;
-}
 
 static int verr(u16 sel)
 {
@@ -722,7 +677,7 @@ static void __attribute__((noreturn)) finish(void)
 
 void probe_main(void)
 {
-	serial_init();
+	com1_init();
 	out_c('\n');
 	line("pvh-probe start");
 	eol();

@@ -10,6 +10,8 @@ typedef unsigned char u8;
 typedef unsigned int u32;
 typedef unsigned long long u64;
 
+#include "cmdline-word.h"
+
 struct hvm_start_info {
 	u32 magic, version, flags, nr_modules;
 	u64 modlist_paddr, cmdline_paddr, rsdp_paddr, memmap_paddr;
@@ -31,21 +33,6 @@ extern u8 probe_bss_start[];
 
 static struct hvm_start_info si_copy;
 static u8 rsdp_copy[36] __attribute__((aligned(16)));
-
-/* "word" occurs in cmd as a whole space-separated word. */
-static int has(const char *cmd, const char *word)
-{
-	for (const char *p = cmd; *p; p++) {
-		if (p != cmd && p[-1] != ' ')
-			continue;
-		u32 i = 0;
-		while (word[i] && p[i] == word[i])
-			i++;
-		if (!word[i] && (p[i] == ' ' || !p[i]))
-			return 1;
-	}
-	return 0;
-}
 
 /* The memmap entry holding addr becomes RAM. */
 static void make_ram(struct hvm_memmap_table_entry *mm, u32 n, u32 addr)
