@@ -84,7 +84,7 @@ status_t arm64_fdt_memory(const void *fdt, struct memmap *m)
 	int ac = fdt_address_cells(fdt, 0), sc = fdt_size_cells(fdt, 0);
 	if (ac < 1 || ac > 2 || sc < 1 || sc > 2)
 		return lb_fail(LB_E_FDT_BAD, (uint64_t)ac, (uint64_t)sc);
-	int found = 0, node;
+	int node;
 	/* As Linux does (early_init_dt_scan_memory): children of the root with
 	 * device_type "memory", unless their status is other than "okay"/"ok". */
 	fdt_for_each_subnode(node, fdt, 0)
@@ -106,12 +106,13 @@ status_t arm64_fdt_memory(const void *fdt, struct memmap *m)
 			status_t s = memmap_add(m, read_cells(p, ac), size, MEM_RAM);
 			if (s.code)
 				return s;
-			found++;
 		}
 	}
-	if (!found)
+	status_t s = fdt_reservations(fdt, m);
+	/* No node, or nodes whose ranges are empty or all reserved: no RAM either way. */
+	if (!s.code && !memmap_ram_size(m, UINT64_MAX))
 		return lb_fail(LB_E_FDT_NO_MEMORY, 0, 0);
-	return fdt_reservations(fdt, m);
+	return s;
 }
 
 /* Copies src's blocks into fdt, not the free space after them (QEMU's tree is 1 MiB

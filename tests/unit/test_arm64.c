@@ -498,6 +498,24 @@ static void test_fdt_memory(void)
 	ok(m.n == 0, "  nothing added");
 	free(dtb);
 
+	/* Found by fuzz_arm64: memory whose only range is empty (it starts at the last
+	 * byte of the address space and wraps), or all reserved, is no memory. */
+	dtb = calloc(1, DT_CAP);
+	dt_begin(dtb, 2, 2);
+	dt_memory64(dtb, UINT64_MAX, 1);
+	dt_end(dtb);
+	memset(&m, 0, sizeof(m));
+	is_code(arm64_fdt_memory(dtb, &m), LB_E_FDT_NO_MEMORY, "a range that wraps to nothing: no memory");
+	free(dtb);
+	const uint64_t all[] = {RAM_BASE, RAM_SIZE};
+	dtb = calloc(1, DT_CAP);
+	dt_begin_rsv(dtb, 2, 2, all, 1);
+	dt_memory64(dtb, RAM_BASE, RAM_SIZE);
+	dt_end(dtb);
+	memset(&m, 0, sizeof(m));
+	is_code(arm64_fdt_memory(dtb, &m), LB_E_FDT_NO_MEMORY, "all RAM in /memreserve/: no memory");
+	free(dtb);
+
 	/* Bad trees. */
 	uint8_t junk[256];
 	memset(junk, 0x5a, sizeof(junk));
