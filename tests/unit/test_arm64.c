@@ -505,7 +505,8 @@ static void test_fdt_memory(void)
 	dt_memory64(dtb, UINT64_MAX, 1);
 	dt_end(dtb);
 	memset(&m, 0, sizeof(m));
-	is_code(arm64_fdt_memory(dtb, &m), LB_E_FDT_NO_MEMORY, "a range that wraps to nothing: no memory");
+	is_code(arm64_fdt_memory(dtb, &m), LB_E_FDT_NO_MEMORY,
+		"a range that wraps to nothing: no memory");
 	free(dtb);
 	const uint64_t all[] = {RAM_BASE, RAM_SIZE};
 	dtb = calloc(1, DT_CAP);
@@ -513,7 +514,8 @@ static void test_fdt_memory(void)
 	dt_memory64(dtb, RAM_BASE, RAM_SIZE);
 	dt_end(dtb);
 	memset(&m, 0, sizeof(m));
-	is_code(arm64_fdt_memory(dtb, &m), LB_E_FDT_NO_MEMORY, "all RAM in /memreserve/: no memory");
+	is_code(arm64_fdt_memory(dtb, &m), LB_E_FDT_NO_MEMORY,
+		"all RAM in /memreserve/: no memory");
 	free(dtb);
 
 	/* Bad trees. */
