@@ -100,14 +100,6 @@ static void verdict(const char *name, const char *why)
 	eol();
 }
 
-static void __attribute__((noreturn)) finish(void)
-{
-	u32 hard = report_verdict();
-	outb(0x501, hard ? 0x11 : 0x10);
-	for (;;)
-		__asm__ volatile("cli; hlt");
-}
-
 /* --- CPU state -------------------------------------------------------------------------- */
 
 #define CR0_PE	  (1ull << 0)
@@ -533,7 +525,7 @@ void probe_main(void)
 	if (!entry_rsi || !probe_readable(entry_rsi, BOOT_PARAMS_SIZE) ||
 	    memcmp(bp + 0x202, "HdrS", 4)) {
 		verdict("rsi", "not a boot_params (no HdrS at +0x202)");
-		finish();
+		probe_exit();
 	}
 	verdict("rsi", 0);
 
@@ -558,5 +550,5 @@ void probe_main(void)
 	check_mapped("map-boot_params", entry_rsi, BOOT_PARAMS_SIZE, 0, 0);
 	if (cmdline)
 		check_mapped("map-cmdline", cmdline, cmdline_len + 1, 0, 0);
-	finish();
+	probe_exit();
 }

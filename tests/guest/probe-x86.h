@@ -35,4 +35,7 @@ static inline int lsl(u16 sel, u32 *limit)
 /* 115200 8N1 on COM1, no interrupts; out_c (probe-report.h) then writes to it. */
 void com1_init(void);
 
+/* The verdict on isa-debug-exit at 0x501 (PASS: 0x10, FAIL: 0x11), then halt. */
+void probe_exit(void) __attribute__((noreturn));
+
 #endif

@@ -665,16 +665,6 @@ static void check_memmap(void)
 	eol();
 }
 
-/* --- verdict ------------------------------------------------------------------------------- */
-
-static void __attribute__((noreturn)) finish(void)
-{
-	u32 hard = report_verdict();
-	outb(0x501, hard ? 0x11 : 0x10);
-	for (;;)
-		__asm__ volatile("cli; hlt");
-}
-
 void probe_main(void)
 {
 	com1_init();
@@ -685,11 +675,11 @@ void probe_main(void)
 	check_image();	/* first: the checks below write bss */
 	check_cpu();
 	if (!entry_ebx)
-		finish();
+		probe_exit();
 
 	check_header();
 	if (si->magic != XEN_HVM_START_MAGIC_VALUE)
-		finish();
+		probe_exit();
 	check_cmdline();
 	/* The memmap first, so that module and RSDP checks can use it; printed in this order. */
 	if (si->version >= 1)
@@ -702,5 +692,5 @@ void probe_main(void)
 			check_acpi_reserved("memmap-acpi", si->rsdp_paddr);
 		check_smbios("memmap-smbios");
 	}
-	finish();
+	probe_exit();
 }
