@@ -6,6 +6,21 @@ static bool is_ram_like(uint32_t type)
 	return type == MEM_RAM || type >= MEM_CLAIM_FIRMWARE;
 }
 
+/* Replaces ranges [lo, hi) of the map with the k pieces, moving the ranges after
+ * them; the map must still fit. */
+static status_t splice(struct memmap *m, uint32_t lo, uint32_t hi, const struct mem_range *pieces,
+		       uint32_t k)
+{
+	uint32_t total = m->n - (hi - lo) + k;
+	if (total > MEMMAP_MAX)
+		return lb_fail(LB_E_MEMMAP_FULL, MEMMAP_MAX, 0);
+	if (lo + k != hi)
+		memmove(&m->r[lo + k], &m->r[hi], (m->n - hi) * sizeof(m->r[0]));
+	memcpy(&m->r[lo], pieces, k * sizeof(pieces[0]));
+	m->n = total;
+	return lb_ok();
+}
+
 /* Rewrites the map so that [start, end) gets pick(old type, type); gaps inside the
  * range count as MEM_NONE. The result stays sorted and merged. Only the ranges
  * touching [start, end) can change (the map is merged, so nothing beyond them
@@ -56,14 +71,7 @@ static status_t apply(struct memmap *m, uint64_t start, uint64_t end, uint32_t t
 		else
 			out[k++] = out[i];
 	}
-	uint32_t total = lo + k + (m->n - hi);
-	if (total > MEMMAP_MAX)
-		return lb_fail(LB_E_MEMMAP_FULL, MEMMAP_MAX, 0);
-	if (lo + k != hi)
-		memmove(&m->r[lo + k], &m->r[hi], (m->n - hi) * sizeof(m->r[0]));
-	memcpy(&m->r[lo], out, k * sizeof(out[0]));
-	m->n = total;
-	return lb_ok();
+	return splice(m, lo, hi, out, k);
 }
 
 status_t memmap_add(struct memmap *m, uint64_t start, uint64_t len, uint32_t type)
@@ -121,14 +129,7 @@ status_t memmap_claim(struct memmap *m, uint64_t start, uint64_t len, uint32_t t
 	p[k++] = (struct mem_range){s, e, type};
 	if (end < r.end)
 		p[k++] = (struct mem_range){end, r.end, MEM_RAM};
-	uint32_t total = m->n - (hi - lo) + k;
-	if (total > MEMMAP_MAX)
-		return lb_fail(LB_E_MEMMAP_FULL, MEMMAP_MAX, 0);
-	if (lo + k != hi)
-		memmove(&m->r[lo + k], &m->r[hi], (m->n - hi) * sizeof(m->r[0]));
-	memcpy(&m->r[lo], p, k * sizeof(p[0]));
-	m->n = total;
-	return lb_ok();
+	return splice(m, lo, hi, p, k);
 }
 
 status_t memmap_find(const struct memmap *m, uint64_t len, uint64_t align, uint64_t lo, uint64_t hi,
