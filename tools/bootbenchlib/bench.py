@@ -200,6 +200,10 @@ class Progress:
             sys.stderr.flush()
 
 
+def _rundir(workdir, res, run):
+    return os.path.join(workdir, res.cfg.name.replace("/", "_"), run)
+
+
 def _fail(res, why, rundir):
     res.status = "failed"
     res.why = why
@@ -218,7 +222,7 @@ def wall(results, inputs, workdir, n, warmup, timeout, keep, quiet=False, until=
                 continue
             label = "warm-up %d/%d" % (k + 1, warmup) if k < warmup else "run %d/%d" % (k - warmup + 1, n)
             prog.show("%s  %s" % (res.cfg.name, label))
-            rundir = os.path.join(workdir, res.cfg.name.replace("/", "_"), "run%02d" % k)
+            rundir = _rundir(workdir, res, "run%02d" % k)
             out, argv = one_run(res.cfg, inputs, rundir, timeout, until=until)
             res.command = argv
             t = phases.timing(out)
@@ -243,7 +247,7 @@ def deterministic(results, inputs, workdir, timeout, keep, profile=False, quiet=
         got = []
         for k in range(2):
             prog.show("%s  counting, run %d/2" % (res.cfg.name, k + 1))
-            rundir = os.path.join(workdir, res.cfg.name.replace("/", "_"), "count%d" % k)
+            rundir = _rundir(workdir, res, "count%d" % k)
             out, argv = one_run(res.cfg, inputs, rundir, timeout, counting=True, profile=profile and k == 0)
             res.command = argv
             prog.done += 1

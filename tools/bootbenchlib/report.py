@@ -118,6 +118,12 @@ def count_table(data, baseline=None):
     return _format(*count_rows(data, baseline))
 
 
+def _not_measured(c):
+    """A table row, free text, for a configuration without results."""
+    why = "%s: %s" % (c["status"].upper(), c["why"]) if c["status"] != "ok" else "not run"
+    return [c["name"], why] + (["logs: " + c["log"]] if c["log"] else [])
+
+
 def wall_rows(data, baseline=None):
     """Median per phase, then the spans to the kernel and to userspace with their spread."""
     head = ["configuration", "QEMU", "firmware", "kernel→1st line", "1st line→user", "exit",
@@ -127,8 +133,7 @@ def wall_rows(data, baseline=None):
     rows = []
     for c in data["configs"]:
         if c["status"] != "ok" or not c.get("summary"):
-            why = "%s: %s" % (c["status"].upper(), c["why"]) if c["status"] != "ok" else "not run"
-            rows.append([c["name"], why] + (["logs: " + c["log"]] if c["log"] else []))
+            rows.append(_not_measured(c))
             continue
         s = c["summary"]
         g = lambda k, f="median": (s.get(k) or {}).get(f)
@@ -155,8 +160,7 @@ def count_rows(data, baseline=None):
     rows = []
     for c in data["configs"]:
         if not c.get("counts"):
-            why = "%s: %s" % (c["status"].upper(), c["why"]) if c["status"] != "ok" else "not run"
-            rows.append([c["name"], why] + (["logs: " + c["log"]] if c["log"] else []))
+            rows.append(_not_measured(c))
             continue
         cs = c["counts"]
         det = "NO (below)" if c["status"] != "ok" else "no (below)" if c.get("varies") else "yes"
