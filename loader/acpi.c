@@ -8,9 +8,20 @@
 #define BLOB_MAX_SIZE  (16u << 20)
 #define BLOB_MAX_ALIGN (1u << 20)
 
-static bool name_ok(const char *name)
+_Static_assert(LOADER_FILESZ % 8 == 0, "name fields are whole words");
+
+/* The length of a name field's string, a word at a time; LOADER_FILESZ when
+ * the field holds no NUL. */
+static uint32_t name_len(const char *name)
 {
-	return memchr(name, '\0', LOADER_FILESZ) != 0 && name[0] != '\0';
+	for (uint32_t i = 0; i < LOADER_FILESZ; i += 8) {
+		uint64_t w;
+		memcpy(&w, name + i, 8);
+		uint64_t z = word_zero_bytes(w);
+		if (z)
+			return i + (uint32_t)__builtin_ctzll(z) / 8;
+	}
+	return LOADER_FILESZ;
 }
 
 static struct acpi_blob *find_blob(struct acpi_loader *l, const char *name)
@@ -34,26 +45,6 @@ static bool pointer_size_ok(uint8_t size)
 	return size == 1 || size == 2 || size == 4 || size == 8;
 }
 
-static uint64_t read_le(const uint8_t *p, uint8_t size)
-{
-	switch (size) {
-	case 1:
-		return p[0];
-	case 2:
-		return le16(p);
-	case 4:
-		return le32(p);
-	default:
-		return le64(p);
-	}
-}
-
-static void write_le(uint8_t *p, uint8_t size, uint64_t v)
-{
-	for (uint8_t i = 0; i < size; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
 static bool fits(uint64_t v, uint8_t size)
 {
 	return size == 8 || v < (1ull << (8 * size));
@@ -62,13 +53,14 @@ static bool fits(uint64_t v, uint8_t size)
 static status_t allocate(struct acpi_loader *l, const struct loader_entry *e,
 			 const struct acpi_loader_ops *ops, void *ctx, uint32_t index)
 {
-	uint32_t size, align = e->alloc.align;
+	uint32_t size, file, align = e->alloc.align;
+	uint32_t len = name_len(e->alloc.file);
 
-	if (!name_ok(e->alloc.file))
+	if (len == 0 || len == LOADER_FILESZ)
 		return lb_fail(LB_E_ACPI_BAD_NAME, index, 0);
 	if (find_blob(l, e->alloc.file))
 		return lb_fail(LB_E_ACPI_DOUBLE_ALLOC, index, 0);
-	if (!ops->file_size(ctx, e->alloc.file, &size))
+	if (!ops->find_file(ctx, e->alloc.file, len, &size, &file))
 		return lb_fail(LB_E_ACPI_NO_FILE, index, 0);
 	if (!align || (align & (align - 1)) || align > BLOB_MAX_ALIGN)
 		return lb_fail(LB_E_ACPI_BAD_ALIGN, index, align);
@@ -80,12 +72,12 @@ static status_t allocate(struct acpi_loader *l, const struct loader_entry *e,
 		return lb_fail(LB_E_ACPI_TOO_MANY, index, ACPI_MAX_BLOBS);
 
 	struct acpi_blob *b = &l->blob[l->nblobs];
-	b->name_len = (uint32_t)strlen(e->alloc.file);
+	b->name_len = len;
 	memset(b->name, 0, LOADER_FILESZ);
-	memcpy(b->name, e->alloc.file, b->name_len);
+	memcpy(b->name, e->alloc.file, len);
 	b->size = size;
 	b->zone = e->alloc.zone;
-	status_t s = ops->allocate(ctx, b->name, size, align, b->zone, &b->addr, &b->mem);
+	status_t s = ops->allocate(ctx, file, b->name, size, align, b->zone, &b->addr, &b->mem);
 	if (s.code)
 		return s;
 	l->nblobs++;
@@ -106,10 +98,10 @@ static status_t add_pointer(struct acpi_loader *l, const struct loader_entry *e,
 	if (!in_blob(dst, e->pointer.offset, size))
 		return lb_fail(LB_E_ACPI_OUT_OF_BLOB, index, e->pointer.offset);
 	uint8_t *p = dst->mem + e->pointer.offset;
-	uint64_t v = read_le(p, size) + src->addr;
+	uint64_t v = le_get(p, size) + src->addr;
 	if (!fits(v, size))
 		return lb_fail(LB_E_ACPI_POINTER_OVERFLOW, index, v);
-	write_le(p, size, v);
+	le_put(p, size, v);
 	return lb_ok();
 }
 
@@ -131,14 +123,15 @@ static status_t add_checksum(struct acpi_loader *l, const struct loader_entry *e
 static status_t write_pointer(struct acpi_loader *l, const struct loader_entry *e,
 			      const struct acpi_loader_ops *ops, void *ctx, uint32_t index)
 {
-	uint32_t dst_size;
+	uint32_t dst_size, dst;
+	uint32_t len = name_len(e->wr_pointer.dest_file);
 
-	if (!name_ok(e->wr_pointer.dest_file))
+	if (len == 0 || len == LOADER_FILESZ)
 		return lb_fail(LB_E_ACPI_BAD_NAME, index, 0);
 	struct acpi_blob *src = find_blob(l, e->wr_pointer.src_file);
 	if (!src)
 		return lb_fail(LB_E_ACPI_NOT_ALLOCATED, index, 0);
-	if (!ops->file_size(ctx, e->wr_pointer.dest_file, &dst_size))
+	if (!ops->find_file(ctx, e->wr_pointer.dest_file, len, &dst_size, &dst))
 		return lb_fail(LB_E_ACPI_NO_FILE, index, 0);
 	uint8_t size = e->wr_pointer.size;
 	if (!pointer_size_ok(size))
@@ -151,8 +144,8 @@ static status_t write_pointer(struct acpi_loader *l, const struct loader_entry *
 	if (!fits(v, size))
 		return lb_fail(LB_E_ACPI_POINTER_OVERFLOW, index, v);
 	uint8_t bytes[8];
-	write_le(bytes, size, v);
-	return ops->write_file(ctx, e->wr_pointer.dest_file, e->wr_pointer.dst_offset, bytes, size);
+	le_put(bytes, size, v);
+	return ops->write_file(ctx, dst, e->wr_pointer.dst_offset, bytes, size);
 }
 
 status_t acpi_run_loader(struct acpi_loader *l, const void *script, uint32_t len,

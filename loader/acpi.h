@@ -69,8 +69,8 @@ _Static_assert(__builtin_offsetof(struct loader_entry, wr_pointer.size) == 124, 
 /* An allocated blob: where the guest sees it (addr) and where leapboot writes it
  * (mem; the same address in the firmware, a host buffer in the unit tests). */
 struct acpi_blob {
-	char name[LOADER_FILESZ];
-	uint32_t name_len; /* without the NUL */
+	char name[LOADER_FILESZ]; /* NUL-padded */
+	uint32_t name_len;	  /* without the NUL */
 	uint64_t addr;
 	uint8_t *mem;
 	uint32_t size;
@@ -79,13 +79,16 @@ struct acpi_blob {
 
 /* What the interpreter needs from the outside world. */
 struct acpi_loader_ops {
-	/* Size of a fw_cfg file; false if there is none. */
-	bool (*file_size)(void *ctx, const char *name, uint32_t *size);
-	/* Places size bytes aligned to align in zone and fills them with the file. */
-	status_t (*allocate)(void *ctx, const char *name, uint32_t size, uint32_t align,
-			     uint8_t zone, uint64_t *addr, uint8_t **mem);
+	/* A fw_cfg file by name (len bytes, NUL-terminated): its size and a handle
+	 * for the calls below; false if there is none. */
+	bool (*find_file)(void *ctx, const char *name, uint32_t len, uint32_t *size,
+			  uint32_t *file);
+	/* Places size bytes (the file's size) aligned to align in zone and fills
+	 * them with the file; name is the file's. */
+	status_t (*allocate)(void *ctx, uint32_t file, const char *name, uint32_t size,
+			     uint32_t align, uint8_t zone, uint64_t *addr, uint8_t **mem);
 	/* Writes len bytes into a fw_cfg file at offset (DMA write). */
-	status_t (*write_file)(void *ctx, const char *name, uint32_t offset, const void *data,
+	status_t (*write_file)(void *ctx, uint32_t file, uint32_t offset, const void *data,
 			       uint32_t len);
 };
 

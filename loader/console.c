@@ -50,7 +50,7 @@ static void report(const char *kind, const char *stage, status_t s, const char *
 	char line[256];
 	int n = fmt_snprintf(line, sizeof(line), "leapboot: %s: %s: ", kind, stage);
 	n += fmt_snprintf(line + n, sizeof(line) - (size_t)n, lb_message(s.code),
-			  (unsigned long long)s.a, (unsigned long long)s.b);
+			  (unsigned long long)lb_detail.a, (unsigned long long)lb_detail.b);
 	if (consequence && (size_t)n < sizeof(line))
 		fmt_snprintf(line + n, sizeof(line) - (size_t)n, "; %s", consequence);
 	write_line(line);

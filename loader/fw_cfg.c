@@ -48,6 +48,62 @@ static status_t transfer(struct fw_cfg *fc, uint16_t key, uint32_t offset, uint6
 	return lb_ok();
 }
 
+#define KNOWN(n)                                                                                   \
+	{                                                                                          \
+		n, sizeof(n)                                                                       \
+	}
+static const struct {
+	char name[32];
+	uint8_t len; /* with the NUL */
+} known_names[FW_CFG_KNOWN_FILES] = {
+    [FW_CFG_E820] = KNOWN("etc/e820"),
+    [FW_CFG_TABLE_LOADER] = KNOWN("etc/table-loader"),
+    [FW_CFG_SMBIOS_ANCHOR] = KNOWN("etc/smbios/smbios-anchor"),
+    [FW_CFG_SMBIOS_TABLES] = KNOWN("etc/smbios/smbios-tables"),
+    [FW_CFG_BOOT_KERNEL] = KNOWN("etc/boot/kernel"),
+    [FW_CFG_LEAPBOOT_KERNEL] = KNOWN("opt/leapboot/kernel"),
+    [FW_CFG_LEAPBOOT_INITRD] = KNOWN("opt/leapboot/initrd"),
+    [FW_CFG_LEAPBOOT_CMDLINE] = KNOWN("opt/leapboot/cmdline"),
+    [FW_CFG_LEAPBOOT_MARKERS] = KNOWN("opt/leapboot/markers"),
+    [FW_CFG_LEAPBOOT_VERBOSE] = KNOWN("opt/leapboot/verbose"),
+};
+
+/* Known names hashed by two of their bytes (4 and 13 tell them apart, and most
+ * other files from them); a collision costs a compare, never a wrong match. */
+#define KNOWN_BUCKETS 32
+#define KNOWN_END     0xFF
+_Static_assert(FW_CFG_KNOWN_FILES < KNOWN_END, "known file indices fit a byte");
+
+static uint32_t known_hash(const char *name)
+{
+	return ((uint8_t)name[4] * 7u + (uint8_t)name[13]) % KNOWN_BUCKETS;
+}
+
+/* One walk over the directory for every known name; the first entry of a name
+ * counts, as in fw_cfg_find_len. */
+static void find_known(struct fw_cfg *fc)
+{
+	uint8_t bucket[KNOWN_BUCKETS], next[FW_CFG_KNOWN_FILES];
+
+	memset(bucket, KNOWN_END, sizeof(bucket));
+	for (uint32_t k = 0; k < FW_CFG_KNOWN_FILES; k++) {
+		uint32_t h = known_hash(known_names[k].name);
+		next[k] = bucket[h];
+		bucket[h] = (uint8_t)k;
+	}
+	for (uint32_t i = 0; i < fc->nfiles; i++) {
+		const struct fw_cfg_file *f = &fc->files[i];
+		for (uint32_t k = bucket[known_hash(f->name)]; k != KNOWN_END; k = next[k]) {
+			if (fc->known[k].key ||
+			    memcmp(f->name, known_names[k].name, known_names[k].len))
+				continue;
+			fc->known[k] =
+			    (struct fw_cfg_blob){__builtin_bswap16(f->select_be), be32(f->size_be)};
+			break;
+		}
+	}
+}
+
 status_t fw_cfg_probe(struct fw_cfg *fc, const struct fw_cfg_ops *ops, void *ctx,
 		      struct fw_cfg_file *dir, uint32_t dir_max)
 {
@@ -58,6 +114,7 @@ status_t fw_cfg_probe(struct fw_cfg *fc, const struct fw_cfg_ops *ops, void *ctx
 	fc->dma = false;
 	fc->nfiles = 0;
 	fc->files = dir;
+	memset(fc->known, 0, sizeof(fc->known));
 	if (ops->dma_present && ops->dma_present(ctx)) {
 		fc->dma = true;
 	} else {
@@ -87,6 +144,7 @@ status_t fw_cfg_probe(struct fw_cfg *fc, const struct fw_cfg_ops *ops, void *ctx
 	if (s.code)
 		return s;
 	fc->nfiles = count;
+	find_known(fc);
 	return lb_ok();
 }
 
@@ -127,14 +185,6 @@ status_t fw_cfg_read_u32(struct fw_cfg *fc, uint16_t key, uint32_t *value)
 	status_t s = transfer(fc, key, 0, phys(&v), sizeof(v));
 	*value = v; /* fw_cfg numeric items are little-endian, like x86 */
 	return s;
-}
-
-struct fw_cfg_blob fw_cfg_file_blob(const struct fw_cfg *fc, const char *name)
-{
-	struct fw_cfg_blob b = {0, 0};
-	if (!fw_cfg_find(fc, name, &b.key, &b.size))
-		b.size = 0;
-	return b;
 }
 
 status_t fw_cfg_item_blob(struct fw_cfg *fc, uint16_t size_key, uint16_t data_key,

@@ -68,16 +68,33 @@ struct fw_cfg_blob {
 	uint32_t size;
 };
 
+/* The files leapboot itself reads, found in the pass that reads the directory
+ * (one walk over it instead of one per name). */
+enum fw_cfg_known_file {
+	FW_CFG_E820,		 /* etc/e820 */
+	FW_CFG_TABLE_LOADER,	 /* etc/table-loader */
+	FW_CFG_SMBIOS_ANCHOR,	 /* etc/smbios/smbios-anchor */
+	FW_CFG_SMBIOS_TABLES,	 /* etc/smbios/smbios-tables */
+	FW_CFG_BOOT_KERNEL,	 /* etc/boot/kernel */
+	FW_CFG_LEAPBOOT_KERNEL,	 /* opt/leapboot/kernel */
+	FW_CFG_LEAPBOOT_INITRD,	 /* opt/leapboot/initrd */
+	FW_CFG_LEAPBOOT_CMDLINE, /* opt/leapboot/cmdline */
+	FW_CFG_LEAPBOOT_MARKERS, /* opt/leapboot/markers */
+	FW_CFG_LEAPBOOT_VERBOSE, /* opt/leapboot/verbose */
+	FW_CFG_KNOWN_FILES
+};
+
 struct fw_cfg {
 	const struct fw_cfg_ops *ops;
 	void *ctx;
 	bool dma;
 	uint32_t nfiles;
 	struct fw_cfg_file *files;
+	struct fw_cfg_blob known[FW_CFG_KNOWN_FILES]; /* key 0: absent */
 };
 
-/* Checks the signature and feature bits and reads the file directory into dir
- * (capacity dir_max entries) with one transfer. */
+/* Checks the signature and feature bits, reads the file directory into dir
+ * (capacity dir_max entries) and finds the known files in it. */
 status_t fw_cfg_probe(struct fw_cfg *fc, const struct fw_cfg_ops *ops, void *ctx,
 		      struct fw_cfg_file *dir, uint32_t dir_max);
 
@@ -98,8 +115,16 @@ status_t fw_cfg_read(struct fw_cfg *fc, uint16_t key, uint32_t offset, uint64_t 
 /* Reads a little-endian 32-bit numeric item (sizes QEMU provides). */
 status_t fw_cfg_read_u32(struct fw_cfg *fc, uint16_t key, uint32_t *value);
 
-/* A named file as a blob; size 0 when it is absent. */
-struct fw_cfg_blob fw_cfg_file_blob(const struct fw_cfg *fc, const char *name);
+/* A known file (key 0 and size 0 when it is absent). */
+static inline struct fw_cfg_blob fw_cfg_known(const struct fw_cfg *fc, enum fw_cfg_known_file f)
+{
+	return fc->known[f];
+}
+
+static inline bool fw_cfg_has(const struct fw_cfg *fc, enum fw_cfg_known_file f)
+{
+	return fc->known[f].key != 0;
+}
 
 /* A numbered item whose size another item holds (KERNEL_SIZE for KERNEL_DATA). */
 status_t fw_cfg_item_blob(struct fw_cfg *fc, uint16_t size_key, uint16_t data_key,

@@ -35,7 +35,7 @@ status_t kernel_source_find(struct fw_cfg *fc, bool opt_only, struct kernel_sour
 	memset(src, 0, sizeof(*src));
 	if (kernel_size.size && !opt_only) {
 		src->origin = "-kernel";
-		src->image = fw_cfg_file_blob(fc, "etc/boot/kernel");
+		src->image = fw_cfg_known(fc, FW_CFG_BOOT_KERNEL);
 		if (!src->image.size) {
 			/* QEMU split the image: setup part (header patched by QEMU,
 			 * which leapboot rewrites anyway) and protected-mode part. */
@@ -52,14 +52,12 @@ status_t kernel_source_find(struct fw_cfg *fc, bool opt_only, struct kernel_sour
 					     &src->cmdline);
 		return s;
 	}
-	uint16_t key;
-	uint32_t size;
-	if (!fw_cfg_find(fc, "opt/leapboot/kernel", &key, &size))
+	if (!fw_cfg_has(fc, FW_CFG_LEAPBOOT_KERNEL))
 		return lb_fail(LB_E_KERNEL_NONE, 0, 0);
 	src->origin = "opt/leapboot/kernel";
-	src->image = (struct fw_cfg_blob){key, size};
-	src->initrd = fw_cfg_file_blob(fc, "opt/leapboot/initrd");
-	src->cmdline = fw_cfg_file_blob(fc, "opt/leapboot/cmdline");
+	src->image = fw_cfg_known(fc, FW_CFG_LEAPBOOT_KERNEL);
+	src->initrd = fw_cfg_known(fc, FW_CFG_LEAPBOOT_INITRD);
+	src->cmdline = fw_cfg_known(fc, FW_CFG_LEAPBOOT_CMDLINE);
 	return lb_ok();
 }
 

@@ -30,8 +30,7 @@ static struct acpi_loader acpi NOINIT;
 static status_t memmap_build(struct fw_cfg *fc, const struct platform *pl,
 			     const struct hvm_start_info *si)
 {
-	uint16_t key;
-	uint32_t size;
+	struct fw_cfg_blob e820 = fw_cfg_known(fc, FW_CFG_E820);
 	uint64_t fw_start, fw_end;
 	status_t s;
 
@@ -39,13 +38,13 @@ static status_t memmap_build(struct fw_cfg *fc, const struct platform *pl,
 	if (si) {
 		s = pvh_read_memmap(si, (const void *)(uintptr_t)si->memmap_paddr, &memmap);
 	} else {
-		if (!fw_cfg_find(fc, "etc/e820", &key, &size))
+		if (!e820.key)
 			return lb_fail(LB_E_FWCFG_NO_E820, fc->nfiles, 0);
-		if (size > sizeof(e820_raw))
+		if (e820.size > sizeof(e820_raw))
 			return lb_fail(LB_E_MEMMAP_FULL, E820_RAW_MAX, 0);
-		s = fw_cfg_read(fc, key, 0, phys(e820_raw), size);
+		s = fw_cfg_read(fc, e820.key, 0, phys(e820_raw), e820.size);
 		if (!s.code)
-			s = e820_parse(&memmap, e820_raw, size);
+			s = e820_parse(&memmap, e820_raw, e820.size);
 	}
 	/* Below 2 MiB there is no room for QEMU's ACPI tables (128 KiB above 1 MiB),
 	 * below 1 MiB no RAM behind the F-segment; no kernel fits anyway. */
@@ -113,11 +112,9 @@ void leapboot_main(uint64_t start_info)
 		platform_init(&pl);
 	}
 	stage_check("fw_cfg", fw_cfg_probe(&fc, &fw_cfg_ports, 0, fw_cfg_dir, FW_CFG_DIR_MAX));
-	uint16_t key;
-	uint32_t size;
-	boot_markers = fw_cfg_find(&fc, "opt/leapboot/markers", &key, &size);
+	boot_markers = fw_cfg_has(&fc, FW_CFG_LEAPBOOT_MARKERS);
 	boot_marker(MARKER_PORT_FW, MARKER_FW_START);
-	console_verbose = fw_cfg_find(&fc, "opt/leapboot/verbose", &key, &size);
+	console_verbose = fw_cfg_has(&fc, FW_CFG_LEAPBOOT_VERBOSE);
 	console_info("machine %s, fw_cfg %s, %u files", pl.name, fc.dma ? "DMA" : "port I/O",
 		     fc.nfiles);
 

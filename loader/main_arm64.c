@@ -80,10 +80,8 @@ void leapboot_main(uint64_t x0)
 		fw_cfg_base = FW_CFG_DEFAULT;
 	stage_check("fw_cfg", fw_cfg_probe(&fc, &fw_cfg_mmio, (void *)(uintptr_t)fw_cfg_base,
 					   fw_cfg_dir, FW_CFG_DIR_MAX));
-	uint16_t key;
-	uint32_t size;
-	console_verbose = fw_cfg_find(&fc, "opt/leapboot/verbose", &key, &size);
-	boot_markers = fw_cfg_find(&fc, "opt/leapboot/markers", &key, &size);
+	console_verbose = fw_cfg_has(&fc, FW_CFG_LEAPBOOT_VERBOSE);
+	boot_markers = fw_cfg_has(&fc, FW_CFG_LEAPBOOT_MARKERS);
 	boot_marker(&fc, MARKER_FW_START);
 	console_info("arm64 virt, fw_cfg %s, %u files", fc.dma ? "DMA" : "MMIO", fc.nfiles);
 

@@ -21,6 +21,40 @@ static status_t splice(struct memmap *m, uint32_t lo, uint32_t hi, const struct 
 	return lb_ok();
 }
 
+/* Gives [start, end), which lies inside range i, type t: range i splits into at
+ * most three pieces, and the middle one joins a neighbour that holds t and
+ * touches it (the map stays merged). */
+static status_t split(struct memmap *m, uint32_t i, uint64_t start, uint64_t end, uint32_t t)
+{
+	const struct mem_range r = m->r[i];
+	struct mem_range p[3];
+	uint32_t k = 0, lo = i, hi = i + 1;
+	uint64_t s = start, e = end;
+
+	if (t == r.type)
+		return lb_ok();
+	if (r.start < start)
+		p[k++] = (struct mem_range){r.start, start, r.type};
+	else if (i && m->r[i - 1].end == start && m->r[i - 1].type == t)
+		s = m->r[--lo].start;
+	if (end == r.end && hi < m->n && m->r[hi].start == end && m->r[hi].type == t)
+		e = m->r[hi++].end;
+	if (t != MEM_NONE)
+		p[k++] = (struct mem_range){s, e, t};
+	if (end < r.end)
+		p[k++] = (struct mem_range){end, r.end, r.type};
+	return splice(m, lo, hi, p, k);
+}
+
+/* The first range that ends after addr (m->n if none does). */
+static uint32_t range_after(const struct memmap *m, uint64_t addr)
+{
+	uint32_t i = 0;
+	while (i < m->n && m->r[i].end <= addr)
+		i++;
+	return i;
+}
+
 /* Rewrites the map so that [start, end) gets pick(old type, type); gaps inside the
  * range count as MEM_NONE. The result stays sorted and merged. Only the ranges
  * touching [start, end) can change (the map is merged, so nothing beyond them
@@ -33,6 +67,22 @@ static status_t apply(struct memmap *m, uint64_t start, uint64_t end, uint32_t t
 
 	if (end <= start)
 		return lb_ok();
+	/* The common edits first: past the last range (an e820 table read in
+	 * order), or inside one range. */
+	if (!m->n || start >= m->r[m->n - 1].end) {
+		struct mem_range *last = m->n ? &m->r[m->n - 1] : 0;
+		if (type == MEM_NONE)
+			return lb_ok();
+		if (last && last->end == start && last->type == type) {
+			last->end = end;
+			return lb_ok();
+		}
+		return splice(m, m->n, m->n, &(struct mem_range){start, end, type}, 1);
+	}
+	uint32_t i = range_after(m, start);
+	const struct mem_range *r = &m->r[i];
+	if (r->start <= start && end <= r->end)
+		return split(m, i, start, end, force || type > r->type ? type : r->type);
 	uint32_t lo = 0, hi;
 	while (lo < m->n && m->r[lo].end < start)
 		lo++;
@@ -107,29 +157,15 @@ bool memmap_covered(const struct memmap *m, uint64_t start, uint64_t end, uint32
 status_t memmap_claim(struct memmap *m, uint64_t start, uint64_t len, uint32_t type)
 {
 	uint64_t end = start + len;
-	if (end < start || !memmap_covered(m, start, end, MEM_RAM))
+	if (end < start)
 		return lb_fail(LB_E_MEMMAP_NOT_RAM, start, len);
-	if (!len || type < MEM_CLAIM_FIRMWARE)
-		return apply(m, start, end, type, true);
-	/* The map is merged, so the claim lies inside one RAM range: split it in
-	 * place, joining a neighbour that holds the same claim and touches it. */
-	uint32_t i = 0;
-	while (m->r[i].end <= start)
-		i++;
-	const struct mem_range r = m->r[i];
-	struct mem_range p[3];
-	uint32_t k = 0, lo = i, hi = i + 1;
-	uint64_t s = start, e = end;
-	if (r.start < start)
-		p[k++] = (struct mem_range){r.start, start, MEM_RAM};
-	else if (i && m->r[i - 1].end == start && m->r[i - 1].type == type)
-		s = m->r[--lo].start;
-	if (end == r.end && hi < m->n && m->r[hi].start == end && m->r[hi].type == type)
-		e = m->r[hi++].end;
-	p[k++] = (struct mem_range){s, e, type};
-	if (end < r.end)
-		p[k++] = (struct mem_range){end, r.end, MEM_RAM};
-	return splice(m, lo, hi, p, k);
+	if (!len)
+		return lb_ok();
+	/* The map is merged, so free RAM under the claim is one range. */
+	uint32_t i = range_after(m, start);
+	if (i == m->n || m->r[i].type != MEM_RAM || m->r[i].start > start || m->r[i].end < end)
+		return lb_fail(LB_E_MEMMAP_NOT_RAM, start, len);
+	return split(m, i, start, end, type);
 }
 
 status_t memmap_find(const struct memmap *m, uint64_t len, uint64_t align, uint64_t lo, uint64_t hi,

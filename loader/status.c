@@ -1,5 +1,7 @@
 #include "status.h"
 
+struct lb_detail lb_detail;
+
 static const char *const messages[LB_E_COUNT] = {
     [LB_OK] = "ok",
     [LB_E_FWCFG_ABSENT] = "no QEMU fw_cfg device (signature %#llx)",

@@ -105,20 +105,28 @@ enum lb_code {
 	LB_E_COUNT
 };
 
-/* A code plus up to two numbers that make the message precise. */
+/* A code, in a register. The two numbers that make its message precise are
+ * few and rare, so they stay out of the value every call returns: lb_fail puts
+ * them in lb_detail, where the failure that is reported finds them. A failure is
+ * either returned at once or dropped, never kept while another one is made. */
 typedef struct {
 	int code;
-	uint64_t a, b;
 } status_t;
+
+extern struct lb_detail {
+	uint64_t a, b;
+} lb_detail;
 
 static inline status_t lb_ok(void)
 {
-	return (status_t){LB_OK, 0, 0};
+	return (status_t){LB_OK};
 }
 
 static inline status_t lb_fail(int code, uint64_t a, uint64_t b)
 {
-	return (status_t){code, a, b};
+	lb_detail.a = a;
+	lb_detail.b = b;
+	return (status_t){code};
 }
 
 /* printf format for a code; it consumes a then b as unsigned long long. */

@@ -33,22 +33,22 @@ status_t tables_alloc(struct tables *t, uint32_t size, uint32_t align, uint8_t z
 	return memmap_claim(t->m, *addr, pages, claim);
 }
 
-static bool file_size(void *ctx, const char *name, uint32_t *size)
+/* A file's handle is its fw_cfg key. */
+static bool find_file(void *ctx, const char *name, uint32_t len, uint32_t *size, uint32_t *file)
 {
 	struct tables *t = ctx;
 	uint16_t key;
-	return fw_cfg_find(t->fc, name, &key, size);
+	if (!fw_cfg_find_len(t->fc, name, len, &key, size))
+		return false;
+	*file = key;
+	return true;
 }
 
-static status_t allocate(void *ctx, const char *name, uint32_t size, uint32_t align, uint8_t zone,
-			 uint64_t *addr, uint8_t **mem)
+static status_t allocate(void *ctx, uint32_t file, const char *name, uint32_t size, uint32_t align,
+			 uint8_t zone, uint64_t *addr, uint8_t **mem)
 {
 	struct tables *t = ctx;
-	uint16_t key;
-	uint32_t fsize;
 
-	if (!fw_cfg_find(t->fc, name, &key, &fsize) || fsize != size)
-		return lb_fail(LB_E_ACPI_NO_FILE, 0, 0);
 	/* Linux finds the ACPI tables in type-3 ranges; other blobs (vmgenid,
 	 * hardware error logs) are plain reserved memory. */
 	static const char acpi_tables[] = "etc/acpi/tables";
@@ -58,41 +58,35 @@ static status_t allocate(void *ctx, const char *name, uint32_t size, uint32_t al
 	if (s.code)
 		return s;
 	*mem = (uint8_t *)(uintptr_t)*addr;
-	return fw_cfg_read(t->fc, key, 0, *addr, size);
+	return fw_cfg_read(t->fc, (uint16_t)file, 0, *addr, size);
 }
 
-static status_t write_file(void *ctx, const char *name, uint32_t offset, const void *data,
+static status_t write_file(void *ctx, uint32_t file, uint32_t offset, const void *data,
 			   uint32_t len)
 {
 	struct tables *t = ctx;
-	uint16_t key;
-	uint32_t size;
-
-	if (!fw_cfg_find(t->fc, name, &key, &size))
-		return lb_fail(LB_E_ACPI_NO_FILE, 0, 0);
-	return fw_cfg_write(t->fc, key, offset, phys(data), len);
+	return fw_cfg_write(t->fc, (uint16_t)file, offset, phys(data), len);
 }
 
 static const struct acpi_loader_ops loader_ops = {
-    .file_size = file_size,
+    .find_file = find_file,
     .allocate = allocate,
     .write_file = write_file,
 };
 
 status_t tables_install_acpi(struct tables *t, struct acpi_loader *l, uint64_t *rsdp)
 {
-	uint16_t key;
-	uint32_t size;
+	struct fw_cfg_blob script = fw_cfg_known(t->fc, FW_CFG_TABLE_LOADER);
 
 	*rsdp = 0;
 	l->nblobs = 0;
-	if (!fw_cfg_find(t->fc, "etc/table-loader", &key, &size))
+	if (!script.key)
 		return lb_ok();
-	if (size > sizeof(loader_script))
-		return lb_fail(LB_E_ACPI_BAD_SIZE, 0, size);
-	status_t s = fw_cfg_read(t->fc, key, 0, phys(loader_script), size);
+	if (script.size > sizeof(loader_script))
+		return lb_fail(LB_E_ACPI_BAD_SIZE, 0, script.size);
+	status_t s = fw_cfg_read(t->fc, script.key, 0, phys(loader_script), script.size);
 	if (!s.code)
-		s = acpi_run_loader(l, loader_script, size, &loader_ops, t);
+		s = acpi_run_loader(l, loader_script, script.size, &loader_ops, t);
 	if (s.code)
 		return s; /* the boot stops: a half-linked table is never handed over */
 	const struct acpi_blob *r = acpi_find_rsdp(l);
@@ -102,33 +96,32 @@ status_t tables_install_acpi(struct tables *t, struct acpi_loader *l, uint64_t *
 
 status_t tables_install_smbios(struct tables *t, uint64_t *entry, uint64_t *tables)
 {
-	uint16_t akey, tkey;
-	uint32_t asize, tsize;
+	struct fw_cfg_blob a = fw_cfg_known(t->fc, FW_CFG_SMBIOS_ANCHOR);
+	struct fw_cfg_blob tb = fw_cfg_known(t->fc, FW_CFG_SMBIOS_TABLES);
 	uint8_t anchor[SMBIOS_ANCHOR_MAX];
 	uint64_t taddr = 0;
 
 	*entry = 0;
 	*tables = 0;
-	if (!fw_cfg_find(t->fc, "etc/smbios/smbios-anchor", &akey, &asize) ||
-	    !fw_cfg_find(t->fc, "etc/smbios/smbios-tables", &tkey, &tsize))
+	if (!a.key || !tb.key)
 		return lb_ok();
-	if (asize > sizeof(anchor))
-		return lb_fail(LB_E_SMBIOS_BAD_ANCHOR, asize, 0);
-	status_t s = fw_cfg_read(t->fc, akey, 0, phys(anchor), asize);
+	if (a.size > sizeof(anchor))
+		return lb_fail(LB_E_SMBIOS_BAD_ANCHOR, a.size, 0);
+	status_t s = fw_cfg_read(t->fc, a.key, 0, phys(anchor), a.size);
 	if (!s.code)
-		s = smbios_check(anchor, asize, tsize);
+		s = smbios_check(anchor, a.size, tb.size);
 	if (!s.code)
-		s = tables_alloc(t, tsize, 16, LOADER_ZONE_HIGH, MEM_CLAIM_TABLES, &taddr);
+		s = tables_alloc(t, tb.size, 16, LOADER_ZONE_HIGH, MEM_CLAIM_TABLES, &taddr);
 	if (!s.code)
-		s = fw_cfg_read(t->fc, tkey, 0, taddr, tsize);
+		s = fw_cfg_read(t->fc, tb.key, 0, taddr, tb.size);
 	/* The entry point on a 16-byte boundary in the F-segment, where Linux's
 	 * DMI scan looks. */
 	if (!s.code)
-		s = tables_alloc(t, asize, 16, LOADER_ZONE_FSEG, 0, entry);
+		s = tables_alloc(t, a.size, 16, LOADER_ZONE_FSEG, 0, entry);
 	if (s.code)
 		return s;
 	smbios_link(anchor, taddr);
-	memcpy((void *)(uintptr_t)*entry, anchor, asize);
+	memcpy((void *)(uintptr_t)*entry, anchor, a.size);
 	*tables = taddr;
 	return lb_ok();
 }

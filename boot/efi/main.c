@@ -36,14 +36,12 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 {
 	struct fw_cfg fc;
 	struct kernel_source src;
-	uint16_t key;
-	uint32_t size;
 
 	efi_image = image;
 	efi_st = st;
 	stage_check("efi", find_own_image());
 	stage_check("fw_cfg", efi_arch_fw_cfg(&fc, fw_cfg_dir, FW_CFG_DIR_MAX));
-	console_verbose = fw_cfg_find(&fc, "opt/leapboot/verbose", &key, &size);
+	console_verbose = fw_cfg_has(&fc, FW_CFG_LEAPBOOT_VERBOSE);
 	console_info("leapboot.efi at %#llx-%#llx, fw_cfg %s, %u files",
 		     (unsigned long long)efi_image_start, (unsigned long long)efi_image_end,
 		     fc.dma ? "DMA" : "without DMA", fc.nfiles);

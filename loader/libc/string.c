@@ -114,7 +114,7 @@ size_t strlen(const char *s)
 	for (;; p += 8) {
 		uint64_t w;
 		__builtin_memcpy(&w, p, 8);
-		if ((w - 0x0101010101010101ull) & ~w & 0x8080808080808080ull)
+		if (word_zero_bytes(w))
 			break;
 	}
 	while (*p)

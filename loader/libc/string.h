@@ -30,6 +30,13 @@ static inline int mem_equal(const void *a, const void *b, size_t n)
 	return x0 == y0 && x1 == y1;
 }
 
+/* Non-zero if the little-endian word w holds a zero byte; its lowest set bit is
+ * bit 7 of the first one (bits above it may be set spuriously). */
+static inline unsigned long long word_zero_bytes(unsigned long long w)
+{
+	return (w - 0x0101010101010101ull) & ~w & 0x8080808080808080ull;
+}
+
 /* -ffreestanding turns GCC's builtins off; these let small fixed-size copies and
  * compares inline again (larger ones still call the functions above). */
 #ifndef LEAPBOOT_LIBC_IMPL

@@ -164,7 +164,7 @@ static void fuzz_memmap(const uint8_t *data, size_t size)
 	free(buf);
 
 	if (desc_size < 40 || desc_size % 8 || len % desc_size) {
-		check(s.code == LB_E_EFI_BAD_MEMMAP && s.a == desc_size && s.b == len && m.n == 0);
+		check(s.code == LB_E_EFI_BAD_MEMMAP && lb_detail.a == desc_size && lb_detail.b == len && m.n == 0);
 		return;
 	}
 	/* The reference: each descriptor's fields at their UEFI offsets. */
@@ -184,7 +184,7 @@ static void fuzz_memmap(const uint8_t *data, size_t size)
 		r[used++] = (struct rng){start, (uint64_t)end, ref_type(le32(d))};
 		want = memmap_add(&ref, start, pages * PAGE, ref_type(le32(d)));
 	}
-	check(s.code == want.code && s.a == want.a && s.b == want.b);
+	check(s.code == want.code && lb_detail.a == want.a && lb_detail.b == want.b);
 	check(s.code == LB_OK || s.code == LB_E_EFI_BAD_MEMMAP || s.code == LB_E_MEMMAP_FULL);
 	check(m.n == ref.n);
 	for (uint32_t i = 0; i < m.n; i++)

@@ -120,7 +120,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(count_be, item, len < 4 ? len : 4);
 	uint32_t count = be(count_be, 4);
 	if (count > dir_max) {
-		check(s.code == LB_E_FWCFG_DIR_TOO_BIG && s.a == count && s.b == dir_max);
+		check(s.code == LB_E_FWCFG_DIR_TOO_BIG && lb_detail.a == count && lb_detail.b == dir_max);
 	} else {
 		check(s.code == LB_OK && fc.nfiles == count && fc.dma == dma);
 		for (uint32_t i = 0; i < count; i++) {

@@ -221,22 +221,25 @@ HARNESS static bool canaries_ok(const uint8_t *p, uint32_t n)
 
 /* --- the callbacks -------------------------------------------------------------- */
 
-static bool fw_file_size(void *ctx, const char *name, uint32_t *size)
+static bool fw_find_file(void *ctx, const char *name, uint32_t len, uint32_t *size, uint32_t *file)
 {
 	struct file *f = find_file(ctx, name, true);
 	if (!f)
 		return false;
+	check(strlen(name) == len);
 	*size = f->size;
+	*file = f->index;
 	return true;
 }
 
-static status_t fw_allocate(void *ctx, const char *name, uint32_t size, uint32_t align,
-			    uint8_t zone, uint64_t *addr, uint8_t **mem)
+static status_t fw_allocate(void *ctx, uint32_t file, const char *name, uint32_t size,
+			    uint32_t align, uint8_t zone, uint64_t *addr, uint8_t **mem)
 {
 	struct world *w = ctx;
-	struct file *f = find_file(w, name, true);
+	check(file < NFILES);
+	struct file *f = &w->files[file];
 
-	check(f && f->size == size);
+	check(strcmp(f->name, name) == 0 && f->size == size);
 	check(size > 0 && size <= MAX_SIZE);
 	check(align && !(align & (align - 1)) && align <= MAX_ALIGN);
 	check(zone == LOADER_ZONE_HIGH || zone == LOADER_ZONE_FSEG);
@@ -264,13 +267,13 @@ static status_t fw_allocate(void *ctx, const char *name, uint32_t size, uint32_t
 	return lb_ok();
 }
 
-static status_t fw_write_file(void *ctx, const char *name, uint32_t offset, const void *data,
+static status_t fw_write_file(void *ctx, uint32_t file, uint32_t offset, const void *data,
 			      uint32_t len)
 {
 	struct world *w = ctx;
-	struct file *f = find_file(w, name, true);
+	check(file < NFILES);
+	struct file *f = &w->files[file];
 
-	check(f);
 	check(len == 1 || len == 2 || len == 4 || len == 8);
 	check(offset <= f->size && len <= f->size - offset);
 	check(w->nwrites < MAX_WRITES);
@@ -285,7 +288,7 @@ static status_t fw_write_file(void *ctx, const char *name, uint32_t offset, cons
 }
 
 static const struct acpi_loader_ops ops = {
-    .file_size = fw_file_size,
+    .find_file = fw_find_file,
     .allocate = fw_allocate,
     .write_file = fw_write_file,
 };

@@ -115,26 +115,39 @@ static struct file *env_find(struct env *env, const char *name)
 	return NULL;
 }
 
-static bool env_file_size(void *ctx, const char *name, uint32_t *size)
+static bool env_find_file(void *ctx, const char *name, uint32_t len, uint32_t *size, uint32_t *file)
 {
 	struct env *env = ctx;
 	env->file_size_calls++;
 	struct file *f = env_find(env, name);
+	if (f && strlen(name) != len)
+		env->violations++;
 	if (!f)
 		return false;
 	*size = f->size;
+	*file = (uint32_t)(f - env->files);
 	return true;
 }
 
-static status_t env_allocate(void *ctx, const char *name, uint32_t size, uint32_t align,
-			     uint8_t zone, uint64_t *addr, uint8_t **mem)
+/* The file behind a handle from env_find_file; NULL (a violation) for another. */
+static struct file *env_file(struct env *env, uint32_t file)
+{
+	if (file < env->nfiles)
+		return &env->files[file];
+	env->violations++;
+	return NULL;
+}
+
+static status_t env_allocate(void *ctx, uint32_t file, const char *name, uint32_t size,
+			     uint32_t align, uint8_t zone, uint64_t *addr, uint8_t **mem)
 {
 	struct env *env = ctx;
-	struct file *f = env_find(env, name);
+	struct file *f = env_file(env, file);
 	uint64_t a;
 
-	if (!f || f->size != size || !size || !align || (align & (align - 1)) ||
-	    (zone != LOADER_ZONE_HIGH && zone != LOADER_ZONE_FSEG) || env->nallocs == MAX_ALLOCS) {
+	if (!f || strcmp(f->name, name) != 0 || f->size != size || !size || !align ||
+	    (align & (align - 1)) || (zone != LOADER_ZONE_HIGH && zone != LOADER_ZONE_FSEG) ||
+	    env->nallocs == MAX_ALLOCS) {
 		env->violations++;
 		return lb_fail(LB_E_TABLES_NO_ROOM, size, align);
 	}
@@ -150,7 +163,7 @@ static status_t env_allocate(void *ctx, const char *name, uint32_t size, uint32_
 		env->fseg_next = a + size;
 	}
 	struct alloc *al = &env->allocs[env->nallocs++];
-	snprintf(al->name, sizeof(al->name), "%s", f->name);
+	memcpy(al->name, f->name, sizeof(al->name));
 	al->size = size;
 	al->align = align;
 	al->zone = zone;
@@ -168,11 +181,11 @@ static status_t env_allocate(void *ctx, const char *name, uint32_t size, uint32_
 	return lb_ok();
 }
 
-static status_t env_write_file(void *ctx, const char *name, uint32_t offset, const void *data,
+static status_t env_write_file(void *ctx, uint32_t file, uint32_t offset, const void *data,
 			       uint32_t len)
 {
 	struct env *env = ctx;
-	struct file *f = env_find(env, name);
+	struct file *f = env_file(env, file);
 	if (!f || offset > f->size || len > f->size - offset || len > 8 ||
 	    env->nwrites == MAX_WRITES) {
 		env->violations++;
@@ -181,7 +194,7 @@ static status_t env_write_file(void *ctx, const char *name, uint32_t offset, con
 	if (env->fail_writes)
 		return lb_fail(LB_E_FWCFG_DMA_ERROR, offset, len);
 	struct write *w = &env->writes[env->nwrites++];
-	snprintf(w->name, sizeof(w->name), "%s", f->name);
+	memcpy(w->name, f->name, sizeof(w->name));
 	w->offset = offset;
 	w->len = len;
 	memcpy(w->data, data, len);
@@ -191,7 +204,7 @@ static status_t env_write_file(void *ctx, const char *name, uint32_t offset, con
 }
 
 static const struct acpi_loader_ops env_ops = {
-    .file_size = env_file_size,
+    .find_file = env_find_file,
     .allocate = env_allocate,
     .write_file = env_write_file,
 };
@@ -437,9 +450,9 @@ static void expect_fail(const char *what, const struct script *s, int code, uint
 	env_synthetic(&env);
 	status_t st = run_script(&env, &l, s);
 	if (!is_code(st, code, "%s -> %s", what, code_name(code)))
-		diag("got %s (a=%#llx b=%#llx)", code_name(st.code), (unsigned long long)st.a,
-		     (unsigned long long)st.b);
-	is_u64(st.a, index, "%s: reported at command %u", what, index);
+		diag("got %s (a=%#llx b=%#llx)", code_name(st.code),
+		     (unsigned long long)lb_detail.a, (unsigned long long)lb_detail.b);
+	is_u64(lb_detail.a, index, "%s: reported at command %u", what, index);
 	bool canaries = env_canaries_ok(&env), pristine = env_blobs_pristine(&env);
 	ok(canaries && pristine && env.nwrites == 0 && env.violations == 0,
 	   "%s: canaries intact, blobs untouched, no fw_cfg write", what);
@@ -457,8 +470,8 @@ static bool expect_ok(const char *what, struct env *env, struct acpi_loader *l,
 	status_t st = run_script(env, l, s);
 	bool pass = is_code(st, LB_OK, "%s runs", what);
 	if (!pass)
-		diag("got %s (a=%#llx b=%#llx)", code_name(st.code), (unsigned long long)st.a,
-		     (unsigned long long)st.b);
+		diag("got %s (a=%#llx b=%#llx)", code_name(st.code),
+		     (unsigned long long)lb_detail.a, (unsigned long long)lb_detail.b);
 	ok(env_canaries_ok(env) && env->violations == 0, "%s: canaries intact", what);
 	return pass;
 }
@@ -559,8 +572,8 @@ static void test_fixture(const struct machine *mc)
 
 	status_t st = acpi_run_loader(&l, script, len, &env_ops, &env);
 	if (!is_code(st, LB_OK, "%s: QEMU's table-loader (%u commands) runs", m, len / 128))
-		diag("got %s (a=%#llx b=%#llx)", code_name(st.code), (unsigned long long)st.a,
-		     (unsigned long long)st.b);
+		diag("got %s (a=%#llx b=%#llx)", code_name(st.code),
+		     (unsigned long long)lb_detail.a, (unsigned long long)lb_detail.b);
 	is_u64(l.nblobs, 2, "%s: two blobs allocated", m);
 	ok(env_canaries_ok(&env), "%s: no guard byte changed", m);
 	is_u64(env.nwrites, 0, "%s: no fw_cfg write (no WRITE_POINTER in the script)", m);
@@ -648,7 +661,7 @@ static void test_fixture(const struct machine *mc)
 	env_add_fixture(&env2, m, "etc/acpi/rsdp");
 	env_add_fixture(&env2, m, "etc/acpi/tables");
 	st = acpi_run_loader(&l, script, len - 1, &env_ops, &env2);
-	ok(st.code == LB_E_ACPI_BAD_SCRIPT && st.a == len - 1 && env2.nallocs == 0 &&
+	ok(st.code == LB_E_ACPI_BAD_SCRIPT && lb_detail.a == len - 1 && env2.nallocs == 0 &&
 	       env2.file_size_calls == 0,
 	   "%s: the script one byte short -> LB_E_ACPI_BAD_SCRIPT before any command", m);
 	env_free(&env2);
@@ -663,7 +676,7 @@ static void test_fixture(const struct machine *mc)
 	env_add_fixture(&env2, m, "etc/acpi/rsdp");
 	env_add_fixture(&env2, m, "etc/acpi/tables");
 	st = acpi_run_loader(&l, longer, len + 128, &env_ops, &env2);
-	ok(st.code == LB_E_ACPI_OUT_OF_BLOB && st.a == len / 128 && env_canaries_ok(&env2),
+	ok(st.code == LB_E_ACPI_OUT_OF_BLOB && lb_detail.a == len / 128 && env_canaries_ok(&env2),
 	   "%s: a pointer across the tables' end after QEMU's commands -> OUT_OF_BLOB at %u, "
 	   "canaries intact",
 	   m, len / 128);
@@ -686,7 +699,7 @@ static void test_script_length(void)
 	for (unsigned i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
 		env_synthetic(&env);
 		status_t st = acpi_run_loader(&l, buf, lens[i], &env_ops, &env);
-		ok(st.code == LB_E_ACPI_BAD_SCRIPT && st.a == lens[i] && st.b == 128,
+		ok(st.code == LB_E_ACPI_BAD_SCRIPT && lb_detail.a == lens[i] && lb_detail.b == 128,
 		   "script of %u bytes (not a multiple of 128) -> LB_E_ACPI_BAD_SCRIPT", lens[i]);
 		ok(l.nblobs == 0 && env.nallocs == 0 && env.file_size_calls == 0,
 		   "script of %u bytes: nothing looked up or allocated", lens[i]);
@@ -1006,7 +1019,7 @@ static void test_write_pointer(void)
 	env_synthetic(&env);
 	env.high_top = 0x120000000ull;
 	status_t st = run_script(&env, &l, &s);
-	ok(st.code == LB_E_ACPI_POINTER_OVERFLOW && st.a == 3 && env.nwrites == 0 &&
+	ok(st.code == LB_E_ACPI_POINTER_OVERFLOW && lb_detail.a == 3 && env.nwrites == 0 &&
 	       env_canaries_ok(&env),
 	   "WRITE_POINTER of size 4 to a blob above 4 GiB -> LB_E_ACPI_POINTER_OVERFLOW, no "
 	   "write");

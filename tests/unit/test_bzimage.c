@@ -136,12 +136,12 @@ static void test_parse(void)
 	memcpy(img.p + 0x202, "HdrX", 4);
 	s = bzimage_parse(&bz, img.p, img.len);
 	is_code(s, LB_E_KERNEL_NO_HDRS, "missing HdrS -> LB_E_KERNEL_NO_HDRS");
-	is_u64(s.a, 0x58726448, "NO_HDRS shows what was found");
+	is_u64(lb_detail.a, 0x58726448, "NO_HDRS shows what was found");
 	memcpy(img.p + 0x202, "HdrS", 4);
 	hdr(&img)->boot_flag = 0x55AA;
 	s = bzimage_parse(&bz, img.p, img.len);
 	is_code(s, LB_E_KERNEL_NO_BOOTFLAG, "bad boot_flag -> LB_E_KERNEL_NO_BOOTFLAG");
-	is_u64(s.a, 0x55AA, "NO_BOOTFLAG shows the value found");
+	is_u64(lb_detail.a, 0x55AA, "NO_BOOTFLAG shows the value found");
 	hdr(&img)->boot_flag = BOOT_FLAG_MAGIC;
 
 	/* Too small. */
@@ -150,7 +150,7 @@ static void test_parse(void)
 		"0x205 bytes (HdrS cut) -> TOO_SMALL");
 	s = bzimage_parse(&bz, img.p, BZIMAGE_HEAD_MIN - 1);
 	is_code(s, LB_E_KERNEL_TOO_SMALL, "header cut by one byte -> TOO_SMALL");
-	is_u64(s.b, BZIMAGE_HEAD_MIN, "TOO_SMALL names the bytes needed");
+	is_u64(lb_detail.b, BZIMAGE_HEAD_MIN, "TOO_SMALL names the bytes needed");
 	/* A short buffer must not be read past its end (ASan). */
 	uint8_t *copy = malloc(0x230);
 	memcpy(copy, img.p, 0x230);
@@ -162,7 +162,7 @@ static void test_parse(void)
 	hdr(&img)->version = 0x201;
 	s = bzimage_parse(&bz, img.p, img.len);
 	is_code(s, LB_E_KERNEL_16BIT_ONLY, "protocol 2.01 -> LB_E_KERNEL_16BIT_ONLY");
-	is_u64(s.a, 0x201, "16BIT_ONLY names the version");
+	is_u64(lb_detail.a, 0x201, "16BIT_ONLY names the version");
 	hdr(&img)->version = 0x20F;
 	hdr(&img)->loadflags = 0;
 	s = bzimage_parse(&bz, img.p, img.len);
@@ -221,13 +221,13 @@ static void test_check_sizes(void)
 
 	s = bzimage_check_sizes(&bz, 0, SETUP_BYTES);
 	is_code(s, LB_E_KERNEL_SETUP_TOO_BIG, "file no bigger than setup -> SETUP_TOO_BIG");
-	ok(s.a == SETUP_BYTES && s.b == SETUP_BYTES, "SETUP_TOO_BIG names both sizes");
+	ok(lb_detail.a == SETUP_BYTES && lb_detail.b == SETUP_BYTES, "SETUP_TOO_BIG names both sizes");
 	is_code(bzimage_check_sizes(&bz, 0, 1000), LB_E_KERNEL_SETUP_TOO_BIG,
 		"file smaller than setup -> SETUP_TOO_BIG");
 
 	s = bzimage_check_sizes(&bz, 0, img.len - 1);
 	is_code(s, LB_E_KERNEL_TRUNCATED, "one byte short of syssize*16 -> TRUNCATED");
-	ok(s.a == PM_BYTES - 1 && s.b == PM_BYTES, "TRUNCATED names both sizes");
+	ok(lb_detail.a == PM_BYTES - 1 && lb_detail.b == PM_BYTES, "TRUNCATED names both sizes");
 
 	s = bzimage_check_sizes(&bz, 0, img.len + 0x12345);
 	is_code(s, LB_OK, "trailing bytes past syssize are fine");
@@ -239,7 +239,7 @@ static void test_check_sizes(void)
 	is_u64(bz.pm_size, PM_BYTES, "split: pm_size is KERNEL_SIZE");
 	s = bzimage_check_sizes(&bz, SETUP_BYTES + 512, PM_BYTES);
 	is_code(s, LB_E_KERNEL_SETUP_MISMATCH, "split: setup size mismatch -> SETUP_MISMATCH");
-	ok(s.a == SETUP_BYTES + 512 && s.b == SETUP_BYTES, "SETUP_MISMATCH names both sizes");
+	ok(lb_detail.a == SETUP_BYTES + 512 && lb_detail.b == SETUP_BYTES, "SETUP_MISMATCH names both sizes");
 	is_code(bzimage_check_sizes(&bz, SETUP_BYTES, PM_BYTES - 16), LB_E_KERNEL_TRUNCATED,
 		"split: KERNEL_SIZE short of syssize*16 -> TRUNCATED");
 	free(img.p);
@@ -249,7 +249,7 @@ static void test_check_sizes(void)
 	bzimage_parse(&bz, img.p, img.len);
 	s = bzimage_check_sizes(&bz, 0, img.len);
 	is_code(s, LB_E_KERNEL_INIT_SIZE, "init_size < syssize*16 -> LB_E_KERNEL_INIT_SIZE");
-	ok(s.a == PM_BYTES - 16 && s.b == PM_BYTES, "INIT_SIZE names both sizes");
+	ok(lb_detail.a == PM_BYTES - 16 && lb_detail.b == PM_BYTES, "INIT_SIZE names both sizes");
 	free(img.p);
 
 	/* init_size rounded up to a page. */
@@ -348,7 +348,7 @@ static void test_place_kernel(void)
 	struct memmap before = m;
 	s = bzimage_place_kernel(&bz, &m, FOUR_GIB);
 	is_code(s, LB_E_KERNEL_NOT_RELOCATABLE, "pref taken, not relocatable -> NOT_RELOCATABLE");
-	ok(s.a == 0x1000000 && s.b == INIT_SIZE, "NOT_RELOCATABLE names address and size");
+	ok(lb_detail.a == 0x1000000 && lb_detail.b == INIT_SIZE, "NOT_RELOCATABLE names address and size");
 	ok(memcmp(&m, &before, sizeof(m)) == 0, "nothing claimed on failure");
 	map_pc(&m, 512 * MiB);
 	is_code(bzimage_place_kernel(&bz, &m, FOUR_GIB), LB_OK, "not relocatable, pref free");
@@ -362,7 +362,7 @@ static void test_place_kernel(void)
 	load(&bz, &img);
 	s = bzimage_place_kernel(&bz, &m, FOUR_GIB);
 	is_code(s, LB_E_KERNEL_NO_ROOM, "init_size 1 GiB in 512 MiB -> LB_E_KERNEL_NO_ROOM");
-	ok(s.a == 0x40000000 && s.b == 0x200000, "NO_ROOM names init_size and alignment");
+	ok(lb_detail.a == 0x40000000 && lb_detail.b == 0x200000, "NO_ROOM names init_size and alignment");
 
 	/* A pref_address from the image near 2^64: pref + init_size wraps to a small
 	 * number, passes the 4 GiB check, and memmap_covered() treats the inverted range
@@ -430,7 +430,7 @@ static void test_place_initrd(void)
 	bzimage_place_kernel(&bz, &m, FOUR_GIB);
 	s = initrd_place_limited(&m, 2 * GiB + 1, bz.initrd_limit, UINT64_MAX, &at);
 	is_code(s, LB_E_INITRD_ABOVE_MAX, "initrd above initrd_addr_max, RAM enough -> ABOVE_MAX");
-	ok(s.a == 2 * GiB + 1 && s.b == 0x7fffffff, "ABOVE_MAX names size and initrd_addr_max");
+	ok(lb_detail.a == 2 * GiB + 1 && lb_detail.b == 0x7fffffff, "ABOVE_MAX names size and initrd_addr_max");
 	bool claimed = false;
 	for (uint32_t i = 0; i < m.n; i++)
 		claimed |= m.r[i].type == MEM_CLAIM_INITRD;
@@ -442,8 +442,8 @@ static void test_place_initrd(void)
 	bzimage_place_kernel(&bz, &m, FOUR_GIB);
 	s = initrd_place_limited(&m, 3 * GiB, bz.initrd_limit, UINT64_MAX, &at);
 	is_code(s, LB_E_INITRD_TOO_BIG, "initrd bigger than all RAM -> TOO_BIG");
-	ok(s.a == 3 * GiB && s.b == memmap_ram_size(&m, 2 * GiB) && s.b > 2 * GiB - MiB,
-	   "TOO_BIG names size and the RAM below the limit (%llu)", (unsigned long long)s.b);
+	ok(lb_detail.a == 3 * GiB && lb_detail.b == memmap_ram_size(&m, 2 * GiB) && lb_detail.b > 2 * GiB - MiB,
+	   "TOO_BIG names size and the RAM below the limit (%llu)", (unsigned long long)lb_detail.b);
 	hdr(&img)->xloadflags = 0x7f;
 
 	/* Never over the kernel. */

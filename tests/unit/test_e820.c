@@ -71,7 +71,7 @@ static void test_parse(void)
 	len = rec(blob, 0, 0, 128 * MiB, 1);
 	status_t s = e820_parse(&m, blob, 21);
 	is_code(s, LB_E_MEMMAP_BAD_E820, "21 bytes -> LB_E_MEMMAP_BAD_E820");
-	ok(s.a == 21 && s.b == 20, "BAD_E820 names the length and 20");
+	ok(lb_detail.a == 21 && lb_detail.b == 20, "BAD_E820 names the length and 20");
 	is_u64(m.n, 0, "nothing added from a malformed blob");
 	is_code(e820_parse(&m, blob, 19), LB_E_MEMMAP_BAD_E820, "19 bytes -> BAD_E820");
 	is_code(e820_parse(&m, blob, 0), LB_OK, "an empty blob is fine");
@@ -181,8 +181,8 @@ static void test_build(void)
 	n = 12345;
 	s = e820_build(&m, out, 7, &n);
 	is_code(s, LB_E_E820_TOO_MANY, "eight entries into seven -> LB_E_E820_TOO_MANY");
-	ok(s.a == 8 && s.b == 7, "TOO_MANY names 8 needed and 7 (got %llu, %llu)",
-	   (unsigned long long)s.a, (unsigned long long)s.b);
+	ok(lb_detail.a == 8 && lb_detail.b == 7, "TOO_MANY names 8 needed and 7 (got %llu, %llu)",
+	   (unsigned long long)lb_detail.a, (unsigned long long)lb_detail.b);
 	is_u64(n, 12345, "count untouched on failure");
 
 	/* Exactly enough room: the out buffer is exactly max entries (ASan). */
@@ -195,7 +195,7 @@ static void test_build(void)
 	is_code(s, LB_E_E820_TOO_MANY, "far too small a table -> TOO_MANY");
 	/* Once the table is full, ranges that would merge with an entry that did
 	 * not fit are counted one by one: the message overstates what is needed. */
-	is_u64(s.a, 8, "TOO_MANY counts the entries needed");
+	is_u64(lb_detail.a, 8, "TOO_MANY counts the entries needed");
 	free(exact);
 
 	/* Ranges that merge on export do not count against max. */

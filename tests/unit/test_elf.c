@@ -289,13 +289,13 @@ static void test_valid(bool is64)
 	   "%s: the head gives the same image", w);
 	status_t s = parse_n(&f, head - 1, f.len, &img);
 	is_code(s, LB_E_ELF_BAD_PHDRS, "%s: one byte less -> LB_E_ELF_BAD_PHDRS", w);
-	ok(s.a == 2 && s.b == f.phoff, "%s: BAD_PHDRS names phnum and phoff", w);
+	ok(lb_detail.a == 2 && lb_detail.b == f.phoff, "%s: BAD_PHDRS names phnum and phoff", w);
 	is_code(parse_n(&f, f.len, f.len + 0x100000, &img), LB_OK,
 		"%s: a head shorter than the file (file_size larger)", w);
 	s = parse_n(&f, f.len, f.len - 1, &img);
 	is_code(s, LB_E_ELF_SEGMENT_OUTSIDE,
 		"%s: file_size one byte short of the segment -> SEGMENT_OUTSIDE", w);
-	ok(s.a == 0 && s.b == LOAD_OFF, "%s: SEGMENT_OUTSIDE names index and offset", w);
+	ok(lb_detail.a == 0 && lb_detail.b == LOAD_OFF, "%s: SEGMENT_OUTSIDE names index and offset", w);
 	is_code(parse_n(&f, head, head - 1, &img), LB_E_ELF_BAD_PHDRS,
 		"%s: len is clamped to file_size", w);
 }
@@ -340,7 +340,7 @@ static void test_other_types(void)
 	fx_phdr(&f, ELF_PT_NOTE, 0, 0, 0, 0);
 	status_t s = parse(&f, &img);
 	is_code(s, LB_E_ELF_NO_LOAD, "only zero-memsz PT_LOADs -> LB_E_ELF_NO_LOAD");
-	is_u64(s.a, 2, "NO_LOAD names phnum");
+	is_u64(lb_detail.a, 2, "NO_LOAD names phnum");
 	fx_init(&f, true);
 	fx_phdr(&f, ELF_PT_NOTE, 0, 0, 16, 16);
 	is_code(parse(&f, &img), LB_E_ELF_NO_LOAD, "only a PT_NOTE -> LB_E_ELF_NO_LOAD");
@@ -413,10 +413,10 @@ static void test_headers(void)
 	is_code(parse_n(&f, 4, 4, &img), LB_E_ELF_NOT_ELF, "just the magic -> NOT_ELF");
 	s = parse_n(&f, 51, 51, &img);
 	is_code(s, LB_E_ELF_NOT_ELF, "51 bytes (less than an ELF32 header) -> NOT_ELF");
-	is_u64(s.a, 51, "NOT_ELF names the length");
+	is_u64(lb_detail.a, 51, "NOT_ELF names the length");
 	s = parse_n(&f, 63, 63, &img);
 	is_code(s, LB_E_ELF_NOT_ELF, "ELF64 with 63 bytes -> NOT_ELF");
-	is_u64(s.a, 63, "NOT_ELF names the length");
+	is_u64(lb_detail.a, 63, "NOT_ELF names the length");
 	is_code(parse_n(&f, f.len, 40, &img), LB_E_ELF_NOT_ELF,
 		"a 40-byte file (len clamped to file_size) -> NOT_ELF");
 	fx_standard(&f, false);
@@ -427,14 +427,14 @@ static void test_headers(void)
 	f.b[5] = 2;
 	s = parse(&f, &img);
 	is_code(s, LB_E_ELF_UNSUPPORTED, "big-endian -> LB_E_ELF_UNSUPPORTED");
-	ok(s.a == 2 && s.b == 2, "UNSUPPORTED names class and data");
+	ok(lb_detail.a == 2 && lb_detail.b == 2, "UNSUPPORTED names class and data");
 	f.b[5] = 0;
 	is_code(parse(&f, &img), LB_E_ELF_UNSUPPORTED, "ELFDATANONE -> UNSUPPORTED");
 	fx_standard(&f, true);
 	f.b[4] = 3;
 	s = parse(&f, &img);
 	is_code(s, LB_E_ELF_UNSUPPORTED, "ELFCLASS 3 -> UNSUPPORTED");
-	ok(s.a == 3 && s.b == 1, "UNSUPPORTED names class 3");
+	ok(lb_detail.a == 3 && lb_detail.b == 1, "UNSUPPORTED names class 3");
 	f.b[4] = 0;
 	is_code(parse(&f, &img), LB_E_ELF_UNSUPPORTED, "ELFCLASSNONE -> UNSUPPORTED");
 
@@ -444,7 +444,7 @@ static void test_headers(void)
 		put16(f.b + 16, ET_DYN);
 		s = parse(&f, &img);
 		is_code(s, LB_E_ELF_UNSUPPORTED, "%s ET_DYN -> UNSUPPORTED", w);
-		ok(s.a == ET_DYN && s.b == (is64 ? EM_X86_64 : EM_386),
+		ok(lb_detail.a == ET_DYN && lb_detail.b == (is64 ? EM_X86_64 : EM_386),
 		   "%s: UNSUPPORTED names type and machine", w);
 		put16(f.b + 16, ET_REL);
 		is_code(parse(&f, &img), LB_E_ELF_UNSUPPORTED, "%s ET_REL -> UNSUPPORTED", w);
@@ -452,7 +452,7 @@ static void test_headers(void)
 		put16(f.b + 18, EM_ARM);
 		s = parse(&f, &img);
 		is_code(s, LB_E_ELF_UNSUPPORTED, "%s EM_ARM -> UNSUPPORTED", w);
-		is_u64(s.b, EM_ARM, "%s: UNSUPPORTED names the machine", w);
+		is_u64(lb_detail.b, EM_ARM, "%s: UNSUPPORTED names the machine", w);
 		put16(f.b + 18, EM_AARCH64);
 		is_code(parse(&f, &img), LB_E_ELF_UNSUPPORTED, "%s EM_AARCH64 -> UNSUPPORTED", w);
 	}
@@ -480,7 +480,7 @@ static void test_phdrs(void)
 		fx_set_phentsize(&f, other);
 		s = parse(&f, &img);
 		is_code(s, LB_E_ELF_BAD_PHDRS, "%s e_phentsize %u -> LB_E_ELF_BAD_PHDRS", w, other);
-		ok(s.a == 2 && s.b == other, "%s: BAD_PHDRS names phnum and phentsize", w);
+		ok(lb_detail.a == 2 && lb_detail.b == other, "%s: BAD_PHDRS names phnum and phentsize", w);
 		fx_set_phentsize(&f, right + 1);
 		is_code(parse(&f, &img), LB_E_ELF_BAD_PHDRS, "%s e_phentsize %u -> BAD_PHDRS", w,
 			right + 1);
@@ -491,14 +491,14 @@ static void test_phdrs(void)
 		fx_set_phnum(&f, 0);
 		s = parse(&f, &img);
 		is_code(s, LB_E_ELF_BAD_PHDRS, "%s e_phnum 0 -> BAD_PHDRS", w);
-		ok(s.a == 0, "%s: BAD_PHDRS names phnum 0", w);
+		ok(lb_detail.a == 0, "%s: BAD_PHDRS names phnum 0", w);
 
 		/* The table must end inside the buffer. */
 		fx_standard(&f, is64);
 		fx_set_phoff(&f, f.len - right + 1);
 		s = parse(&f, &img);
 		is_code(s, LB_E_ELF_BAD_PHDRS, "%s table ending one byte past the file", w);
-		ok(s.a == 2 && s.b == f.len - right + 1, "%s: BAD_PHDRS names phnum and phoff", w);
+		ok(lb_detail.a == 2 && lb_detail.b == f.len - right + 1, "%s: BAD_PHDRS names phnum and phoff", w);
 		fx_set_phoff(&f, f.len);
 		is_code(parse(&f, &img), LB_E_ELF_BAD_PHDRS, "%s e_phoff = file size", w);
 		fx_set_phoff(&f, f.len + 1);
@@ -510,7 +510,7 @@ static void test_phdrs(void)
 		fx_set_phnum(&f, 0xffff);
 		s = parse(&f, &img);
 		is_code(s, LB_E_ELF_BAD_PHDRS, "%s e_phnum 65535 -> BAD_PHDRS", w);
-		is_u64(s.a, 0xffff, "%s: BAD_PHDRS names phnum", w);
+		is_u64(lb_detail.a, 0xffff, "%s: BAD_PHDRS names phnum", w);
 
 		/* A table at the very end of the file, phoff not aligned, is fine. */
 		fx_standard(&f, is64);
@@ -540,7 +540,7 @@ static void test_segments(void)
 		s = parse(&f, &img);
 		is_code(s, LB_E_ELF_SEGMENT_OUTSIDE, "%s p_offset past the file -> SEGMENT_OUTSIDE",
 			w);
-		ok(s.a == 0 && s.b == 0x1001, "%s: SEGMENT_OUTSIDE names index and offset", w);
+		ok(lb_detail.a == 0 && lb_detail.b == 0x1001, "%s: SEGMENT_OUTSIDE names index and offset", w);
 		fx_init(&f, is64);
 		f.len = 0x1000;
 		fx_phdr(&f, ELF_PT_LOAD, 0x1000, LOAD_PADDR, 0, 0x1000);
@@ -560,7 +560,7 @@ static void test_segments(void)
 		fx_phdr(&f, ELF_PT_LOAD, 0x100, LOAD_PADDR + 0x1000, 0x100, 0x1000);
 		s = parse(&f, &img);
 		is_code(s, LB_E_ELF_SEGMENT_OUTSIDE, "%s filesz = file size, offset > 0", w);
-		is_u64(s.a, 0, "%s: the first segment is named", w);
+		is_u64(lb_detail.a, 0, "%s: the first segment is named", w);
 		fx_init(&f, is64);
 		f.len = 0x1000;
 		fx_phdr(&f, ELF_PT_LOAD, 0x100, LOAD_PADDR, 0x100, 0x1000);
@@ -568,7 +568,7 @@ static void test_segments(void)
 		s = parse(&f, &img);
 		is_code(s, LB_E_ELF_SEGMENT_OUTSIDE, "%s a PT_NOTE past the end -> SEGMENT_OUTSIDE",
 			w);
-		is_u64(s.a, 1, "%s: SEGMENT_OUTSIDE names the note's index", w);
+		is_u64(lb_detail.a, 1, "%s: SEGMENT_OUTSIDE names the note's index", w);
 		fx_init(&f, is64);
 		f.len = 0x1000;
 		fx_phdr(&f, ELF_PT_LOAD, 0, LOAD_PADDR, 0x100, 0x100);
@@ -582,7 +582,7 @@ static void test_segments(void)
 		fx_phdr(&f, ELF_PT_LOAD, 0, LOAD_PADDR, 0x800, 0x7ff);
 		s = parse(&f, &img);
 		is_code(s, LB_E_ELF_MEMSZ, "%s memsz < filesz -> LB_E_ELF_MEMSZ", w);
-		ok(s.a == 0 && s.b == 0x7ff, "%s: MEMSZ names index and memsz", w);
+		ok(lb_detail.a == 0 && lb_detail.b == 0x7ff, "%s: MEMSZ names index and memsz", w);
 
 		/* Overlapping PT_LOADs, in either order, partly or wholly. */
 		fx_init(&f, is64);
@@ -590,7 +590,7 @@ static void test_segments(void)
 		fx_phdr(&f, ELF_PT_LOAD, 0, 0x101fff, 0, 0x1000);
 		s = parse(&f, &img);
 		is_code(s, LB_E_ELF_OVERLAP, "%s sharing one byte -> LB_E_ELF_OVERLAP", w);
-		ok(s.a == 1 && s.b == 0x101fff, "%s: OVERLAP names index and paddr", w);
+		ok(lb_detail.a == 1 && lb_detail.b == 0x101fff, "%s: OVERLAP names index and paddr", w);
 		fx_init(&f, is64);
 		fx_phdr(&f, ELF_PT_LOAD, 0, 0x100800, 0, 0x100);
 		fx_phdr(&f, ELF_PT_LOAD, 0, 0x100000, 0, 0x2000);
@@ -602,7 +602,7 @@ static void test_segments(void)
 		fx_phdr(&f, ELF_PT_LOAD, 0, 0x0ff001, 0, 0x1000);
 		s = parse(&f, &img);
 		is_code(s, LB_E_ELF_OVERLAP, "%s a third segment ending inside the first", w);
-		is_u64(s.a, 2, "%s: OVERLAP names the third", w);
+		is_u64(lb_detail.a, 2, "%s: OVERLAP names the third", w);
 		fx_init(&f, is64);
 		fx_phdr(&f, ELF_PT_LOAD, 0, 0x100000, 0, 0x1000);
 		fx_phdr(&f, ELF_PT_LOAD, 0, 0x100000, 0, 0x1000);
@@ -638,7 +638,7 @@ static void test_segments(void)
 	fx_phdr(&f, ELF_PT_LOAD, 0, 0xfffffffffffff000ull, 0, 0x2000);
 	s = parse(&f, &img);
 	is_code(s, LB_E_ELF_SEGMENT_WRAPS, "paddr + memsz past 2^64 -> LB_E_ELF_SEGMENT_WRAPS");
-	ok(s.a == 0 && s.b == 0xfffffffffffff000ull, "WRAPS names index and paddr");
+	ok(lb_detail.a == 0 && lb_detail.b == 0xfffffffffffff000ull, "WRAPS names index and paddr");
 	fx_init(&f, true);
 	fx_phdr(&f, ELF_PT_LOAD, 0, 0xfffffffffffff000ull, 0, 0x1000);
 	is_code(parse(&f, &img), LB_E_ELF_SEGMENT_WRAPS,
@@ -674,7 +674,7 @@ static void test_too_many(void)
 		s = parse(&f, &img);
 		is_code(s, LB_E_ELF_TOO_MANY, "%s %d PT_LOADs -> LB_E_ELF_TOO_MANY", w,
 			ELF_MAX_SEGMENTS + 1);
-		ok(s.a == ELF_MAX_SEGMENTS && s.b == ELF_MAX_SEGMENTS,
+		ok(lb_detail.a == ELF_MAX_SEGMENTS && lb_detail.b == ELF_MAX_SEGMENTS,
 		   "%s: TOO_MANY names the index and the limit", w);
 
 		/* Zero-memsz loads do not count towards the limit. */
@@ -695,7 +695,7 @@ static void test_too_many(void)
 		s = parse(&f, &img);
 		is_code(s, LB_E_ELF_TOO_MANY, "%s %d PT_NOTEs -> TOO_MANY", w,
 			ELF_MAX_SEGMENTS + 1);
-		is_u64(s.a, ELF_MAX_SEGMENTS + 1, "%s: TOO_MANY names the 17th note's index", w);
+		is_u64(lb_detail.a, ELF_MAX_SEGMENTS + 1, "%s: TOO_MANY names the 17th note's index", w);
 	}
 }
 
@@ -716,7 +716,7 @@ static void test_notes(void)
 		"11 bytes (no note header) -> NO_PVH_NOTE");
 	s = find(n, len - 1, &entry);
 	is_code(s, LB_E_ELF_BAD_NOTE, "the note cut by one byte -> LB_E_ELF_BAD_NOTE");
-	ok(s.a == 0 && s.b == 4, "BAD_NOTE names offset and namesz");
+	ok(lb_detail.a == 0 && lb_detail.b == 4, "BAD_NOTE names offset and namesz");
 	is_code(find(n, 16, &entry), LB_E_ELF_BAD_NOTE, "the note without its desc -> BAD_NOTE");
 
 	/* Names and types that are not the PVH note. */
@@ -724,7 +724,7 @@ static void test_notes(void)
 	len = note(n, 0, 4, "Xem", ELF_NOTE_XEN_PHYS32_ENTRY, 4, d);
 	s = find(n, len, &entry);
 	is_code(s, LB_E_ELF_NO_PVH_NOTE, "name \"Xem\" -> NO_PVH_NOTE");
-	is_u64(s.a, len, "NO_PVH_NOTE names the length");
+	is_u64(lb_detail.a, len, "NO_PVH_NOTE names the length");
 	len = note(n, 0, 3, "Xen", ELF_NOTE_XEN_PHYS32_ENTRY, 4, d);
 	is_code(find(n, len, &entry), LB_E_ELF_NO_PVH_NOTE, "\"Xen\" with namesz 3 -> NO_PVH_NOTE");
 	len = note(n, 0, 5, "Xen\0", ELF_NOTE_XEN_PHYS32_ENTRY, 4, d);
@@ -751,7 +751,7 @@ static void test_notes(void)
 		len = note(n, 0, 4, "Xen", ELF_NOTE_XEN_PHYS32_ENTRY, sz, d);
 		s = find(n, len, &entry);
 		is_code(s, LB_E_ELF_BAD_NOTE, "PVH note with descsz %u -> BAD_NOTE", sz);
-		ok(s.a == 0 && s.b == sz, "BAD_NOTE names offset and descsz %u", sz);
+		ok(lb_detail.a == 0 && lb_detail.b == sz, "BAD_NOTE names offset and descsz %u", sz);
 	}
 	len = note(n, 0, 4, "Xen", ELF_NOTE_XEN_PHYS32_ENTRY, 5, d);
 	is_code(find(n, len, &entry), LB_OK, "descsz 5 (padded to 8)");
@@ -766,7 +766,7 @@ static void test_notes(void)
 		put32(n, huge[i]);
 		s = find(n, len, &entry);
 		is_code(s, LB_E_ELF_BAD_NOTE, "namesz %#x -> BAD_NOTE", huge[i]);
-		ok(s.a == 0 && s.b == huge[i], "BAD_NOTE names offset and namesz %#x", huge[i]);
+		ok(lb_detail.a == 0 && lb_detail.b == huge[i], "BAD_NOTE names offset and namesz %#x", huge[i]);
 		len = xen_note(n, 0, 0x1000850);
 		put32(n + 4, huge[i]);
 		is_code(find(n, len, &entry), LB_E_ELF_BAD_NOTE, "descsz %#x -> BAD_NOTE", huge[i]);
@@ -777,7 +777,7 @@ static void test_notes(void)
 	len = xen_note(n, len, 0x1000850);
 	s = find(n, len, &entry);
 	is_code(s, LB_E_ELF_BAD_NOTE, "an overrunning note before the PVH note -> BAD_NOTE");
-	is_u64(s.a, 0, "BAD_NOTE names the first note's offset");
+	is_u64(lb_detail.a, 0, "BAD_NOTE names the first note's offset");
 	/* Bytes after the PVH note do not matter. */
 	len = xen_note(n, 0, 0x1000850);
 	memset(n + len, 0xff, 11);
@@ -924,8 +924,8 @@ static bool parse_file(const char *what, const char *path, struct elf_image *img
 	ok(read_ok && s.code == LB_OK, "%s (%s, %ld bytes) parses from a 4 KiB head", what, path,
 	   size);
 	if (s.code)
-		diag("  elf_parse: code %d (%#llx, %#llx)", s.code, (unsigned long long)s.a,
-		     (unsigned long long)s.b);
+		diag("  elf_parse: code %d (%#llx, %#llx)", s.code, (unsigned long long)lb_detail.a,
+		     (unsigned long long)lb_detail.b);
 	status_t f = lb_fail(LB_E_ELF_NO_PVH_NOTE, 0, 0);
 	for (uint32_t i = 0; i < img->nnote && f.code && !s.code; i++) {
 		uint8_t *notes = malloc(img->note[i].filesz ? img->note[i].filesz : 1);

@@ -91,8 +91,8 @@ static void test_probe(void)
 	fake_fw_cfg_add_file(&dev, "opt/one-too-many", "x", 1);
 	s = fw_cfg_probe(&fc, &fake_fw_cfg_ops, &dev, small, 3);
 	is_code(s, LB_E_FWCFG_DIR_TOO_BIG, "probe: too many files -> LB_E_FWCFG_DIR_TOO_BIG");
-	ok(s.a == 4 && s.b == 3, "probe: error says 4 files, room for 3 (got %llu, %llu)",
-	   (unsigned long long)s.a, (unsigned long long)s.b);
+	ok(lb_detail.a == 4 && lb_detail.b == 3, "probe: error says 4 files, room for 3 (got %llu, %llu)",
+	   (unsigned long long)lb_detail.a, (unsigned long long)lb_detail.b);
 	is_u64(fc.nfiles, 0, "probe: no files usable after DIR_TOO_BIG");
 	free(small);
 	fake_fw_cfg_free(&dev);
@@ -102,7 +102,7 @@ static void test_probe(void)
 	dev.present = false;
 	s = fw_cfg_probe(&fc, &fake_fw_cfg_ops, &dev, dir, DIR_MAX);
 	is_code(s, LB_E_FWCFG_ABSENT, "probe: no device -> LB_E_FWCFG_ABSENT");
-	is_u64(s.a, 0xffffffff, "probe: reports the signature it read");
+	is_u64(lb_detail.a, 0xffffffff, "probe: reports the signature it read");
 	ok(!fc.dma && fc.nfiles == 0, "probe: nothing usable without a device");
 	is_u64(dev.dma_requests, 0, "probe: no DMA attempted without a device");
 	fake_fw_cfg_free(&dev);
@@ -317,8 +317,8 @@ static void test_write_and_errors(void)
 	/* Past the end of the item: the device sets ERROR. */
 	s = fw_cfg_write(&fc, key, 12, phys(data), 8);
 	is_code(s, LB_E_FWCFG_DMA_ERROR, "write past the end -> LB_E_FWCFG_DMA_ERROR");
-	ok(s.a == key && s.b == 8, "DMA error names key and length (%#llx, %llu)",
-	   (unsigned long long)s.a, (unsigned long long)s.b);
+	ok(lb_detail.a == key && lb_detail.b == 8, "DMA error names key and length (%#llx, %llu)",
+	   (unsigned long long)lb_detail.a, (unsigned long long)lb_detail.b);
 	s = fw_cfg_write(&fc, 0x7777, 0, phys(data), 1);
 	is_code(s, LB_E_FWCFG_DMA_ERROR, "write to a missing item -> LB_E_FWCFG_DMA_ERROR");
 
@@ -327,7 +327,7 @@ static void test_write_and_errors(void)
 	dev.fail_dma_request = 1;
 	s = fw_cfg_read(&fc, key, 0, phys(buf), 4);
 	is_code(s, LB_E_FWCFG_DMA_ERROR, "read: DMA error surfaced");
-	ok(s.a == key && s.b == 4, "read: DMA error names key and length");
+	ok(lb_detail.a == key && lb_detail.b == 4, "read: DMA error names key and length");
 	fake_fw_cfg_reset_counters(&dev);
 	s = fw_cfg_read(&fc, key, 4, phys(buf), 4);
 	is_code(s, LB_E_FWCFG_DMA_ERROR, "read: DMA error on the SKIP surfaced");
@@ -354,7 +354,7 @@ static void test_write_and_errors(void)
 	fake_fw_cfg_reset_counters(&dev);
 	s = fw_cfg_write(&fc, key, 0, phys(data), 8);
 	is_code(s, LB_E_FWCFG_NO_DMA, "write without DMA -> LB_E_FWCFG_NO_DMA");
-	is_u64(s.a, key, "NO_DMA names the key");
+	is_u64(lb_detail.a, key, "NO_DMA names the key");
 	now = fake_fw_cfg_data(&dev, key, &len);
 	ok(memcmp(now, item, sizeof(item)) == 0, "write without DMA: item unchanged");
 	ok(dev.dma_requests == 0 && dev.selects == 0, "write without DMA: device untouched");

@@ -146,7 +146,7 @@ static void test_claim(void)
 	struct memmap before = m;
 	status_t s = memmap_claim(&m, 31 * MiB, 2 * MiB, MEM_CLAIM_INITRD);
 	is_code(s, LB_E_MEMMAP_NOT_RAM, "claim overlapping another claim fails");
-	ok(s.a == 31 * MiB && s.b == 2 * MiB, "NOT_RAM names start and length");
+	ok(lb_detail.a == 31 * MiB && lb_detail.b == 2 * MiB, "NOT_RAM names start and length");
 	is_code(memmap_claim(&m, 64 * MiB, 0x1000, MEM_CLAIM_FIRMWARE), LB_E_MEMMAP_NOT_RAM,
 		"claim of reserved memory fails");
 	is_code(memmap_claim(&m, 63 * MiB, 2 * MiB, MEM_CLAIM_FIRMWARE), LB_E_MEMMAP_NOT_RAM,
@@ -212,7 +212,7 @@ static void test_find(void)
 
 	s = memmap_find(&m, 8 * MiB, MiB, 0, UINT64_MAX, true, &at);
 	is_code(s, LB_E_MEMMAP_NO_ROOM, "no 8M contiguous -> LB_E_MEMMAP_NO_ROOM");
-	ok(s.a == 8 * MiB && s.b == MiB, "NO_ROOM names length and alignment");
+	ok(lb_detail.a == 8 * MiB && lb_detail.b == MiB, "NO_ROOM names length and alignment");
 	at = 0xabc;
 	s = memmap_find(&m, MiB, MiB, 16 * MiB, UINT64_MAX, false, &at);
 	is_code(s, LB_E_MEMMAP_NO_ROOM, "nothing above the map -> NO_ROOM");
@@ -300,7 +300,7 @@ static void test_full(void)
 	struct memmap before = w.m;
 	s = memmap_add(&w.m, 1000 * MiB, MiB, MEM_RAM);
 	is_code(s, LB_E_MEMMAP_FULL, "one more range -> LB_E_MEMMAP_FULL");
-	is_u64(s.a, MEMMAP_MAX, "FULL names the capacity");
+	is_u64(lb_detail.a, MEMMAP_MAX, "FULL names the capacity");
 	is_code(memmap_set(&w.m, MiB / 4, MiB / 2, MEM_RESERVED), LB_E_MEMMAP_FULL,
 		"splitting a range when full -> FULL");
 	is_code(memmap_claim(&w.m, 0x1000, 0x1000, MEM_CLAIM_FIRMWARE), LB_E_MEMMAP_FULL,
@@ -359,6 +359,101 @@ static void test_wrap(void)
 		"a huge length is NO_ROOM");
 }
 
+/* Random edits against a model: one type per 4 KiB page of a 1 MiB space. Every
+ * fast path of the editor (append, inside one range, claims) and the general one
+ * meet ranges that touch, overlap, contain and wrap around each other. */
+#define MODEL_PAGES 256
+#define MODEL_PAGE  0x1000ull
+
+static uint32_t model_rand(uint32_t *state)
+{
+	*state = *state * 1103515245u + 12345u;
+	return *state >> 8;
+}
+
+static bool model_matches(const struct memmap *m, const uint32_t *model)
+{
+	struct memmap want = {0};
+	for (uint32_t p = 0; p < MODEL_PAGES; p++) {
+		if (model[p] == MEM_NONE)
+			continue;
+		struct mem_range *last = want.n ? &want.r[want.n - 1] : 0;
+		if (last && last->end == p * MODEL_PAGE && last->type == model[p])
+			last->end += MODEL_PAGE;
+		else
+			want.r[want.n++] =
+			    (struct mem_range){p * MODEL_PAGE, (p + 1) * MODEL_PAGE, model[p]};
+	}
+	if (want.n != m->n)
+		return false;
+	for (uint32_t i = 0; i < want.n; i++)
+		if (want.r[i].start != m->r[i].start || want.r[i].end != m->r[i].end ||
+		    want.r[i].type != m->r[i].type)
+			return false;
+	return true;
+}
+
+static void test_random_edits(void)
+{
+	static const uint32_t types[] = {
+	    MEM_NONE,		MEM_RAM,	  MEM_RESERVED,	   MEM_ACPI,
+	    MEM_CLAIM_FIRMWARE, MEM_CLAIM_KERNEL, MEM_CLAIM_INITRD};
+	uint32_t state = 1, failures = 0, claims_ok = 0, claims_refused = 0;
+
+	for (uint32_t run = 0; run < 400; run++) {
+		struct memmap m = {0};
+		uint32_t model[MODEL_PAGES] = {0};
+		for (uint32_t step = 0; step < 40; step++) {
+			uint32_t a = model_rand(&state) % MODEL_PAGES;
+			uint32_t len = model_rand(&state) % 3 ? model_rand(&state) % 16
+							      : model_rand(&state) % MODEL_PAGES;
+			uint32_t b = a + len > MODEL_PAGES ? MODEL_PAGES : a + len;
+			uint32_t t = types[model_rand(&state) % 3 ? 1 : model_rand(&state) % 7];
+			uint32_t op = model_rand(&state) % 3;
+			status_t st;
+			if (op == 0 && t != MEM_NONE) {
+				st = memmap_add(&m, a * MODEL_PAGE, (b - a) * MODEL_PAGE, t);
+				for (uint32_t p = a; p < b; p++)
+					model[p] = model[p] > t ? model[p] : t;
+			} else if (op == 1) {
+				st = memmap_set(&m, a * MODEL_PAGE, b * MODEL_PAGE, t);
+				for (uint32_t p = a; p < b; p++)
+					model[p] = t;
+			} else {
+				uint32_t c = t >= MEM_CLAIM_FIRMWARE ? t : MEM_CLAIM_INITRD;
+				bool free = true;
+				for (uint32_t p = a; p < b; p++)
+					free = free && model[p] == MEM_RAM;
+				st = memmap_claim(&m, a * MODEL_PAGE, (b - a) * MODEL_PAGE, c);
+				if (free != (st.code == LB_OK))
+					failures++;
+				if (free)
+					for (uint32_t p = a; p < b; p++)
+						model[p] = c;
+				if (free && a < b)
+					claims_ok++;
+				else if (!free)
+					claims_refused++;
+				continue;
+			}
+			if (st.code != LB_OK)
+				failures++;
+			if (!well_formed(&m) || !model_matches(&m, model)) {
+				if (!failures)
+					diag("run %u step %u: op %u, pages [%u, %u), type %#x", run,
+					     step, op, a, b, t);
+				failures++;
+				break;
+			}
+		}
+		if (!well_formed(&m) || !model_matches(&m, model))
+			failures++;
+	}
+	ok(failures == 0, "400 runs of 40 random adds, sets and claims match a page model");
+	ok(claims_ok > 100 && claims_refused > 100,
+	   "the random claims both succeed and are refused (%u, %u)", claims_ok, claims_refused);
+}
+
 int main(void)
 {
 	test_overlaps();
@@ -368,5 +463,6 @@ int main(void)
 	test_above_4g();
 	test_full();
 	test_wrap();
+	test_random_edits();
 	return done_testing();
 }

@@ -159,7 +159,7 @@ static void test_errors(void)
 		cpus.count = bad[i];
 		s = mptable_build(buf, size + SLACK, ADDR, &cpus);
 		is_code(s, LB_E_MPTABLE_CPUS, "%u CPUs -> LB_E_MPTABLE_CPUS", bad[i]);
-		ok(s.a == bad[i] && s.b == 255 && all_canary(buf, size + SLACK),
+		ok(lb_detail.a == bad[i] && lb_detail.b == 255 && all_canary(buf, size + SLACK),
 		   "%u CPUs: reports count and limit, writes nothing", bad[i]);
 	}
 
@@ -172,7 +172,7 @@ static void test_errors(void)
 	}
 	s = mptable_build(buf, size - 1, ADDR, &cpus);
 	is_code(s, LB_E_TABLES_NO_ROOM, "cap one byte short -> LB_E_TABLES_NO_ROOM");
-	ok(s.a == size && s.b == size - 1 && all_canary(buf, size + SLACK),
+	ok(lb_detail.a == size && lb_detail.b == size - 1 && all_canary(buf, size + SLACK),
 	   "cap one byte short: reports need and cap, writes nothing");
 
 	s = mptable_build(buf, size, 0x100000000ull - size + 1, &cpus);

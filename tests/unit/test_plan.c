@@ -83,7 +83,7 @@ int main(void)
 	p.region[2].len = 0x100;
 	s = plan_validate(&p, &m);
 	is_code(s, LB_E_PLAN_OVERLAP, "a region inside another -> LB_E_PLAN_OVERLAP");
-	ok(s.a == BP_PAGE && s.b == BP_PAGE + 0x800, "OVERLAP names both starts");
+	ok(lb_detail.a == BP_PAGE && lb_detail.b == BP_PAGE + 0x800, "OVERLAP names both starts");
 	good_plan(&p, BOOT_LINUX64);
 	p.region[1].len = 0x800;
 	p.region[2].start = BP_PAGE + 0x7ff;
@@ -107,7 +107,7 @@ int main(void)
 	p.region[0].len = KSIZE + 0x1000;
 	s = plan_validate(&p, &m);
 	is_code(s, LB_E_PLAN_NOT_RAM, "kernel region longer than its claim -> LB_E_PLAN_NOT_RAM");
-	ok(s.a == KERNEL && s.b == KSIZE + 0x1000, "NOT_RAM names the region");
+	ok(lb_detail.a == KERNEL && lb_detail.b == KSIZE + 0x1000, "NOT_RAM names the region");
 	good_plan(&p, BOOT_LINUX64);
 	p.region[0].start = KERNEL - 0x1000;
 	p.entry = KERNEL;
@@ -131,7 +131,7 @@ int main(void)
 	p.entry = KERNEL + KSIZE;
 	s = plan_validate(&p, &m);
 	is_code(s, LB_E_PLAN_ENTRY, "entry just past the kernel -> LB_E_PLAN_ENTRY");
-	ok(s.a == KERNEL + KSIZE && s.b == KERNEL, "ENTRY names entry and kernel");
+	ok(lb_detail.a == KERNEL + KSIZE && lb_detail.b == KERNEL, "ENTRY names entry and kernel");
 	p.entry = KERNEL - 1;
 	is_code(plan_validate(&p, &m), LB_E_PLAN_ENTRY, "entry just below the kernel");
 	p.entry = BP_PAGE;
@@ -148,7 +148,7 @@ int main(void)
 	p.region[2].len = 0x1000;
 	s = plan_validate(&p, &m);
 	is_code(s, LB_E_PLAN_UNREACHABLE, "boot data above 4 GiB -> LB_E_PLAN_UNREACHABLE");
-	ok(s.a == 5 * GiB && s.b == 0x1000, "UNREACHABLE names the region");
+	ok(lb_detail.a == 5 * GiB && lb_detail.b == 0x1000, "UNREACHABLE names the region");
 	good_plan(&p, BOOT_LINUX32);
 	p.region[3].start = INITRD_H;
 	is_code(plan_validate(&p, &m), LB_E_PLAN_UNREACHABLE, "32-bit entry: initrd above 4 GiB");
@@ -159,7 +159,7 @@ int main(void)
 	p.reach = KERNEL + KSIZE - 1;
 	s = plan_validate(&p, &m);
 	is_code(s, LB_E_PLAN_UNREACHABLE, "kernel ending past reach -> LB_E_PLAN_UNREACHABLE");
-	ok(s.a == KERNEL && s.b == KSIZE, "UNREACHABLE names the kernel");
+	ok(lb_detail.a == KERNEL && lb_detail.b == KSIZE, "UNREACHABLE names the kernel");
 	good_plan(&p, BOOT_LINUX64);
 	p.reach = INITRD;
 	p.region[3].start = INITRD_H;

@@ -257,7 +257,7 @@ static void test_read(void)
 	memset(&m, 0, sizeof(m));
 	s = pvh_read_memmap(&si, map, &m);
 	is_code(s, LB_E_PVH_BAD_START_INFO, "bad magic -> LB_E_PVH_BAD_START_INFO");
-	ok(s.a == 0x336ec579 && s.b == 1, "BAD_START_INFO names magic and version");
+	ok(lb_detail.a == 0x336ec579 && lb_detail.b == 1, "BAD_START_INFO names magic and version");
 	is_u64(m.n, 0, "nothing read");
 	si.magic = 0;
 	is_code(pvh_read_memmap(&si, map, &m), LB_E_PVH_BAD_START_INFO, "magic 0");
@@ -269,16 +269,16 @@ static void test_read(void)
 	si.version = 0;
 	s = pvh_read_memmap(&si, map, &m);
 	is_code(s, LB_E_PVH_NO_MEMMAP, "version 0 -> LB_E_PVH_NO_MEMMAP");
-	ok(s.a == 0 && s.b == 9, "NO_MEMMAP names version and entries");
+	ok(lb_detail.a == 0 && lb_detail.b == 9, "NO_MEMMAP names version and entries");
 	si.version = 1;
 	si.memmap_entries = 0;
 	s = pvh_read_memmap(&si, map, &m);
 	is_code(s, LB_E_PVH_NO_MEMMAP, "no entries -> NO_MEMMAP");
-	ok(s.a == 1 && s.b == 0, "NO_MEMMAP names version 1 and 0 entries");
+	ok(lb_detail.a == 1 && lb_detail.b == 0, "NO_MEMMAP names version 1 and 0 entries");
 	si.memmap_entries = PVH_MEMMAP_MAX + 1;
 	s = pvh_read_memmap(&si, map, &m);
 	is_code(s, LB_E_PVH_NO_MEMMAP, "%d entries -> NO_MEMMAP", PVH_MEMMAP_MAX + 1);
-	is_u64(s.b, PVH_MEMMAP_MAX + 1, "NO_MEMMAP names the count");
+	is_u64(lb_detail.b, PVH_MEMMAP_MAX + 1, "NO_MEMMAP names the count");
 	si.memmap_entries = 0xffffffff;
 	is_code(pvh_read_memmap(&si, map, &m), LB_E_PVH_NO_MEMMAP, "2^32 - 1 entries -> NO_MEMMAP");
 	si.memmap_entries = 9;
