@@ -2,32 +2,40 @@
 #include "libc/string.h"
 
 /* Byte sum mod 256. The tables QEMU generates are several KiB, and summing them
- * dominated leapboot's instruction count: use SSE2's PSADBW (16 bytes per
- * instruction) where there is SSE2, eight bytes per step elsewhere. */
+ * dominated leapboot's instruction count: SSE2 adds 16 bytes per instruction
+ * where there is SSE2; elsewhere eight bytes per step. */
 uint8_t checksum_sum(const void *data, uint32_t n)
 {
 	const uint8_t *p = data;
 	uint64_t total = 0;
 #ifdef __SSE2__
-	typedef char v16qi __attribute__((vector_size(16)));
-	typedef long long v2di __attribute__((vector_size(16)));
-	v2di acc = {0, 0};
-	/* Four blocks a step: the loop's own instructions are half of the count. */
-	for (; n >= 64; n -= 64, p += 64) {
-		v16qi x[4];
-		memcpy(x, p, 64);
-		acc += __builtin_ia32_psadbw128(x[0], (v16qi){0}) +
-		       __builtin_ia32_psadbw128(x[1], (v16qi){0}) +
-		       __builtin_ia32_psadbw128(x[2], (v16qi){0}) +
-		       __builtin_ia32_psadbw128(x[3], (v16qi){0});
+	if (n >= 16) {
+		typedef char v16qi __attribute__((vector_size(16)));
+		/* Unsigned lanes: their sums wrap, as a checksum's do. */
+		typedef unsigned char v16qu __attribute__((vector_size(16)));
+		typedef unsigned char v16qi_unaligned __attribute__((vector_size(16), aligned(1)));
+		typedef long long v2di __attribute__((vector_size(16)));
+		/* Lane i of the window's mask: 0xFF from lane 16 - r on. */
+		static const uint8_t tail_mask[32] = {[16 ... 31] = 0xFF};
+		const uint8_t *end = p + n;
+		v16qu acc = {0};
+		/* Sixteen byte lanes summed mod 256, which is all a checksum needs,
+		 * 128 bytes a step; one PSADBW adds the lanes at the end. */
+		for (; end - p >= 128; p += 128) {
+			const v16qi_unaligned *v = (const void *)p;
+			acc += (v[0] + v[1]) + (v[2] + v[3]) + (v[4] + v[5]) + (v[6] + v[7]);
+		}
+		for (; end - p >= 16; p += 16)
+			acc += *(const v16qi_unaligned *)p;
+		/* The last r < 16 bytes: the window of 16 that ends with them, its
+		 * first 16 - r lanes (counted already) masked off. */
+		uint32_t r = (uint32_t)(end - p);
+		acc += *(const v16qi_unaligned *)(end - 16) &
+		       *(const v16qi_unaligned *)(tail_mask + r);
+		v2di sums = (v2di)__builtin_ia32_psadbw128((v16qi)acc, (v16qi){0});
+		return (uint8_t)(sums[0] + sums[1]);
 	}
-	for (; n >= 16; n -= 16, p += 16) {
-		v16qi x;
-		memcpy(&x, p, 16);
-		acc += __builtin_ia32_psadbw128(x, (v16qi){0});
-	}
-	total = (uint64_t)(acc[0] + acc[1]);
-#else
+#endif
 	const uint64_t even = 0x00FF00FF00FF00FFull;
 	while (n >= 8) {
 		/* Four 16-bit lanes gain at most 2 * 255 per word: fold before 128. */
@@ -42,7 +50,6 @@ uint8_t checksum_sum(const void *data, uint32_t n)
 			 (lanes >> 48);
 		n -= words * 8;
 	}
-#endif
 	while (n--)
 		total += *p++;
 	return (uint8_t)total;

@@ -24,19 +24,26 @@ static status_t dma(struct fw_cfg *fc, uint32_t control, uint64_t addr, uint32_t
 	return lb_ok();
 }
 
-static status_t transfer(struct fw_cfg *fc, uint16_t key, uint32_t offset, uint64_t dst,
-			 uint32_t len)
+/* A DMA read or write (op) of len bytes at offset of item key: a skip first when
+ * the offset is not 0, then the transfer without selecting (so rewinding) again. */
+static status_t dma_at(struct fw_cfg *fc, uint16_t key, uint32_t offset, uint32_t op, uint64_t addr,
+		       uint32_t len)
 {
-	if (fc->dma) {
-		uint32_t sel = FW_CFG_DMA_SELECT | (uint32_t)key << 16;
-		if (offset) {
-			status_t s = dma(fc, sel | FW_CFG_DMA_SKIP, 0, offset, key);
-			if (s.code)
-				return s;
-			sel = 0;
-		}
-		return dma(fc, sel | FW_CFG_DMA_READ, dst, len, key);
+	uint32_t sel = FW_CFG_DMA_SELECT | (uint32_t)key << 16;
+	if (offset) {
+		status_t s = dma(fc, sel | FW_CFG_DMA_SKIP, 0, offset, key);
+		if (s.code)
+			return s;
+		sel = 0;
 	}
+	return dma(fc, sel | op, addr, len, key);
+}
+
+/* Without DMA: through the data register, the offset read into scratch. Out of
+ * line, so that its buffer costs the DMA path nothing. */
+static __attribute__((noinline)) void pio_read(struct fw_cfg *fc, uint16_t key, uint32_t offset,
+					       uint64_t dst, uint32_t len)
+{
 	fc->ops->select(fc->ctx, key);
 	uint8_t scratch[64];
 	while (offset) {
@@ -45,12 +52,22 @@ static status_t transfer(struct fw_cfg *fc, uint16_t key, uint32_t offset, uint6
 		offset -= n;
 	}
 	fc->ops->read(fc->ctx, (void *)(uintptr_t)dst, len);
-	return lb_ok();
 }
 
+static status_t transfer(struct fw_cfg *fc, uint16_t key, uint32_t offset, uint64_t dst,
+			 uint32_t len)
+{
+	if (!fc->dma) {
+		pio_read(fc, key, offset, dst, len);
+		return lb_ok();
+	}
+	return dma_at(fc, key, offset, FW_CFG_DMA_READ, dst, len);
+}
+
+/* NUL-padded, so that a name loads a word at a time. */
 #define KNOWN(n)                                                                                   \
 	{                                                                                          \
-		n, sizeof(n)                                                                       \
+		.name = n, .len = sizeof(n)                                                        \
 	}
 static const struct {
 	char name[32];
@@ -68,39 +85,62 @@ static const struct {
     [FW_CFG_LEAPBOOT_VERBOSE] = KNOWN("opt/leapboot/verbose"),
 };
 
-/* Known names hashed by two of their bytes (4 and 13 tell them apart, and most
- * other files from them); a collision costs a compare, never a wrong match. */
-#define KNOWN_BUCKETS 32
-#define KNOWN_END     0xFF
-_Static_assert(FW_CFG_KNOWN_FILES < KNOWN_END, "known file indices fit a byte");
-
-static uint32_t known_hash(const char *name)
+/* The known file a directory entry names, or -1. Bytes 4 and 13 (and 18 for
+ * SMBIOS) tell the known names apart, so one whole-name compare decides; the
+ * unit tests check every name and its near misses. */
+static int known_index(const char *name)
 {
-	return ((uint8_t)name[4] * 7u + (uint8_t)name[13]) % KNOWN_BUCKETS;
+	int k;
+	switch (name[4]) {
+	case 'e':
+		k = FW_CFG_E820;
+		break;
+	case 't':
+		k = FW_CFG_TABLE_LOADER;
+		break;
+	case 'b':
+		k = FW_CFG_BOOT_KERNEL;
+		break;
+	case 's':
+		k = name[18] == 'a' ? FW_CFG_SMBIOS_ANCHOR : FW_CFG_SMBIOS_TABLES;
+		break;
+	case 'l':
+		switch (name[13]) {
+		case 'k':
+			k = FW_CFG_LEAPBOOT_KERNEL;
+			break;
+		case 'i':
+			k = FW_CFG_LEAPBOOT_INITRD;
+			break;
+		case 'c':
+			k = FW_CFG_LEAPBOOT_CMDLINE;
+			break;
+		case 'm':
+			k = FW_CFG_LEAPBOOT_MARKERS;
+			break;
+		case 'v':
+			k = FW_CFG_LEAPBOOT_VERBOSE;
+			break;
+		default:
+			return -1;
+		}
+		break;
+	default:
+		return -1;
+	}
+	return mem_equal(name, known_names[k].name, known_names[k].len) ? k : -1;
 }
 
 /* One walk over the directory for every known name; the first entry of a name
- * counts, as in fw_cfg_find_len. */
+ * counts, as in fw_cfg_find_len. Key 0 (the signature) is no file's. */
 static void find_known(struct fw_cfg *fc)
 {
-	uint8_t bucket[KNOWN_BUCKETS], next[FW_CFG_KNOWN_FILES];
-
-	memset(bucket, KNOWN_END, sizeof(bucket));
-	for (uint32_t k = 0; k < FW_CFG_KNOWN_FILES; k++) {
-		uint32_t h = known_hash(known_names[k].name);
-		next[k] = bucket[h];
-		bucket[h] = (uint8_t)k;
-	}
 	for (uint32_t i = 0; i < fc->nfiles; i++) {
 		const struct fw_cfg_file *f = &fc->files[i];
-		for (uint32_t k = bucket[known_hash(f->name)]; k != KNOWN_END; k = next[k]) {
-			if (fc->known[k].key ||
-			    memcmp(f->name, known_names[k].name, known_names[k].len))
-				continue;
+		int k = known_index(f->name);
+		if (k >= 0 && !fc->known[k].key && f->select_be)
 			fc->known[k] =
 			    (struct fw_cfg_blob){__builtin_bswap16(f->select_be), be32(f->size_be)};
-			break;
-		}
 	}
 }
 
@@ -212,12 +252,5 @@ status_t fw_cfg_write(struct fw_cfg *fc, uint16_t key, uint32_t offset, uint64_t
 {
 	if (!fc->dma)
 		return lb_fail(LB_E_FWCFG_NO_DMA, key, 0);
-	uint32_t sel = FW_CFG_DMA_SELECT | (uint32_t)key << 16;
-	if (offset) {
-		status_t s = dma(fc, sel | FW_CFG_DMA_SKIP, 0, offset, key);
-		if (s.code)
-			return s;
-		sel = 0;
-	}
-	return dma(fc, sel | FW_CFG_DMA_WRITE, src, len, key);
+	return dma_at(fc, key, offset, FW_CFG_DMA_WRITE, src, len);
 }

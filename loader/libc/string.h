@@ -15,19 +15,25 @@ int strncmp(const char *a, const char *b, size_t n);
 size_t strnlen(const char *s, size_t max);
 char *strrchr(const char *s, int c);
 
-/* Equality only, inline: two possibly overlapping quadwords decide 8 to 16 bytes
+/* Equality only, inline: possibly overlapping quadwords decide 8 to 32 bytes
  * (file and blob names) without a call. */
+static inline unsigned long long mem_word_diff(const unsigned char *x, const unsigned char *y)
+{
+	unsigned long long u, v;
+	__builtin_memcpy(&u, x, 8);
+	__builtin_memcpy(&v, y, 8);
+	return u ^ v;
+}
+
 static inline int mem_equal(const void *a, const void *b, size_t n)
 {
-	if (n < 8 || n > 16)
+	if (n < 8 || n > 32)
 		return __builtin_memcmp(a, b, n) == 0;
 	const unsigned char *x = a, *y = b;
-	unsigned long long x0, y0, x1, y1;
-	__builtin_memcpy(&x0, x, 8);
-	__builtin_memcpy(&y0, y, 8);
-	__builtin_memcpy(&x1, x + n - 8, 8);
-	__builtin_memcpy(&y1, y + n - 8, 8);
-	return x0 == y0 && x1 == y1;
+	unsigned long long d = mem_word_diff(x, y) | mem_word_diff(x + n - 8, y + n - 8);
+	if (n > 16)
+		d |= mem_word_diff(x + 8, y + 8) | mem_word_diff(x + n - 16, y + n - 16);
+	return d == 0;
 }
 
 /* Non-zero if the little-endian word w holds a zero byte; its lowest set bit is

@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../tests/unit/outcome.h"
 #include "../boot/efi/acpi_fw_cfg.h"
 #include "../boot/efi/efi_memmap.h"
 #include "../boot/efi/pe.h"
@@ -161,10 +162,12 @@ static void fuzz_memmap(const uint8_t *data, size_t size)
 	memset(&m, 0, sizeof(m));
 	memset(&ref, 0, sizeof(ref));
 	status_t s = efi_memmap_convert(&m, buf + 1, len, desc_size);
+	struct outcome got = outcome(s); /* the reference below makes its own */
 	free(buf);
 
 	if (desc_size < 40 || desc_size % 8 || len % desc_size) {
-		check(s.code == LB_E_EFI_BAD_MEMMAP && lb_detail.a == desc_size && lb_detail.b == len && m.n == 0);
+		check(s.code == LB_E_EFI_BAD_MEMMAP && lb_detail.a == desc_size &&
+		      lb_detail.b == len && m.n == 0);
 		return;
 	}
 	/* The reference: each descriptor's fields at their UEFI offsets. */
@@ -184,7 +187,7 @@ static void fuzz_memmap(const uint8_t *data, size_t size)
 		r[used++] = (struct rng){start, (uint64_t)end, ref_type(le32(d))};
 		want = memmap_add(&ref, start, pages * PAGE, ref_type(le32(d)));
 	}
-	check(s.code == want.code && lb_detail.a == want.a && lb_detail.b == want.b);
+	check(s.code == want.code && (!s.code || (got.a == lb_detail.a && got.b == lb_detail.b)));
 	check(s.code == LB_OK || s.code == LB_E_EFI_BAD_MEMMAP || s.code == LB_E_MEMMAP_FULL);
 	check(m.n == ref.n);
 	for (uint32_t i = 0; i < m.n; i++)

@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../tests/unit/outcome.h"
 #include "../elf/elf.h"
 
 /* Harness code: no coverage feedback, which is for the code under test. */
@@ -163,7 +164,7 @@ static HARNESS status_t ref_find(const uint8_t *p, size_t len, uint64_t *entry)
 
 /* --- checks ------------------------------------------------------------------- */
 
-static HARNESS void same_status(const char *what, status_t got, status_t want)
+static HARNESS void same_status(const char *what, struct outcome got, struct outcome want)
 {
 	if (got.code != want.code || got.a != want.a || got.b != want.b) {
 		fprintf(stderr,
@@ -224,7 +225,8 @@ static HARNESS void notes(const char *what, const uint8_t *bytes, size_t len)
 		memcpy(copy, bytes, len);
 	uint64_t got = 0xA5A5A5A5A5A5A5A5ull, want = got;
 	status_t s = elf_find_pvh_entry(copy, len, &got);
-	same_status(what, s, ref_find(bytes, len, &want));
+	struct outcome o = outcome(s);
+	same_status(what, o, outcome(ref_find(bytes, len, &want)));
 	check(got == want);
 	check(s.code || got <= UINT32_MAX);
 	free(copy);
@@ -277,14 +279,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 
 	status_t got = parse(&img, data, head, file_size);
-	same_status("elf_parse", got, ref_parse(&ref, data, head, file_size));
+	struct outcome o = outcome(got);
+	same_status("elf_parse", o, outcome(ref_parse(&ref, data, head, file_size)));
 	if (!got.code) {
 		same_image(&img, &ref);
 		sound(&img, file_size);
 	}
 	if (head < flen) {
 		status_t all = parse(&whole, data, flen, file_size);
-		same_status("elf_parse (whole input)", all, ref_parse(&ref, data, flen, file_size));
+		o = outcome(all);
+		same_status("elf_parse (whole input)", o,
+			    outcome(ref_parse(&ref, data, flen, file_size)));
 		if (!got.code) {
 			check(!all.code);
 			same_image(&img, &whole);

@@ -14,7 +14,9 @@
  *  - fw_cfg_find: for the names leapboot looks up, for every NUL-terminated name in
  *    the directory and for each with a character cut off or added, the same answer
  *    as a plain reference: the first entry whose name field holds exactly that name
- *    and its NUL, with its key and size decoded big-endian.
+ *    and its NUL, with its key and size decoded big-endian;
+ *  - the known files the probe finds in its one pass: each as the reference's first
+ *    entry of that name with a key other than 0, absent (key and size 0) if none.
  * Seeds (tests/fuzz/corpus/fw_cfg): QEMU 7.2's directories for pc, q35 and microvm
  * as a guest reads them, and hostile ones (tests/fuzz/make-seeds). */
 #include <stdint.h>
@@ -23,6 +25,7 @@
 #include <string.h>
 
 #include "../tests/unit/fake_fw_cfg.h"
+#include "../tests/unit/known_files.h"
 
 #define HARNESS __attribute__((no_sanitize("coverage"), noinline))
 
@@ -99,6 +102,25 @@ static HARNESS void check_find(const struct fw_cfg *fc, const uint8_t *item, siz
 		check(key == rkey && size == rsize);
 }
 
+static HARNESS void check_known(const struct fw_cfg *fc, const uint8_t *item, size_t len)
+{
+	for (int k = 0; k < FW_CFG_KNOWN_FILES; k++) {
+		uint16_t rkey = 0;
+		uint32_t rsize = 0;
+		for (uint32_t i = 0; i < fc->nfiles && !rkey; i++) {
+			uint8_t e[ENTRY];
+			entry_bytes(item, len, i, e);
+			size_t n = strlen(known_file_names[k]) + 1;
+			if (memcmp(e + 8, known_file_names[k], n) == 0) {
+				rkey = (uint16_t)be(e + 4, 2);
+				rsize = rkey ? be(e, 4) : 0;
+			}
+		}
+		struct fw_cfg_blob b = fw_cfg_known(fc, k);
+		check(b.key == rkey && b.size == rsize && fw_cfg_has(fc, k) == (rkey != 0));
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 1)
@@ -120,7 +142,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(count_be, item, len < 4 ? len : 4);
 	uint32_t count = be(count_be, 4);
 	if (count > dir_max) {
-		check(s.code == LB_E_FWCFG_DIR_TOO_BIG && lb_detail.a == count && lb_detail.b == dir_max);
+		check(s.code == LB_E_FWCFG_DIR_TOO_BIG && lb_detail.a == count &&
+		      lb_detail.b == dir_max);
 	} else {
 		check(s.code == LB_OK && fc.nfiles == count && fc.dma == dma);
 		for (uint32_t i = 0; i < count; i++) {
@@ -130,6 +153,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		for (size_t w = 0; w < sizeof(wanted) / sizeof(wanted[0]); w++)
 			check_find(&fc, item, len, wanted[w]);
+		check_known(&fc, item, len);
 		for (uint32_t i = 0; i < count; i++) {
 			char name[NAME_MAX + 2];
 			memcpy(name, dir[i].name, NAME_MAX);

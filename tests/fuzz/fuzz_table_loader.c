@@ -27,6 +27,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "../tests/unit/outcome.h"
 #include "acpi.h"
 #include "../unit/bytes.h"
 
@@ -476,7 +477,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(script, data, len);
 
 	memset(&l, 0xEE, sizeof(l));
-	status_t got = acpi_run_loader(&l, script, (uint32_t)len, &ops, &w);
+	struct outcome got = outcome(acpi_run_loader(&l, script, (uint32_t)len, &ops, &w));
 	const struct acpi_blob *rsdp = acpi_find_rsdp(&l);
 
 	/* Nothing escaped a blob: the slack before each one is intact (the guard
@@ -487,7 +488,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	memset(&r, 0, sizeof(r));
 	world_init(&r.w, cfg, tail);
-	status_t want = ref_run(&r, script, (uint32_t)len);
+	struct outcome want = outcome(ref_run(&r, script, (uint32_t)len));
 	if (got.code != want.code || (got.code && got.a != want.a)) {
 		fprintf(stderr, "fuzz_table_loader: code %d at %llu, reference %d at %llu\n",
 			got.code, (unsigned long long)got.a, want.code, (unsigned long long)want.a);

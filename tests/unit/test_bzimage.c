@@ -221,7 +221,8 @@ static void test_check_sizes(void)
 
 	s = bzimage_check_sizes(&bz, 0, SETUP_BYTES);
 	is_code(s, LB_E_KERNEL_SETUP_TOO_BIG, "file no bigger than setup -> SETUP_TOO_BIG");
-	ok(lb_detail.a == SETUP_BYTES && lb_detail.b == SETUP_BYTES, "SETUP_TOO_BIG names both sizes");
+	ok(lb_detail.a == SETUP_BYTES && lb_detail.b == SETUP_BYTES,
+	   "SETUP_TOO_BIG names both sizes");
 	is_code(bzimage_check_sizes(&bz, 0, 1000), LB_E_KERNEL_SETUP_TOO_BIG,
 		"file smaller than setup -> SETUP_TOO_BIG");
 
@@ -239,7 +240,8 @@ static void test_check_sizes(void)
 	is_u64(bz.pm_size, PM_BYTES, "split: pm_size is KERNEL_SIZE");
 	s = bzimage_check_sizes(&bz, SETUP_BYTES + 512, PM_BYTES);
 	is_code(s, LB_E_KERNEL_SETUP_MISMATCH, "split: setup size mismatch -> SETUP_MISMATCH");
-	ok(lb_detail.a == SETUP_BYTES + 512 && lb_detail.b == SETUP_BYTES, "SETUP_MISMATCH names both sizes");
+	ok(lb_detail.a == SETUP_BYTES + 512 && lb_detail.b == SETUP_BYTES,
+	   "SETUP_MISMATCH names both sizes");
 	is_code(bzimage_check_sizes(&bz, SETUP_BYTES, PM_BYTES - 16), LB_E_KERNEL_TRUNCATED,
 		"split: KERNEL_SIZE short of syssize*16 -> TRUNCATED");
 	free(img.p);
@@ -275,7 +277,8 @@ static void test_check_sizes(void)
 	s = bzimage_check_sizes(&bz, 0, 0xffffffff00d887c0ull);
 	is_code(s, LB_E_KERNEL_NO_ROOM, "2.02 with a 2^64-ish payload -> NO_ROOM, no wrap");
 	s = bzimage_check_sizes(&bz, 0, 0x4000000000000000ull + SETUP_BYTES);
-	is_code(s, LB_E_KERNEL_NO_ROOM, "2.02 with a 2^62-byte payload: 4x would be 2^64 -> NO_ROOM");
+	is_code(s, LB_E_KERNEL_NO_ROOM,
+		"2.02 with a 2^62-byte payload: 4x would be 2^64 -> NO_ROOM");
 	s = bzimage_check_sizes(&bz, 0, img.len);
 	is_code(s, LB_OK, "2.02 with the real payload");
 	is_u64(bz.init_size, (PM_BYTES * 4 + 0xfff) & ~0xfffull, "2.02: init_size 4x the payload");
@@ -348,7 +351,8 @@ static void test_place_kernel(void)
 	struct memmap before = m;
 	s = bzimage_place_kernel(&bz, &m, FOUR_GIB);
 	is_code(s, LB_E_KERNEL_NOT_RELOCATABLE, "pref taken, not relocatable -> NOT_RELOCATABLE");
-	ok(lb_detail.a == 0x1000000 && lb_detail.b == INIT_SIZE, "NOT_RELOCATABLE names address and size");
+	ok(lb_detail.a == 0x1000000 && lb_detail.b == INIT_SIZE,
+	   "NOT_RELOCATABLE names address and size");
 	ok(memcmp(&m, &before, sizeof(m)) == 0, "nothing claimed on failure");
 	map_pc(&m, 512 * MiB);
 	is_code(bzimage_place_kernel(&bz, &m, FOUR_GIB), LB_OK, "not relocatable, pref free");
@@ -362,7 +366,8 @@ static void test_place_kernel(void)
 	load(&bz, &img);
 	s = bzimage_place_kernel(&bz, &m, FOUR_GIB);
 	is_code(s, LB_E_KERNEL_NO_ROOM, "init_size 1 GiB in 512 MiB -> LB_E_KERNEL_NO_ROOM");
-	ok(lb_detail.a == 0x40000000 && lb_detail.b == 0x200000, "NO_ROOM names init_size and alignment");
+	ok(lb_detail.a == 0x40000000 && lb_detail.b == 0x200000,
+	   "NO_ROOM names init_size and alignment");
 
 	/* A pref_address from the image near 2^64: pref + init_size wraps to a small
 	 * number, passes the 4 GiB check, and memmap_covered() treats the inverted range
@@ -430,7 +435,8 @@ static void test_place_initrd(void)
 	bzimage_place_kernel(&bz, &m, FOUR_GIB);
 	s = initrd_place_limited(&m, 2 * GiB + 1, bz.initrd_limit, UINT64_MAX, &at);
 	is_code(s, LB_E_INITRD_ABOVE_MAX, "initrd above initrd_addr_max, RAM enough -> ABOVE_MAX");
-	ok(lb_detail.a == 2 * GiB + 1 && lb_detail.b == 0x7fffffff, "ABOVE_MAX names size and initrd_addr_max");
+	ok(lb_detail.a == 2 * GiB + 1 && lb_detail.b == 0x7fffffff,
+	   "ABOVE_MAX names size and initrd_addr_max");
 	bool claimed = false;
 	for (uint32_t i = 0; i < m.n; i++)
 		claimed |= m.r[i].type == MEM_CLAIM_INITRD;
@@ -442,8 +448,10 @@ static void test_place_initrd(void)
 	bzimage_place_kernel(&bz, &m, FOUR_GIB);
 	s = initrd_place_limited(&m, 3 * GiB, bz.initrd_limit, UINT64_MAX, &at);
 	is_code(s, LB_E_INITRD_TOO_BIG, "initrd bigger than all RAM -> TOO_BIG");
-	ok(lb_detail.a == 3 * GiB && lb_detail.b == memmap_ram_size(&m, 2 * GiB) && lb_detail.b > 2 * GiB - MiB,
-	   "TOO_BIG names size and the RAM below the limit (%llu)", (unsigned long long)lb_detail.b);
+	ok(lb_detail.a == 3 * GiB && lb_detail.b == memmap_ram_size(&m, 2 * GiB) &&
+	       lb_detail.b > 2 * GiB - MiB,
+	   "TOO_BIG names size and the RAM below the limit (%llu)",
+	   (unsigned long long)lb_detail.b);
 	hdr(&img)->xloadflags = 0x7f;
 
 	/* Never over the kernel. */

@@ -218,8 +218,8 @@ static void test_bad_geometry(void)
 	for (uint32_t i = 0; i < N(bad); i++) {
 		struct memmap m = {0};
 		status_t s = efi_memmap_convert(&m, map, bad[i].size, bad[i].desc_size);
-		ok(s.code == LB_E_EFI_BAD_MEMMAP && lb_detail.a == bad[i].desc_size && lb_detail.b == bad[i].size &&
-		       m.n == 0,
+		ok(s.code == LB_E_EFI_BAD_MEMMAP && lb_detail.a == bad[i].desc_size &&
+		       lb_detail.b == bad[i].size && m.n == 0,
 		   "%llu bytes of %llu-byte descriptors: LB_E_EFI_BAD_MEMMAP (desc_size, size)",
 		   (unsigned long long)bad[i].size, (unsigned long long)bad[i].desc_size);
 	}
@@ -264,8 +264,8 @@ static void test_full(void)
 	is_code(convert(&m, d, MEMMAP_MAX, 48), LB_OK, "%u separate ranges fit", MEMMAP_MAX);
 	is_u64(m.n, MEMMAP_MAX, "the map is full");
 	status_t s = convert(&m, d, MEMMAP_MAX + 1, 48);
-	ok(s.code == LB_E_MEMMAP_FULL && lb_detail.a == MEMMAP_MAX, "%u separate ranges: LB_E_MEMMAP_FULL",
-	   MEMMAP_MAX + 1);
+	ok(s.code == LB_E_MEMMAP_FULL && lb_detail.a == MEMMAP_MAX,
+	   "%u separate ranges: LB_E_MEMMAP_FULL", MEMMAP_MAX + 1);
 	ok(m.n == MEMMAP_MAX && m.r[MEMMAP_MAX - 1].start == 0x100000 + 2 * (MEMMAP_MAX - 1) * PAGE,
 	   "the map keeps the first %u", MEMMAP_MAX);
 

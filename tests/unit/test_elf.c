@@ -295,7 +295,8 @@ static void test_valid(bool is64)
 	s = parse_n(&f, f.len, f.len - 1, &img);
 	is_code(s, LB_E_ELF_SEGMENT_OUTSIDE,
 		"%s: file_size one byte short of the segment -> SEGMENT_OUTSIDE", w);
-	ok(lb_detail.a == 0 && lb_detail.b == LOAD_OFF, "%s: SEGMENT_OUTSIDE names index and offset", w);
+	ok(lb_detail.a == 0 && lb_detail.b == LOAD_OFF,
+	   "%s: SEGMENT_OUTSIDE names index and offset", w);
 	is_code(parse_n(&f, head, head - 1, &img), LB_E_ELF_BAD_PHDRS,
 		"%s: len is clamped to file_size", w);
 }
@@ -480,7 +481,8 @@ static void test_phdrs(void)
 		fx_set_phentsize(&f, other);
 		s = parse(&f, &img);
 		is_code(s, LB_E_ELF_BAD_PHDRS, "%s e_phentsize %u -> LB_E_ELF_BAD_PHDRS", w, other);
-		ok(lb_detail.a == 2 && lb_detail.b == other, "%s: BAD_PHDRS names phnum and phentsize", w);
+		ok(lb_detail.a == 2 && lb_detail.b == other,
+		   "%s: BAD_PHDRS names phnum and phentsize", w);
 		fx_set_phentsize(&f, right + 1);
 		is_code(parse(&f, &img), LB_E_ELF_BAD_PHDRS, "%s e_phentsize %u -> BAD_PHDRS", w,
 			right + 1);
@@ -498,7 +500,8 @@ static void test_phdrs(void)
 		fx_set_phoff(&f, f.len - right + 1);
 		s = parse(&f, &img);
 		is_code(s, LB_E_ELF_BAD_PHDRS, "%s table ending one byte past the file", w);
-		ok(lb_detail.a == 2 && lb_detail.b == f.len - right + 1, "%s: BAD_PHDRS names phnum and phoff", w);
+		ok(lb_detail.a == 2 && lb_detail.b == f.len - right + 1,
+		   "%s: BAD_PHDRS names phnum and phoff", w);
 		fx_set_phoff(&f, f.len);
 		is_code(parse(&f, &img), LB_E_ELF_BAD_PHDRS, "%s e_phoff = file size", w);
 		fx_set_phoff(&f, f.len + 1);
@@ -540,7 +543,8 @@ static void test_segments(void)
 		s = parse(&f, &img);
 		is_code(s, LB_E_ELF_SEGMENT_OUTSIDE, "%s p_offset past the file -> SEGMENT_OUTSIDE",
 			w);
-		ok(lb_detail.a == 0 && lb_detail.b == 0x1001, "%s: SEGMENT_OUTSIDE names index and offset", w);
+		ok(lb_detail.a == 0 && lb_detail.b == 0x1001,
+		   "%s: SEGMENT_OUTSIDE names index and offset", w);
 		fx_init(&f, is64);
 		f.len = 0x1000;
 		fx_phdr(&f, ELF_PT_LOAD, 0x1000, LOAD_PADDR, 0, 0x1000);
@@ -590,7 +594,8 @@ static void test_segments(void)
 		fx_phdr(&f, ELF_PT_LOAD, 0, 0x101fff, 0, 0x1000);
 		s = parse(&f, &img);
 		is_code(s, LB_E_ELF_OVERLAP, "%s sharing one byte -> LB_E_ELF_OVERLAP", w);
-		ok(lb_detail.a == 1 && lb_detail.b == 0x101fff, "%s: OVERLAP names index and paddr", w);
+		ok(lb_detail.a == 1 && lb_detail.b == 0x101fff, "%s: OVERLAP names index and paddr",
+		   w);
 		fx_init(&f, is64);
 		fx_phdr(&f, ELF_PT_LOAD, 0, 0x100800, 0, 0x100);
 		fx_phdr(&f, ELF_PT_LOAD, 0, 0x100000, 0, 0x2000);
@@ -695,7 +700,8 @@ static void test_too_many(void)
 		s = parse(&f, &img);
 		is_code(s, LB_E_ELF_TOO_MANY, "%s %d PT_NOTEs -> TOO_MANY", w,
 			ELF_MAX_SEGMENTS + 1);
-		is_u64(lb_detail.a, ELF_MAX_SEGMENTS + 1, "%s: TOO_MANY names the 17th note's index", w);
+		is_u64(lb_detail.a, ELF_MAX_SEGMENTS + 1,
+		       "%s: TOO_MANY names the 17th note's index", w);
 	}
 }
 
@@ -751,7 +757,8 @@ static void test_notes(void)
 		len = note(n, 0, 4, "Xen", ELF_NOTE_XEN_PHYS32_ENTRY, sz, d);
 		s = find(n, len, &entry);
 		is_code(s, LB_E_ELF_BAD_NOTE, "PVH note with descsz %u -> BAD_NOTE", sz);
-		ok(lb_detail.a == 0 && lb_detail.b == sz, "BAD_NOTE names offset and descsz %u", sz);
+		ok(lb_detail.a == 0 && lb_detail.b == sz, "BAD_NOTE names offset and descsz %u",
+		   sz);
 	}
 	len = note(n, 0, 4, "Xen", ELF_NOTE_XEN_PHYS32_ENTRY, 5, d);
 	is_code(find(n, len, &entry), LB_OK, "descsz 5 (padded to 8)");
@@ -766,7 +773,8 @@ static void test_notes(void)
 		put32(n, huge[i]);
 		s = find(n, len, &entry);
 		is_code(s, LB_E_ELF_BAD_NOTE, "namesz %#x -> BAD_NOTE", huge[i]);
-		ok(lb_detail.a == 0 && lb_detail.b == huge[i], "BAD_NOTE names offset and namesz %#x", huge[i]);
+		ok(lb_detail.a == 0 && lb_detail.b == huge[i],
+		   "BAD_NOTE names offset and namesz %#x", huge[i]);
 		len = xen_note(n, 0, 0x1000850);
 		put32(n + 4, huge[i]);
 		is_code(find(n, len, &entry), LB_E_ELF_BAD_NOTE, "descsz %#x -> BAD_NOTE", huge[i]);
@@ -953,7 +961,6 @@ static void test_real_files(void)
 		ok(img.is64 && entry >= img.lo && entry < img.hi,
 		   "live leapboot.elf: ELF64, the entry inside the loaded span");
 	}
-
 }
 
 int main(void)

@@ -1,9 +1,11 @@
 /* fw_cfg client (loader/fw_cfg.c) against the fake device. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fw_cfg.h"
 #include "fake_fw_cfg.h"
+#include "known_files.h"
 #include "tap.h"
 
 #define DIR_MAX 16
@@ -91,7 +93,8 @@ static void test_probe(void)
 	fake_fw_cfg_add_file(&dev, "opt/one-too-many", "x", 1);
 	s = fw_cfg_probe(&fc, &fake_fw_cfg_ops, &dev, small, 3);
 	is_code(s, LB_E_FWCFG_DIR_TOO_BIG, "probe: too many files -> LB_E_FWCFG_DIR_TOO_BIG");
-	ok(lb_detail.a == 4 && lb_detail.b == 3, "probe: error says 4 files, room for 3 (got %llu, %llu)",
+	ok(lb_detail.a == 4 && lb_detail.b == 3,
+	   "probe: error says 4 files, room for 3 (got %llu, %llu)",
 	   (unsigned long long)lb_detail.a, (unsigned long long)lb_detail.b);
 	is_u64(fc.nfiles, 0, "probe: no files usable after DIR_TOO_BIG");
 	free(small);
@@ -177,6 +180,70 @@ static void test_find(void)
 
 	/* A 57-character name can never be in the directory (56 bytes). */
 	ok(!fw_cfg_find(&fc, n57, &key, &size), "find: a 57-character name is absent");
+	fake_fw_cfg_free(&dev);
+}
+
+/* The known files: found in the probe's one pass, whatever the order, and never
+ * from a near miss (a character changed where the lookup tells names apart or
+ * at the end, one more or one less). */
+
+static void test_known(void)
+{
+	struct fake_fw_cfg dev;
+	struct fw_cfg fc;
+	static struct fw_cfg_file dir[128];
+	uint8_t byte = 0;
+
+	/* All of them, last first, between decoys; a second copy of each after. */
+	fake_fw_cfg_init(&dev);
+	fake_fw_cfg_add_file(&dev, "bootorder", &byte, 1);
+	uint16_t keys[FW_CFG_KNOWN_FILES];
+	for (int k = FW_CFG_KNOWN_FILES - 1; k >= 0; k--) {
+		static uint8_t data[64];
+		keys[k] = fake_fw_cfg_add_file(&dev, known_file_names[k], data, (uint32_t)k + 1);
+		fake_fw_cfg_add_file(&dev, "etc/acpi/tables", data, 7);
+	}
+	for (int k = 0; k < FW_CFG_KNOWN_FILES; k++)
+		fake_fw_cfg_add_file(&dev, known_file_names[k], &byte, 1);
+	is_code(fw_cfg_probe(&fc, &fake_fw_cfg_ops, &dev, dir, 128), LB_OK, "known: probe");
+	bool all = true;
+	for (int k = 0; k < FW_CFG_KNOWN_FILES; k++) {
+		struct fw_cfg_blob b = fw_cfg_known(&fc, k);
+		if (!fw_cfg_has(&fc, k) || b.key != keys[k] || b.size != (uint32_t)k + 1) {
+			diag("%s: key %#x size %u", known_file_names[k], b.key, b.size);
+			all = false;
+		}
+	}
+	ok(all, "known: every known file found, the first of two copies");
+	fake_fw_cfg_free(&dev);
+
+	/* Near misses only. */
+	fake_fw_cfg_init(&dev);
+	unsigned misses = 0;
+	for (int k = 0; k < FW_CFG_KNOWN_FILES; k++) {
+		size_t len = strlen(known_file_names[k]);
+		size_t at[] = {4, 13, 18, len - 1};
+		char name[64];
+		for (unsigned i = 0; i < 4; i++) {
+			if (at[i] >= len)
+				continue;
+			strcpy(name, known_file_names[k]);
+			name[at[i]] ^= 0x20;
+			fake_fw_cfg_add_file(&dev, name, &byte, 1);
+			misses++;
+		}
+		snprintf(name, sizeof(name), "%sx", known_file_names[k]);
+		fake_fw_cfg_add_file(&dev, name, &byte, 1);
+		snprintf(name, sizeof(name), "%.*s", (int)len - 1, known_file_names[k]);
+		fake_fw_cfg_add_file(&dev, name, &byte, 1);
+		misses += 2;
+	}
+	is_code(fw_cfg_probe(&fc, &fake_fw_cfg_ops, &dev, dir, 128), LB_OK,
+		"known: probe of %u near misses", misses);
+	bool none = true;
+	for (int k = 0; k < FW_CFG_KNOWN_FILES; k++)
+		none = none && !fw_cfg_has(&fc, k) && fw_cfg_known(&fc, k).size == 0;
+	ok(none, "known: no near miss counts as a known file");
 	fake_fw_cfg_free(&dev);
 }
 
@@ -365,6 +432,7 @@ int main(void)
 {
 	test_probe();
 	test_find();
+	test_known();
 	test_read();
 	test_write_and_errors();
 	return done_testing();

@@ -158,7 +158,8 @@ static void test_sm3(void)
 	is_code(smbios_check(e, 24, 400), LB_OK, "3.0: tables exactly the maximum");
 	status_t s = smbios_check(e, 24, 401);
 	is_code(s, LB_E_SMBIOS_BAD_TABLES, "3.0: tables larger than the maximum -> BAD_TABLES");
-	ok(lb_detail.a == 401 && lb_detail.b == 400, "3.0: BAD_TABLES reports the tables' size and the maximum");
+	ok(lb_detail.a == 401 && lb_detail.b == 400,
+	   "3.0: BAD_TABLES reports the tables' size and the maximum");
 
 	static const uint64_t addrs[] = {0x1FFDF000, 0x123456789ABCull, 0xFFFFFFFFFFFFF000ull};
 	for (unsigned i = 0; i < sizeof(addrs) / sizeof(addrs[0]); i++) {
@@ -216,7 +217,8 @@ static void test_bad21(void)
 	memcpy(e, "_SN_", 4);
 	s = smbios_check(e, 31, 321);
 	is_code(s, LB_E_SMBIOS_BAD_ANCHOR, "2.1: signature _SN_ -> BAD_ANCHOR");
-	ok(lb_detail.a == 31 && (lb_detail.b & 0xFFFFFFFF) == 0x5F4E535F, "BAD_ANCHOR reports length, signature");
+	ok(lb_detail.a == 31 && (lb_detail.b & 0xFFFFFFFF) == 0x5F4E535F,
+	   "BAD_ANCHOR reports length, signature");
 	memcpy(e, "_sm_", 4);
 	is_code(smbios_check(e, 31, 321), LB_E_SMBIOS_BAD_ANCHOR, "2.1: signature _sm_");
 	make_sm21(e, 321);
