@@ -29,51 +29,53 @@ status_t e820_parse(struct memmap *m, const void *raw, uint32_t len)
 
 status_t e820_carve_legacy(struct memmap *m)
 {
-	status_t s = memmap_set(m, EBDA_START, LEGACY_HOLE, MEM_RESERVED);
+	/* Reserved from the EBDA to 1 MiB, then the VGA and option ROM hole cut
+	 * out of it: two edits. */
+	status_t s = memmap_set(m, EBDA_START, ONE_MIB, MEM_RESERVED);
 	if (!s.code)
 		s = memmap_set(m, LEGACY_HOLE, BIOS_AREA, MEM_NONE);
-	if (!s.code)
-		s = memmap_set(m, BIOS_AREA, ONE_MIB, MEM_RESERVED);
 	return s;
 }
 
+/* What each of leapboot's claims is to the kernel. */
+static const uint32_t claim_export[] = {
+    [MEM_CLAIM_FIRMWARE - MEM_CLAIM_FIRMWARE] = MEM_RESERVED,
+    [MEM_CLAIM_KERNEL - MEM_CLAIM_FIRMWARE] = MEM_RAM,
+    [MEM_CLAIM_INITRD - MEM_CLAIM_FIRMWARE] = MEM_RAM,
+    [MEM_CLAIM_ACPI - MEM_CLAIM_FIRMWARE] = MEM_ACPI,
+    [MEM_CLAIM_TABLES - MEM_CLAIM_FIRMWARE] = MEM_RESERVED,
+};
+
 static uint32_t export_type(uint32_t type)
 {
-	switch (type) {
-	case MEM_CLAIM_FIRMWARE:
-	case MEM_CLAIM_TABLES:
-		return MEM_RESERVED;
-	case MEM_CLAIM_ACPI:
-		return MEM_ACPI;
-	case MEM_CLAIM_KERNEL:
-	case MEM_CLAIM_INITRD:
-		return MEM_RAM;
-	default:
+	uint32_t claim = type - MEM_CLAIM_FIRMWARE;
+	if (type < MEM_CLAIM_FIRMWARE)
 		return type;
-	}
+	return claim < sizeof(claim_export) / sizeof(claim_export[0]) ? claim_export[claim]
+								      : MEM_RESERVED;
 }
 
 status_t e820_build(const struct memmap *m, struct boot_e820_entry *out, uint32_t max,
 		    uint32_t *count)
 {
-	struct boot_e820_entry cur = {0, 0, MEM_NONE};
-	uint32_t n = 0;
+	uint32_t n = 0, type = MEM_NONE;
+	uint64_t end = 0;
 
-	/* cur is the entry being grown; it is emitted when the next one starts. */
-	for (uint32_t i = 0; i <= m->n; i++) {
-		const struct mem_range *r = i < m->n ? &m->r[i] : 0;
-		uint32_t t = r ? export_type(r->type) : MEM_NONE;
-		if (r && cur.size && cur.type == t && cur.addr + cur.size == r->start) {
-			cur.size += r->end - r->start;
-			continue;
-		}
-		if (cur.size) {
+	/* Ranges that export as one type and touch become one entry; entries past
+	 * max are counted, for the message. */
+	for (uint32_t i = 0; i < m->n; i++) {
+		const struct mem_range *r = &m->r[i];
+		uint32_t t = export_type(r->type);
+		if (n && t == type && r->start == end) {
+			if (n <= max)
+				out[n - 1].size += r->end - r->start;
+		} else {
 			if (n < max)
-				out[n] = cur;
+				out[n] = (struct boot_e820_entry){r->start, r->end - r->start, t};
 			n++;
+			type = t;
 		}
-		if (r)
-			cur = (struct boot_e820_entry){r->start, r->end - r->start, t};
+		end = r->end;
 	}
 	if (n > max)
 		return lb_fail(LB_E_E820_TOO_MANY, n, max);

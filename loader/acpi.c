@@ -24,12 +24,14 @@ static uint32_t name_len(const char *name)
 	return LOADER_FILESZ;
 }
 
-static struct acpi_blob *find_blob(struct acpi_loader *l, const char *name)
+static inline __attribute__((always_inline)) struct acpi_blob *find_blob(struct acpi_loader *l,
+								    const char *name)
 {
 	/* A blob's name is stored NUL-padded with its length: its bytes and its NUL
 	 * against the field's is strncmp's equality, whatever follows the NUL in
-	 * the command (both fields are LOADER_FILESZ bytes). */
-	for (uint32_t i = 0; i < l->nblobs; i++)
+	 * the command (both fields are LOADER_FILESZ bytes). Names are unique;
+	 * the newest first, as QEMU's scripts allocate the tables last. */
+	for (uint32_t i = l->nblobs; i-- > 0;)
 		if (mem_equal(l->blob[i].name, name, l->blob[i].name_len + 1))
 			return &l->blob[i];
 	return 0;
@@ -185,7 +187,7 @@ status_t acpi_run_loader(struct acpi_loader *l, const void *script, uint32_t len
 const struct acpi_blob *acpi_find_rsdp(const struct acpi_loader *l)
 {
 	for (uint32_t i = 0; i < l->nblobs; i++)
-		if (l->blob[i].size >= 20 && memcmp(l->blob[i].mem, "RSD PTR ", 8) == 0)
+		if (l->blob[i].size >= 20 && mem_equal(l->blob[i].mem, "RSD PTR ", 8))
 			return &l->blob[i];
 	return 0;
 }

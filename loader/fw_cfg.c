@@ -7,17 +7,16 @@ static inline uint32_t be32(uint32_t v)
 	return __builtin_bswap32(v);
 }
 
-/* One DMA request; the descriptor lives on the stack, which is RAM. */
+/* One DMA request; the descriptor lives on the stack, which is RAM. The
+ * back-end orders the device's access (port I/O on x86, a DSB on arm64); here
+ * the compiler must store the descriptor before and read it back after. */
 static status_t dma(struct fw_cfg *fc, uint32_t control, uint64_t addr, uint32_t len, uint16_t key)
 {
-	volatile struct fw_cfg_dma_access d;
+	struct fw_cfg_dma_access d = {be32(control), be32(len), __builtin_bswap64(addr)};
 
-	d.control_be = be32(control);
-	d.length_be = be32(len);
-	d.address_be = __builtin_bswap64(addr);
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	fc->ops->dma(fc->ctx, phys((const void *)&d));
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	__asm__ volatile("" : : "r"(&d) : "memory");
+	fc->ops->dma(fc->ctx, phys(&d));
+	__asm__ volatile("" : : "r"(&d) : "memory");
 	uint32_t done = be32(d.control_be);
 	if (done & FW_CFG_DMA_ERROR)
 		return lb_fail(LB_E_FWCFG_DMA_ERROR, key, len);

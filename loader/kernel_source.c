@@ -20,10 +20,8 @@ static status_t find_preloaded(struct fw_cfg *fc, struct kernel_source *src)
 		src->preloaded_entry = 0;
 		return s;
 	}
-	s = fw_cfg_read_u32(fc, FW_CFG_KERNEL_ADDR, &src->preloaded_addr);
-	if (!s.code)
-		s = fw_cfg_read_u32(fc, FW_CFG_KERNEL_SIZE, &src->preloaded_size);
-	return s;
+	src->preloaded_size = src->image.size; /* KERNEL_SIZE */
+	return fw_cfg_read_u32(fc, FW_CFG_KERNEL_ADDR, &src->preloaded_addr);
 }
 
 status_t kernel_source_find(struct fw_cfg *fc, bool opt_only, struct kernel_source *src)

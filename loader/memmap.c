@@ -143,7 +143,12 @@ bool memmap_covered(const struct memmap *m, uint64_t start, uint64_t end, uint32
 
 	if (end < start)
 		return false;
-	for (uint32_t i = 0; i < m->n && cursor < end; i++) {
+	/* In a merged map one range holds all of it; a map built by hand may
+	 * need the walk. */
+	uint32_t i = range_after(m, start);
+	if (i < m->n && m->r[i].start <= start && end <= m->r[i].end)
+		return m->r[i].type == type || start == end;
+	for (i = 0; i < m->n && cursor < end; i++) {
 		const struct mem_range *r = &m->r[i];
 		if (r->end <= cursor)
 			continue;
@@ -171,13 +176,12 @@ status_t memmap_claim(struct memmap *m, uint64_t start, uint64_t len, uint32_t t
 status_t memmap_find(const struct memmap *m, uint64_t len, uint64_t align, uint64_t lo, uint64_t hi,
 		     bool top_down, uint64_t *out)
 {
-	bool found = false;
-	uint64_t best = 0;
-
 	if (align == 0)
 		align = 1;
-	for (uint32_t i = 0; i < m->n; i++) {
-		const struct mem_range *r = &m->r[i];
+	/* The ranges are sorted: the first that fits, from the top or from the
+	 * bottom, holds the best place. */
+	for (uint32_t k = 0; k < m->n; k++) {
+		const struct mem_range *r = &m->r[top_down ? m->n - 1 - k : k];
 		if (r->type != MEM_RAM)
 			continue;
 		uint64_t s = r->start > lo ? r->start : lo;
@@ -194,15 +198,10 @@ status_t memmap_find(const struct memmap *m, uint64_t len, uint64_t align, uint6
 			if (cand < s || cand > e || e - cand < len)
 				continue;
 		}
-		if (!found || (top_down ? cand > best : cand < best)) {
-			best = cand;
-			found = true;
-		}
+		*out = cand;
+		return lb_ok();
 	}
-	if (!found)
-		return lb_fail(LB_E_MEMMAP_NO_ROOM, len, align);
-	*out = best;
-	return lb_ok();
+	return lb_fail(LB_E_MEMMAP_NO_ROOM, len, align);
 }
 
 uint64_t memmap_ram_size(const struct memmap *m, uint64_t limit)

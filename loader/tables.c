@@ -53,7 +53,7 @@ static status_t allocate(void *ctx, uint32_t file, const char *name, uint32_t si
 	 * hardware error logs) are plain reserved memory. */
 	static const char acpi_tables[] = "etc/acpi/tables";
 	uint32_t claim =
-	    memcmp(name, acpi_tables, sizeof(acpi_tables)) == 0 ? MEM_CLAIM_ACPI : MEM_CLAIM_TABLES;
+	    mem_equal(name, acpi_tables, sizeof(acpi_tables)) ? MEM_CLAIM_ACPI : MEM_CLAIM_TABLES;
 	status_t s = tables_alloc(t, size, align, zone, claim, addr);
 	if (s.code)
 		return s;

@@ -118,7 +118,10 @@ static void test_carve(void)
 	/* Idempotent. */
 	struct memmap before = m;
 	e820_carve_legacy(&m);
-	ok(memcmp(&m, &before, sizeof(m)) == 0, "carving twice changes nothing");
+	bool same = m.n == before.n;
+	for (uint32_t i = 0; same && i < m.n; i++)
+		same = range_is(&m, i, before.r[i].start, before.r[i].end, before.r[i].type);
+	ok(same, "carving twice changes nothing");
 
 	/* Low RAM reported in two pieces with a reserved EBDA already (SeaBIOS-like). */
 	memset(&m, 0, sizeof(m));
