@@ -1,4 +1,5 @@
 #include "acpi.h"
+#include "anchors.h"
 #include "checksum.h"
 #include "le.h"
 #include "libc/string.h"
@@ -25,7 +26,7 @@ static uint32_t name_len(const char *name)
 }
 
 static inline __attribute__((always_inline)) struct acpi_blob *find_blob(struct acpi_loader *l,
-								    const char *name)
+									 const char *name)
 {
 	/* A blob's name is stored NUL-padded with its length: its bytes and its NUL
 	 * against the field's is strncmp's equality, whatever follows the NUL in
@@ -187,7 +188,7 @@ status_t acpi_run_loader(struct acpi_loader *l, const void *script, uint32_t len
 const struct acpi_blob *acpi_find_rsdp(const struct acpi_loader *l)
 {
 	for (uint32_t i = 0; i < l->nblobs; i++)
-		if (l->blob[i].size >= 20 && mem_equal(l->blob[i].mem, "RSD PTR ", 8))
+		if (l->blob[i].size >= 20 && le64(l->blob[i].mem) == ANCHOR_RSDP)
 			return &l->blob[i];
 	return 0;
 }

@@ -25,8 +25,8 @@ static status_t dma(struct fw_cfg *fc, uint32_t control, uint64_t addr, uint32_t
 
 /* A DMA read or write (op) of len bytes at offset of item key: a skip first when
  * the offset is not 0, then the transfer without selecting (so rewinding) again. */
-static status_t dma_at(struct fw_cfg *fc, uint16_t key, uint32_t offset, uint32_t op, uint64_t addr,
-		       uint32_t len)
+static inline __attribute__((always_inline)) status_t
+dma_at(struct fw_cfg *fc, uint16_t key, uint32_t offset, uint32_t op, uint64_t addr, uint32_t len)
 {
 	uint32_t sel = FW_CFG_DMA_SELECT | (uint32_t)key << 16;
 	if (offset) {
@@ -53,8 +53,8 @@ static __attribute__((noinline)) void pio_read(struct fw_cfg *fc, uint16_t key, 
 	fc->ops->read(fc->ctx, (void *)(uintptr_t)dst, len);
 }
 
-static status_t transfer(struct fw_cfg *fc, uint16_t key, uint32_t offset, uint64_t dst,
-			 uint32_t len)
+static inline __attribute__((always_inline)) status_t
+transfer(struct fw_cfg *fc, uint16_t key, uint32_t offset, uint64_t dst, uint32_t len)
 {
 	if (!fc->dma) {
 		pio_read(fc, key, offset, dst, len);
@@ -82,15 +82,20 @@ static const struct {
     [FW_CFG_LEAPBOOT_CMDLINE] = KNOWN("opt/leapboot/cmdline"),
     [FW_CFG_LEAPBOOT_MARKERS] = KNOWN("opt/leapboot/markers"),
     [FW_CFG_LEAPBOOT_VERBOSE] = KNOWN("opt/leapboot/verbose"),
+    [FW_CFG_ACPI_TABLES] = KNOWN("etc/acpi/tables"),
+    [FW_CFG_ACPI_RSDP] = KNOWN("etc/acpi/rsdp"),
 };
 
-/* The known file a directory entry names, or -1. Bytes 4 and 13 (and 18 for
- * SMBIOS) tell the known names apart, so one whole-name compare decides; the
- * unit tests check every name and its near misses. */
+/* The known file a name in a 56-byte field names, or -1. Bytes 4 and 13 (9
+ * for ACPI, 18 for SMBIOS) tell the known names apart, so one whole-name
+ * compare decides; the unit tests check every name and its near misses. */
 static int known_index(const char *name)
 {
 	int k;
 	switch (name[4]) {
+	case 'a':
+		k = name[9] == 't' ? FW_CFG_ACPI_TABLES : FW_CFG_ACPI_RSDP;
+		break;
 	case 'e':
 		k = FW_CFG_E820;
 		break;
@@ -211,6 +216,17 @@ bool fw_cfg_find_len(const struct fw_cfg *fc, const char *name, size_t len, uint
 		return true;
 	}
 	return false;
+}
+
+bool fw_cfg_find_field(const struct fw_cfg *fc, const char name[56], size_t len, uint16_t *key,
+		       uint32_t *size)
+{
+	int k = known_index(name);
+	if (k < 0 || known_names[k].len != len + 1)
+		return fw_cfg_find_len(fc, name, len, key, size);
+	*key = fc->known[k].key;
+	*size = fc->known[k].size;
+	return *key != 0;
 }
 
 status_t fw_cfg_read(struct fw_cfg *fc, uint16_t key, uint32_t offset, uint64_t dst, uint32_t len)

@@ -81,6 +81,8 @@ enum fw_cfg_known_file {
 	FW_CFG_LEAPBOOT_CMDLINE, /* opt/leapboot/cmdline */
 	FW_CFG_LEAPBOOT_MARKERS, /* opt/leapboot/markers */
 	FW_CFG_LEAPBOOT_VERBOSE, /* opt/leapboot/verbose */
+	FW_CFG_ACPI_TABLES,	 /* etc/acpi/tables, which the table-loader names */
+	FW_CFG_ACPI_RSDP,	 /* etc/acpi/rsdp */
 	FW_CFG_KNOWN_FILES
 };
 
@@ -114,6 +116,11 @@ status_t fw_cfg_read(struct fw_cfg *fc, uint16_t key, uint32_t offset, uint64_t 
 
 /* Reads a little-endian 32-bit numeric item (sizes QEMU provides). */
 status_t fw_cfg_read_u32(struct fw_cfg *fc, uint16_t key, uint32_t *value);
+
+/* A file named in a 56-byte field (len bytes and a NUL), as table-loader
+ * commands name them: a known name is answered from the directory pass. */
+bool fw_cfg_find_field(const struct fw_cfg *fc, const char name[56], size_t len, uint16_t *key,
+		       uint32_t *size);
 
 /* A known file (key 0 and size 0 when it is absent). */
 static inline struct fw_cfg_blob fw_cfg_known(const struct fw_cfg *fc, enum fw_cfg_known_file f)

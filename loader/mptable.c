@@ -1,5 +1,7 @@
 #include "mptable.h"
+#include "anchors.h"
 #include "checksum.h"
+#include "le.h"
 #include "libc/string.h"
 
 #define LAPIC_BASE     0xFEE00000u
@@ -80,7 +82,7 @@ status_t mptable_build(uint8_t *buf, uint32_t cap, uint64_t addr, const struct m
 	cfg->checksum = checksum_fix(cfg, cfg->length);
 
 	struct mp_floating *fp = (struct mp_floating *)buf;
-	memcpy(fp->signature, "_MP_", 4);
+	le_put32((uint8_t *)fp->signature, ANCHOR_MP);
 	fp->config = (uint32_t)(addr + sizeof(*fp));
 	fp->length = 1;
 	fp->revision = 4;

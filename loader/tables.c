@@ -38,7 +38,7 @@ static bool find_file(void *ctx, const char *name, uint32_t len, uint32_t *size,
 {
 	struct tables *t = ctx;
 	uint16_t key;
-	if (!fw_cfg_find_len(t->fc, name, len, &key, size))
+	if (!fw_cfg_find_field(t->fc, name, len, &key, size))
 		return false;
 	*file = key;
 	return true;

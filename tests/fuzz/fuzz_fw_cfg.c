@@ -16,7 +16,8 @@
  *    as a plain reference: the first entry whose name field holds exactly that name
  *    and its NUL, with its key and size decoded big-endian;
  *  - the known files the probe finds in its one pass: each as the reference's first
- *    entry of that name with a key other than 0, absent (key and size 0) if none.
+ *    entry of that name with a key other than 0, absent (key and size 0) if none;
+ *    fw_cfg_find_field, for the same names in 56-byte fields, answers the same.
  * Seeds (tests/fuzz/corpus/fw_cfg): QEMU 7.2's directories for pc, q35 and microvm
  * as a guest reads them, and hostile ones (tests/fuzz/make-seeds). */
 #include <stdint.h>
@@ -90,32 +91,64 @@ static HARNESS bool ref_find(const uint8_t *item, size_t len, uint32_t count, co
 	return false;
 }
 
+/* The reference for a known name: its first entry with a key other than 0. */
+static HARNESS bool ref_known(const uint8_t *item, size_t len, uint32_t count, const char *name,
+			      uint16_t *key, uint32_t *size)
+{
+	for (uint32_t i = 0; i < count; i++) {
+		uint8_t e[ENTRY];
+		entry_bytes(item, len, i, e);
+		uint16_t k = (uint16_t)be(e + 4, 2);
+		if (k && memcmp(e + 8, name, strlen(name) + 1) == 0) {
+			*key = k;
+			*size = be(e, 4);
+			return true;
+		}
+	}
+	return false;
+}
+
+static HARNESS int known_number(const char *name)
+{
+	for (int k = 0; k < FW_CFG_KNOWN_FILES; k++)
+		if (strcmp(name, known_file_names[k]) == 0)
+			return k;
+	return -1;
+}
+
+/* fw_cfg_find_len, and fw_cfg_find_field on the name in a 56-byte field with
+ * junk after its NUL (a known name answers as the known file does). */
 static HARNESS void check_find(const struct fw_cfg *fc, const uint8_t *item, size_t len,
 			       const char *name)
 {
 	uint16_t key = 0, rkey = 0;
 	uint32_t size = 0, rsize = 0;
-	bool got = fw_cfg_find_len(fc, name, strlen(name), &key, &size);
+	size_t n = strlen(name);
+	bool got = fw_cfg_find_len(fc, name, n, &key, &size);
 	bool want = ref_find(item, len, fc->nfiles, name, &rkey, &rsize);
+	check(got == want);
+	if (got)
+		check(key == rkey && size == rsize);
+	if (n >= NAME_MAX)
+		return;
+	char field[NAME_MAX];
+	memset(field, 0xAA, sizeof(field));
+	memcpy(field, name, n + 1);
+	if (known_number(name) >= 0)
+		want = ref_known(item, len, fc->nfiles, name, &rkey, &rsize);
+	got = fw_cfg_find_field(fc, field, n, &key, &size);
 	check(got == want);
 	if (got)
 		check(key == rkey && size == rsize);
 }
 
+/* The known files the probe found, against the reference. */
 static HARNESS void check_known(const struct fw_cfg *fc, const uint8_t *item, size_t len)
 {
 	for (int k = 0; k < FW_CFG_KNOWN_FILES; k++) {
 		uint16_t rkey = 0;
 		uint32_t rsize = 0;
-		for (uint32_t i = 0; i < fc->nfiles && !rkey; i++) {
-			uint8_t e[ENTRY];
-			entry_bytes(item, len, i, e);
-			size_t n = strlen(known_file_names[k]) + 1;
-			if (memcmp(e + 8, known_file_names[k], n) == 0) {
-				rkey = (uint16_t)be(e + 4, 2);
-				rsize = rkey ? be(e, 4) : 0;
-			}
-		}
+		ref_known(item, len, fc->nfiles, known_file_names[k], &rkey, &rsize);
 		struct fw_cfg_blob b = fw_cfg_known(fc, k);
 		check(b.key == rkey && b.size == rsize && fw_cfg_has(fc, k) == (rkey != 0));
 	}

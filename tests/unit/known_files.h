@@ -16,6 +16,8 @@ static const char *const known_file_names[FW_CFG_KNOWN_FILES] = {
     [FW_CFG_LEAPBOOT_CMDLINE] = "opt/leapboot/cmdline",
     [FW_CFG_LEAPBOOT_MARKERS] = "opt/leapboot/markers",
     [FW_CFG_LEAPBOOT_VERBOSE] = "opt/leapboot/verbose",
+    [FW_CFG_ACPI_TABLES] = "etc/acpi/tables",
+    [FW_CFG_ACPI_RSDP] = "etc/acpi/rsdp",
 };
 
 #endif

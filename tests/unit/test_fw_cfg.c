@@ -201,7 +201,7 @@ static void test_known(void)
 	for (int k = FW_CFG_KNOWN_FILES - 1; k >= 0; k--) {
 		static uint8_t data[64];
 		keys[k] = fake_fw_cfg_add_file(&dev, known_file_names[k], data, (uint32_t)k + 1);
-		fake_fw_cfg_add_file(&dev, "etc/acpi/tables", data, 7);
+		fake_fw_cfg_add_file(&dev, "etc/boot-fail-wait", data, 7);
 	}
 	for (int k = 0; k < FW_CFG_KNOWN_FILES; k++)
 		fake_fw_cfg_add_file(&dev, known_file_names[k], &byte, 1);
@@ -215,6 +215,20 @@ static void test_known(void)
 		}
 	}
 	ok(all, "known: every known file found, the first of two copies");
+	char field[56];
+	uint16_t key;
+	uint32_t size;
+	memset(field, 0xAA, sizeof(field));
+	memcpy(field, "etc/acpi/tables", 16);
+	ok(fw_cfg_find_field(&fc, field, 15, &key, &size) && key == keys[FW_CFG_ACPI_TABLES] &&
+	       size == FW_CFG_ACPI_TABLES + 1,
+	   "known: a known name in a command's field, junk after its NUL");
+	memcpy(field, "bootorder", 10);
+	ok(fw_cfg_find_field(&fc, field, 9, &key, &size) && key == 0x20 && size == 1,
+	   "known: an unknown name in a field is looked up in the directory");
+	memcpy(field, "etc/acpi/tablez", 16);
+	ok(!fw_cfg_find_field(&fc, field, 15, &key, &size),
+	   "known: a near miss in a field is absent");
 	fake_fw_cfg_free(&dev);
 
 	/* Near misses only. */
