@@ -23,25 +23,33 @@ static status_t dma(struct fw_cfg *fc, uint32_t control, uint64_t addr, uint32_t
 	return lb_ok();
 }
 
-/* A DMA read or write (op) of len bytes at offset of item key: a skip first when
- * the offset is not 0, then the transfer without selecting (so rewinding) again. */
+/* A skip to offset, then the transfer without selecting (so rewinding) again.
+ * Out of line: the common transfers start at 0 and then need no registers
+ * kept across a call. */
+static __attribute__((noinline)) status_t dma_skip_then(struct fw_cfg *fc, uint16_t key,
+							uint32_t offset, uint32_t op, uint64_t addr,
+							uint32_t len)
+{
+	status_t s =
+	    dma(fc, FW_CFG_DMA_SELECT | (uint32_t)key << 16 | FW_CFG_DMA_SKIP, 0, offset, key);
+	if (s.code)
+		return s;
+	return dma(fc, op, addr, len, key);
+}
+
+/* A DMA read or write (op) of len bytes at offset of item key. */
 static inline __attribute__((always_inline)) status_t
 dma_at(struct fw_cfg *fc, uint16_t key, uint32_t offset, uint32_t op, uint64_t addr, uint32_t len)
 {
-	uint32_t sel = FW_CFG_DMA_SELECT | (uint32_t)key << 16;
-	if (offset) {
-		status_t s = dma(fc, sel | FW_CFG_DMA_SKIP, 0, offset, key);
-		if (s.code)
-			return s;
-		sel = 0;
-	}
-	return dma(fc, sel | op, addr, len, key);
+	if (offset)
+		return dma_skip_then(fc, key, offset, op, addr, len);
+	return dma(fc, FW_CFG_DMA_SELECT | (uint32_t)key << 16 | op, addr, len, key);
 }
 
 /* Without DMA: through the data register, the offset read into scratch. Out of
  * line, so that its buffer costs the DMA path nothing. */
-static __attribute__((noinline)) void pio_read(struct fw_cfg *fc, uint16_t key, uint32_t offset,
-					       uint64_t dst, uint32_t len)
+static __attribute__((noinline)) status_t pio_read(struct fw_cfg *fc, uint16_t key, uint32_t offset,
+						   uint64_t dst, uint32_t len)
 {
 	fc->ops->select(fc->ctx, key);
 	uint8_t scratch[64];
@@ -51,15 +59,14 @@ static __attribute__((noinline)) void pio_read(struct fw_cfg *fc, uint16_t key, 
 		offset -= n;
 	}
 	fc->ops->read(fc->ctx, (void *)(uintptr_t)dst, len);
+	return lb_ok();
 }
 
 static inline __attribute__((always_inline)) status_t
 transfer(struct fw_cfg *fc, uint16_t key, uint32_t offset, uint64_t dst, uint32_t len)
 {
-	if (!fc->dma) {
-		pio_read(fc, key, offset, dst, len);
-		return lb_ok();
-	}
+	if (!fc->dma)
+		return pio_read(fc, key, offset, dst, len);
 	return dma_at(fc, key, offset, FW_CFG_DMA_READ, dst, len);
 }
 

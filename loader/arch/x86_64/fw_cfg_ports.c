@@ -13,7 +13,7 @@ static bool ports_dma_present(void *ctx)
 {
 	(void)ctx;
 	uint32_t v = inl(FW_CFG_PORT_DMA_HIGH);
-	return __builtin_memcmp(&v, "QEMU", 4) == 0;
+	return v == ('Q' | 'E' << 8 | 'M' << 16 | (uint32_t)'U' << 24);
 }
 
 static void ports_select(void *ctx, uint16_t key)
