@@ -28,13 +28,21 @@ static uint32_t name_len(const char *name)
 static inline __attribute__((always_inline)) struct acpi_blob *find_blob(struct acpi_loader *l,
 									 const char *name)
 {
-	/* A blob's name is stored NUL-padded with its length: its bytes and its NUL
-	 * against the field's is strncmp's equality, whatever follows the NUL in
-	 * the command (both fields are LOADER_FILESZ bytes). Names are unique;
-	 * the newest first, as QEMU's scripts allocate the tables last. */
-	for (uint32_t i = l->nblobs; i-- > 0;)
-		if (mem_equal(l->blob[i].name, name, l->blob[i].name_len + 1))
+	/* A blob's name, its bytes and its NUL, against the field's is strncmp's
+	 * equality, whatever follows the NUL in the command (both fields are
+	 * LOADER_FILESZ bytes): the first 16 bytes masked, then any rest. Names
+	 * are unique; the newest first, as QEMU's scripts allocate the tables
+	 * last. */
+	uint64_t q[2];
+	memcpy(q, name, sizeof(q));
+	for (uint32_t i = l->nblobs; i-- > 0;) {
+		const struct acpi_blob *b = &l->blob[i];
+		if (((q[0] & b->head_mask[0]) ^ b->head[0]) |
+		    ((q[1] & b->head_mask[1]) ^ b->head[1]))
+			continue;
+		if (b->name_len < 16 || mem_equal(b->name + 16, name + 16, b->name_len + 1 - 16))
 			return &l->blob[i];
+	}
 	return 0;
 }
 
@@ -78,6 +86,12 @@ static status_t allocate(struct acpi_loader *l, const struct loader_entry *e,
 	b->name_len = len;
 	memset(b->name, 0, LOADER_FILESZ);
 	memcpy(b->name, e->alloc.file, len);
+	memcpy(b->head, b->name, sizeof(b->head));
+	for (uint32_t w = 0; w < 2; w++) {
+		/* The bytes of word w up to and including the NUL (at byte len). */
+		uint32_t first = 8 * w, n = len + 1 > first ? len + 1 - first : 0;
+		b->head_mask[w] = n >= 8 ? ~0ull : (1ull << (8 * n)) - 1;
+	}
 	b->size = size;
 	b->zone = e->alloc.zone;
 	status_t s = ops->allocate(ctx, file, b->name, size, align, b->zone, &b->addr, &b->mem);

@@ -71,6 +71,9 @@ _Static_assert(__builtin_offsetof(struct loader_entry, wr_pointer.size) == 124, 
 struct acpi_blob {
 	char name[LOADER_FILESZ]; /* NUL-padded */
 	uint32_t name_len;	  /* without the NUL */
+	/* The name's first 16 bytes as words, and masks of the bytes up to its
+	 * NUL: a command names this blob if its field, masked, equals them. */
+	uint64_t head[2], head_mask[2];
 	uint64_t addr;
 	uint8_t *mem;
 	uint32_t size;

@@ -35,10 +35,8 @@ static void vprint(const char *prefix, const char *fmt, va_list ap)
 	write_line("\n");
 }
 
-void console_info(const char *fmt, ...)
+void console_print_info(const char *fmt, ...)
 {
-	if (!console_verbose)
-		return;
 	va_list ap;
 	va_start(ap, fmt);
 	vprint("leapboot: ", fmt, ap);

@@ -11,8 +11,14 @@ extern bool console_verbose;
  * ROM.."): start leapboot's first line on a new one. */
 void console_after_firmware(void);
 
-/* "leapboot: <message>" when verbose. */
-void console_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "leapboot: <message>" when verbose; the test before the call, so that a quiet
+ * boot does not even gather the arguments. */
+void console_print_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+#define console_info(...)                                                                          \
+	do {                                                                                       \
+		if (console_verbose)                                                               \
+			console_print_info(__VA_ARGS__);                                           \
+	} while (0)
 
 /* "leapboot: error: <stage>: <what> (<detail>)", always. */
 void console_error(const char *stage, status_t s);

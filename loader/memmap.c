@@ -1,49 +1,66 @@
 #include "memmap.h"
-#include "libc/string.h"
 
 static bool is_ram_like(uint32_t type)
 {
 	return type == MEM_RAM || type >= MEM_CLAIM_FIRMWARE;
 }
 
-/* Replaces ranges [lo, hi) of the map with the k pieces, moving the ranges after
- * them; the map must still fit. */
+/* Moves the ranges from index from on to index to: the map grows or shrinks by
+ * to - from, and must still fit. Range by range: the tails are a few ranges. */
+static inline __attribute__((always_inline)) status_t shift_tail(struct memmap *m, uint32_t from,
+								 uint32_t to)
+{
+	uint32_t n = m->n;
+	if (n - from + to > MEMMAP_MAX)
+		return lb_fail(LB_E_MEMMAP_FULL, MEMMAP_MAX, 0);
+	if (to > from)
+		for (uint32_t j = n; j-- > from;)
+			m->r[j + (to - from)] = m->r[j];
+	else if (to < from)
+		for (uint32_t j = from; j < n; j++)
+			m->r[j - (from - to)] = m->r[j];
+	m->n = n - from + to;
+	return lb_ok();
+}
+
+/* Replaces ranges [lo, hi) of the map with the k pieces. */
 static status_t splice(struct memmap *m, uint32_t lo, uint32_t hi, const struct mem_range *pieces,
 		       uint32_t k)
 {
-	uint32_t total = m->n - (hi - lo) + k;
-	if (total > MEMMAP_MAX)
-		return lb_fail(LB_E_MEMMAP_FULL, MEMMAP_MAX, 0);
-	if (lo + k != hi)
-		memmove(&m->r[lo + k], &m->r[hi], (m->n - hi) * sizeof(m->r[0]));
-	memcpy(&m->r[lo], pieces, k * sizeof(pieces[0]));
-	m->n = total;
-	return lb_ok();
+	status_t s = shift_tail(m, hi, lo + k);
+	for (uint32_t j = 0; j < k && !s.code; j++)
+		m->r[lo + j] = pieces[j];
+	return s;
 }
 
 /* Gives [start, end), which lies inside range i, type t: range i splits into at
  * most three pieces, and the middle one joins a neighbour that holds t and
- * touches it (the map stays merged). */
+ * touches it (the map stays merged). The pieces are written in place. */
 static status_t split(struct memmap *m, uint32_t i, uint64_t start, uint64_t end, uint32_t t)
 {
 	const struct mem_range r = m->r[i];
-	struct mem_range p[3];
-	uint32_t k = 0, lo = i, hi = i + 1;
+	uint32_t lo = i, hi = i + 1;
 	uint64_t s = start, e = end;
 
 	if (t == r.type)
 		return lb_ok();
-	if (r.start < start)
-		p[k++] = (struct mem_range){r.start, start, r.type};
-	else if (i && m->r[i - 1].end == start && m->r[i - 1].type == t)
+	bool below = r.start < start, above = end < r.end;
+	if (!below && i && m->r[i - 1].end == start && m->r[i - 1].type == t)
 		s = m->r[--lo].start;
-	if (end == r.end && hi < m->n && m->r[hi].start == end && m->r[hi].type == t)
+	if (!above && hi < m->n && m->r[hi].start == end && m->r[hi].type == t)
 		e = m->r[hi++].end;
+	uint32_t k = below + (t != MEM_NONE) + above;
+	status_t st = shift_tail(m, hi, lo + k);
+	if (st.code)
+		return st;
+	struct mem_range *p = &m->r[lo];
+	if (below)
+		*p++ = (struct mem_range){r.start, start, r.type};
 	if (t != MEM_NONE)
-		p[k++] = (struct mem_range){s, e, t};
-	if (end < r.end)
-		p[k++] = (struct mem_range){end, r.end, r.type};
-	return splice(m, lo, hi, p, k);
+		*p++ = (struct mem_range){s, e, t};
+	if (above)
+		*p = (struct mem_range){end, r.end, r.type};
+	return lb_ok();
 }
 
 /* The first range that ends after addr (m->n if none does). */

@@ -8,6 +8,10 @@
 _Noreturn void stage_fail(const char *stage, status_t s);
 
 /* stage_fail() unless s is LB_OK. */
-void stage_check(const char *stage, status_t s);
+static inline void stage_check(const char *stage, status_t s)
+{
+	if (s.code)
+		stage_fail(stage, s);
+}
 
 #endif
