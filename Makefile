@@ -86,9 +86,10 @@ $(BUILD)/leapboot.Image: $(BUILD)/leapboot-image.elf
 	$(call say,BIN,$@)
 	$(Q)$(OBJCOPY) -O binary $< $@
 else
-# -flto: the boot path crosses many small functions in many files; inlined across
-# them it runs about 5% fewer instructions and translated blocks.
-FW_CFLAGS := -std=gnu11 -O2 -flto $(WARN) -ffreestanding -fno-pic -fno-pie -mno-red-zone \
+# -flto and a high inline limit: the boot path crosses many small functions in many
+# files, most called once; inlined across them it runs about 12% fewer
+# instructions (tools/bootbench --count).
+FW_CFLAGS := -std=gnu11 -O2 -flto -finline-limit=3000 $(WARN) -ffreestanding -fno-pic -fno-pie -mno-red-zone \
 	-mcmodel=kernel -fno-stack-protector -fno-asynchronous-unwind-tables -fno-common \
 	-ffunction-sections -Iloader -Iloader/arch/$(ARCH)
 FW_ASFLAGS := -Iloader

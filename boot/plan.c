@@ -2,12 +2,6 @@
 
 #define FOUR_GIB 0x100000000ull
 
-void plan_add_region(struct boot_plan *p, uint64_t start, uint64_t len, uint32_t claim)
-{
-	if (p->nregions < PLAN_MAX_REGIONS && len)
-		p->region[p->nregions++] = (struct plan_region){start, len, claim};
-}
-
 status_t plan_validate(const struct boot_plan *p, const struct memmap *m)
 {
 	const struct plan_region *kernel = 0;

@@ -29,7 +29,12 @@ struct boot_plan {
 	struct plan_region region[PLAN_MAX_REGIONS];
 };
 
-void plan_add_region(struct boot_plan *p, uint64_t start, uint64_t len, uint32_t claim);
+static inline void plan_add_region(struct boot_plan *p, uint64_t start, uint64_t len,
+				   uint32_t claim)
+{
+	if (p->nregions < PLAN_MAX_REGIONS && len)
+		p->region[p->nregions++] = (struct plan_region){start, len, claim};
+}
 
 /* Nothing jumps until this passes: regions inside their claims, no overlaps, the
  * entry inside the kernel, everything but the initrd within reach. */

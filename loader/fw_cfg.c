@@ -241,14 +241,6 @@ status_t fw_cfg_read(struct fw_cfg *fc, uint16_t key, uint32_t offset, uint64_t 
 	return transfer(fc, key, offset, dst, len);
 }
 
-status_t fw_cfg_read_u32(struct fw_cfg *fc, uint16_t key, uint32_t *value)
-{
-	uint32_t v = 0;
-	status_t s = transfer(fc, key, 0, phys(&v), sizeof(v));
-	*value = v; /* fw_cfg numeric items are little-endian, like x86 */
-	return s;
-}
-
 status_t fw_cfg_item_blob(struct fw_cfg *fc, uint16_t size_key, uint16_t data_key,
 			  struct fw_cfg_blob *b)
 {

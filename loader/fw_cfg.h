@@ -114,8 +114,13 @@ static inline bool fw_cfg_find(const struct fw_cfg *fc, const char *name, uint16
 /* Reads len bytes from offset of item key straight to physical address dst. */
 status_t fw_cfg_read(struct fw_cfg *fc, uint16_t key, uint32_t offset, uint64_t dst, uint32_t len);
 
-/* Reads a little-endian 32-bit numeric item (sizes QEMU provides). */
-status_t fw_cfg_read_u32(struct fw_cfg *fc, uint16_t key, uint32_t *value);
+/* Reads a little-endian 32-bit numeric item (sizes QEMU provides), straight into
+ * *value, which must be leapboot's memory (fw_cfg numeric items are little-endian,
+ * like x86 and arm64; a shorter item reads as zeros past its end). */
+static inline status_t fw_cfg_read_u32(struct fw_cfg *fc, uint16_t key, uint32_t *value)
+{
+	return fw_cfg_read(fc, key, 0, (uint64_t)(uintptr_t)value, sizeof(*value));
+}
 
 /* A file named in a 56-byte field (len bytes and a NUL), as table-loader
  * commands name them: a known name is answered from the directory pass. */

@@ -66,8 +66,11 @@ static status_t split(struct memmap *m, uint32_t i, uint64_t start, uint64_t end
 /* The first range that ends after addr (m->n if none does). */
 static uint32_t range_after(const struct memmap *m, uint64_t addr)
 {
+	/* Past the last range's end, none; otherwise the last stops the scan. */
+	if (!m->n || m->r[m->n - 1].end <= addr)
+		return m->n;
 	uint32_t i = 0;
-	while (i < m->n && m->r[i].end <= addr)
+	while (m->r[i].end <= addr)
 		i++;
 	return i;
 }
