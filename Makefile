@@ -155,13 +155,15 @@ $(BUILD)/leapboot.bin: $(BUILD)/leapboot-rom.elf
 
 endif
 
-# Both architectures compile with their own CC and flags, set above.
-$(OBJ)/%.o: %.c
+# Both architectures compile with their own CC and flags, set above; the objects
+# depend on this file, so that a change of flags rebuilds them (LTO objects of
+# old flags would otherwise be linked with the new ones).
+$(OBJ)/%.o: %.c Makefile
 	@mkdir -p $(dir $@)
 	$(call say,CC,$<)
 	$(Q)$(CC) $(FW_CFLAGS) -MMD -MP -c $< -o $@
 
-$(OBJ)/%.o: %.S
+$(OBJ)/%.o: %.S Makefile
 	@mkdir -p $(dir $@)
 	$(call say,AS,$<)
 	$(Q)$(CC) $(FW_ASFLAGS) -MMD -MP -c $< -o $@
@@ -180,12 +182,12 @@ EFI_OBJS := $(patsubst %,$(EFI_OBJ)/%.o,$(basename $(EFI_SRCS)))
 .PHONY: efi
 efi: $(BUILD)/leapboot.efi
 
-$(EFI_OBJ)/%.o: %.c
+$(EFI_OBJ)/%.o: %.c Makefile
 	@mkdir -p $(dir $@)
 	$(call say,CC,$< (efi))
 	$(Q)$(CC) $(EFI_CFLAGS) -MMD -MP -c $< -o $@
 
-$(EFI_OBJ)/%.o: %.S
+$(EFI_OBJ)/%.o: %.S Makefile
 	@mkdir -p $(dir $@)
 	$(call say,AS,$< (efi))
 	$(Q)$(CC) $(EFI_CFLAGS) -MMD -MP -c $< -o $@

@@ -104,13 +104,6 @@ status_t fw_cfg_probe(struct fw_cfg *fc, const struct fw_cfg_ops *ops, void *ctx
 bool fw_cfg_find_len(const struct fw_cfg *fc, const char *name, size_t len, uint16_t *key,
 		     uint32_t *size);
 
-/* The same for a NUL-terminated name; a literal's length is known at compile time. */
-static inline bool fw_cfg_find(const struct fw_cfg *fc, const char *name, uint16_t *key,
-			       uint32_t *size)
-{
-	return fw_cfg_find_len(fc, name, __builtin_strlen(name), key, size);
-}
-
 /* Reads len bytes from offset of item key straight to physical address dst. */
 status_t fw_cfg_read(struct fw_cfg *fc, uint16_t key, uint32_t offset, uint64_t dst, uint32_t len);
 

@@ -10,6 +10,12 @@
 
 #define DIR_MAX 16
 
+/* A lookup by a NUL-terminated name. */
+static bool find(const struct fw_cfg *fc, const char *name, uint16_t *key, uint32_t *size)
+{
+	return fw_cfg_find_len(fc, name, strlen(name), key, size);
+}
+
 static uint64_t phys(const void *p)
 {
 	return (uint64_t)(uintptr_t)p;
@@ -56,7 +62,7 @@ static void test_probe(void)
 	is_u64(dev.dma_requests, 2, "probe: the count and the entries by DMA, one request each");
 	ok(dev.selects == 0 && dev.pio_reads == 0,
 	   "probe: the DMA register alone finds a DMA device (no port I/O)");
-	ok(fw_cfg_find(&fc, "opt/blob", &key, &size) && key == 0x22 && size == 100,
+	ok(find(&fc, "opt/blob", &key, &size) && key == 0x22 && size == 100,
 	   "probe: files can be found afterwards");
 	fake_fw_cfg_free(&dev);
 
@@ -80,7 +86,7 @@ static void test_probe(void)
 	s = fw_cfg_probe(&fc, &fake_fw_cfg_ops, &dev, dir, DIR_MAX);
 	is_code(s, LB_OK, "probe: no files at all is fine");
 	is_u64(fc.nfiles, 0, "probe: zero files");
-	ok(!fw_cfg_find(&fc, "etc/e820", &key, &size), "find in an empty directory");
+	ok(!find(&fc, "etc/e820", &key, &size), "find in an empty directory");
 	fake_fw_cfg_free(&dev);
 
 	/* Directory exactly as big as the buffer, then one more file. The buffer is
@@ -155,31 +161,28 @@ static void test_find(void)
 	status_t s = fw_cfg_probe(&fc, &fake_fw_cfg_ops, &dev, dir, DIR_MAX);
 	is_code(s, LB_OK, "find: probe");
 
-	ok(fw_cfg_find(&fc, "etc/e820", &key, &size), "find: etc/e820 present");
+	ok(find(&fc, "etc/e820", &key, &size), "find: etc/e820 present");
 	is_u64(key, 0x20, "find: etc/e820 key");
 	is_u64(size, 10, "find: etc/e820 size");
-	ok(fw_cfg_find(&fc, "etc/e8200", &key, &size) && key == 0x21 && size == 2,
+	ok(find(&fc, "etc/e8200", &key, &size) && key == 0x21 && size == 2,
 	   "find: a name extending another is a different file");
-	ok(!fw_cfg_find(&fc, "etc/e82", &key, &size), "find: a prefix of a name is absent");
-	ok(!fw_cfg_find(&fc, "etc/e821", &key, &size), "find: a different name is absent");
-	ok(!fw_cfg_find(&fc, "", &key, &size), "find: the empty name is absent");
-	ok(fw_cfg_find(&fc, n55, &key, &size) && key == 0x22 && size == 1,
-	   "find: a 55-character name");
+	ok(!find(&fc, "etc/e82", &key, &size), "find: a prefix of a name is absent");
+	ok(!find(&fc, "etc/e821", &key, &size), "find: a different name is absent");
+	ok(!find(&fc, "", &key, &size), "find: the empty name is absent");
+	ok(find(&fc, n55, &key, &size) && key == 0x22 && size == 1, "find: a 55-character name");
 	/* QEMU NUL-terminates every name inside the 56 bytes, so an entry filled
 	 * without a NUL is malformed and never matches. */
-	ok(!fw_cfg_find(&fc, n56, &key, &size),
+	ok(!find(&fc, n56, &key, &size),
 	   "find: a 56-character entry without a NUL is never matched");
 	n56[55] = 'c';
-	ok(!fw_cfg_find(&fc, n56, &key, &size),
-	   "find: a 56-character name differing in its last char");
+	ok(!find(&fc, n56, &key, &size), "find: a 56-character name differing in its last char");
 	n55[54] = 'c';
-	ok(!fw_cfg_find(&fc, n55, &key, &size),
-	   "find: a 55-character name differing in its last char");
-	ok(fw_cfg_find(&fc, "opt/leapboot/kernel", &key, &size) && key == 0x24 && size == 0x12345,
+	ok(!find(&fc, n55, &key, &size), "find: a 55-character name differing in its last char");
+	ok(find(&fc, "opt/leapboot/kernel", &key, &size) && key == 0x24 && size == 0x12345,
 	   "find: last file, size decoded from big-endian");
 
 	/* A 57-character name can never be in the directory (56 bytes). */
-	ok(!fw_cfg_find(&fc, n57, &key, &size), "find: a 57-character name is absent");
+	ok(!find(&fc, n57, &key, &size), "find: a 57-character name is absent");
 	fake_fw_cfg_free(&dev);
 }
 
