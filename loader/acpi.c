@@ -94,7 +94,7 @@ static status_t allocate(struct acpi_loader *l, const struct loader_entry *e,
 	}
 	b->size = size;
 	b->zone = e->alloc.zone;
-	status_t s = ops->allocate(ctx, file, b->name, size, align, b->zone, &b->addr, &b->mem);
+	status_t s = ops->allocate(ctx, file, size, align, b->zone, &b->addr, &b->mem);
 	if (s.code)
 		return s;
 	l->nblobs++;

@@ -87,9 +87,9 @@ struct acpi_loader_ops {
 	bool (*find_file)(void *ctx, const char *name, uint32_t len, uint32_t *size,
 			  uint32_t *file);
 	/* Places size bytes (the file's size) aligned to align in zone and fills
-	 * them with the file; name is the file's. */
-	status_t (*allocate)(void *ctx, uint32_t file, const char *name, uint32_t size,
-			     uint32_t align, uint8_t zone, uint64_t *addr, uint8_t **mem);
+	 * them with the file. */
+	status_t (*allocate)(void *ctx, uint32_t file, uint32_t size, uint32_t align, uint8_t zone,
+			     uint64_t *addr, uint8_t **mem);
 	/* Writes len bytes into a fw_cfg file at offset (DMA write). */
 	status_t (*write_file)(void *ctx, uint32_t file, uint32_t offset, const void *data,
 			       uint32_t len);

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "phys.h"
 #include "status.h"
 
 enum fw_cfg_key {
@@ -112,7 +113,7 @@ status_t fw_cfg_read(struct fw_cfg *fc, uint16_t key, uint32_t offset, uint64_t 
  * like x86 and arm64; a shorter item reads as zeros past its end). */
 static inline status_t fw_cfg_read_u32(struct fw_cfg *fc, uint16_t key, uint32_t *value)
 {
-	return fw_cfg_read(fc, key, 0, (uint64_t)(uintptr_t)value, sizeof(*value));
+	return fw_cfg_read(fc, key, 0, phys(value), sizeof(*value));
 }
 
 /* A file named in a 56-byte field (len bytes and a NUL), as table-loader

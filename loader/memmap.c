@@ -159,24 +159,14 @@ status_t memmap_set(struct memmap *m, uint64_t start, uint64_t end, uint32_t typ
 
 bool memmap_covered(const struct memmap *m, uint64_t start, uint64_t end, uint32_t type)
 {
-	uint64_t cursor = start;
-
 	if (end < start)
 		return false;
-	/* In a merged map one range holds all of it; a map built by hand may
-	 * need the walk. */
+	/* The map is merged, so a span of one type is one range (and an empty
+	 * span is covered anywhere). */
 	uint32_t i = range_after(m, start);
 	if (i < m->n && m->r[i].start <= start && end <= m->r[i].end)
 		return m->r[i].type == type || start == end;
-	for (i = 0; i < m->n && cursor < end; i++) {
-		const struct mem_range *r = &m->r[i];
-		if (r->end <= cursor)
-			continue;
-		if (r->start > cursor || r->type != type)
-			return false;
-		cursor = r->end;
-	}
-	return cursor >= end;
+	return start == end;
 }
 
 status_t memmap_claim(struct memmap *m, uint64_t start, uint64_t len, uint32_t type)

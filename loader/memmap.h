@@ -1,4 +1,5 @@
-/* Physical memory map: sorted, non-overlapping ranges with a type each. */
+/* Physical memory map: sorted, non-overlapping ranges with a type each, and
+ * merged (touching neighbours never share a type), as every edit leaves it. */
 #ifndef LEAPBOOT_MEMMAP_H
 #define LEAPBOOT_MEMMAP_H
 

@@ -44,16 +44,16 @@ static bool find_file(void *ctx, const char *name, uint32_t len, uint32_t *size,
 	return true;
 }
 
-static status_t allocate(void *ctx, uint32_t file, const char *name, uint32_t size, uint32_t align,
-			 uint8_t zone, uint64_t *addr, uint8_t **mem)
+static status_t allocate(void *ctx, uint32_t file, uint32_t size, uint32_t align, uint8_t zone,
+			 uint64_t *addr, uint8_t **mem)
 {
 	struct tables *t = ctx;
 
 	/* Linux finds the ACPI tables in type-3 ranges; other blobs (vmgenid,
-	 * hardware error logs) are plain reserved memory. */
-	static const char acpi_tables[] = "etc/acpi/tables";
+	 * hardware error logs) are plain reserved memory. etc/acpi/tables is a
+	 * known file: its handle, the key, says which this is. */
 	uint32_t claim =
-	    mem_equal(name, acpi_tables, sizeof(acpi_tables)) ? MEM_CLAIM_ACPI : MEM_CLAIM_TABLES;
+	    file == fw_cfg_known(t->fc, FW_CFG_ACPI_TABLES).key ? MEM_CLAIM_ACPI : MEM_CLAIM_TABLES;
 	status_t s = tables_alloc(t, size, align, zone, claim, addr);
 	if (s.code)
 		return s;

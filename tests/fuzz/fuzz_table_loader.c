@@ -233,14 +233,14 @@ static bool fw_find_file(void *ctx, const char *name, uint32_t len, uint32_t *si
 	return true;
 }
 
-static status_t fw_allocate(void *ctx, uint32_t file, const char *name, uint32_t size,
-			    uint32_t align, uint8_t zone, uint64_t *addr, uint8_t **mem)
+static status_t fw_allocate(void *ctx, uint32_t file, uint32_t size, uint32_t align, uint8_t zone,
+			    uint64_t *addr, uint8_t **mem)
 {
 	struct world *w = ctx;
 	check(file < NFILES);
 	struct file *f = &w->files[file];
 
-	check(strcmp(f->name, name) == 0 && f->size == size);
+	check(f->size == size);
 	check(size > 0 && size <= MAX_SIZE);
 	check(align && !(align & (align - 1)) && align <= MAX_ALIGN);
 	check(zone == LOADER_ZONE_HIGH || zone == LOADER_ZONE_FSEG);

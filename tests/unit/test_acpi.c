@@ -139,16 +139,15 @@ static struct file *env_file(struct env *env, uint32_t file)
 	return NULL;
 }
 
-static status_t env_allocate(void *ctx, uint32_t file, const char *name, uint32_t size,
-			     uint32_t align, uint8_t zone, uint64_t *addr, uint8_t **mem)
+static status_t env_allocate(void *ctx, uint32_t file, uint32_t size, uint32_t align, uint8_t zone,
+			     uint64_t *addr, uint8_t **mem)
 {
 	struct env *env = ctx;
 	struct file *f = env_file(env, file);
 	uint64_t a;
 
-	if (!f || strcmp(f->name, name) != 0 || f->size != size || !size || !align ||
-	    (align & (align - 1)) || (zone != LOADER_ZONE_HIGH && zone != LOADER_ZONE_FSEG) ||
-	    env->nallocs == MAX_ALLOCS) {
+	if (!f || f->size != size || !size || !align || (align & (align - 1)) ||
+	    (zone != LOADER_ZONE_HIGH && zone != LOADER_ZONE_FSEG) || env->nallocs == MAX_ALLOCS) {
 		env->violations++;
 		return lb_fail(LB_E_TABLES_NO_ROOM, size, align);
 	}

@@ -16,11 +16,6 @@ static bool find(const struct fw_cfg *fc, const char *name, uint16_t *key, uint3
 	return fw_cfg_find_len(fc, name, strlen(name), key, size);
 }
 
-static uint64_t phys(const void *p)
-{
-	return (uint64_t)(uintptr_t)p;
-}
-
 static void pattern(uint8_t *buf, uint32_t len, uint32_t seed)
 {
 	for (uint32_t i = 0; i < len; i++)
