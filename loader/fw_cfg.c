@@ -1,4 +1,5 @@
 #include "fw_cfg.h"
+#include "out_of_line.h"
 #include "phys.h"
 #include "libc/string.h"
 
@@ -144,7 +145,7 @@ static int known_index(const char *name)
 
 /* One walk over the directory for every known name; the first entry of a name
  * counts, as in fw_cfg_find_len. Key 0 (the signature) is no file's. */
-static void find_known(struct fw_cfg *fc)
+static OUT_OF_LINE void find_known(struct fw_cfg *fc)
 {
 	for (uint32_t i = 0; i < fc->nfiles; i++) {
 		const struct fw_cfg_file *f = &fc->files[i];
@@ -199,8 +200,8 @@ status_t fw_cfg_probe(struct fw_cfg *fc, const struct fw_cfg_ops *ops, void *ctx
 	return lb_ok();
 }
 
-bool fw_cfg_find_len(const struct fw_cfg *fc, const char *name, size_t len, uint16_t *key,
-		     uint32_t *size)
+OUT_OF_LINE bool fw_cfg_find_len(const struct fw_cfg *fc, const char *name, size_t len,
+				 uint16_t *key, uint32_t *size)
 {
 	uint64_t head = 0, mask = ~0ull;
 
@@ -236,7 +237,8 @@ bool fw_cfg_find_field(const struct fw_cfg *fc, const char name[56], size_t len,
 	return *key != 0;
 }
 
-status_t fw_cfg_read(struct fw_cfg *fc, uint16_t key, uint32_t offset, uint64_t dst, uint32_t len)
+OUT_OF_LINE status_t fw_cfg_read(struct fw_cfg *fc, uint16_t key, uint32_t offset, uint64_t dst,
+				 uint32_t len)
 {
 	return transfer(fc, key, offset, dst, len);
 }

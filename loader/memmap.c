@@ -1,4 +1,5 @@
 #include "memmap.h"
+#include "out_of_line.h"
 
 static bool is_ram_like(uint32_t type)
 {
@@ -169,7 +170,7 @@ bool memmap_covered(const struct memmap *m, uint64_t start, uint64_t end, uint32
 	return start == end;
 }
 
-status_t memmap_claim(struct memmap *m, uint64_t start, uint64_t len, uint32_t type)
+OUT_OF_LINE status_t memmap_claim(struct memmap *m, uint64_t start, uint64_t len, uint32_t type)
 {
 	uint64_t end = start + len;
 	if (end < start)

@@ -1,4 +1,5 @@
 #include "tables.h"
+#include "out_of_line.h"
 #include "phys.h"
 #include "smbios.h"
 #include "libc/string.h"
@@ -11,8 +12,8 @@
 /* The script is read once and run in place; not zeroed at start-up. */
 static uint8_t loader_script[LOADER_SCRIPT_MAX] __attribute__((section(".noinit")));
 
-status_t tables_alloc(struct tables *t, uint32_t size, uint32_t align, uint8_t zone, uint32_t claim,
-		      uint64_t *addr)
+OUT_OF_LINE status_t tables_alloc(struct tables *t, uint32_t size, uint32_t align, uint8_t zone,
+				  uint32_t claim, uint64_t *addr)
 {
 	if (align < 16)
 		align = 16;

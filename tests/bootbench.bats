@@ -119,6 +119,8 @@ all(all(v >= 0 for v in r["ms"].values()) and
 	[[ $output == *"deterministic"* ]]
 	json_check "$d/c.json" 'all(x["status"] == "ok" and x["counts"] == x["counts_again"] and x["counts"]["insns"] > 1000 for x in d["configs"])'
 	json_check "$d/c.json" 'c["leapboot-pvh"]["stop"] == c["qboot-pvh"]["stop"]'
+	# Distinct instructions translated: some hundreds, never more than were executed.
+	json_check "$d/c.json" 'all(300 < x["counts"]["code"] <= x["counts"]["insns"] for x in d["configs"])'
 	# leapboot reads fw_cfg by DMA: far fewer data-register reads than bytes it loads.
 	json_check "$d/c.json" 'c["leapboot-pvh"]["counts"]["fwcfg_dma_bytes"] > 100 * c["leapboot-pvh"]["counts"]["fwcfg_reads"]'
 	python3 -c 'import csv,sys; r=list(csv.DictReader(open(sys.argv[1]))); assert len(r)==2 and all(int(x["insns"])>0 for x in r), r' "$d/c.csv"

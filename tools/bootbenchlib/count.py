@@ -3,8 +3,9 @@
 TCG with -icount shift=0,sleep=off (the virtual clock advances one ns per
 instruction and never with host time, so firmware that polls timers takes the
 same path every time) and the fwcount plugin counting guest instructions, port
-I/O and MMIO accesses (each a VM exit under KVM) until it sees the kernel's
-entry, where QEMU exits. QEMU's fw_cfg trace events say how the firmware read
+I/O and MMIO accesses (each a VM exit under KVM), and the distinct instructions
+TCG translated (its cost under TCG), until it sees the kernel's entry, where
+QEMU exits. QEMU's fw_cfg trace events say how the firmware read
 fw_cfg: data-register reads (PIO on x86, MMIO on arm) and the items it took by
 DMA.
 """
@@ -14,7 +15,7 @@ import re
 import subprocess
 
 TRACE_EVENTS = ["fw_cfg_select", "fw_cfg_read", "fw_cfg_add_file", "fw_cfg_add_bytes"]
-COUNT_FIELDS = ["insns", "pio", "mmio", "fwcfg_reads", "fwcfg_dma_bytes"]
+COUNT_FIELDS = ["insns", "pio", "mmio", "code", "fwcfg_reads", "fwcfg_dma_bytes"]
 
 ADD_FILE = re.compile(r"#(\d+): (\S+) \((\d+) bytes\)")
 ADD_BYTES = re.compile(r"key 0x([0-9a-f]+) '([^']*)', (\d+) bytes")
@@ -70,7 +71,7 @@ def counts(out):
     p = out.plugin
     if p.get("stop", "none") == "none" or not p.get("insns", "").isdigit():
         return None
-    c = {k: int(p[k]) for k in ("insns", "pio", "mmio")}
+    c = {k: int(p[k]) for k in ("insns", "pio", "mmio", "code")}
     c["fwcfg_reads"], c["fwcfg_dma_bytes"] = fw_cfg_traffic(out.trace, int(p.get("t_first", 0) or 0))
     return c
 

@@ -19,6 +19,11 @@
  *   mmio    guest loads/stores that hit an I/O (non-RAM/ROM) region,
  *           i.e. qemu_plugin_hwaddr_is_io() is true.  One per guest access
  *           (QEMU may split a wide access into several device accesses).
+ *   code    distinct guest instructions (by address) translated before the
+ *           stop: TCG's translation work, which under TCG costs far more
+ *           than running a short firmware's code (microseconds each), so it
+ *           is what a firmware phase's wall time follows there.  A block
+ *           translated again (-icount's I/O recompile) adds nothing.
  *
  * With detail=on the line also carries:
  *   arch_insns     one per dynamic instance of a REP string instruction,
@@ -67,7 +72,7 @@
  * executes, or when QEMU exits if no stop was reached; with exit=off the VM
  * goes on and nothing is written again.  The result line is complete once it
  * ends in a newline:
- *   fwcount: stop=0x10200 insns=12345 pio=67 mmio=8
+ *   fwcount: stop=0x10200 insns=12345 pio=67 mmio=8 code=2345
  *   fwcount: stop=0x1000200 t_first=1764000000000000000 t_stop=1764000000120000000
  * stop= is the address that executed (for a floating match, where it was
  * found); stop=none means the VM ended without reaching a stop (t_stop is
@@ -166,6 +171,13 @@ static volatile int stopped; /* set once a stop address executed */
 static struct prof **prof_tab;
 static size_t prof_cap;
 static size_t prof_n;
+
+/* Instruction addresses translated before the stop: open addressing, power-of-two
+ * size, 0 marks a free slot (address 0 is kept aside in code_at_zero). */
+static uint64_t *code_tab;
+static size_t code_cap;
+static uint64_t n_code;
+static bool code_at_zero;
 
 static uint64_t now_ns(void)
 {
@@ -307,8 +319,9 @@ static void print_result(const char *stop_str)
 	rep_settle();
 	add(line, sizeof(line), "fwcount: stop=%s", stop_str);
 	if (count) {
-		add(line, sizeof(line), " insns=%" PRIu64 " pio=%" PRIu64 " mmio=%" PRIu64, n_insns,
-		    n_pio_in + n_pio_out, n_mmio_r + n_mmio_w);
+		add(line, sizeof(line),
+		    " insns=%" PRIu64 " pio=%" PRIu64 " mmio=%" PRIu64 " code=%" PRIu64, n_insns,
+		    n_pio_in + n_pio_out, n_mmio_r + n_mmio_w, n_code);
 	}
 	if (detail) {
 		add(line, sizeof(line),
@@ -573,10 +586,55 @@ static enum insn_kind classify(const uint8_t *p, size_t n, bool *rep)
 	}
 }
 
+static void code_grow(void)
+{
+	size_t cap = code_cap ? 2 * code_cap : 4096;
+	uint64_t *tab = calloc(cap, sizeof(*tab));
+
+	if (!tab) {
+		out_of_memory();
+	}
+	for (size_t i = 0; i < code_cap; i++) {
+		if (code_tab[i]) {
+			size_t j = prof_slot(code_tab[i], cap);
+			while (tab[j]) {
+				j = (j + 1) & (cap - 1);
+			}
+			tab[j] = code_tab[i];
+		}
+	}
+	free(code_tab);
+	code_tab = tab;
+	code_cap = cap;
+}
+
+/* Counts vaddr once, however often its block is translated. */
+static void code_add(uint64_t vaddr)
+{
+	if (!vaddr) {
+		n_code += !code_at_zero;
+		code_at_zero = true;
+		return;
+	}
+	if (2 * (n_code + 1) > code_cap) {
+		code_grow();
+	}
+	size_t j = prof_slot(vaddr, code_cap);
+	while (code_tab[j]) {
+		if (code_tab[j] == vaddr) {
+			return;
+		}
+		j = (j + 1) & (code_cap - 1);
+	}
+	code_tab[j] = vaddr;
+	n_code++;
+}
+
 static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 {
 	size_t n = qemu_plugin_tb_n_insns(tb);
 	struct prof *prof = NULL;
+	bool past_stop = false;
 
 	(void)id;
 	/* Nothing is read after the stop: let the rest of the boot run bare. */
@@ -596,13 +654,18 @@ static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 		bool rep;
 
 		if (n_stops && is_stop(tb, i, n, vaddr)) {
-			/* Not counted: the counts end just before this instruction. */
+			/* Not counted: the counts end just before this instruction,
+			 * and the rest of its block is the kernel's code. */
+			past_stop = true;
 			qemu_plugin_register_vcpu_insn_exec_cb(
 			    insn, stop_cb, QEMU_PLUGIN_CB_NO_REGS, (void *)(uintptr_t)vaddr);
 			continue;
 		}
 		if (!count) {
 			continue;
+		}
+		if (!past_stop) {
+			code_add(vaddr);
 		}
 
 		rep = false;

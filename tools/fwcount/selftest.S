@@ -17,6 +17,8 @@
  *   pio_in  = 1 (in imm) + 1 (in dx) + 3 (rep insb) + 1 (insb)  = 6
  *   pio_out = 5 (rep outsb) + 1 (out imm) + 2 (rep outsw)        = 8
  *   mmio_r  = 1, mmio_w = 1 (VGA window at 0xA0000)
+ *   code    = 35: every instruction runs once, so the distinct ones are the
+ *             instances
  */
 	.code16
 	.text

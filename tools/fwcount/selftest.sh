@@ -42,8 +42,8 @@ echo "$line"
 it=$(($(get insns "$line") - $(get tcg_rep_extra "$line")))
 got="stop=$(get stop "$line") arch_insns=$(get arch_insns "$line") iterations=$it"
 got+=" pio_in=$(get pio_in "$line") pio_out=$(get pio_out "$line")"
-got+=" mmio_r=$(get mmio_r "$line") mmio_w=$(get mmio_w "$line")"
-want="stop=$stop arch_insns=35 iterations=48 pio_in=6 pio_out=8 mmio_r=1 mmio_w=1"
+got+=" mmio_r=$(get mmio_r "$line") mmio_w=$(get mmio_w "$line") code=$(get code "$line")"
+want="stop=$stop arch_insns=35 iterations=48 pio_in=6 pio_out=8 mmio_r=1 mmio_w=1 code=35"
 if [ "$got" = "$want" ]; then ok "$got"; else fail "counts: got $got, want $want"; fi
 
 t_first=$(get t_first "$line")
