@@ -193,7 +193,8 @@ static void out_of_memory(void)
 	exit(1);
 }
 
-static size_t prof_slot(uint64_t vaddr, size_t cap)
+/* Where an address starts its probe in a power-of-two table (both tables below). */
+static size_t addr_slot(uint64_t vaddr, size_t cap)
 {
 	return (size_t)((vaddr * 0x9e3779b97f4a7c15u) >> 32) & (cap - 1);
 }
@@ -208,7 +209,7 @@ static void prof_grow(void)
 	}
 	for (size_t i = 0; i < prof_cap; i++) {
 		if (prof_tab[i]) {
-			size_t j = prof_slot(prof_tab[i]->vaddr, cap);
+			size_t j = addr_slot(prof_tab[i]->vaddr, cap);
 
 			while (tab[j]) {
 				j = (j + 1) & (cap - 1);
@@ -230,7 +231,7 @@ static struct prof *prof_get(uint64_t vaddr)
 	if (2 * (prof_n + 1) > prof_cap) {
 		prof_grow();
 	}
-	for (i = prof_slot(vaddr, prof_cap); prof_tab[i]; i = (i + 1) & (prof_cap - 1)) {
+	for (i = addr_slot(vaddr, prof_cap); prof_tab[i]; i = (i + 1) & (prof_cap - 1)) {
 		if (prof_tab[i]->vaddr == vaddr) {
 			return prof_tab[i];
 		}
@@ -596,7 +597,7 @@ static void code_grow(void)
 	}
 	for (size_t i = 0; i < code_cap; i++) {
 		if (code_tab[i]) {
-			size_t j = prof_slot(code_tab[i], cap);
+			size_t j = addr_slot(code_tab[i], cap);
 			while (tab[j]) {
 				j = (j + 1) & (cap - 1);
 			}
@@ -619,7 +620,7 @@ static void code_add(uint64_t vaddr)
 	if (2 * (n_code + 1) > code_cap) {
 		code_grow();
 	}
-	size_t j = prof_slot(vaddr, code_cap);
+	size_t j = addr_slot(vaddr, code_cap);
 	while (code_tab[j]) {
 		if (code_tab[j] == vaddr) {
 			return;
