@@ -34,13 +34,15 @@ static status_t splice(struct memmap *m, uint32_t lo, uint32_t hi, const struct 
 	return s;
 }
 
-/* Gives [start, end), which lies inside range i, type t: range i splits into at
- * most three pieces, and the middle one joins a neighbour that holds t and
- * touches it (the map stays merged). The pieces are written in place. */
-static status_t split(struct memmap *m, uint32_t i, uint64_t start, uint64_t end, uint32_t t)
+/* Gives [start, end), which lies inside range i (or, if gap, in the hole before
+ * it), type t: range i splits into at most three pieces, and the middle one
+ * joins a neighbour that holds t and touches it (the map stays merged). The
+ * pieces are written in place. */
+static status_t split(struct memmap *m, uint32_t i, bool gap, uint64_t start, uint64_t end,
+		      uint32_t t)
 {
-	const struct mem_range r = m->r[i];
-	uint32_t lo = i, hi = i + 1;
+	const struct mem_range r = gap ? (struct mem_range){start, end, MEM_NONE} : m->r[i];
+	uint32_t lo = i, hi = i + !gap;
 	uint64_t s = start, e = end;
 
 	if (t == r.type)
@@ -89,7 +91,7 @@ static status_t apply(struct memmap *m, uint64_t start, uint64_t end, uint32_t t
 	if (end <= start)
 		return lb_ok();
 	/* The common edits first: past the last range (an e820 table read in
-	 * order), or inside one range. */
+	 * order), inside one range, or inside one hole. */
 	if (!m->n || start >= m->r[m->n - 1].end) {
 		struct mem_range *last = m->n ? &m->r[m->n - 1] : 0;
 		if (type == MEM_NONE)
@@ -102,8 +104,10 @@ static status_t apply(struct memmap *m, uint64_t start, uint64_t end, uint32_t t
 	}
 	uint32_t i = range_after(m, start);
 	const struct mem_range *r = &m->r[i];
-	if (r->start <= start && end <= r->end)
-		return split(m, i, start, end, force || type > r->type ? type : r->type);
+	bool gap = end <= r->start;
+	if (gap || (r->start <= start && end <= r->end))
+		return split(m, i, gap, start, end,
+			     gap || force || type > r->type ? type : r->type);
 	uint32_t lo = 0, hi;
 	while (lo < m->n && m->r[lo].end < start)
 		lo++;
@@ -181,7 +185,7 @@ OUT_OF_LINE status_t memmap_claim(struct memmap *m, uint64_t start, uint64_t len
 	uint32_t i = range_after(m, start);
 	if (i == m->n || m->r[i].type != MEM_RAM || m->r[i].start > start || m->r[i].end < end)
 		return lb_fail(LB_E_MEMMAP_NOT_RAM, start, len);
-	return split(m, i, start, end, type);
+	return split(m, i, false, start, end, type);
 }
 
 status_t memmap_find(const struct memmap *m, uint64_t len, uint64_t align, uint64_t lo, uint64_t hi,

@@ -116,6 +116,23 @@ static void test_set(void)
 	memmap_set(&m, 3 * GiB, 4 * GiB, MEM_RESERVED);
 	MAP_IS(&m, {MiB, 100 * MiB, MEM_RAM}, {3 * GiB, 4 * GiB, MEM_RESERVED});
 
+	/* Inside one hole: alone, touching one neighbour, filling it (the map
+	 * q35's MMCONFIG reservation meets). */
+	memmap_set(&m, 2 * GiB, 2 * GiB + MiB, MEM_RESERVED);
+	MAP_IS(&m, {MiB, 100 * MiB, MEM_RAM}, {2 * GiB, 2 * GiB + MiB, MEM_RESERVED},
+	       {3 * GiB, 4 * GiB, MEM_RESERVED});
+	memmap_add(&m, 2 * GiB + MiB, GiB - MiB, MEM_RESERVED);
+	MAP_IS(&m, {MiB, 100 * MiB, MEM_RAM}, {2 * GiB, 4 * GiB, MEM_RESERVED});
+	memmap_add(&m, 100 * MiB, 10 * MiB, MEM_RAM);
+	MAP_IS(&m, {MiB, 110 * MiB, MEM_RAM}, {2 * GiB, 4 * GiB, MEM_RESERVED});
+	memmap_set(&m, 110 * MiB, 2 * GiB, MEM_NONE);
+	MAP_IS(&m, {MiB, 110 * MiB, MEM_RAM}, {2 * GiB, 4 * GiB, MEM_RESERVED});
+	memmap_set(&m, 2 * GiB, 3 * GiB, MEM_NONE);
+	memmap_set(&m, 110 * MiB, 3 * GiB, MEM_NONE);
+	MAP_IS(&m, {MiB, 110 * MiB, MEM_RAM}, {3 * GiB, 4 * GiB, MEM_RESERVED});
+	memmap_set(&m, 100 * MiB, 110 * MiB, MEM_NONE);
+	MAP_IS(&m, {MiB, 100 * MiB, MEM_RAM}, {3 * GiB, 4 * GiB, MEM_RESERVED});
+
 	/* set spanning ranges and gaps makes one range. */
 	memmap_set(&m, 50 * MiB, 3 * GiB + MiB, MEM_ACPI);
 	MAP_IS(&m, {MiB, 50 * MiB, MEM_RAM}, {50 * MiB, 3 * GiB + MiB, MEM_ACPI},
