@@ -100,18 +100,17 @@ status_t bzimage_place_kernel(struct bzimage *bz, struct memmap *m, uint64_t lim
 	/* pref_address comes from the image: compare without overflowing. */
 	if (limit > FOUR_GIB)
 		limit = FOUR_GIB;
+	/* The claim is the test that pref_address is free RAM. */
+	bz->load = pref;
 	if (pref >= ONE_MIB && !(pref & (bz->align - 1)) && pref < limit &&
 	    bz->init_size <= limit - pref &&
-	    memmap_covered(m, pref, pref + bz->init_size, MEM_RAM)) {
-		bz->load = pref;
-	} else if (!relocatable) {
+	    !memmap_claim(m, pref, bz->init_size, MEM_CLAIM_KERNEL).code)
+		return lb_ok();
+	if (!relocatable)
 		return lb_fail(LB_E_KERNEL_NOT_RELOCATABLE, pref, bz->init_size);
-	} else {
-		status_t s =
-		    memmap_find(m, bz->init_size, bz->align, ONE_MIB, limit, false, &bz->load);
-		if (s.code)
-			return lb_fail(LB_E_KERNEL_NO_ROOM, bz->init_size, bz->align);
-	}
+	status_t s = memmap_find(m, bz->init_size, bz->align, ONE_MIB, limit, false, &bz->load);
+	if (s.code)
+		return lb_fail(LB_E_KERNEL_NO_ROOM, bz->init_size, bz->align);
 	return memmap_claim(m, bz->load, bz->init_size, MEM_CLAIM_KERNEL);
 }
 
