@@ -9,7 +9,9 @@ void *memcpy(void *dst, const void *src, size_t n)
 	/* Whole quadwords first, as in memset. */
 	size_t q = n / 8, r = n % 8;
 	__asm__ volatile("rep movsq" : "+D"(dst), "+S"(src), "+c"(q) : : "memory");
-	__asm__ volatile("rep movsb" : "+D"(dst), "+S"(src), "+c"(r) : : "memory");
+	/* A size known to be whole quadwords (most structs) drops the byte step. */
+	if (r)
+		__asm__ volatile("rep movsb" : "+D"(dst), "+S"(src), "+c"(r) : : "memory");
 	return ret;
 }
 #else
@@ -70,7 +72,8 @@ void *memset(void *dst, int c, size_t n)
 	uint64_t pattern = 0x0101010101010101ull * (unsigned char)c;
 	size_t q = n / 8, r = n % 8;
 	__asm__ volatile("rep stosq" : "+D"(dst), "+c"(q) : "a"(pattern) : "memory");
-	__asm__ volatile("rep stosb" : "+D"(dst), "+c"(r) : "a"(pattern) : "memory");
+	if (r)
+		__asm__ volatile("rep stosb" : "+D"(dst), "+c"(r) : "a"(pattern) : "memory");
 	return ret;
 }
 #else
