@@ -40,8 +40,8 @@ how phases are timed:
 --count (TCG only): guest instructions, port I/O and MMIO accesses (each a VM exit
   under KVM) from reset to the kernel's first instruction, and fw_cfg data reads
   vs bytes taken by DMA; every configuration runs twice and both runs must count
-  the same. --profile adds where the instructions go (per function for leapboot,
-  per page for the others).
+  the same. --profile adds where the instructions, I/O and translated code go (per
+  function for leapboot, per page for the others).
 
 examples:
   tools/bootbench
@@ -73,7 +73,7 @@ def parse(argv):
     a("-n", "--runs", type=int, default=10, metavar="N", help="measured runs per configuration (default 10)")
     a("--warmup", type=int, default=1, metavar="K", help="warm-up runs per configuration, not counted (default 1)")
     a("--count", action="store_true", help="deterministic counts instead of wall time (TCG)")
-    a("--profile", action="store_true", help="with --count: where the instructions and I/O go")
+    a("--profile", action="store_true", help="with --count: where the instructions, I/O and translated code go")
     a("--baseline", metavar="NAME", help="show ratios against this configuration")
     a("--until", default=run.USERSPACE, metavar="TEXT", help="console text that marks userspace (default USERSPACE-UP)")
     a("--timeout", type=float, default=120, metavar="SECS", help="kill a QEMU run after SECS (default 120)")

@@ -92,34 +92,36 @@ def symbols(elf):
 
 
 def read_profile(path):
-    """[(vaddr, insns, pio, mmio)] from the plugin's profile file."""
+    """[(vaddr, insns, pio, mmio, code)] from the plugin's profile file."""
     rows = []
     try:
         with open(path) as f:
             for line in f:
                 parts = line.split()
-                if len(parts) == 4:
-                    rows.append((int(parts[0], 16), int(parts[1]), int(parts[2]), int(parts[3])))
+                if len(parts) == 5:
+                    rows.append((int(parts[0], 16), *(int(p) for p in parts[1:])))
     except (OSError, ValueError):
         return []
     return rows
 
 
 def attribute(profile, syms, top=15):
-    """[(where, insns, pio, mmio)], most instructions first: per function where the
-    address falls in a symbol table, else per 4 KiB page."""
+    """[(where, insns, pio, mmio, code)], most instructions first: per function where
+    the address falls in a symbol table, else per 4 KiB page. code is the distinct
+    instructions translated there (what TCG's time follows)."""
     addrs = [a for a, _ in syms]
     acc = {}
-    for vaddr, insns, pio, mmio in profile:
+    for vaddr, *counts in profile:
         i = bisect.bisect_right(addrs, vaddr) - 1
         if i >= 0 and vaddr - addrs[i] < 0x10000:
             where = syms[i][1]
         else:
             where = "page 0x%x" % (vaddr & ~0xFFF)
-        a = acc.setdefault(where, [0, 0, 0])
-        a[0] += insns
-        a[1] += pio
-        a[2] += mmio
+        a = acc.setdefault(where, [0, 0, 0, 0])
+        for k, n in enumerate(counts):
+            a[k] += n
     rows = sorted(((w, *v) for w, v in acc.items()), key=lambda r: (-r[1], -r[2], r[0]))
-    # The most instructions, and every place that did I/O (each access an exit under KVM).
-    return [r for i, r in enumerate(rows) if i < top or r[2] or r[3]]
+    # The most instructions, the most translated code, and every place that did
+    # I/O (each access an exit under KVM).
+    most_code = {r[0] for r in sorted(rows, key=lambda r: (-r[4], r[0]))[:top]}
+    return [r for i, r in enumerate(rows) if i < top or r[2] or r[3] or r[0] in most_code]

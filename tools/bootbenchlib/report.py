@@ -180,8 +180,9 @@ def profile_tables(data):
         if not c.get("profile"):
             continue
         lines.append("where %s's instructions and I/O go (reset to kernel entry):" % c["name"])
-        lines += _format(["function / page", "instructions", "port I/O", "MMIO"],
-                         [[w, "{:,}".format(i), str(p), str(m)] for w, i, p, m in c["profile"]]).splitlines()
+        lines += _format(["function / page", "instructions", "port I/O", "MMIO", "translated"],
+                         [[w, "{:,}".format(i), str(p), str(m), "{:,}".format(t)]
+                          for w, i, p, m, t in c["profile"]]).splitlines()
         lines.append("")
     return "\n".join(lines)
 

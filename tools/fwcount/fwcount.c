@@ -62,11 +62,12 @@
  *   profile=PATH
  *               write one line per translation block start address that ran
  *               before the stop, sorted by address:
- *                 0xVADDR insns pio mmio
+ *                 0xVADDR insns pio mmio code
  *               the counts of the blocks starting there (blocks translated
  *               again are added up), which sum exactly to the result line's
- *               totals.  An access that QEMU re-executes in a block of its
- *               own (-icount's I/O recompile) is listed under its address.
+ *               totals; code is the instructions first translated in a block
+ *               starting there.  An access that QEMU re-executes in a block of
+ *               its own (-icount's I/O recompile) is listed under its address.
  *
  * The result (and the profile before it) is written when the first stop
  * executes, or when QEMU exits if no stop was reached; with exit=off the VM
@@ -117,6 +118,7 @@ struct prof {
 	uint64_t insns;
 	uint64_t pio;
 	uint64_t mmio;
+	uint64_t code; /* instructions first translated in a block starting here */
 } __attribute__((aligned(16)));
 
 #define UD_KIND 0x7u
@@ -267,7 +269,7 @@ static void write_profile(void)
 	for (size_t i = 0; i < prof_cap; i++) {
 		struct prof *p = prof_tab[i];
 
-		if (p && (p->insns || p->pio || p->mmio)) {
+		if (p && (p->insns || p->pio || p->mmio || p->code)) {
 			prof_tab[k++] = p;
 		}
 	}
@@ -280,9 +282,9 @@ static void write_profile(void)
 		return;
 	}
 	for (size_t i = 0; i < k; i++) {
-		fprintf(f, "0x%" PRIx64 " %" PRIu64 " %" PRIu64 " %" PRIu64 "\n",
-			prof_tab[i]->vaddr, prof_tab[i]->insns, prof_tab[i]->pio,
-			prof_tab[i]->mmio);
+		fprintf(f, "0x%" PRIx64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 "\n",
+			prof_tab[i]->vaddr, prof_tab[i]->insns, prof_tab[i]->pio, prof_tab[i]->mmio,
+			prof_tab[i]->code);
 	}
 	if (fclose(f)) {
 		fprintf(stderr, "fwcount: cannot write %s\n", profile_path);
@@ -609,13 +611,15 @@ static void code_grow(void)
 	code_cap = cap;
 }
 
-/* Counts vaddr once, however often its block is translated. */
-static void code_add(uint64_t vaddr)
+/* Counts vaddr once, however often its block is translated; true the first
+ * time. */
+static bool code_add(uint64_t vaddr)
 {
 	if (!vaddr) {
-		n_code += !code_at_zero;
+		bool first = !code_at_zero;
+		n_code += first;
 		code_at_zero = true;
-		return;
+		return first;
 	}
 	if (2 * (n_code + 1) > code_cap) {
 		code_grow();
@@ -623,12 +627,13 @@ static void code_add(uint64_t vaddr)
 	size_t j = addr_slot(vaddr, code_cap);
 	while (code_tab[j]) {
 		if (code_tab[j] == vaddr) {
-			return;
+			return false;
 		}
 		j = (j + 1) & (code_cap - 1);
 	}
 	code_tab[j] = vaddr;
 	n_code++;
+	return true;
 }
 
 static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
@@ -665,8 +670,8 @@ static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 		if (!count) {
 			continue;
 		}
-		if (!past_stop) {
-			code_add(vaddr);
+		if (!past_stop && code_add(vaddr) && prof) {
+			prof->code++;
 		}
 
 		rep = false;

@@ -55,17 +55,17 @@ else
 fi
 
 insns=$(get insns "$line")
-sums=$(awk '{i += $2; p += $3; m += $4} END {printf "insns=%d pio=%d mmio=%d", i, p, m}' \
+sums=$(awk '{i += $2; p += $3; m += $4; c += $5} END {printf "insns=%d pio=%d mmio=%d code=%d", i, p, m, c}' \
 	"$tmp/profile")
-want="insns=$insns pio=$(get pio "$line") mmio=$(get mmio "$line")"
+want="insns=$insns pio=$(get pio "$line") mmio=$(get mmio "$line") code=$(get code "$line")"
 sorted=1
 prev=-1
 while read -r addr _; do
 	((addr > prev)) || sorted=0
 	prev=$((addr))
 done <"$tmp/profile"
-if [ "$sums" = "$want" ] && [ $sorted = 1 ] && grep -qx '0xfffffff0 1 0 0' "$tmp/profile"; then
-	ok "profile sums $sums, sorted, reset block 0xfffffff0 1 0 0"
+if [ "$sums" = "$want" ] && [ $sorted = 1 ] && grep -qx '0xfffffff0 1 0 0 1' "$tmp/profile"; then
+	ok "profile sums $sums, sorted, reset block 0xfffffff0 1 0 0 1"
 else
 	fail "profile: sums $sums, want $want; profile:"
 	cat "$tmp/profile"
