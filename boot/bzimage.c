@@ -103,9 +103,11 @@ status_t bzimage_place_kernel(struct bzimage *bz, struct memmap *m, uint64_t lim
 	/* The claim is the test that pref_address is free RAM. */
 	bz->load = pref;
 	if (pref >= ONE_MIB && !(pref & (bz->align - 1)) && pref < limit &&
-	    bz->init_size <= limit - pref &&
-	    !memmap_claim(m, pref, bz->init_size, MEM_CLAIM_KERNEL).code)
-		return lb_ok();
+	    bz->init_size <= limit - pref) {
+		status_t s = memmap_claim(m, pref, bz->init_size, MEM_CLAIM_KERNEL);
+		if (s.code != LB_E_MEMMAP_NOT_RAM)
+			return s; /* placed there, or the map is full */
+	}
 	if (!relocatable)
 		return lb_fail(LB_E_KERNEL_NOT_RELOCATABLE, pref, bz->init_size);
 	status_t s = memmap_find(m, bz->init_size, bz->align, ONE_MIB, limit, false, &bz->load);

@@ -38,8 +38,8 @@ static status_t splice(struct memmap *m, uint32_t lo, uint32_t hi, const struct 
  * it), type t: range i splits into at most three pieces, and the middle one
  * joins a neighbour that holds t and touches it (the map stays merged). The
  * pieces are written in place. */
-OUT_OF_LINE static status_t split(struct memmap *m, uint32_t i, bool gap, uint64_t start, uint64_t end,
-		      uint32_t t)
+OUT_OF_LINE static status_t split(struct memmap *m, uint32_t i, bool gap, uint64_t start,
+				  uint64_t end, uint32_t t)
 {
 	const struct mem_range r = gap ? (struct mem_range){start, end, MEM_NONE} : m->r[i];
 	uint32_t lo = i, hi = i + !gap;

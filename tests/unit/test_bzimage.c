@@ -357,7 +357,19 @@ static void test_place_kernel(void)
 	map_pc(&m, 512 * MiB);
 	is_code(bzimage_place_kernel(&bz, &m, FOUR_GIB), LB_OK, "not relocatable, pref free");
 	is_u64(bz.load, 0x1000000, "not relocatable: at pref_address");
+
+	/* pref_address free but the map too full to claim it: the map's error, not
+	 * NOT_RELOCATABLE. */
+	map_pc(&m, 512 * MiB);
+	for (uint64_t a = 64 * MiB; !memmap_claim(&m, a, 0x1000, MEM_CLAIM_FIRMWARE).code;)
+		a += 2 * 0x1000;
+	ok(m.n >= MEMMAP_MAX - 1, "the map is full (%u ranges)", m.n);
+	is_code(bzimage_place_kernel(&bz, &m, FOUR_GIB), LB_E_MEMMAP_FULL,
+		"pref free, map full, not relocatable -> LB_E_MEMMAP_FULL");
 	hdr(&img)->relocatable_kernel = 1;
+	load(&bz, &img);
+	is_code(bzimage_place_kernel(&bz, &m, FOUR_GIB), LB_E_MEMMAP_FULL,
+		"pref free, map full, relocatable -> LB_E_MEMMAP_FULL");
 
 	/* More than RAM. */
 	free(img.p);
