@@ -243,11 +243,14 @@ OUT_OF_LINE status_t fw_cfg_read(struct fw_cfg *fc, uint16_t key, uint32_t offse
 	return transfer(fc, key, offset, dst, len);
 }
 
-status_t fw_cfg_item_blob(struct fw_cfg *fc, uint16_t size_key, uint16_t data_key,
-			  struct fw_cfg_blob *b)
+status_t fw_cfg_read_u32s(struct fw_cfg *fc, const uint16_t *keys, uint32_t *values, uint32_t n)
 {
-	b->key = data_key;
-	return fw_cfg_read_u32(fc, size_key, &b->size);
+	for (uint32_t i = 0; i < n; i++) {
+		status_t s = transfer(fc, keys[i], 0, phys(&values[i]), sizeof(values[i]));
+		if (s.code)
+			return s;
+	}
+	return lb_ok();
 }
 
 status_t fw_cfg_read_text(struct fw_cfg *fc, struct fw_cfg_blob b, char *buf, uint32_t *len)

@@ -116,6 +116,10 @@ static inline status_t fw_cfg_read_u32(struct fw_cfg *fc, uint16_t key, uint32_t
 	return fw_cfg_read(fc, key, 0, phys(value), sizeof(*value));
 }
 
+/* The same for the items keys[0..n) into values[0..n), one request each: one
+ * loop of its own, the least code to translate for several. */
+status_t fw_cfg_read_u32s(struct fw_cfg *fc, const uint16_t *keys, uint32_t *values, uint32_t n);
+
 /* A file named in a 56-byte field (len bytes and a NUL), as table-loader
  * commands name them: a known name is answered from the directory pass. */
 bool fw_cfg_find_field(const struct fw_cfg *fc, const char name[56], size_t len, uint16_t *key,
@@ -131,10 +135,6 @@ static inline bool fw_cfg_has(const struct fw_cfg *fc, enum fw_cfg_known_file f)
 {
 	return fc->known[f].key != 0;
 }
-
-/* A numbered item whose size another item holds (KERNEL_SIZE for KERNEL_DATA). */
-status_t fw_cfg_item_blob(struct fw_cfg *fc, uint16_t size_key, uint16_t data_key,
-			  struct fw_cfg_blob *b);
 
 /* Reads a text blob (b.size < cap) into buf, NUL-terminated and without the
  * trailing NULs and newlines QEMU or a file adds; *len = its string length. */

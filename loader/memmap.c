@@ -67,7 +67,7 @@ OUT_OF_LINE static status_t split(struct memmap *m, uint32_t i, bool gap, uint64
 }
 
 /* The first range that ends after addr (m->n if none does). */
-static uint32_t range_after(const struct memmap *m, uint64_t addr)
+OUT_OF_LINE static uint32_t range_after(const struct memmap *m, uint64_t addr)
 {
 	/* Past the last range's end, none; otherwise the last stops the scan. */
 	if (!m->n || m->r[m->n - 1].end <= addr)
@@ -188,8 +188,8 @@ OUT_OF_LINE status_t memmap_claim(struct memmap *m, uint64_t start, uint64_t len
 	return split(m, i, false, start, end, type);
 }
 
-status_t memmap_find(const struct memmap *m, uint64_t len, uint64_t align, uint64_t lo, uint64_t hi,
-		     bool top_down, uint64_t *out)
+OUT_OF_LINE status_t memmap_find(const struct memmap *m, uint64_t len, uint64_t align, uint64_t lo,
+				 uint64_t hi, bool top_down, uint64_t *out)
 {
 	if (align == 0)
 		align = 1;

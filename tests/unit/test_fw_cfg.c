@@ -348,6 +348,17 @@ static void test_read(void)
 		v = 0xdeadbeef;
 		fw_cfg_read_u32(&fc, 0x7777, &v);
 		is_u64(v, 0, "%s: read_u32 of a missing item is 0", how);
+
+		/* Several at once: each its own request, in order. */
+		static const uint16_t keys[] = {FW_CFG_SETUP_SIZE, 0x7777, FW_CFG_KERNEL_SIZE};
+		uint32_t vs[4] = {1, 2, 3, 0xdeadbeef};
+		uint32_t before = dev.dma_requests;
+		s = fw_cfg_read_u32s(&fc, keys, vs, 3);
+		is_code(s, LB_OK, "%s: read_u32s", how);
+		ok(vs[0] == 0x1234 && vs[1] == 0 && vs[2] == 0x12345678 && vs[3] == 0xdeadbeef,
+		   "%s: read_u32s reads each key into its slot, nothing past them", how);
+		is_u64(dev.dma_requests - before, fc.dma ? 3 : 0, "%s: one DMA request per key",
+		       how);
 		fake_fw_cfg_free(&dev);
 	}
 	free(src);
@@ -420,6 +431,14 @@ static void test_write_and_errors(void)
 	s = fw_cfg_write(&fc, key, 4, phys(data), 4);
 	is_code(s, LB_E_FWCFG_DMA_ERROR, "write: DMA error on the SKIP surfaced");
 	is_u64(dev.dma_requests, 1, "write: no WRITE request after a failed SKIP");
+	fake_fw_cfg_reset_counters(&dev);
+	dev.fail_dma_request = 2;
+	static const uint16_t keys[] = {FW_CFG_KERNEL_SIZE, FW_CFG_SETUP_SIZE, FW_CFG_INITRD_SIZE};
+	uint32_t vs[3];
+	s = fw_cfg_read_u32s(&fc, keys, vs, 3);
+	is_code(s, LB_E_FWCFG_DMA_ERROR, "read_u32s: DMA error on the second key surfaced");
+	ok(dev.dma_requests == 2 && lb_detail.a == FW_CFG_SETUP_SIZE,
+	   "read_u32s: stops at the failing key and names it");
 	dev.fail_dma_request = 0;
 	fake_fw_cfg_free(&dev);
 
