@@ -87,11 +87,12 @@ static status_t allocate(struct acpi_loader *l, const struct loader_entry *e,
 	memset(b->name, 0, LOADER_FILESZ);
 	memcpy(b->name, e->alloc.file, len);
 	memcpy(b->head, b->name, sizeof(b->head));
-	for (uint32_t w = 0; w < 2; w++) {
-		/* The bytes of word w up to and including the NUL (at byte len). */
-		uint32_t first = 8 * w, n = len + 1 > first ? len + 1 - first : 0;
-		b->head_mask[w] = n >= 8 ? ~0ull : (1ull << (8 * n)) - 1;
-	}
+	/* The head's bytes up to and including the NUL (at byte len), without a
+	 * branch: each is a translation block under TCG. */
+	uint32_t n = len + 1 < 16 ? len + 1 : 16;
+	unsigned __int128 mask = ~(~(unsigned __int128)0 << (8 * n - 1) << 1);
+	b->head_mask[0] = (uint64_t)mask;
+	b->head_mask[1] = (uint64_t)(mask >> 64);
 	b->size = size;
 	b->zone = e->alloc.zone;
 	status_t s = ops->allocate(ctx, file, size, align, b->zone, &b->addr, &b->mem);

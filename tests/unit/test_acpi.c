@@ -802,6 +802,60 @@ static void test_allocate(void)
 
 /* --- hostile scripts: ADD_POINTER --------------------------------------------- */
 
+/* Blob names of every length a field can hold, each found by its exact name
+ * (whatever follows the NUL in the command) and by nothing one byte off: a
+ * changed byte at any place, one byte shorter, one byte longer. */
+static void test_name_lengths(void)
+{
+	uint32_t found = 0, refused = 0, wrong = 0;
+	uint8_t small[16] = {0};
+
+	for (uint32_t len = 1; len < LOADER_FILESZ; len++) {
+		char name[LOADER_FILESZ + 1] = {0};
+		for (uint32_t i = 0; i < len; i++)
+			name[i] = (char)('a' + (i * 7 + len) % 26);
+		/* Each probe: the exact name, then near misses by index. */
+		for (uint32_t probe = 0; probe <= len + 2; probe++) {
+			char other[LOADER_FILESZ + 1];
+			if (probe == len + 1 && len + 1 == LOADER_FILESZ)
+				continue; /* no room for one more byte and a NUL */
+			memcpy(other, name, sizeof(other));
+			if (probe < len)
+				other[probe] ^= 0x20; /* one byte changed */
+			else if (probe == len)
+				other[len - 1] = 0; /* one shorter */
+			else if (probe == len + 1)
+				other[len] = 'q'; /* one longer */
+			struct env env;
+			struct acpi_loader l;
+			struct script sc = {.n = 0};
+			env_init(&env);
+			env_add_file(&env, name, small, sizeof(small));
+			s_alloc(&sc, name, 16, LOADER_ZONE_HIGH);
+			s_cksum(&sc, other, 0, 0, sizeof(small));
+			/* Bytes after the NUL do not count. */
+			char *field = sc.e[1].cksum.file;
+			size_t n = strnlen(field, LOADER_FILESZ);
+			memset(field + n + 1, 0xAA,
+			       n + 1 < LOADER_FILESZ ? LOADER_FILESZ - n - 1 : 0);
+			status_t st = run_script(&env, &l, &sc);
+			bool exact =
+			    probe == len + 2 || (probe == len + 1 && len + 1 >= LOADER_FILESZ);
+			if (exact && st.code == LB_OK)
+				found++;
+			else if (!exact && st.code == LB_E_ACPI_NOT_ALLOCATED)
+				refused++;
+			else if (!wrong++)
+				diag("name length %u, probe %u: %s", len, probe,
+				     code_name(st.code));
+			env_free(&env);
+		}
+	}
+	ok(wrong == 0 && found == LOADER_FILESZ - 1,
+	   "names of 1 to 55 bytes: each found by its name (%u), none by a near miss (%u refused)",
+	   found, refused);
+}
+
 static void test_add_pointer(void)
 {
 	struct script s;
@@ -1247,6 +1301,7 @@ int main(void)
 		test_fixture(&machines[i]);
 	test_script_length();
 	test_allocate();
+	test_name_lengths();
 	test_add_pointer();
 	test_add_checksum();
 	test_write_pointer();

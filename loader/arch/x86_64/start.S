@@ -47,12 +47,12 @@ start16:
 	.code32
 	.globl	start32
 start32:		/* %ebx: PVH start_info, or 0; preserved to the C entry */
+	/* The segments the copies below and the stack use. Not %fs and %gs:
+	 * nothing uses them, and each load ends a TCG translation block. */
 	movl	$SEL_DATA, %eax
 	movl	%eax, %ds
 	movl	%eax, %es
 	movl	%eax, %ss
-	movl	%eax, %fs
-	movl	%eax, %gs
 
 	/* .data: ROM → RAM (nothing to copy in the ELF form). */
 	movl	$__data_load, %esi
