@@ -7,26 +7,18 @@
 #define FW_CFG_KERNEL_ADDR  0x07
 #define FW_CFG_KERNEL_ENTRY 0x10
 
-/* The numeric items of -kernel, read in one go. */
-enum {
-	N_KERNEL_SIZE,
-	N_SETUP_SIZE,
-	N_INITRD_SIZE,
-	N_CMDLINE_SIZE,
-	N_KERNEL_ENTRY,
-	N_KERNEL_ADDR,
-	N_ITEMS
-};
+/* The numeric items of -kernel, read in one go where -kernel can be the user's
+ * kernel. */
+enum { N_KERNEL_SIZE, N_SETUP_SIZE, N_INITRD_SIZE, N_CMDLINE_SIZE, N_KERNEL_ENTRY, N_ITEMS };
 static const uint16_t numeric_key[N_ITEMS] = {
     [N_KERNEL_SIZE] = FW_CFG_KERNEL_SIZE,   [N_SETUP_SIZE] = FW_CFG_SETUP_SIZE,
     [N_INITRD_SIZE] = FW_CFG_INITRD_SIZE,   [N_CMDLINE_SIZE] = FW_CFG_CMDLINE_SIZE,
-    [N_KERNEL_ENTRY] = FW_CFG_KERNEL_ENTRY, [N_KERNEL_ADDR] = FW_CFG_KERNEL_ADDR,
+    [N_KERNEL_ENTRY] = FW_CFG_KERNEL_ENTRY,
 };
 
 /* QEMU loads an ELF with a PVH note itself and only says where: KERNEL_ENTRY is
  * set and its SETUP_DATA holds the ELF's first bytes. */
-static status_t find_preloaded(struct fw_cfg *fc, struct kernel_source *src, uint32_t entry,
-			       uint32_t addr)
+static status_t find_preloaded(struct fw_cfg *fc, struct kernel_source *src, uint32_t entry)
 {
 	uint32_t magic = 0;
 	if (!entry || !src->setup.size)
@@ -35,19 +27,18 @@ static status_t find_preloaded(struct fw_cfg *fc, struct kernel_source *src, uin
 	if (s.code || memcmp(&magic, "\177ELF", 4) != 0)
 		return s;
 	src->preloaded_entry = entry;
-	src->preloaded_addr = addr;
 	src->preloaded_size = src->image.size; /* KERNEL_SIZE */
-	return lb_ok();
+	return fw_cfg_read_u32(fc, FW_CFG_KERNEL_ADDR, &src->preloaded_addr);
 }
 
 status_t kernel_source_find(struct fw_cfg *fc, bool opt_only, struct kernel_source *src)
 {
 	uint32_t v[N_ITEMS];
-	status_t s = fw_cfg_read_u32s(fc, numeric_key, v, N_ITEMS);
+	status_t s = opt_only ? lb_ok() : fw_cfg_read_u32s(fc, numeric_key, v, N_ITEMS);
 	if (s.code)
 		return s;
 	memset(src, 0, sizeof(*src));
-	if (v[N_KERNEL_SIZE] && !opt_only) {
+	if (!opt_only && v[N_KERNEL_SIZE]) {
 		src->origin = "-kernel";
 		src->initrd = (struct fw_cfg_blob){FW_CFG_INITRD_DATA, v[N_INITRD_SIZE]};
 		src->cmdline = (struct fw_cfg_blob){FW_CFG_CMDLINE_DATA, v[N_CMDLINE_SIZE]};
@@ -58,7 +49,7 @@ status_t kernel_source_find(struct fw_cfg *fc, bool opt_only, struct kernel_sour
 		 * leapboot rewrites anyway) and protected-mode part. */
 		src->image = (struct fw_cfg_blob){FW_CFG_KERNEL_DATA, v[N_KERNEL_SIZE]};
 		src->setup = (struct fw_cfg_blob){FW_CFG_SETUP_DATA, v[N_SETUP_SIZE]};
-		return find_preloaded(fc, src, v[N_KERNEL_ENTRY], v[N_KERNEL_ADDR]);
+		return find_preloaded(fc, src, v[N_KERNEL_ENTRY]);
 	}
 	if (!fw_cfg_has(fc, FW_CFG_LEAPBOOT_KERNEL))
 		return lb_fail(LB_E_KERNEL_NONE, 0, 0);
