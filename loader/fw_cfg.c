@@ -159,13 +159,16 @@ static OUT_OF_LINE void find_known(struct fw_cfg *fc)
 status_t fw_cfg_probe(struct fw_cfg *fc, const struct fw_cfg_ops *ops, void *ctx,
 		      struct fw_cfg_file *dir, uint32_t dir_max)
 {
-	uint32_t count_be = 0;
+	/* The item is the count, then the entries: the count lands in the last
+	 * word of dir[0], so that one read puts the entries at dir[1]. */
+	uint32_t *count_be = (uint32_t *)(void *)(dir + 1) - 1;
+	uint32_t room = dir_max - 1;
 
 	fc->ops = ops;
 	fc->ctx = ctx;
 	fc->dma = false;
 	fc->nfiles = 0;
-	fc->files = dir;
+	fc->files = dir + 1;
 	memset(fc->known, 0, sizeof(fc->known));
 	if (ops->dma_present && ops->dma_present(ctx)) {
 		fc->dma = true;
@@ -180,21 +183,17 @@ status_t fw_cfg_probe(struct fw_cfg *fc, const struct fw_cfg_ops *ops, void *ctx
 		fc->dma = (id & FW_CFG_ID_DMA) != 0;
 	}
 
-	status_t s = fw_cfg_read(fc, FW_CFG_FILE_DIR, 0, phys(&count_be), sizeof(count_be));
+	/* With DMA, the count and room entries in one request: QEMU reads zeros
+	 * past an item's end. */
+	uint32_t ahead = fc->dma ? room * (uint32_t)sizeof(*dir) : 0;
+	status_t s = fw_cfg_read(fc, FW_CFG_FILE_DIR, 0, phys(count_be), sizeof(*count_be) + ahead);
 	if (s.code)
 		return s;
-	uint32_t count = be32(count_be);
-	if (count > dir_max)
-		return lb_fail(LB_E_FWCFG_DIR_TOO_BIG, count, dir_max);
-	/* The entries follow the count in the same item: read on from where the
-	 * count ended, without selecting (and so rewinding) it again. */
-	uint32_t len = count * (uint32_t)sizeof(*dir);
-	if (fc->dma)
-		s = dma(fc, FW_CFG_DMA_READ, phys(dir), len, FW_CFG_FILE_DIR);
-	else
-		ops->read(ctx, dir, len);
-	if (s.code)
-		return s;
+	uint32_t count = be32(*count_be);
+	if (count > room)
+		return lb_fail(LB_E_FWCFG_DIR_TOO_BIG, count, room);
+	if (!fc->dma)
+		ops->read(ctx, fc->files, count * (uint32_t)sizeof(*dir));
 	fc->nfiles = count;
 	find_known(fc);
 	return lb_ok();

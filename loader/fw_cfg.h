@@ -97,7 +97,8 @@ struct fw_cfg {
 };
 
 /* Checks the signature and feature bits, reads the file directory into dir
- * (capacity dir_max entries) and finds the known files in it. */
+ * and finds the known files in it. dir[0] holds the directory's count, so the
+ * entries start at dir[1] (fc->files): room for dir_max - 1 files (dir_max >= 1). */
 status_t fw_cfg_probe(struct fw_cfg *fc, const struct fw_cfg_ops *ops, void *ctx,
 		      struct fw_cfg_file *dir, uint32_t dir_max);
 

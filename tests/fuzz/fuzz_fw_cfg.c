@@ -174,29 +174,31 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t count_be[4] = {0};
 	memcpy(count_be, item, len < 4 ? len : 4);
 	uint32_t count = be(count_be, 4);
-	if (count > dir_max) {
+	/* dir[0] holds the count: room for dir_max - 1 entries. */
+	if (count > dir_max - 1) {
 		check(s.code == LB_E_FWCFG_DIR_TOO_BIG && lb_detail.a == count &&
-		      lb_detail.b == dir_max);
+		      lb_detail.b == dir_max - 1);
 	} else {
-		check(s.code == LB_OK && fc.nfiles == count && fc.dma == dma);
+		check(s.code == LB_OK && fc.nfiles == count && fc.dma == dma &&
+		      fc.files == dir + 1);
 		for (uint32_t i = 0; i < count; i++) {
 			uint8_t e[ENTRY];
 			entry_bytes(item, len, i, e);
-			check(memcmp(&dir[i], e, ENTRY) == 0);
+			check(memcmp(&fc.files[i], e, ENTRY) == 0);
 		}
 		for (size_t w = 0; w < sizeof(wanted) / sizeof(wanted[0]); w++)
 			check_find(&fc, item, len, wanted[w]);
 		check_known(&fc, item, len);
 		for (uint32_t i = 0; i < count; i++) {
 			char name[NAME_MAX + 2];
-			memcpy(name, dir[i].name, NAME_MAX);
+			memcpy(name, fc.files[i].name, NAME_MAX);
 			name[NAME_MAX] = 0;
 			size_t n = strlen(name);
 			check_find(&fc, item, len, name);
 			if (n) {
 				name[n - 1] = 0; /* a prefix */
 				check_find(&fc, item, len, name);
-				name[n - 1] = dir[i].name[n - 1];
+				name[n - 1] = fc.files[i].name[n - 1];
 			}
 			name[n] = 'x'; /* one character longer */
 			name[n + 1] = 0;

@@ -49,12 +49,16 @@ static void test_probe(void)
 	is_code(s, LB_OK, "probe: a QEMU device with DMA");
 	ok(fc.dma, "probe: DMA bit seen");
 	is_u64(fc.nfiles, 3, "probe: three files in the directory");
-	ok(fc.files == dir, "probe: the directory is read into the caller's buffer");
-	ok(memcmp(dir[0].name, "etc/e820", 9) == 0, "probe: first entry's name");
-	is_u64(__builtin_bswap32(dir[2].size_be), 100, "probe: entries stay big-endian (size)");
-	is_u64(__builtin_bswap16(dir[2].select_be), 0x22,
+	ok(fc.files == dir + 1, "probe: the entries follow the count in the caller's buffer");
+	ok(memcmp(dir[1].name, "etc/e820", 9) == 0, "probe: first entry's name");
+	is_u64(__builtin_bswap32(dir[3].size_be), 100, "probe: entries stay big-endian (size)");
+	is_u64(__builtin_bswap16(dir[3].select_be), 0x22,
 	       "probe: entries stay big-endian (select)");
-	is_u64(dev.dma_requests, 2, "probe: the count and the entries by DMA, one request each");
+	is_u64(dev.dma_requests, 1, "probe: the count and the entries in one DMA request");
+	is_u64(dev.log[0].length, 4 + (DIR_MAX - 1) * 64,
+	       "probe: the request covers the whole buffer (zeros past the directory)");
+	is_u64(dir[4].size_be | dir[4].select_be | (uint8_t)dir[4].name[0], 0,
+	       "probe: the device's zeros past the last entry");
 	ok(dev.selects == 0 && dev.pio_reads == 0,
 	   "probe: the DMA register alone finds a DMA device (no port I/O)");
 	ok(find(&fc, "opt/blob", &key, &size) && key == 0x22 && size == 100,
@@ -72,8 +76,10 @@ static void test_probe(void)
 	is_u64(fc.nfiles, 3, "probe without DMA: three files");
 	is_u64(dev.dma_requests, 0, "probe without DMA: no DMA request");
 	is_u64(dev.dma_probes, 1, "probe without DMA: the DMA register was tried first");
-	ok(memcmp(dir[1].name, "etc/table-loader", 17) == 0,
+	ok(memcmp(dir[2].name, "etc/table-loader", 17) == 0,
 	   "probe without DMA: directory entries read by port I/O");
+	is_u64((uint8_t)dir[4].name[0], 0xee,
+	       "probe without DMA: nothing read past the directory's entries");
 	fake_fw_cfg_free(&dev);
 
 	/* An empty directory. */
@@ -85,14 +91,15 @@ static void test_probe(void)
 	fake_fw_cfg_free(&dev);
 
 	/* Directory exactly as big as the buffer, then one more file. The buffer is
-	 * exactly dir_max entries so ASan catches a write past it. */
+	 * exactly dir_max entries (the count and three files) so ASan catches a
+	 * write past it. */
 	fake_fw_cfg_init(&dev);
 	populate(&dev, blob, sizeof(blob));
-	struct fw_cfg_file *small = malloc(3 * sizeof(*small));
-	s = fw_cfg_probe(&fc, &fake_fw_cfg_ops, &dev, small, 3);
+	struct fw_cfg_file *small = malloc(4 * sizeof(*small));
+	s = fw_cfg_probe(&fc, &fake_fw_cfg_ops, &dev, small, 4);
 	is_code(s, LB_OK, "probe: directory exactly fills the buffer");
 	fake_fw_cfg_add_file(&dev, "opt/one-too-many", "x", 1);
-	s = fw_cfg_probe(&fc, &fake_fw_cfg_ops, &dev, small, 3);
+	s = fw_cfg_probe(&fc, &fake_fw_cfg_ops, &dev, small, 4);
 	is_code(s, LB_E_FWCFG_DIR_TOO_BIG, "probe: too many files -> LB_E_FWCFG_DIR_TOO_BIG");
 	ok(lb_detail.a == 4 && lb_detail.b == 3,
 	   "probe: error says 4 files, room for 3 (got %llu, %llu)",
