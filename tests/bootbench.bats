@@ -166,6 +166,50 @@ all(all(v >= 0 for v in r["ms"].values()) and
 	refute_qemu_left "$d/work"
 }
 
+@test "--baseline: each phase's difference with its 95% interval, and a verdict only where it excludes none" {
+	local d=$BATS_TEST_TMPDIR
+	# The Mann-Whitney interval for 10 runs against 10 runs spans the 24th to the
+	# 77th of the 100 differences (the tables' critical value 23), and 2 against 2
+	# runs are too few for 95 %.
+	PYTHONPATH=$ROOT/tools python3 - <<-'EOF'
+		from bootbenchlib import stats
+		a = [10 + i / 10 for i in range(10)]
+		s = stats.shift([x - 1 for x in a], a)
+		assert abs(s["estimate"] + 1) < 1e-9 and abs(s["low"] + 1.3) < 1e-9 and abs(s["high"] + 0.7) < 1e-9, s
+		assert stats.verdict(s) == "faster" and stats.verdict(stats.shift(a, [x - 1 for x in a])) == "slower"
+		assert stats.verdict(stats.shift(a, a)) == "no clear difference"
+		assert stats.verdict(stats.shift([1, 2], [3, 4])) == "too few runs"
+		assert abs(stats._mann_whitney_cdf(10, 10)[23] - 0.0216) < 1e-4
+		big = stats.shift(list(range(60)), [x + 0.5 for x in range(60)])  # the normal approximation
+		assert big["low"] < -0.5 < big["high"], big
+	EOF
+	# Saved results with known runs: leapboot's firmware phase 1 ms shorter than
+	# qboot's in every run, its time to userspace the same.
+	python3 - "$BATS_FILE_TMPDIR/first.json" "$d/two.json" <<-'EOF'
+		import copy, json, sys
+		d = json.load(open(sys.argv[1]))
+		lb = d["configs"][0]
+		qb = copy.deepcopy(lb)
+		qb["name"] = "qboot-pvh"
+		ms = lb["runs"][0]["ms"]
+		def runs(fw):
+		    out = []
+		    for i in range(10):
+		        r = dict(ms, firmware=fw + i / 10, to_userspace=1000.0 + 10 * i)
+		        out.append({"ms": r, "source": lb["runs"][0]["source"]})
+		    return out
+		lb["runs"], qb["runs"] = runs(6.0), runs(7.0)
+		d["configs"] = [lb, qb]
+		json.dump(d, open(sys.argv[2], "w"))
+	EOF
+	run -0 "$BB" --from-json "$d/two.json" --baseline qboot-pvh --markdown "$d/two.md"
+	[[ $output =~ leapboot-pvh\ +qboot-pvh\ +−1\.0\ \[−1\.3,\ −0\.7\]\ faster ]]
+	[[ $output == *" 0.0 [−30.0, +30.0] no clear difference"* ]]
+	grep -q '^| leapboot-pvh | qboot-pvh | −1.0 \[−1.3, −0.7\] faster |' "$d/two.md"
+	run -2 "$BB" --from-json "$d/two.json" --baseline seabios-pvh
+	[[ $output == *"--baseline seabios-pvh is not among the configurations"* ]]
+}
+
 @test "Markdown and the chart render from saved JSON" {
 	local d=$BATS_TEST_TMPDIR
 	run -0 "$BB" --from-json "$BATS_FILE_TMPDIR/first.json" --markdown "$d/bench.md" --plot "$d/bench.svg"

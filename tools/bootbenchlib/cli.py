@@ -74,7 +74,9 @@ def parse(argv):
     a("--warmup", type=int, default=1, metavar="K", help="warm-up runs per configuration, not counted (default 1)")
     a("--count", action="store_true", help="deterministic counts instead of wall time (TCG)")
     a("--profile", action="store_true", help="with --count: where the instructions, I/O and translated code go")
-    a("--baseline", metavar="NAME", help="show ratios against this configuration")
+    a("--baseline", metavar="NAME", help="show ratios against this configuration, and each "
+      "configuration's difference from it per phase with a 95%% interval (wall clock; against "
+      "the same firmware's configuration for the other kernel kind where that ran)")
     a("--until", default=run.USERSPACE, metavar="TEXT", help="console text that marks userspace (default USERSPACE-UP)")
     a("--timeout", type=float, default=120, metavar="SECS", help="kill a QEMU run after SECS (default 120)")
     a("--csv", metavar="FILE", help="write the results as CSV (wall: one row per run)")
@@ -146,6 +148,11 @@ def show(data):
     mode = data["meta"].get("mode")
     b = data["meta"].get("baseline")
     print(report.count_table(data, b) if mode == "count" else report.wall_table(data, b))
+    sh = report.shift_table(data, b)
+    if sh:
+        print()
+        print(sh)
+        print(report.SHIFT_NOTE)
     n = report.notes(data)
     if n:
         print(n)
@@ -169,6 +176,15 @@ def main(argv=None):
             except (OSError, ValueError) as e:
                 print("bootbench: error: %s: %s" % (f, e), file=sys.stderr)
                 return 2
+        if args.baseline:
+            # Saved results against another of their configurations.
+            for d in sets:
+                if any(c["name"] == args.baseline for c in d["configs"]):
+                    d["meta"]["baseline"] = args.baseline
+                else:
+                    print("bootbench: error: --baseline %s is not among the configurations of a "
+                          "--from-json file" % args.baseline, file=sys.stderr)
+                    return 2
         try:
             outputs(args, sets)
         except plot.PlotError as e:

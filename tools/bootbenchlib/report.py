@@ -5,6 +5,7 @@ import json
 import os
 import platform
 import subprocess
+import statistics
 import time
 
 from . import count, phases, stats
@@ -152,6 +153,61 @@ def wall_rows(data, baseline=None):
     return head, rows
 
 
+SHIFT_KEYS = ["firmware", "to_kernel", "to_userspace"]
+
+
+def _runs(c, key):
+    return [r["ms"][key] for r in c.get("runs", []) if key in r["ms"]]
+
+
+def _signed(v):
+    return ("+" if v > 0 else "−" if v < 0 else "") + _ms(abs(v))
+
+
+def _counterpart(data, baseline, c):
+    """The baseline's firmware booting c's kind of kernel (qboot-pvh for a PVH
+    configuration against qboot-bzimage), where it ran; else the baseline."""
+    base = next((x for x in data["configs"] if x["name"] == baseline), None)
+    if base is None or base.get("kind") == c.get("kind") or not base["name"].endswith("-" + str(base.get("kind"))):
+        return base
+    name = base["name"][: -len(base["kind"])] + str(c.get("kind"))
+    return next((x for x in data["configs"] if x["name"] == name and x.get("runs")), base)
+
+
+def shift_rows(data, baseline):
+    """Per configuration and phase: how much longer than the baseline (its firmware
+    with the same kind of kernel, where that ran), with its 95% interval and
+    what it says (stats.shift), so that "shorter" is a finding, not a difference
+    of two medians that noise could have made."""
+    if data["meta"].get("mode") == "count" or not any(c["name"] == baseline and c.get("runs")
+                                                       for c in data["configs"]):
+        return None
+    head = ["configuration", "against"] + [PHASE_TITLE[k] + " (ms)" for k in SHIFT_KEYS]
+    rows = []
+    for c in data["configs"]:
+        base = _counterpart(data, baseline, c)
+        if c is base or not c.get("runs") or not base.get("runs"):
+            continue
+        row = [c["name"], base["name"]]
+        for k in SHIFT_KEYS:
+            a, b = _runs(c, k), _runs(base, k)
+            sh = stats.shift(a, b)
+            if not sh or (k == "firmware" and statistics.median(b) < 0.5):
+                row.append("-")  # a baseline without a firmware phase (QEMU's direct boot)
+            elif sh["low"] is None:
+                row.append("%s (%s)" % (_signed(sh["estimate"]), stats.verdict(sh)))
+            else:
+                row.append("%s [%s, %s] %s" % (_signed(sh["estimate"]), _signed(sh["low"]),
+                                                _signed(sh["high"]), stats.verdict(sh)))
+        rows.append(row)
+    return head, rows
+
+
+def shift_table(data, baseline):
+    t = shift_rows(data, baseline) if baseline else None
+    return _format(*t) if t else ""
+
+
 def count_rows(data, baseline=None):
     head = ["configuration", "kernel entry", "instructions", "port I/O", "MMIO",
             "translated code", "fw_cfg data reads", "fw_cfg DMA bytes≈", "deterministic"]
@@ -204,6 +260,12 @@ def _format(head, rows):
     return "\n".join(out)
 
 
+SHIFT_NOTE = ("against the baseline's firmware with the same kind of kernel: the median of all "
+              "run-to-run differences (Hodges-Lehmann) and its 95% interval (Mann-Whitney, no "
+              "assumption about the distribution); \"faster\" or \"slower\" only where the "
+              "interval excludes no difference")
+
+
 def describe(data):
     m = data["meta"]
     if m.get("mode") == "count":
@@ -247,6 +309,9 @@ def markdown(datasets, md_dir):
                   "- command: `%s`" % m["argv"], ""]
         rows = count_rows if m.get("mode") == "count" else wall_rows
         lines += _md_table(*rows(data, m.get("baseline")))
+        sh = shift_rows(data, m["baseline"]) if m.get("baseline") else None
+        if sh:
+            lines += [""] + _md_table(*sh) + ["", "> " + SHIFT_NOTE]
         n = notes(data)
         if n:
             lines += [""] + ["> " + x for x in n.splitlines()]
