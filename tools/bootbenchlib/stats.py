@@ -1,5 +1,6 @@
 """Summary statistics of repeated runs."""
 
+import functools
 import math
 import statistics
 
@@ -23,6 +24,7 @@ def ratio(value, base):
     return value / base
 
 
+@functools.lru_cache(maxsize=None)
 def _mann_whitney_cdf(n, m):
     """P(U <= u) for u = 0..n*m under no difference, exactly (counts of the
     orderings of n + m distinct values), for the shift's interval."""
