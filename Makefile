@@ -303,7 +303,7 @@ BENCH_MICROVM := -c leapboot-pvh@microvm -c microvm-default-pvh -c leapboot-bzim
 	-c microvm-default-bzimage
 BENCH_ARM64 := -c qemu-direct-arm64 -c leapboot-arm64-bios -c leapboot-arm64-image \
 	-c leapboot-arm64-efi -c uboot-arm64 -c edk2-arm64
-BENCH_SETS := wall-x86 wall-arm64 count-bzimage count-pvh count-microvm count-arm64
+BENCH_SETS := wall-x86 wall-microvm wall-arm64 count-bzimage count-pvh count-microvm count-arm64
 
 .PHONY: bench
 bench:
@@ -315,6 +315,8 @@ bench:
 		-c leapboot-bzimage -c leapboot-pvh -c seabios-bzimage -c seabios-pvh -c qboot-bzimage \
 		-c qboot-pvh -c ovmf-bzimage -c leapboot-elf-pvh -c leapboot-efi-bzimage \
 		--json build/bench/wall-x86.json --plot docs/bench-x86.svg || touch build/bench/failed
+	$(BB) -n $(BENCH_RUNS) --baseline microvm-default-bzimage --title "x86, microvm: time per phase" \
+		$(BENCH_MICROVM) --json build/bench/wall-microvm.json || touch build/bench/failed
 	$(BB) -n $(BENCH_RUNS) --baseline qemu-direct-arm64 --title "arm64, virt: time per phase" \
 		$(BENCH_ARM64) --json build/bench/wall-arm64.json --plot docs/bench-arm64.svg || touch build/bench/failed
 	$(BB) --count --baseline qboot-bzimage --title "x86, q35, bzImage: work to the kernel's first instruction" \
