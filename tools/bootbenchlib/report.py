@@ -105,6 +105,12 @@ def _base(data, baseline, key):
     return None
 
 
+def _has_firmware(ms):
+    """Whether a baseline's firmware phase (median, ms) is one to compare with: QEMU's
+    direct boot has none (its stub's few instructions)."""
+    return ms is not None and ms >= 0.5
+
+
 def _x(r):
     if r is None:
         return ""
@@ -146,8 +152,7 @@ def wall_rows(data, baseline=None):
         if baseline:
             b = _base(data, baseline, "to_userspace")
             fw = _base(data, baseline, "firmware")
-            # A baseline without firmware (QEMU's direct boot) gives no firmware ratio.
-            fw_ratio = _x(stats.ratio(g("firmware"), fw)) if fw and fw >= 0.5 else "-"
+            fw_ratio = _x(stats.ratio(g("firmware"), fw)) if _has_firmware(fw) else "-"
             row.append(_x(stats.ratio(g("to_userspace"), b)) + " / fw " + fw_ratio)
         rows.append(row)
     return head, rows
@@ -192,8 +197,8 @@ def shift_rows(data, baseline):
         for k in SHIFT_KEYS:
             a, b = _runs(c, k), _runs(base, k)
             sh = stats.shift(a, b)
-            if not sh or (k == "firmware" and statistics.median(b) < 0.5):
-                row.append("-")  # a baseline without a firmware phase (QEMU's direct boot)
+            if not sh or (k == "firmware" and not _has_firmware(statistics.median(b))):
+                row.append("-")
             elif sh["low"] is None:
                 row.append("%s (%s)" % (_signed(sh["estimate"]), stats.verdict(sh)))
             else:
