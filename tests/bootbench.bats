@@ -123,7 +123,11 @@ all(all(v >= 0 for v in r["ms"].values()) and
 	json_check "$d/c.json" 'all(300 < x["counts"]["code"] <= x["counts"]["insns"] for x in d["configs"])'
 	# leapboot reads fw_cfg by DMA: far fewer data-register reads than bytes it loads.
 	json_check "$d/c.json" 'c["leapboot-pvh"]["counts"]["fwcfg_dma_bytes"] > 100 * c["leapboot-pvh"]["counts"]["fwcfg_reads"]'
-	python3 -c 'import csv,sys; r=list(csv.DictReader(open(sys.argv[1]))); assert len(r)==2 and all(int(x["insns"])>0 for x in r), r' "$d/c.csv"
+	# MSR accesses and CPUID, VM exits under KVM: leapboot reads and writes EFER at
+	# least (start.S), qboot runs CPUID.
+	[[ $output =~ MMIO\ +MSR\ +CPUID ]]
+	json_check "$d/c.json" 'c["leapboot-pvh"]["counts"]["msr"] >= 2 and c["qboot-pvh"]["counts"]["cpuid"] >= 1'
+	python3 -c 'import csv,sys; r=list(csv.DictReader(open(sys.argv[1]))); assert len(r)==2 and all(int(x["insns"])>0 and x["msr"].isdigit() and x["cpuid"].isdigit() for x in r), r' "$d/c.csv"
 }
 
 @test "--count --profile names leapboot's functions and accounts for every instruction" {
@@ -135,6 +139,9 @@ all(all(v >= 0 for v in r["ms"].values()) and
 	json_check "$d/p.json" 'len(c["leapboot-pvh"]["profile"]) >= 10 and not any(w.startswith("page ") for w, *_ in c["leapboot-pvh"]["profile"][:5])'
 	# The listed functions' translated code: most of the total, never more.
 	json_check "$d/p.json" '0.5 * c["leapboot-pvh"]["counts"]["code"] < sum(r[4] for r in c["leapboot-pvh"]["profile"]) <= c["leapboot-pvh"]["counts"]["code"]'
+	# Every MSR access and CPUID is listed: a place with one always is.
+	[[ $output =~ MMIO\ +MSR\ +CPUID\ +translated ]]
+	json_check "$d/p.json" '[sum(r[k] for r in c["leapboot-pvh"]["profile"]) for k in (5, 6)] == [c["leapboot-pvh"]["counts"][k] for k in ("msr", "cpuid")]'
 }
 
 @test "the per-run timeout kills QEMU and the run is reported as timed out" {

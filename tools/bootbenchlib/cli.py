@@ -37,11 +37,13 @@ how phases are timed:
   isa-debugcon devices; other firmware is bounded by its fw_cfg accesses (QEMU
   trace events), marked with ≈.
 
---count (TCG only): guest instructions, port I/O and MMIO accesses (each a VM exit
-  under KVM) from reset to the kernel's first instruction, and fw_cfg data reads
-  vs bytes taken by DMA; every configuration runs twice and both runs must count
-  the same. --profile adds where the instructions, I/O and translated code go (per
-  function for leapboot, per page for the others).
+--count (TCG only): guest instructions, port I/O and MMIO accesses, and on x86
+  MSR accesses (RDMSR/WRMSR) and CPUID (each a VM exit under KVM) from reset to
+  the kernel's first instruction, the distinct instructions TCG translated, and
+  fw_cfg data reads vs bytes taken by DMA; every configuration runs twice and
+  both runs must count the same. --profile adds where the instructions, I/O,
+  MSR accesses, CPUID and translated code go (per function for leapboot, per
+  page for the others).
 
 examples:
   tools/bootbench
@@ -73,7 +75,7 @@ def parse(argv):
     a("-n", "--runs", type=int, default=10, metavar="N", help="measured runs per configuration (default 10)")
     a("--warmup", type=int, default=1, metavar="K", help="warm-up runs per configuration, not counted (default 1)")
     a("--count", action="store_true", help="deterministic counts instead of wall time (TCG)")
-    a("--profile", action="store_true", help="with --count: where the instructions, I/O and translated code go")
+    a("--profile", action="store_true", help="with --count: where the instructions, I/O, MSR/CPUID and translated code go")
     a("--baseline", metavar="NAME", help="show ratios against this configuration, and each "
       "configuration's difference from it per phase with a 95%% interval (wall clock; against "
       "the same firmware's configuration for the other kernel kind where that ran)")

@@ -3,11 +3,11 @@
 TCG with -icount shift=0,sleep=off (the virtual clock advances one ns per
 instruction and never with host time, so firmware that polls timers takes the
 same path every time) and the fwcount plugin counting guest instructions, port
-I/O and MMIO accesses (each a VM exit under KVM), and the distinct instructions
-TCG translated (its cost under TCG), until it sees the kernel's entry, where
-QEMU exits. QEMU's fw_cfg trace events say how the firmware read
-fw_cfg: data-register reads (PIO on x86, MMIO on arm) and the items it took by
-DMA.
+I/O and MMIO accesses, on x86 MSR accesses and CPUID (each a VM exit under
+KVM), and the distinct instructions TCG translated (its cost under TCG), until
+it sees the kernel's entry, where QEMU exits. QEMU's fw_cfg trace events say
+how the firmware read fw_cfg: data-register reads (PIO on x86, MMIO on arm) and
+the items it took by DMA.
 """
 
 import bisect
@@ -15,7 +15,9 @@ import re
 import subprocess
 
 TRACE_EVENTS = ["fw_cfg_select", "fw_cfg_read", "fw_cfg_add_file", "fw_cfg_add_bytes"]
-COUNT_FIELDS = ["insns", "pio", "mmio", "code", "fwcfg_reads", "fwcfg_dma_bytes"]
+# msr and cpuid last, so that the CSV's older columns keep their places; x86 only.
+COUNT_FIELDS = ["insns", "pio", "mmio", "code", "fwcfg_reads", "fwcfg_dma_bytes", "msr", "cpuid"]
+X86_FIELDS = ("msr", "cpuid")
 
 ADD_FILE = re.compile(r"#(\d+): (\S+) \((\d+) bytes\)")
 ADD_BYTES = re.compile(r"key 0x([0-9a-f]+) '([^']*)', (\d+) bytes")
@@ -67,11 +69,12 @@ def fw_cfg_traffic(trace, t_first):
 
 
 def counts(out):
-    """{field: int} from a count-mode run (run.Output), or None if it did not stop."""
+    """{field: int} from a count-mode run (run.Output), or None if it did not stop.
+    msr and cpuid are there for x86 guests only."""
     p = out.plugin
     if p.get("stop", "none") == "none" or not p.get("insns", "").isdigit():
         return None
-    c = {k: int(p[k]) for k in ("insns", "pio", "mmio", "code")}
+    c = {k: int(p[k]) for k in ("insns", "pio", "mmio", "code") + X86_FIELDS if k in p}
     c["fwcfg_reads"], c["fwcfg_dma_bytes"] = fw_cfg_traffic(out.trace, int(p.get("t_first", 0) or 0))
     return c
 
@@ -92,13 +95,13 @@ def symbols(elf):
 
 
 def read_profile(path):
-    """[(vaddr, insns, pio, mmio, code)] from the plugin's profile file."""
+    """[(vaddr, insns, pio, mmio, code, msr, cpuid)] from the plugin's profile file."""
     rows = []
     try:
         with open(path) as f:
             for line in f:
                 parts = line.split()
-                if len(parts) == 5:
+                if len(parts) == 7:
                     rows.append((int(parts[0], 16), *(int(p) for p in parts[1:])))
     except (OSError, ValueError):
         return []
@@ -106,9 +109,9 @@ def read_profile(path):
 
 
 def attribute(profile, syms, top=15):
-    """[(where, insns, pio, mmio, code)], most instructions first: per function where
-    the address falls in a symbol table, else per 4 KiB page. code is the distinct
-    instructions translated there (what TCG's time follows)."""
+    """[(where, insns, pio, mmio, code, msr, cpuid)], most instructions first: per
+    function where the address falls in a symbol table, else per 4 KiB page. code
+    is the distinct instructions translated there (what TCG's time follows)."""
     addrs = [a for a, _ in syms]
     acc = {}
     for vaddr, *counts in profile:
@@ -117,11 +120,11 @@ def attribute(profile, syms, top=15):
             where = syms[i][1]
         else:
             where = "page 0x%x" % (vaddr & ~0xFFF)
-        a = acc.setdefault(where, [0, 0, 0, 0])
+        a = acc.setdefault(where, [0] * len(counts))
         for k, n in enumerate(counts):
             a[k] += n
     rows = sorted(((w, *v) for w, v in acc.items()), key=lambda r: (-r[1], -r[2], r[0]))
     # The most instructions, the most translated code, and every place that did
-    # I/O (each access an exit under KVM).
+    # I/O, MSR accesses or CPUID (each an exit under KVM).
     most_code = {r[0] for r in sorted(rows, key=lambda r: (-r[4], r[0]))[:top]}
-    return [r for i, r in enumerate(rows) if i < top or r[2] or r[3] or r[0] in most_code]
+    return [r for i, r in enumerate(rows) if i < top or any(r[2:4] + r[5:]) or r[0] in most_code]

@@ -213,8 +213,13 @@ def shift_table(data, baseline):
     return _format(*t) if t else ""
 
 
+def _n(cs, key):
+    """A count as the tables show it; "-" where there is none (msr and cpuid off x86)."""
+    return "{:,}".format(cs[key]) if key in cs else "-"
+
+
 def count_rows(data, baseline=None):
-    head = ["configuration", "kernel entry", "instructions", "port I/O", "MMIO",
+    head = ["configuration", "kernel entry", "instructions", "port I/O", "MMIO", "MSR", "CPUID",
             "translated code", "fw_cfg data reads", "fw_cfg DMA bytes≈", "deterministic"]
     if baseline:
         head.append("vs %s (insns / I/O)" % baseline)
@@ -225,9 +230,8 @@ def count_rows(data, baseline=None):
             continue
         cs = c["counts"]
         det = "NO (below)" if c["status"] != "ok" else "no (below)" if c.get("varies") else "yes"
-        row = [c["name"], c.get("stop", ""), "{:,}".format(cs["insns"]), "{:,}".format(cs["pio"]),
-               "{:,}".format(cs["mmio"]), "{:,}".format(cs["code"]) if "code" in cs else "-", "{:,}".format(cs["fwcfg_reads"]),
-               "{:,}".format(cs["fwcfg_dma_bytes"]), det]
+        row = [c["name"], c.get("stop", "")] + [_n(cs, k) for k in ("insns", "pio", "mmio", "msr", "cpuid", "code",
+                                                                     "fwcfg_reads", "fwcfg_dma_bytes")] + [det]
         if baseline:
             row.append("%s / %s" % (_x(stats.ratio(cs["insns"], _base(data, baseline, "insns"))),
                                     _x(stats.ratio(cs["pio"] + cs["mmio"], _base(data, baseline, "io")))))
@@ -240,10 +244,13 @@ def profile_tables(data):
     for c in data["configs"]:
         if not c.get("profile"):
             continue
+        # MSR and CPUID for x86 (results saved before they were counted have neither)
+        x86 = "msr" in (c.get("counts") or {})
         lines.append("where %s's instructions and I/O go (reset to kernel entry):" % c["name"])
-        lines += _format(["function / page", "instructions", "port I/O", "MMIO", "translated"],
-                         [[w, "{:,}".format(i), str(p), str(m), "{:,}".format(t)]
-                          for w, i, p, m, t in c["profile"]]).splitlines()
+        lines += _format(["function / page", "instructions", "port I/O", "MMIO"] + (["MSR", "CPUID"] if x86 else [])
+                         + ["translated"],
+                         [[w, "{:,}".format(i), str(p), str(m)] + ([str(v) for v in exits] if x86 else [])
+                          + ["{:,}".format(t)] for w, i, p, m, t, *exits in c["profile"]]).splitlines()
         lines.append("")
     return "\n".join(lines)
 
@@ -296,6 +303,9 @@ def notes(data):
                    "firmware phase's wall time follows this count more than the instructions executed")
         out.append("fw_cfg DMA bytes≈: sizes of the fw_cfg items selected and not read through the data "
                    "register (QEMU has no trace event for DMA): an upper bound when an item is read in part")
+    if any("msr" in (c.get("counts") or {}) for c in data["configs"]):
+        out.append("MSR: RDMSR and WRMSR executed, CPUID: CPUID executed (x86); like port I/O and MMIO, each "
+                   "is a VM exit under KVM (but for the few MSRs KVM passes through, e.g. FS/GS base)")
     return "\n".join(out)
 
 

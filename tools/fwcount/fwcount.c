@@ -24,6 +24,11 @@
  *           than running a short firmware's code (microseconds each), so it
  *           is what a firmware phase's wall time follows there.  A block
  *           translated again (-icount's I/O recompile) adds nothing.
+ *   msr     x86 only: executed RDMSR (0F 32) and WRMSR (0F 30); under KVM
+ *           each is a VM exit but for the few MSRs KVM passes through (FS/GS
+ *           base, SYSENTER_*).
+ *   cpuid   x86 only: executed CPUID (0F A2), always a VM exit under KVM.
+ *           Other targets have neither field in the result line.
  *
  * With detail=on the line also carries:
  *   arch_insns     one per dynamic instance of a REP string instruction,
@@ -32,7 +37,8 @@
  *   tcg_rep_extra  TCG's final no-op ECX=0 passes included in insns;
  *                  insns - tcg_rep_extra is the count a one-instruction-
  *                  per-step method (gdb stepi, -singlestep) sees,
- *   pio_in / pio_out, mmio_r / mmio_w  the split of pio and mmio.
+ *   pio_in / pio_out, mmio_r / mmio_w  the split of pio and mmio,
+ *   msr_r / msr_w  the split of msr (x86 only).
  *
  * Plugin arguments (-plugin fwcount.so,arg=val,...):
  *   stop=ADDR   stop address (virtual = linear address, 0x... accepted);
@@ -56,24 +62,25 @@
  *   detail=on   append the extra fields described above.
  *   count=off   timing only: instrument nothing but the stops (and times=on),
  *               so the guest runs at full TCG speed; the result line then
- *               has no insns/pio/mmio.  Not with detail=on or profile=.
+ *               carries no counts.  Not with detail=on or profile=.
  *   times=on    append t_first=NS (CLOCK_REALTIME when the first guest
  *               instruction executed) and t_stop=NS (when the stop executed).
  *   profile=PATH
  *               write one line per translation block start address that ran
  *               before the stop, sorted by address:
- *                 0xVADDR insns pio mmio code
+ *                 0xVADDR insns pio mmio code msr cpuid
  *               the counts of the blocks starting there (blocks translated
  *               again are added up), which sum exactly to the result line's
- *               totals; code is the instructions first translated in a block
- *               starting there.  An access that QEMU re-executes in a block of
+ *               totals (msr and cpuid are 0 on other targets than x86); code
+ *               is the instructions first translated in a block starting
+ *               there.  An access that QEMU re-executes in a block of
  *               its own (-icount's I/O recompile) is listed under its address.
  *
  * The result (and the profile before it) is written when the first stop
  * executes, or when QEMU exits if no stop was reached; with exit=off the VM
  * goes on and nothing is written again.  The result line is complete once it
  * ends in a newline:
- *   fwcount: stop=0x10200 insns=12345 pio=67 mmio=8 code=2345
+ *   fwcount: stop=0x10200 insns=12345 pio=67 mmio=8 code=2345 msr=2 cpuid=9
  *   fwcount: stop=0x1000200 t_first=1764000000000000000 t_stop=1764000000120000000
  * stop= is the address that executed (for a floating match, where it was
  * found); stop=none means the VM ended without reaching a stop (t_stop is
@@ -106,10 +113,13 @@ enum insn_kind {
 	K_STR_IN,  /* INS                           */
 	K_STR_OUT, /* OUTS                          */
 	K_STR,	   /* MOVS CMPS STOS LODS SCAS      */
+	K_MSR_R,   /* RDMSR                         */
+	K_MSR_W,   /* WRMSR                         */
+	K_CPUID,   /* CPUID                         */
 };
 
 /*
- * Per-block profile counters.  Their 16-byte alignment leaves the low four
+ * Per-block profile counters.  Their 32-byte alignment leaves the low five
  * bits of a pointer free, so a memory callback's userdata carries the kind,
  * the REP flag and the block's counters (NULL without profile=) in one word.
  */
@@ -119,12 +129,14 @@ struct prof {
 	uint64_t pio;
 	uint64_t mmio;
 	uint64_t code; /* instructions first translated in a block starting here */
-} __attribute__((aligned(16)));
+	uint64_t msr;
+	uint64_t cpuid;
+} __attribute__((aligned(32)));
 
-#define UD_KIND 0x7u
-#define UD_REP	0x8u
+#define UD_KIND 0xfu
+#define UD_REP	0x10u
 #define UD_TAGS (UD_KIND | UD_REP)
-_Static_assert(K_STR <= UD_KIND, "insn kinds fit the userdata tag");
+_Static_assert(K_CPUID <= UD_KIND, "insn kinds fit the userdata tag");
 _Static_assert(_Alignof(struct prof) > UD_TAGS, "tags fit below struct prof alignment");
 
 /* A stop: an address, optionally with the code bytes expected there. */
@@ -144,6 +156,9 @@ static uint64_t n_pio_in;
 static uint64_t n_pio_out;
 static uint64_t n_mmio_r;
 static uint64_t n_mmio_w;
+static uint64_t n_msr_r;
+static uint64_t n_msr_w;
+static uint64_t n_cpuid;
 static uint64_t n_rep_cont;
 static uint64_t n_rep_extra;
 
@@ -269,7 +284,7 @@ static void write_profile(void)
 	for (size_t i = 0; i < prof_cap; i++) {
 		struct prof *p = prof_tab[i];
 
-		if (p && (p->insns || p->pio || p->mmio || p->code)) {
+		if (p && (p->insns || p->pio || p->mmio || p->code || p->msr || p->cpuid)) {
 			prof_tab[k++] = p;
 		}
 	}
@@ -282,9 +297,12 @@ static void write_profile(void)
 		return;
 	}
 	for (size_t i = 0; i < k; i++) {
-		fprintf(f, "0x%" PRIx64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 "\n",
-			prof_tab[i]->vaddr, prof_tab[i]->insns, prof_tab[i]->pio, prof_tab[i]->mmio,
-			prof_tab[i]->code);
+		const struct prof *p = prof_tab[i];
+
+		fprintf(f,
+			"0x%" PRIx64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64
+			" %" PRIu64 "\n",
+			p->vaddr, p->insns, p->pio, p->mmio, p->code, p->msr, p->cpuid);
 	}
 	if (fclose(f)) {
 		fprintf(stderr, "fwcount: cannot write %s\n", profile_path);
@@ -326,12 +344,20 @@ static void print_result(const char *stop_str)
 		    " insns=%" PRIu64 " pio=%" PRIu64 " mmio=%" PRIu64 " code=%" PRIu64, n_insns,
 		    n_pio_in + n_pio_out, n_mmio_r + n_mmio_w, n_code);
 	}
+	/* After the older fields, so that parsers of those keep working. */
+	if (count && x86) {
+		add(line, sizeof(line), " msr=%" PRIu64 " cpuid=%" PRIu64, n_msr_r + n_msr_w,
+		    n_cpuid);
+	}
 	if (detail) {
 		add(line, sizeof(line),
 		    " arch_insns=%" PRIu64 " rep_iters=%" PRIu64 " tcg_rep_extra=%" PRIu64
 		    " pio_in=%" PRIu64 " pio_out=%" PRIu64 " mmio_r=%" PRIu64 " mmio_w=%" PRIu64,
 		    n_insns - n_rep_cont, n_rep_cont, n_rep_extra, n_pio_in, n_pio_out, n_mmio_r,
 		    n_mmio_w);
+	}
+	if (detail && x86) {
+		add(line, sizeof(line), " msr_r=%" PRIu64 " msr_w=%" PRIu64, n_msr_r, n_msr_w);
 	}
 	if (times && t_first) {
 		add(line, sizeof(line), " t_first=%" PRIu64, t_first);
@@ -526,7 +552,8 @@ static bool is_stop(const struct qemu_plugin_tb *tb, size_t idx, size_t n, uint6
 	return false;
 }
 
-/* Decode just enough of an x86 instruction to spot port I/O and REP. */
+/* Decode just enough of an x86 instruction to spot port I/O, REP, MSR accesses
+ * and CPUID. */
 static enum insn_kind classify(const uint8_t *p, size_t n, bool *rep)
 {
 	size_t i;
@@ -584,9 +611,52 @@ static enum insn_kind classify(const uint8_t *p, size_t n, bool *rep)
 	case 0xae:
 	case 0xaf: /* SCAS */
 		return K_STR;
+	case 0x0f: /* two-byte opcodes */
+		if (i + 1 == n) {
+			return K_PLAIN;
+		}
+		switch (p[i + 1]) {
+		case 0x30:
+			return K_MSR_W;
+		case 0x32:
+			return K_MSR_R;
+		case 0xa2:
+			return K_CPUID;
+		default:
+			return K_PLAIN;
+		}
 	default:
 		return K_PLAIN;
 	}
+}
+
+/* The counter an instruction of this kind bumps each time it executes, or NULL
+ * (counted per memory access, or not at all). */
+static uint64_t *kind_counter(enum insn_kind kind)
+{
+	switch (kind) {
+	case K_PIO_IN:
+		return &n_pio_in;
+	case K_PIO_OUT:
+		return &n_pio_out;
+	case K_MSR_R:
+		return &n_msr_r;
+	case K_MSR_W:
+		return &n_msr_w;
+	case K_CPUID:
+		return &n_cpuid;
+	default:
+		return NULL;
+	}
+}
+
+/* Its block's counter (kind_counter's kinds only). */
+static uint64_t *prof_counter(struct prof *prof, enum insn_kind kind)
+{
+	if (kind == K_CPUID) {
+		return &prof->cpuid;
+	}
+	return kind == K_MSR_R || kind == K_MSR_W ? &prof->msr : &prof->pio;
 }
 
 static void code_grow(void)
@@ -687,13 +757,12 @@ static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 								   &prof->insns, 1);
 		}
 
-		if (kind == K_PIO_IN || kind == K_PIO_OUT) {
-			qemu_plugin_register_vcpu_insn_exec_inline(
-			    insn, QEMU_PLUGIN_INLINE_ADD_U64,
-			    kind == K_PIO_IN ? &n_pio_in : &n_pio_out, 1);
+		if (kind_counter(kind)) {
+			qemu_plugin_register_vcpu_insn_exec_inline(insn, QEMU_PLUGIN_INLINE_ADD_U64,
+								   kind_counter(kind), 1);
 			if (prof) {
 				qemu_plugin_register_vcpu_insn_exec_inline(
-				    insn, QEMU_PLUGIN_INLINE_ADD_U64, &prof->pio, 1);
+				    insn, QEMU_PLUGIN_INLINE_ADD_U64, prof_counter(prof, kind), 1);
 			}
 		}
 

@@ -8,16 +8,18 @@
  * isa-debug-exit device is there (selftest.sh's exit=off run), else halts.
  *
  * Expected, counted up to (excluding) `stop` (instance / iteration counts):
- *   instruction instances (arch_insns)             35  (incl. the reset ljmp)
- *   one-per-iteration count (insns - tcg_rep_extra): 35 - 6 REP instances
- *       + (5 + 1 + 3 + 4 + 4 + 2) passes            = 48
+ *   instruction instances (arch_insns)             44  (incl. the reset ljmp)
+ *   one-per-iteration count (insns - tcg_rep_extra): 44 - 6 REP instances
+ *       + (5 + 1 + 3 + 4 + 4 + 2) passes            = 57
  *       (the REP with ECX=0 is one pass; REPE CMPSB ends on a mismatch)
  *   QEMU 7.2 also adds a trailing ECX=0 pass to the 4 REP loops that ran
  *   down to ECX=0, so there insns = 52 and tcg_rep_extra = 4.
  *   pio_in  = 1 (in imm) + 1 (in dx) + 3 (rep insb) + 1 (insb)  = 6
  *   pio_out = 5 (rep outsb) + 1 (out imm) + 2 (rep outsw)        = 8
  *   mmio_r  = 1, mmio_w = 1 (VGA window at 0xA0000)
- *   code    = 35: every instruction runs once, so the distinct ones are the
+ *   msr_r   = 2, msr_w = 2 (EFER and IA32_MTRR_DEF_TYPE, rewritten unchanged)
+ *   cpuid   = 1
+ *   code    = 44: every instruction runs once, so the distinct ones are the
  *             instances
  */
 	.code16
@@ -58,6 +60,15 @@ _start:
 	mov	%ax, %es
 	mov	%es:0, %al		/* 1 MMIO read */
 	movb	%al, %es:1		/* 1 MMIO write */
+	mov	$0xc0000080, %ecx	/* EFER */
+	rdmsr				/* 1 MSR read */
+	wrmsr				/* 1 MSR write */
+	mov	$0x2ff, %ecx		/* IA32_MTRR_DEF_TYPE */
+	data32 rdmsr			/* 1 MSR read, behind a prefix to skip */
+	wrmsr				/* 1 MSR write */
+	rdtsc				/* 0F 31, between WRMSR and RDMSR: neither */
+	xor	%eax, %eax
+	cpuid				/* 1 CPUID */
 	.globl	stop
 stop:
 	nop

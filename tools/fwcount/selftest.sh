@@ -43,7 +43,9 @@ it=$(($(get insns "$line") - $(get tcg_rep_extra "$line")))
 got="stop=$(get stop "$line") arch_insns=$(get arch_insns "$line") iterations=$it"
 got+=" pio_in=$(get pio_in "$line") pio_out=$(get pio_out "$line")"
 got+=" mmio_r=$(get mmio_r "$line") mmio_w=$(get mmio_w "$line") code=$(get code "$line")"
-want="stop=$stop arch_insns=35 iterations=48 pio_in=6 pio_out=8 mmio_r=1 mmio_w=1 code=35"
+got+=" msr=$(get msr "$line") msr_r=$(get msr_r "$line") msr_w=$(get msr_w "$line") cpuid=$(get cpuid "$line")"
+want="stop=$stop arch_insns=44 iterations=57 pio_in=6 pio_out=8 mmio_r=1 mmio_w=1 code=44"
+want+=" msr=4 msr_r=2 msr_w=2 cpuid=1"
 if [ "$got" = "$want" ]; then ok "$got"; else fail "counts: got $got, want $want"; fi
 
 t_first=$(get t_first "$line")
@@ -55,17 +57,18 @@ else
 fi
 
 insns=$(get insns "$line")
-sums=$(awk '{i += $2; p += $3; m += $4; c += $5} END {printf "insns=%d pio=%d mmio=%d code=%d", i, p, m, c}' \
-	"$tmp/profile")
+sums=$(awk '{i += $2; p += $3; m += $4; c += $5; r += $6; u += $7}
+	END {printf "insns=%d pio=%d mmio=%d code=%d msr=%d cpuid=%d", i, p, m, c, r, u}' "$tmp/profile")
 want="insns=$insns pio=$(get pio "$line") mmio=$(get mmio "$line") code=$(get code "$line")"
+want+=" msr=$(get msr "$line") cpuid=$(get cpuid "$line")"
 sorted=1
 prev=-1
 while read -r addr _; do
 	((addr > prev)) || sorted=0
 	prev=$((addr))
 done <"$tmp/profile"
-if [ "$sums" = "$want" ] && [ $sorted = 1 ] && grep -qx '0xfffffff0 1 0 0 1' "$tmp/profile"; then
-	ok "profile sums $sums, sorted, reset block 0xfffffff0 1 0 0 1"
+if [ "$sums" = "$want" ] && [ $sorted = 1 ] && grep -qx '0xfffffff0 1 0 0 1 0 0' "$tmp/profile"; then
+	ok "profile sums $sums, sorted, reset block 0xfffffff0 1 0 0 1 0 0"
 else
 	fail "profile: sums $sums, want $want; profile:"
 	cat "$tmp/profile"
