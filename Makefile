@@ -105,14 +105,14 @@ FW_ASFLAGS := -Iloader
 # Pure code: compiled into the firmware and, unchanged, into the host unit tests.
 CORE_SRCS := loader/status.c loader/fw_cfg.c loader/memmap.c boot/bzimage.c boot/e820.c \
 	boot/plan.c loader/libc/format.c loader/acpi.c loader/checksum.c loader/smbios.c loader/mptable.c \
-	boot/initrd.c elf/elf.c pvh/pvh.c
+	boot/initrd.c boot/mtrr.c elf/elf.c pvh/pvh.c
 FW_SRCS := $(CORE_SRCS) loader/main.c loader/boot_x86.c loader/stage.c loader/kernel.c \
 	loader/kernel_source.c \
 	loader/console.c \
 	loader/tables.c \
 	loader/libc/string.c loader/platform/x86.c loader/platform/pc.c loader/platform/q35.c \
 	loader/arch/x86_64/arch.c loader/arch/x86_64/uart.c \
-	loader/arch/x86_64/fw_cfg_ports.c
+	loader/arch/x86_64/fw_cfg_ports.c loader/arch/x86_64/mtrr.c
 FW_ASM := loader/arch/x86_64/start.S loader/arch/x86_64/handoff.S
 FW_OBJS := $(FW_SRCS:%.c=$(OBJ)/%.o) $(FW_ASM:%.S=$(OBJ)/%.o)
 LDS := loader/arch/x86_64/leapboot.lds
@@ -252,7 +252,7 @@ FUZZ_CC := clang
 FUZZ_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Iloader -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined
 # The core sources the targets need (all of them link each; add what a new target needs).
-FUZZ_CORE := loader/acpi.c loader/checksum.c elf/elf.c boot/arm64.c boot/fdt_check.c \
+FUZZ_CORE := loader/acpi.c loader/checksum.c loader/smbios.c elf/elf.c boot/arm64.c boot/fdt_check.c \
 	loader/memmap.c boot/efi/pe.c boot/efi/efi_memmap.c boot/efi/acpi_fw_cfg.c \
 	boot/bzimage.c boot/e820.c boot/initrd.c boot/plan.c loader/fw_cfg.c loader/status.c \
 	tests/unit/fake_fw_cfg.c

@@ -11,6 +11,7 @@
 #include "tables.h"
 #include "arch/x86_64/boot_markers.h"
 #include "arch/x86_64/fw_cfg_ports.h"
+#include "arch/x86_64/mtrr.h"
 #include "platform/platform.h"
 #include "../boot/bzimage.h"
 #include "../boot/e820.h"
@@ -19,6 +20,7 @@
 #define FW_CFG_DIR_MAX 128
 #define MIN_RAM	       0x200000ull
 #define E820_RAW_MAX   128
+#define ROM_SIZE       0x10000 /* leapboot.bin, as the Makefile checks it */
 
 static struct fw_cfg_file fw_cfg_dir[FW_CFG_DIR_MAX] NOINIT;
 static struct boot_e820_entry e820_raw[E820_RAW_MAX] NOINIT;
@@ -65,13 +67,19 @@ static status_t memmap_build(struct fw_cfg *fc, const struct platform *pl,
 /* Firmware tables: ACPI, SMBIOS, an MP table without ACPI. A malformed ACPI or
  * SMBIOS blob from the VMM is an error like any bad input: a kernel booted without
  * them would run degraded (one CPU, no power-off) and nobody would know why. */
-static void install_tables(struct fw_cfg *fc, uint64_t reach, uint64_t *rsdp)
+static void install_tables(struct fw_cfg *fc, const struct platform *pl, uint64_t reach,
+			   uint64_t *rsdp)
 {
 	struct tables tb = {.fc = fc, .m = &memmap, .reach = reach};
 	uint64_t smbios, smbios_tables;
 	arch_fseg_pool(&tb.fseg_next, &tb.fseg_end);
 	stage_check("acpi", tables_install_acpi(&tb, &acpi, rsdp));
-	stage_check("smbios", tables_install_smbios(&tb, &smbios, &smbios_tables));
+	struct smbios_bios bios = {
+	    .rom_size = ROM_SIZE,
+	    .pci = pl->machine != MACHINE_NO_PCI,
+	    .acpi = *rsdp != 0,
+	};
+	stage_check("smbios", tables_install_smbios(&tb, &bios, &smbios, &smbios_tables));
 	console_info("ACPI RSDP at %#llx (%u blobs), SMBIOS entry point at %#llx, tables at %#llx",
 		     (unsigned long long)*rsdp, acpi.nblobs, (unsigned long long)smbios,
 		     (unsigned long long)smbios_tables);
@@ -119,10 +127,18 @@ void leapboot_main(uint64_t start_info)
 		     fc.nfiles);
 
 	stage_check("memmap", memmap_build(&fc, &pl, si));
+	/* The machine's owner sets the memory types: the firmware form, not the
+	 * chain-loader (its firmware did). */
+	if (!si) {
+		struct mtrr_plan mtrr;
+		mtrr_setup(&memmap, pl.mmconfig_base, pl.mmconfig_size, &mtrr);
+		console_info("MTRRs: write-back, %u ranges uncached, %llu KiB left write-back",
+			     mtrr.n, (unsigned long long)(mtrr.left_wb >> 10));
+	}
 
 	uint64_t rsdp = si ? si->rsdp_paddr : 0;
 	if (!si)
-		install_tables(&fc, reach, &rsdp);
+		install_tables(&fc, &pl, reach, &rsdp);
 	boot_marker(MARKER_PORT_LINUX, MARKER_FW_DO_BOOT);
 
 	stage_check("kernel", kernel_source_find(&fc, si != 0, &src));

@@ -230,16 +230,13 @@ uint64_t memmap_ram_size(const struct memmap *m, uint64_t limit)
 	return total;
 }
 
+/* The map is sorted: the first RAM range from the top that starts below limit. */
 uint64_t memmap_ram_top(const struct memmap *m, uint64_t limit)
 {
-	uint64_t top = 0;
-	for (uint32_t i = 0; i < m->n; i++) {
+	for (uint32_t i = m->n; i-- > 0;) {
 		const struct mem_range *r = &m->r[i];
-		if (!is_ram_like(r->type) || r->start >= limit)
-			continue;
-		uint64_t e = r->end < limit ? r->end : limit;
-		if (e > top)
-			top = e;
+		if (is_ram_like(r->type) && r->start < limit)
+			return r->end < limit ? r->end : limit;
 	}
-	return top;
+	return 0;
 }

@@ -1,10 +1,14 @@
-/* SMBIOS entry points (2.1 "_SM_" and 3.0 "_SM3_") as QEMU provides them in
- * etc/smbios/smbios-anchor: checked, linked to the tables, checksummed. */
+/* SMBIOS: the entry points (2.1 "_SM_" and 3.0 "_SM3_") as QEMU provides them in
+ * etc/smbios/smbios-anchor, checked, linked to the tables and checksummed; a walk
+ * of the structure table; and the BIOS information (type 0) only firmware can
+ * give, which QEMU leaves to it. */
 #ifndef LEAPBOOT_SMBIOS_H
 #define LEAPBOOT_SMBIOS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "status.h"
+#include "version.h"
 
 struct smbios21_entry {
 	char anchor[4]; /* "_SM_" */
@@ -42,10 +46,79 @@ _Static_assert(__builtin_offsetof(struct smbios30_entry, table_address) == 0x10,
 
 #define SMBIOS_ANCHOR_MAX 0x20
 
+/* Type 0, BIOS information, in the SMBIOS 2.4 layout (read by every version). */
+struct smbios_bios_header {
+	uint8_t type; /* 0 */
+	uint8_t length;
+	uint16_t handle;
+	uint8_t vendor, version; /* string numbers, from 1 */
+	uint16_t start_segment;	 /* 0: no runtime BIOS image below 1 MiB */
+	uint8_t release_date;
+	uint8_t rom_size;	     /* 64 KiB units, minus one */
+	uint64_t characteristics;    /* bit 7: PCI */
+	uint8_t characteristics_ext; /* bit 0: ACPI */
+	uint8_t characteristics_ext2;
+	uint8_t major, minor;
+	uint8_t ec_major, ec_minor; /* 0xFF: no embedded controller firmware */
+} __attribute__((packed));
+_Static_assert(sizeof(struct smbios_bios_header) == 0x18, "SMBIOS type 0, version 2.4");
+_Static_assert(__builtin_offsetof(struct smbios_bios_header, characteristics) == 0x0A, "chars");
+_Static_assert(__builtin_offsetof(struct smbios_bios_header, major) == 0x14, "release");
+
+#define SMBIOS_BIOS_PCI	      (1ull << 7)
+#define SMBIOS_BIOS_EXT_ACPI  0x01
+#define SMBIOS_BIOS_EXT2_UEFI 0x08
+#define SMBIOS_BIOS_EXT2_VM   0x10
+
+/* Type 0's strings: vendor, version, release date (mm/dd/yyyy), and the NUL
+ * that ends the set. */
+#define SMBIOS_BIOS_STRINGS "leapboot\0" LEAPBOOT_VERSION "\0" LEAPBOOT_RELEASE_DATE "\0"
+#define SMBIOS_BIOS_SIZE    (sizeof(struct smbios_bios_header) + sizeof(SMBIOS_BIOS_STRINGS))
+
+/* What type 0 says of the machine leapboot booted. */
+struct smbios_bios {
+	uint32_t rom_size;
+	bool pci, acpi;
+};
+
+/* What a type 0 added in front of a table must know of it: the counts a 2.1
+ * entry point keeps, a free handle. */
+struct smbios_table_info {
+	uint16_t structures; /* up to and including type 127 */
+	uint16_t max_size;   /* the largest structure, strings included */
+	uint16_t max_handle;
+	bool has_bios; /* a type 0 */
+};
+
 /* Checks the entry point (len bytes) against the tables' size. */
 status_t smbios_check(const uint8_t *entry, uint32_t len, uint32_t tables_size);
 
-/* Points the entry point at the tables and recomputes its checksums. */
-void smbios_link(uint8_t *entry, uint64_t tables_addr);
+/* Walks the structures of a table area of len bytes; a structure shorter than
+ * its header or whose strings run past the end is an error. */
+status_t smbios_scan(const uint8_t *t, uint32_t len, struct smbios_table_info *info);
+
+/* The same answer for the tables QEMU gives with this (checked) entry point,
+ * from their first structure where QEMU's order settles it, else by a walk. */
+status_t smbios_survey(const uint8_t *entry, const uint8_t *t, uint32_t len,
+		       struct smbios_table_info *info);
+
+/* Writes type 0 (SMBIOS_BIOS_SIZE bytes) with the given handle at out and
+ * counts it in info. */
+void smbios_bios_build(uint8_t *out, uint16_t handle, const struct smbios_bios *b,
+		       struct smbios_table_info *info);
+
+/* A table of its own where the VMM has none: type 0 and the end-of-table
+ * structure at out (SMBIOS_OWN_SIZE bytes), described in info, and a 3.0
+ * entry point for it at entry, to be linked. */
+#define SMBIOS_END_SIZE 6
+#define SMBIOS_OWN_SIZE (SMBIOS_BIOS_SIZE + SMBIOS_END_SIZE)
+void smbios_table_build(uint8_t *entry, uint8_t *out, const struct smbios_bios *b,
+			struct smbios_table_info *info);
+
+/* Points the entry point at the tables (tables_size bytes, as info describes
+ * them) and recomputes its checksums. A 2.1 entry point has 16 bits for the
+ * size: more is an error. */
+status_t smbios_link(uint8_t *entry, uint64_t tables_addr, uint32_t tables_size,
+		     const struct smbios_table_info *info);
 
 #endif

@@ -52,6 +52,8 @@ static const char *const messages[LB_E_COUNT] = {
     [LB_E_SMBIOS_BAD_ANCHOR] = "bad SMBIOS entry point (%llu bytes, signature %#llx)",
     [LB_E_SMBIOS_BAD_TABLES] =
 	"SMBIOS tables do not match the entry point (%llu bytes, entry says %llu)",
+    [LB_E_SMBIOS_BAD_STRUCTURE] = "malformed SMBIOS structure (offset %llu, length %llu)",
+    [LB_E_SMBIOS_HANDLES] = "no free SMBIOS handle for the BIOS information (highest %#llx)",
     [LB_E_MPTABLE_CPUS] = "bad CPU count for an MP table (%llu CPUs, at most %llu)",
     [LB_E_ELF_NOT_ELF] = "not an ELF file (%llu bytes read)",
     [LB_E_ELF_UNSUPPORTED] = "unsupported ELF (type/class %llu, machine/data %llu)",

@@ -95,33 +95,72 @@ status_t tables_install_acpi(struct tables *t, struct acpi_loader *l, uint64_t *
 	return lb_ok();
 }
 
-status_t tables_install_smbios(struct tables *t, uint64_t *entry, uint64_t *tables)
+/* Where the VMM gives no SMBIOS (microvm): a table of leapboot's own, type 0
+ * alone, entry point and table in the F-segment, where Linux's DMI scan looks. */
+static status_t install_own_smbios(struct tables *t, const struct smbios_bios *b, uint64_t *entry,
+				   uint64_t *tables)
+{
+	uint8_t anchor[sizeof(struct smbios30_entry)];
+	struct smbios_table_info info;
+
+	status_t s = tables_alloc(t, SMBIOS_OWN_SIZE, 16, LOADER_ZONE_FSEG, 0, tables);
+	if (!s.code)
+		s = tables_alloc(t, sizeof(anchor), 16, LOADER_ZONE_FSEG, 0, entry);
+	if (s.code)
+		return s;
+	smbios_table_build(anchor, (uint8_t *)(uintptr_t)*tables, b, &info);
+	s = smbios_link(anchor, *tables, SMBIOS_OWN_SIZE, &info);
+	memcpy((void *)(uintptr_t)*entry, anchor, sizeof(anchor));
+	return s;
+}
+
+status_t tables_install_smbios(struct tables *t, const struct smbios_bios *b, uint64_t *entry,
+			       uint64_t *tables)
 {
 	struct fw_cfg_blob a = fw_cfg_known(t->fc, FW_CFG_SMBIOS_ANCHOR);
 	struct fw_cfg_blob tb = fw_cfg_known(t->fc, FW_CFG_SMBIOS_TABLES);
 	uint8_t anchor[SMBIOS_ANCHOR_MAX];
+	struct smbios_table_info info;
 	uint64_t taddr = 0;
 
 	*entry = 0;
 	*tables = 0;
 	if (!a.key || !tb.key)
-		return lb_ok();
+		return install_own_smbios(t, b, entry, tables);
 	if (a.size > sizeof(anchor))
 		return lb_fail(LB_E_SMBIOS_BAD_ANCHOR, a.size, 0);
+	/* Room for a type 0 in front of QEMU's structures: QEMU builds one only
+	 * when the user gives its fields (-smbios type=0,...), and then it stays. */
+	uint32_t bios_size = SMBIOS_BIOS_SIZE;
 	status_t s = fw_cfg_read(t->fc, a.key, 0, phys(anchor), a.size);
 	if (!s.code)
 		s = smbios_check(anchor, a.size, tb.size);
 	if (!s.code)
-		s = tables_alloc(t, tb.size, 16, LOADER_ZONE_HIGH, MEM_CLAIM_TABLES, &taddr);
+		s = tables_alloc(t, bios_size + tb.size, 16, LOADER_ZONE_HIGH, MEM_CLAIM_TABLES,
+				 &taddr);
 	if (!s.code)
-		s = fw_cfg_read(t->fc, tb.key, 0, taddr, tb.size);
+		s = fw_cfg_read(t->fc, tb.key, 0, taddr + bios_size, tb.size);
+	if (!s.code)
+		s = smbios_survey(anchor, (const uint8_t *)(uintptr_t)(taddr + bios_size), tb.size,
+				  &info);
+	uint32_t size = tb.size;
+	if (!s.code && info.has_bios) {
+		taddr += bios_size;
+	} else if (!s.code) {
+		/* Handles 0xFF00 and up are reserved. */
+		if (info.max_handle >= 0xFEFF)
+			return lb_fail(LB_E_SMBIOS_HANDLES, info.max_handle, 0);
+		smbios_bios_build((uint8_t *)(uintptr_t)taddr, info.max_handle + 1, b, &info);
+		size += SMBIOS_BIOS_SIZE;
+	}
 	/* The entry point on a 16-byte boundary in the F-segment, where Linux's
 	 * DMI scan looks. */
 	if (!s.code)
 		s = tables_alloc(t, a.size, 16, LOADER_ZONE_FSEG, 0, entry);
+	if (!s.code)
+		s = smbios_link(anchor, taddr, size, &info);
 	if (s.code)
 		return s;
-	smbios_link(anchor, taddr);
 	memcpy((void *)(uintptr_t)*entry, anchor, a.size);
 	*tables = taddr;
 	return lb_ok();

@@ -6,6 +6,7 @@
 #include "fw_cfg.h"
 #include "memmap.h"
 #include "mptable.h"
+#include "smbios.h"
 
 struct tables {
 	struct fw_cfg *fc;
@@ -24,9 +25,11 @@ status_t tables_alloc(struct tables *t, uint32_t size, uint32_t align, uint8_t z
  * ACPI. */
 status_t tables_install_acpi(struct tables *t, struct acpi_loader *l, uint64_t *rsdp);
 
-/* Places etc/smbios/smbios-tables high (*tables) and the entry point in the
- * F-segment (*entry); both 0 when QEMU offers no SMBIOS. */
-status_t tables_install_smbios(struct tables *t, uint64_t *entry, uint64_t *tables);
+/* Places etc/smbios/smbios-tables high (*tables), with b as type 0 in front
+ * unless they have one, and the entry point in the F-segment (*entry); where
+ * QEMU offers no SMBIOS, a table of type 0 alone, in the F-segment. */
+status_t tables_install_smbios(struct tables *t, const struct smbios_bios *b, uint64_t *entry,
+			       uint64_t *tables);
 
 /* Builds an MP table in the F-segment for cpus->count CPUs. */
 status_t tables_install_mptable(struct tables *t, const struct mp_cpus *cpus, uint64_t *addr);

@@ -111,9 +111,27 @@ static void test_fixture(const char *m)
 	   "%s: BAD_TABLES reports the tables' size and the anchor's", m);
 	ok(memcmp(anchor, orig, sizeof(orig)) == 0, "%s: smbios_check changes nothing", m);
 
+	struct smbios_table_info info;
+	is_code(smbios_scan(tables, (uint32_t)tlen, &info), LB_OK,
+		"%s: smbios_scan walks QEMU's tables", m);
+	is_u64(info.structures, anchor[0x1C] | anchor[0x1D] << 8,
+	       "%s: scan: the anchor's structure count", m);
+	is_u64(info.max_size, anchor[0x08] | anchor[0x09] << 8,
+	       "%s: scan: the anchor's largest structure", m);
+	is_u64(info.max_handle, 0x7F00, "%s: scan: the highest handle is type 127's, 0x7F00", m);
+	ok(!info.has_bios, "%s: scan: QEMU gives no type 0 by default", m);
+	struct smbios_table_info fast;
+	is_code(smbios_survey(anchor, tables, (uint32_t)tlen, &fast), LB_OK, "%s: survey", m);
+	ok(!fast.has_bios && fast.structures == info.structures && fast.max_size == info.max_size &&
+	       fast.max_handle < 0x100,
+	   "%s: survey from the first structure: no type 0, the same counts, a handle below "
+	   "QEMU's",
+	   m);
+
 	static const uint64_t addrs[] = {0x1FFDF000, 0x000F0000, 0xFFFFFFF0};
 	for (unsigned i = 0; i < sizeof(addrs) / sizeof(addrs[0]); i++) {
-		smbios_link(anchor, addrs[i]);
+		is_code(smbios_link(anchor, addrs[i], (uint32_t)tlen, &info), LB_OK,
+			"%s: linked to %#llx", m, (unsigned long long)addrs[i]);
 		is_u64(le32(anchor + 0x18), addrs[i], "%s: linked to %#llx: table address set", m,
 		       (unsigned long long)addrs[i]);
 		is_u64(sum8(anchor, 0x1F), 0, "%s: linked to %#llx: entry checksum", m,
@@ -162,8 +180,9 @@ static void test_sm3(void)
 	   "3.0: BAD_TABLES reports the tables' size and the maximum");
 
 	static const uint64_t addrs[] = {0x1FFDF000, 0x123456789ABCull, 0xFFFFFFFFFFFFF000ull};
+	struct smbios_table_info info = {0};
 	for (unsigned i = 0; i < sizeof(addrs) / sizeof(addrs[0]); i++) {
-		smbios_link(e, addrs[i]);
+		smbios_link(e, addrs[i], 400, &info);
 		is_u64(le64(e + 0x10), addrs[i], "3.0: linked to %#llx: 64-bit table address",
 		       (unsigned long long)addrs[i]);
 		is_u64(sum8(e, 24), 0, "3.0: linked to %#llx: checksum over 24 bytes",
@@ -245,11 +264,150 @@ static void test_bad21(void)
 	is_code(smbios_check(e, 31, 0), LB_E_SMBIOS_BAD_ANCHOR, "31 zero bytes");
 }
 
+/* A structure: type, handle, a formatted area of len bytes (4 at least), strings. */
+static uint32_t put_structure(uint8_t *t, uint8_t type, uint16_t handle, uint8_t len,
+			      const char *strings, uint32_t strings_len)
+{
+	memset(t, 0, len);
+	t[0] = type;
+	t[1] = len;
+	t[2] = (uint8_t)handle;
+	t[3] = (uint8_t)(handle >> 8);
+	memcpy(t + len, strings, strings_len);
+	return len + strings_len;
+}
+
+static void test_scan(void)
+{
+	uint8_t t[256];
+	struct smbios_table_info info;
+	uint32_t n = 0;
+
+	/* A user's binary type 11 first (handle 0x1234), then a user type 0 after
+	 * QEMU-like ones: only a walk finds it. */
+	n += put_structure(t + n, 11, 0x1234, 5, "user\0\0", 6);
+	n += put_structure(t + n, 1, 0x100, 0x1B, "QEMU\0\0", 6);
+	n += put_structure(t + n, 0, 0x2000, 0x18, "\0\0", 2);
+	n += put_structure(t + n, 127, 0x7F00, 4, "\0\0", 2);
+	is_code(smbios_scan(t, n, &info), LB_OK, "scan: four structures");
+	ok(info.has_bios && info.structures == 4 && info.max_handle == 0x7F00 &&
+	       info.max_size == 0x1B + 6,
+	   "scan: type 0 found, 4 structures, highest handle 0x7F00, largest 0x21 bytes");
+	uint8_t sm21[sizeof(struct smbios21_entry)] = "_SM_";
+	is_code(smbios_survey(sm21, t, n, &info), LB_OK, "survey: a user's structure first");
+	ok(info.has_bios && info.structures == 4, "survey walks when the first is not QEMU's own");
+
+	/* QEMU's order with -smbios type=0,...: type 0 first, handle 0. */
+	uint32_t m = put_structure(t, 0, 0, 0x18, "X\0\0", 3);
+	m += put_structure(t + m, 127, 0x7F00, 4, "\0\0", 2);
+	is_code(smbios_survey(sm21, t, m, &info), LB_OK, "survey: QEMU's type 0 first");
+	ok(info.has_bios, "survey: the user's type 0 (vendor X) is kept");
+
+	/* Readers stop at type 127: what follows it is not looked at. */
+	memset(t + m, 0xFF, 8);
+	is_code(smbios_scan(t, m + 8, &info), LB_OK, "scan stops at type 127");
+	is_u64(info.structures, 2, "scan: two structures before the end");
+
+	/* Broken tables: never read past the end, always an error. */
+	uint8_t b[16];
+	put_structure(b, 1, 0x100, 4, "\0\0", 2);
+	b[1] = 3;
+	is_code(smbios_scan(b, 6, &info), LB_E_SMBIOS_BAD_STRUCTURE, "scan: length 3");
+	b[1] = 7;
+	is_code(smbios_scan(b, 6, &info), LB_E_SMBIOS_BAD_STRUCTURE, "scan: length past the end");
+	b[1] = 4;
+	is_code(smbios_scan(b, 5, &info), LB_E_SMBIOS_BAD_STRUCTURE, "scan: one NUL of two");
+	is_code(smbios_scan(b, 3, &info), LB_E_SMBIOS_BAD_STRUCTURE, "scan: a 3-byte header");
+	put_structure(b, 1, 0x100, 4, "ab\0c", 4);
+	is_code(smbios_scan(b, 8, &info), LB_E_SMBIOS_BAD_STRUCTURE,
+		"scan: strings run off the end");
+	is_code(smbios_scan(b, 0, &info), LB_OK, "scan: an empty area has nothing");
+	is_u64(info.structures, 0, "scan: an empty area: no structures");
+}
+
+static const char strings[] = SMBIOS_BIOS_STRINGS;
+
+static void test_bios(void)
+{
+	uint8_t t[SMBIOS_BIOS_SIZE + SLACK];
+	struct smbios_table_info info = {.structures = 9, .max_size = 20};
+	struct smbios_bios b = {.rom_size = 0x10000, .pci = true, .acpi = true};
+
+	memset(t, CANARY, sizeof(t));
+	smbios_bios_build(t, 0x7F01, &b, &info);
+	ok(slack_ok(t, SMBIOS_BIOS_SIZE), "type 0: nothing written past SMBIOS_BIOS_SIZE");
+	ok(t[0] == 0 && t[1] == 0x18 && le16(t + 2) == 0x7F01,
+	   "type 0: header, length 0x18, handle");
+	ok(t[4] == 1 && t[5] == 2 && t[8] == 3, "type 0: vendor, version, date are strings 1-3");
+	is_u64(le16(t + 6), 0, "type 0: no runtime BIOS segment");
+	is_u64(t[9], 0, "type 0: a 64 KiB ROM");
+	is_u64(le64(t + 0x0A), 1u << 7, "type 0: PCI supported, no BIOS services");
+	is_u64(t[0x12], 1, "type 0: ACPI supported");
+	is_u64(t[0x13], 0x10, "type 0: a virtual machine, not UEFI");
+	ok(t[0x14] == LEAPBOOT_VERSION_MAJOR && t[0x15] == LEAPBOOT_VERSION_MINOR &&
+	       t[0x16] == 0xFF && t[0x17] == 0xFF,
+	   "type 0: release %u.%u, no embedded controller", LEAPBOOT_VERSION_MAJOR,
+	   LEAPBOOT_VERSION_MINOR);
+	ok(strcmp((const char *)t + 0x18, "leapboot") == 0, "type 0: vendor leapboot");
+	ok(memcmp(t + 0x18, strings, sizeof(strings)) == 0 && t[SMBIOS_BIOS_SIZE - 1] == 0 &&
+	       t[SMBIOS_BIOS_SIZE - 2] == 0,
+	   "type 0: version " LEAPBOOT_VERSION ", date " LEAPBOOT_RELEASE_DATE ", two NULs at the "
+	   "end");
+	ok(info.structures == 10 && info.max_size == SMBIOS_BIOS_SIZE,
+	   "type 0: counted, the largest structure now");
+	struct smbios_table_info walked;
+	is_code(smbios_scan(t, SMBIOS_BIOS_SIZE, &walked), LB_OK, "type 0: scans as one structure");
+	ok(walked.has_bios && walked.structures == 1 && walked.max_size == SMBIOS_BIOS_SIZE,
+	   "type 0: the walk agrees on its size");
+
+	b = (struct smbios_bios){.rom_size = 0x20000};
+	smbios_bios_build(t, 1, &b, &info);
+	ok(t[9] == 1 && le64(t + 0x0A) == 0 && t[0x12] == 0,
+	   "type 0 on microvm without ACPI: 128 KiB ROM, no PCI, no ACPI");
+}
+
+static void test_own_table(void)
+{
+	uint8_t entry[sizeof(struct smbios30_entry) + SLACK], t[SMBIOS_OWN_SIZE + SLACK];
+	struct smbios_bios b = {.rom_size = 0x10000, .acpi = true};
+	struct smbios_table_info info, walked;
+
+	memset(entry, CANARY, sizeof(entry));
+	memset(t, CANARY, sizeof(t));
+	smbios_table_build(entry, t, &b, &info);
+	is_code(smbios_link(entry, 0xF7C20, SMBIOS_OWN_SIZE, &info), LB_OK, "own table: linked");
+	ok(slack_ok(entry, 24) && slack_ok(t, SMBIOS_OWN_SIZE), "own table: nothing written past");
+	ok(memcmp(entry, "_SM3_", 5) == 0 && entry[6] == 24 && entry[7] == 3,
+	   "own table: a 3.0 entry point");
+	is_code(smbios_check(entry, 24, SMBIOS_OWN_SIZE), LB_OK,
+		"own table: smbios_check accepts it");
+	ok(le64(entry + 0x10) == 0xF7C20 && le32(entry + 0x0C) == SMBIOS_OWN_SIZE &&
+	       sum8(entry, 24) == 0,
+	   "own table: address, size and checksum");
+	is_code(smbios_scan(t, SMBIOS_OWN_SIZE, &walked), LB_OK, "own table: scans");
+	ok(walked.has_bios && walked.structures == 2 && info.structures == 2 &&
+	       walked.max_handle == 1 && t[SMBIOS_BIOS_SIZE] == 127,
+	   "own table: type 0 and type 127, handles 0 and 1");
+}
+
+static void test_link_too_big(void)
+{
+	uint8_t e[sizeof(struct smbios21_entry)];
+	struct smbios_table_info info = {0};
+	make_sm21(e, 100);
+	status_t s = smbios_link(e, 0x1000, 0x10000, &info);
+	is_code(s, LB_E_SMBIOS_BAD_TABLES, "2.1: 64 KiB of tables do not fit its 16-bit length");
+}
+
 int main(void)
 {
 	test_fixture("pc");
 	test_fixture("q35");
 	test_sm3();
 	test_bad21();
+	test_scan();
+	test_bios();
+	test_own_table();
+	test_link_too_big();
 	return done_testing();
 }
