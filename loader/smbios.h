@@ -72,7 +72,7 @@ _Static_assert(__builtin_offsetof(struct smbios_bios_header, major) == 0x14, "re
 
 /* Type 0's strings: vendor, version, release date (mm/dd/yyyy), and the NUL
  * that ends the set. */
-#define SMBIOS_BIOS_STRINGS "leapboot\0" LEAPBOOT_VERSION "\0" LEAPBOOT_RELEASE_DATE "\0"
+#define SMBIOS_BIOS_STRINGS "leapboot\0" LEAPBOOT_VERSION "\0" LEAPBOOT_BIOS_DATE "\0"
 #define SMBIOS_BIOS_SIZE    (sizeof(struct smbios_bios_header) + sizeof(SMBIOS_BIOS_STRINGS))
 
 /* What type 0 says of the machine leapboot booted. */

@@ -351,7 +351,7 @@ static void test_bios(void)
 	ok(strcmp((const char *)t + 0x18, "leapboot") == 0, "type 0: vendor leapboot");
 	ok(memcmp(t + 0x18, strings, sizeof(strings)) == 0 && t[SMBIOS_BIOS_SIZE - 1] == 0 &&
 	       t[SMBIOS_BIOS_SIZE - 2] == 0,
-	   "type 0: version " LEAPBOOT_VERSION ", date " LEAPBOOT_RELEASE_DATE ", two NULs at the "
+	   "type 0: version " LEAPBOOT_VERSION ", date " LEAPBOOT_BIOS_DATE ", two NULs at the "
 	   "end");
 	ok(info.structures == 10 && info.max_size == SMBIOS_BIOS_SIZE,
 	   "type 0: counted, the largest structure now");
