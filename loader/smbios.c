@@ -125,20 +125,26 @@ void smbios_bios_build(uint8_t *out, uint16_t handle, const struct smbios_bios *
 		info->max_size = SMBIOS_BIOS_SIZE;
 }
 
-void smbios_table_build(uint8_t *entry, uint8_t *out, const struct smbios_bios *b,
-			struct smbios_table_info *info)
+void smbios_own_build(uint8_t *out, uint64_t addr, const struct smbios_bios *b)
 {
 	static const uint8_t end[SMBIOS_END_SIZE] = {127, 4, 1, 0, 0, 0}; /* handle 1 */
-	struct smbios30_entry e = {.length = sizeof(e), .major = 3, .revision = 1};
+	struct smbios_table_info info = {0};
+	uint8_t *table = out + SMBIOS_OWN_TABLE;
+	struct smbios30_entry e = {
+	    .length = sizeof(e),
+	    .major = 3,
+	    .revision = 1,
+	    .table_max_size = SMBIOS_BIOS_SIZE + SMBIOS_END_SIZE,
+	    .table_address = addr + SMBIOS_OWN_TABLE,
+	};
 	uint32_t sm3 = ANCHOR_SM3;
 
-	*info = (struct smbios_table_info){.max_handle = 1};
-	smbios_bios_build(out, 0, b, info);
-	memcpy(out + SMBIOS_BIOS_SIZE, end, sizeof(end));
-	info->structures++;
+	smbios_bios_build(table, 0, b, &info);
+	memcpy(table + SMBIOS_BIOS_SIZE, end, sizeof(end));
 	memcpy(e.anchor, &sm3, 4);
 	e.anchor[4] = '_';
-	memcpy(entry, &e, sizeof(e));
+	e.checksum = checksum_fix(&e, sizeof(e));
+	memcpy(out, &e, sizeof(e));
 }
 
 status_t smbios_link(uint8_t *entry, uint64_t tables_addr, uint32_t tables_size,

@@ -107,13 +107,13 @@ status_t smbios_survey(const uint8_t *entry, const uint8_t *t, uint32_t len,
 void smbios_bios_build(uint8_t *out, uint16_t handle, const struct smbios_bios *b,
 		       struct smbios_table_info *info);
 
-/* A table of its own where the VMM has none: type 0 and the end-of-table
- * structure at out (SMBIOS_OWN_SIZE bytes), described in info, and a 3.0
- * entry point for it at entry, to be linked. */
-#define SMBIOS_END_SIZE 6
-#define SMBIOS_OWN_SIZE (SMBIOS_BIOS_SIZE + SMBIOS_END_SIZE)
-void smbios_table_build(uint8_t *entry, uint8_t *out, const struct smbios_bios *b,
-			struct smbios_table_info *info);
+/* A table of its own where the VMM has none: at addr, mapped at out, a 3.0
+ * entry point, and SMBIOS_OWN_TABLE bytes on, the table: type 0 and the
+ * end-of-table structure. */
+#define SMBIOS_END_SIZE	 6
+#define SMBIOS_OWN_TABLE 32 /* the entry point's 24 bytes, rounded up to 16 */
+#define SMBIOS_OWN_SIZE	 (SMBIOS_OWN_TABLE + SMBIOS_BIOS_SIZE + SMBIOS_END_SIZE)
+void smbios_own_build(uint8_t *out, uint64_t addr, const struct smbios_bios *b);
 
 /* Points the entry point at the tables (tables_size bytes, as info describes
  * them) and recomputes its checksums. A 2.1 entry point has 16 bits for the

@@ -97,21 +97,15 @@ status_t tables_install_acpi(struct tables *t, struct acpi_loader *l, uint64_t *
 
 /* Where the VMM gives no SMBIOS (microvm): a table of leapboot's own, type 0
  * alone, entry point and table in the F-segment, where Linux's DMI scan looks. */
-static status_t install_own_smbios(struct tables *t, const struct smbios_bios *b, uint64_t *entry,
-				   uint64_t *tables)
+static status_t install_own_smbios(struct tables *t, const struct smbios_bios *b,
+				   uint64_t *entry, uint64_t *tables)
 {
-	uint8_t anchor[sizeof(struct smbios30_entry)];
-	struct smbios_table_info info;
-
-	status_t s = tables_alloc(t, SMBIOS_OWN_SIZE, 16, LOADER_ZONE_FSEG, 0, tables);
-	if (!s.code)
-		s = tables_alloc(t, sizeof(anchor), 16, LOADER_ZONE_FSEG, 0, entry);
+	status_t s = tables_alloc(t, SMBIOS_OWN_SIZE, 16, LOADER_ZONE_FSEG, 0, entry);
 	if (s.code)
 		return s;
-	smbios_table_build(anchor, (uint8_t *)(uintptr_t)*tables, b, &info);
-	s = smbios_link(anchor, *tables, SMBIOS_OWN_SIZE, &info);
-	memcpy((void *)(uintptr_t)*entry, anchor, sizeof(anchor));
-	return s;
+	smbios_own_build((uint8_t *)(uintptr_t)*entry, *entry, b);
+	*tables = *entry + SMBIOS_OWN_TABLE;
+	return lb_ok();
 }
 
 status_t tables_install_smbios(struct tables *t, const struct smbios_bios *b, uint64_t *entry,

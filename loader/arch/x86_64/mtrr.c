@@ -14,9 +14,11 @@
 #define CPUID_ADDR_SIZES 0x80000008u
 #define DEFAULT_PHYS	 36 /* without leaf 0x80000008 */
 
+/* The legacy VGA window is one naturally aligned block. */
 #define VGA_START 0xA0000ull
-#define VGA_END	  0xC0000ull
+#define VGA_SIZE  0x20000ull
 #define FOUR_GIB  0x100000000ull
+_Static_assert(!(VGA_START & (VGA_SIZE - 1)), "VGA window: one variable range");
 
 void mtrr_setup(const struct memmap *m, uint64_t mmconfig_base, uint64_t mmconfig_size,
 		struct mtrr_plan *plan)
@@ -26,12 +28,14 @@ void mtrr_setup(const struct memmap *m, uint64_t mmconfig_base, uint64_t mmconfi
 	if (!(cpuid(1).d & CPUID_MTRR))
 		return;
 	uint32_t vcnt = (uint32_t)rdmsr(MSR_MTRR_CAP) & MTRR_CAP_VCNT;
+	if (!vcnt)
+		return;
 	uint32_t phys = DEFAULT_PHYS;
 	if (cpuid(CPUID_EXT_MAX).a >= CPUID_ADDR_SIZES)
 		phys = cpuid(CPUID_ADDR_SIZES).a & 0xFF;
 
 	uint64_t hole = memmap_ram_top(m, FOUR_GIB);
-	mtrr_plan_uncached(plan, VGA_START, VGA_END, vcnt);
+	plan->v[plan->n++] = (struct mtrr_var){VGA_START, VGA_SIZE};
 	mtrr_plan_uncached(plan, hole, FOUR_GIB, vcnt);
 	if (mmconfig_size && mmconfig_base < hole)
 		mtrr_plan_uncached(plan, mmconfig_base, mmconfig_base + mmconfig_size, vcnt);
