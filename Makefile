@@ -15,6 +15,17 @@ say = $(if $(V),,@echo "  $(1)	$(2)")
 WARN := -Wall -Wextra -Werror
 ROM_LIMIT := 49152
 
+# Pure code (no port, MMIO, inline assembly or firmware service): boot/, elf/ and
+# pvh/, compiled unchanged into every form, the unit tests and the fuzzers. The
+# device-tree code needs libfdt, which only the arm64 forms link.
+PURE_SRCS := $(sort $(wildcard boot/*.c boot/efi/*.c elf/*.c pvh/*.c))
+PURE_HDRS := $(wildcard boot/*.h boot/efi/*.h elf/*.h pvh/*.h)
+FDT_SRCS := boot/arm64.c boot/fdt_check.c
+# Hardware and firmware code every form shares (console, stages, the freestanding
+# libc), then each form's own.
+LOADER_SRCS := loader/console.c loader/stage.c loader/libc/format.c loader/libc/string.c
+INCLUDES := -Iloader -Iboot
+
 ifeq ($(ARCH),aarch64)
 # --- arm64 (cross-built; libfdt and zlib from Debian's arm64 packages) ---------
 CROSS := aarch64-linux-gnu-
@@ -31,13 +42,13 @@ endif
 endif
 FW_CFLAGS := -std=gnu11 -O2 $(WARN) -ffreestanding -fno-pic -fno-pie -mstrict-align \
 	-fno-stack-protector -fno-asynchronous-unwind-tables -fno-common -ffunction-sections \
-	-Iloader -Iloader/arch/aarch64 -isystem $(SYSROOT)/usr/include
-FW_ASFLAGS := -Iloader
-FW_SRCS := loader/status.c loader/fw_cfg.c loader/memmap.c boot/plan.c boot/initrd.c \
-	boot/arm64.c boot/fdt_check.c loader/libc/format.c loader/libc/string.c \
-	loader/libc/stack_protector.c loader/libc/malloc.c \
-	loader/console.c loader/stage.c loader/kernel_source.c loader/gunzip.c \
-	loader/main_arm64.c loader/arch/aarch64/arch.c loader/arch/aarch64/fw_cfg_mmio.c
+	$(INCLUDES) -Iloader/arch/aarch64 -isystem $(SYSROOT)/usr/include
+FW_ASFLAGS := $(INCLUDES)
+# zlib and libfdt need malloc and the stack protector's hook.
+ARM64_LOADER_SRCS := $(LOADER_SRCS) loader/libc/stack_protector.c loader/libc/malloc.c \
+	loader/gunzip.c loader/fw_cfg_mmio.c
+FW_SRCS := $(PURE_SRCS) $(ARM64_LOADER_SRCS) loader/main_arm64.c \
+	$(wildcard loader/arch/aarch64/*.c)
 FW_ASM := loader/arch/aarch64/start.S loader/arch/aarch64/handoff.S \
 	loader/arch/aarch64/vectors.S loader/arch/aarch64/el2_stub.S
 FW_OBJS := $(FW_SRCS:%.c=$(OBJ)/%.o) $(FW_ASM:%.S=$(OBJ)/%.o)
@@ -50,13 +61,10 @@ IMAGE_LDS := loader/arch/aarch64/leapboot-image.lds
 # leapboot.efi: a GNU-EFI application (gnu-efi's arm64 crt0, linker script and
 # libgnuefi from the sysroot; its PE header is in the crt0, hence -O binary).
 EFI_CFLAGS := -std=gnu11 -O2 $(WARN) -ffreestanding -fpic -fshort-wchar -fno-stack-protector \
-	-fno-asynchronous-unwind-tables -mstrict-align -DLEAPBOOT_EFI -Iloader \
-	-isystem $(SYSROOT)/usr/include -isystem $(SYSROOT)/usr/include/efi \
+	-fno-asynchronous-unwind-tables -mstrict-align -DLEAPBOOT_EFI $(INCLUDES) \
+	-Iloader/arch/aarch64 -isystem $(SYSROOT)/usr/include -isystem $(SYSROOT)/usr/include/efi \
 	-isystem $(SYSROOT)/usr/include/efi/aarch64
-EFI_ARCH_SRCS := boot/efi/aarch64/arch.c boot/efi/acpi_fw_cfg.c boot/arm64.c boot/fdt_check.c \
-	loader/gunzip.c \
-	loader/memmap.c loader/arch/aarch64/fw_cfg_mmio.c loader/libc/stack_protector.c \
-	loader/libc/malloc.c
+EFI_ARCH_SRCS := $(PURE_SRCS) $(ARM64_LOADER_SRCS) $(wildcard loader/efi/aarch64/*.c)
 EFI_LDS := $(SYSROOT)/usr/lib/elf_aarch64_efi.lds
 EFI_CRT0 := $(SYSROOT)/usr/lib/crt0-efi-aarch64.o
 EFI_LIBS := $(SYSROOT)/usr/lib/aarch64-linux-gnu/libfdt.a $(SYSROOT)/usr/lib/aarch64-linux-gnu/libz.a \
@@ -99,20 +107,15 @@ FW_SIZE_FLAGS := -falign-functions=1 -falign-jumps=1 -falign-loops=1 -falign-lab
 	-fno-if-conversion -fno-code-hoisting -fno-tree-vectorize -fno-tree-tail-merge
 FW_CFLAGS := -std=gnu11 -O2 -flto -finline-limit=3000 $(FW_SIZE_FLAGS) $(WARN) -ffreestanding -fno-pic -fno-pie -mno-red-zone \
 	-mcmodel=kernel -fno-stack-protector -fno-asynchronous-unwind-tables -fno-common \
-	-ffunction-sections -Iloader -Iloader/arch/$(ARCH)
-FW_ASFLAGS := -Iloader
+	-ffunction-sections $(INCLUDES) -Iloader/arch/$(ARCH)
+FW_ASFLAGS := $(INCLUDES)
 
-# Pure code: compiled into the firmware and, unchanged, into the host unit tests.
-CORE_SRCS := loader/status.c loader/fw_cfg.c loader/memmap.c boot/bzimage.c boot/e820.c \
-	boot/plan.c loader/libc/format.c loader/acpi.c loader/checksum.c loader/smbios.c loader/mptable.c \
-	boot/initrd.c boot/mtrr.c elf/elf.c pvh/pvh.c
-FW_SRCS := $(CORE_SRCS) loader/main.c loader/boot_x86.c loader/stage.c loader/kernel.c \
-	loader/kernel_source.c \
-	loader/console.c \
-	loader/tables.c \
-	loader/libc/string.c loader/platform/x86.c loader/platform/pc.c loader/platform/q35.c \
-	loader/arch/x86_64/arch.c loader/arch/x86_64/uart.c \
-	loader/arch/x86_64/fw_cfg_ports.c loader/arch/x86_64/mtrr.c
+X86_PURE_SRCS := $(filter-out $(FDT_SRCS),$(PURE_SRCS))
+# The x86 boot (bzImage, PVH) the firmware and EFI forms share.
+X86_LOADER_SRCS := $(LOADER_SRCS) loader/boot_x86.c loader/kernel.c loader/arch/x86_64/fw_cfg_ports.c \
+	loader/arch/x86_64/uart.c
+FW_SRCS := $(sort $(X86_PURE_SRCS) $(X86_LOADER_SRCS) loader/main.c loader/tables.c \
+	$(wildcard loader/platform/*.c loader/arch/x86_64/*.c))
 FW_ASM := loader/arch/x86_64/start.S loader/arch/x86_64/handoff.S
 FW_OBJS := $(FW_SRCS:%.c=$(OBJ)/%.o) $(FW_ASM:%.S=$(OBJ)/%.o)
 LDS := loader/arch/x86_64/leapboot.lds
@@ -124,13 +127,10 @@ ELF_LDS := loader/arch/x86_64/leapboot-elf.lds
 # convention for firmware calls, so they need no wrapper).
 EFI_CFLAGS := -std=gnu11 -O2 $(WARN) -ffreestanding -fpic -fshort-wchar -mno-red-zone \
 	-fno-stack-protector -maccumulate-outgoing-args -fno-asynchronous-unwind-tables \
-	-DGNU_EFI_USE_MS_ABI -DLEAPBOOT_EFI -Iloader \
+	-DGNU_EFI_USE_MS_ABI -DLEAPBOOT_EFI $(INCLUDES) \
 	-isystem /usr/include/efi -isystem /usr/include/efi/x86_64
-EFI_ARCH_SRCS := boot/efi/x86_64/arch.c boot/efi/x86_64/handoff.S boot/efi/x86_64/switch.S \
-	boot/efi/efi_memmap.c \
-	loader/boot_x86.c loader/kernel.c loader/memmap.c boot/bzimage.c boot/e820.c boot/plan.c \
-	boot/initrd.c elf/elf.c pvh/pvh.c loader/arch/x86_64/fw_cfg_ports.c \
-	loader/arch/x86_64/uart.c
+EFI_ARCH_SRCS := $(X86_PURE_SRCS) $(X86_LOADER_SRCS) \
+	$(wildcard loader/efi/x86_64/*.c loader/efi/x86_64/*.S)
 EFI_LDS := /usr/lib/elf_x86_64_efi.lds
 EFI_CRT0 := /usr/lib/crt0-efi-x86_64.o
 EFI_LIBS := /usr/lib/libgnuefi.a
@@ -180,10 +180,7 @@ $(OBJ)/%.o: %.S Makefile
 
 
 # --- leapboot.efi ------------------------------------------------------------
-EFI_SRCS := boot/efi/main.c boot/efi/console.c boot/efi/stub.c boot/efi/memory_map.c \
-	boot/efi/config_table.c boot/efi/pe.c loader/status.c loader/fw_cfg.c \
-	loader/kernel_source.c loader/console.c loader/stage.c loader/libc/format.c \
-	loader/libc/string.c $(EFI_ARCH_SRCS)
+EFI_SRCS := $(sort $(wildcard loader/efi/*.c) $(EFI_ARCH_SRCS))
 EFI_OBJ := $(BUILD)/efi-obj
 EFI_OBJS := $(patsubst %,$(EFI_OBJ)/%.o,$(basename $(EFI_SRCS)))
 
@@ -214,27 +211,20 @@ $(BUILD)/leapboot.efi: $(BUILD)/leapboot-efi.so
 	@echo "leapboot.efi ($(ARCH)): $$(stat -c %s $@) bytes"
 
 # --- host unit tests ---------------------------------------------------------
-UNIT_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Iloader -Itests/unit -fsanitize=address,undefined
+UNIT_CFLAGS := -std=gnu11 -O1 -g $(WARN) $(INCLUDES) -Itests/unit -fsanitize=address,undefined
 UNIT_TESTS := $(patsubst tests/unit/test_%.c,$(BUILD)/unit/test_%,$(wildcard tests/unit/test_*.c))
-UNIT_SUPPORT := tests/unit/fake_fw_cfg.c
-# Per-test extras: UNIT_SRCS_<name> (sources outside CORE_SRCS) and UNIT_LIBS_<name>
-# (host libraries) for tests/unit/test_<name>.c. arm64.c needs the host's libfdt (libfdt-dev).
-UNIT_SRCS_arm64 := boot/arm64.c boot/fdt_check.c
-UNIT_LIBS_arm64 := -lfdt
-UNIT_SRCS_pe := boot/efi/pe.c
-UNIT_SRCS_efi_memmap := boot/efi/efi_memmap.c
-UNIT_SRCS_acpi_fw_cfg := boot/efi/acpi_fw_cfg.c
+# Every test links all the pure code (and the host's libfdt for the device-tree
+# code) and depends on every header it could include.
+UNIT_SRCS := $(PURE_SRCS) loader/libc/format.c tests/unit/fake_fw_cfg.c
+UNIT_HDRS := $(PURE_HDRS) $(wildcard loader/*.h loader/libc/*.h tests/unit/*.h)
+UNIT_LIBS := -lfdt
 # test_string includes leapboot's libc under other names (the host's serves the rest).
-$(BUILD)/unit/test_string: loader/libc/string.c loader/libc/string.h
+$(BUILD)/unit/test_string: loader/libc/string.c
 
-.SECONDEXPANSION:
-$(BUILD)/unit/test_%: tests/unit/test_%.c $(CORE_SRCS) $(UNIT_SUPPORT) tests/unit/tap.h tests/unit/bytes.h \
-		tests/unit/map_is.h \
-		$$(UNIT_SRCS_$$*)
+$(BUILD)/unit/test_%: tests/unit/test_%.c $(UNIT_SRCS) $(UNIT_HDRS) Makefile
 	@mkdir -p $(dir $@)
 	$(call say,CC,$@)
-	$(Q)$(HOST_CC) $(UNIT_CFLAGS) -o $@ $< $(CORE_SRCS) $(UNIT_SUPPORT) $(UNIT_SRCS_$*) \
-		$(UNIT_LIBS_$*)
+	$(Q)$(HOST_CC) $(UNIT_CFLAGS) -o $@ $< $(UNIT_SRCS) $(UNIT_LIBS)
 
 unit: $(UNIT_TESTS)
 	prove $(UNIT_TESTS)
@@ -249,13 +239,10 @@ size-check: $(BUILD)/leapboot.bin
 #                  $(BUILD)/fuzz/fuzz_<name>.log; fails on the first finding
 # make fuzz-smoke  a short deterministic run of each (tests/run-all runs it)
 FUZZ_CC := clang
-FUZZ_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Iloader -fsanitize=fuzzer,address,undefined \
+FUZZ_CFLAGS := -std=gnu11 -O1 -g $(WARN) $(INCLUDES) -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined
-# The core sources the targets need (all of them link each; add what a new target needs).
-FUZZ_CORE := loader/acpi.c loader/checksum.c loader/smbios.c elf/elf.c boot/arm64.c boot/fdt_check.c \
-	loader/memmap.c boot/efi/pe.c boot/efi/efi_memmap.c boot/efi/acpi_fw_cfg.c \
-	boot/bzimage.c boot/e820.c boot/initrd.c boot/plan.c loader/fw_cfg.c loader/status.c \
-	tests/unit/fake_fw_cfg.c
+# Every target links all the pure code (and the fake fw_cfg device).
+FUZZ_CORE := $(PURE_SRCS) tests/unit/fake_fw_cfg.c
 FUZZ_LIBS := -lfdt
 FUZZ_TIME ?= 60
 FUZZ_SMOKE_RUNS ?= 50000
@@ -263,8 +250,7 @@ FUZZ_MAX_LEN := 4352
 FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_TARGETS := $(FUZZ_NAMES:%=$(BUILD)/fuzz/fuzz_%)
 
-$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_CORE) $(wildcard loader/*.h) tests/unit/bytes.h \
-		tests/unit/fake_fw_cfg.h
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_CORE) $(UNIT_HDRS) Makefile
 	@mkdir -p $(dir $@)
 	$(call say,CC,$@)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_CORE) $(FUZZ_LIBS)

@@ -5,8 +5,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "../loader/memmap.h"
-#include "../loader/status.h"
+#include "memmap.h"
+#include "status.h"
 
 struct arm64_image_header {
 	uint32_t code0, code1;

@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 #include "boot_params.h"
-#include "../loader/memmap.h"
+#include "memmap.h"
 
 /* Adds the entries of an etc/e820 blob (packed 20-byte records) to m. */
 status_t e820_parse(struct memmap *m, const void *raw, uint32_t len);

@@ -3,8 +3,8 @@
 #define LEAPBOOT_PLAN_H
 
 #include <stdint.h>
-#include "../loader/memmap.h"
-#include "../loader/status.h"
+#include "memmap.h"
+#include "status.h"
 
 enum boot_mode {
 	BOOT_LINUX64, /* long mode, %rsi = boot_params */

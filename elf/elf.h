@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "../loader/status.h"
+#include "../boot/status.h"
 
 struct elf64_ehdr {
 	uint8_t ident[16];

@@ -10,7 +10,7 @@
 #include "phys.h"
 #include "stage.h"
 #include "arch/aarch64/boot_markers.h"
-#include "arch/aarch64/fw_cfg_mmio.h"
+#include "fw_cfg_mmio.h"
 #include "libc/string.h"
 #include "../boot/arm64.h"
 #include "../boot/fdt_check.h"

@@ -6,8 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "../boot/plan.h"
-#include "../loader/memmap.h"
-#include "../loader/status.h"
+#include "../boot/memmap.h"
+#include "../boot/status.h"
 
 #define HVM_START_MAGIC 0x336ec578
 

@@ -1,5 +1,5 @@
 #include "acpi_fw_cfg.h"
-#include "../../loader/le.h"
+#include "le.h"
 #include "../../loader/libc/string.h"
 
 #define HID	      "QEMU0002"

@@ -4,7 +4,7 @@
 #define LEAPBOOT_EFI_MEMMAP_H
 
 #include <stdint.h>
-#include "../../loader/memmap.h"
+#include "memmap.h"
 
 /* One EFI_MEMORY_DESCRIPTOR (UEFI 2.10 §7.2). The firmware's descriptors may be
  * longer (DescriptorSize); only these fields are read. */

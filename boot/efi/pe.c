@@ -1,5 +1,5 @@
 #include "pe.h"
-#include "../../loader/le.h"
+#include "le.h"
 
 #define MZ_LFANEW	  0x3C
 #define COFF_MACHINE	  4 /* from the "PE\0\0" signature */

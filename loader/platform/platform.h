@@ -2,7 +2,7 @@
 #ifndef LEAPBOOT_PLATFORM_H
 #define LEAPBOOT_PLATFORM_H
 
-#include "../memmap.h"
+#include "memmap.h"
 
 enum machine {
 	MACHINE_NO_PCI, /* microvm, or anything without a PCI host bridge */

@@ -1,5 +1,5 @@
 /* libFuzzer target: the x86 boot path's pure code on arbitrary input — the e820
- * sanitizer (boot/e820.c, loader/memmap.c), the setup header and its size checks,
+ * sanitizer (boot/e820.c, boot/memmap.c), the setup header and its size checks,
  * kernel and initrd placement and boot_params (boot/bzimage.c, boot/initrd.c).
  *
  * Input: a 32-byte configuration, then n 20-byte e820 records, then the kernel's
@@ -40,7 +40,7 @@
 #include "../boot/bzimage.h"
 #include "../boot/e820.h"
 #include "../boot/initrd.h"
-#include "le.h"
+#include "../../boot/le.h"
 
 #define HARNESS __attribute__((no_sanitize("coverage"), noinline))
 

@@ -1,4 +1,4 @@
-/* libFuzzer target: loader/fw_cfg.c's probe (the file directory read) and name
+/* libFuzzer target: boot/fw_cfg.c's probe (the file directory read) and name
  * lookups, on a fake fw_cfg device (tests/unit/fake_fw_cfg.c) whose directory item
  * is the input.
  *

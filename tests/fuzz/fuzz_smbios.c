@@ -1,10 +1,10 @@
-/* libFuzzer target: loader/smbios.c's structure walk (smbios_scan), the survey
+/* libFuzzer target: boot/smbios.c's structure walk (smbios_scan), the survey
  * that trusts QEMU's order (smbios_survey), and a type 0 put in front of a table.
  *
  * Input: an SMBIOS structure table, copied to an exact-size heap buffer, so that
  * a read past it is an ASan report.
  * Checks:
- *  - smbios_scan agrees with ref_scan (the rules of loader/smbios.h written out
+ *  - smbios_scan agrees with ref_scan (the rules of boot/smbios.h written out
  *    again, byte by byte) on the status and on every count;
  *  - smbios_survey gives smbios_scan's answer whenever the first structure is
  *    not one of QEMU's own (handle != type << 8);
@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../loader/smbios.h"
+#include "../../boot/smbios.h"
 
 #define HARNESS __attribute__((no_sanitize("coverage"), noinline))
 

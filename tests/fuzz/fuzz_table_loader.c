@@ -1,4 +1,4 @@
-/* libFuzzer target: loader/acpi.c's table-loader interpreter on arbitrary scripts.
+/* libFuzzer target: boot/acpi.c's table-loader interpreter on arbitrary scripts.
  *
  * Input: a table-loader script. When its length is not a multiple of 128, the last
  * len % 128 bytes are a configuration instead (world_init): byte 0 holds CFG_
@@ -17,7 +17,7 @@
  * canaries. A write past a blob faults, one before it faults or breaks a canary
  * (abort). The callbacks abort on any call the interpreter must never make. Then
  * an independent reference interpreter (ref_run, written from QEMU's
- * hw/acpi/bios-linker-loader.c semantics and the limits in loader/acpi.[ch]) runs
+ * hw/acpi/bios-linker-loader.c semantics and the limits in boot/acpi.[ch]) runs
  * the same script: the status code, the failing command, every blob's bytes and
  * every fw_cfg write must agree, and so must acpi_find_rsdp. */
 #include <stdint.h>
@@ -28,7 +28,7 @@
 #include <unistd.h>
 
 #include "../tests/unit/outcome.h"
-#include "acpi.h"
+#include "../../boot/acpi.h"
 #include "../unit/bytes.h"
 
 #define ENTRY	   128

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "le.h"
+#include "../../boot/le.h"
 
 static inline uint8_t sum8(const uint8_t *p, uint64_t n)
 {

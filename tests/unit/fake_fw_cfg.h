@@ -6,7 +6,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "fw_cfg.h"
+#include "../../boot/fw_cfg.h"
 
 #define FAKE_FW_CFG_MAX_ITEMS 96
 #define FAKE_FW_CFG_LOG	      32 /* DMA requests remembered for assertions */

@@ -1,9 +1,9 @@
-/* The names of fw_cfg's known files (loader/fw_cfg.h), written out once more for
+/* The names of fw_cfg's known files (boot/fw_cfg.h), written out once more for
  * the tests that check the probe finds them. */
 #ifndef LEAPBOOT_TEST_KNOWN_FILES_H
 #define LEAPBOOT_TEST_KNOWN_FILES_H
 
-#include "fw_cfg.h"
+#include "../../boot/fw_cfg.h"
 
 static const char *const known_file_names[FW_CFG_KNOWN_FILES] = {
     [FW_CFG_E820] = "etc/e820",

@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "memmap.h"
+#include "../../boot/memmap.h"
 #include "tap.h"
 
 struct exp {

@@ -3,7 +3,7 @@
 #ifndef LEAPBOOT_TEST_OUTCOME_H
 #define LEAPBOOT_TEST_OUTCOME_H
 
-#include "status.h"
+#include "../../boot/status.h"
 
 struct outcome {
 	int code;

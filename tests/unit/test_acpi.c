@@ -1,4 +1,4 @@
-/* ACPI table-loader interpreter (loader/acpi.c): QEMU 7.2's own scripts for pc, q35
+/* ACPI table-loader interpreter (boot/acpi.c): QEMU 7.2's own scripts for pc, q35
  * and microvm run against the blobs captured with them (tests/unit/fixtures), then
  * hand-made hostile scripts, each of which must fail with its exact code without a
  * byte written outside the allocated blobs and without a fw_cfg write.
@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "acpi.h"
-#include "checksum.h"
+#include "../../boot/acpi.h"
+#include "../../boot/checksum.h"
 #include "tap.h"
 #include "bytes.h"
 
@@ -1320,5 +1320,5 @@ int main(void)
 #define acpi_find_rsdp	portable_find_rsdp
 #define checksum_sum	portable_checksum_sum
 #define checksum_fix	portable_checksum_fix
-#include "checksum.c"
-#include "acpi.c"
+#include "../../boot/checksum.c"
+#include "../../boot/acpi.c"

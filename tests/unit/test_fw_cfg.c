@@ -1,9 +1,9 @@
-/* fw_cfg client (loader/fw_cfg.c) against the fake device. */
+/* fw_cfg client (boot/fw_cfg.c) against the fake device. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "fw_cfg.h"
+#include "../../boot/fw_cfg.h"
 #include "fake_fw_cfg.h"
 #include "known_files.h"
 #include "tap.h"

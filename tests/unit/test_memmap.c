@@ -1,4 +1,4 @@
-/* Physical memory map (loader/memmap.c). */
+/* Physical memory map (boot/memmap.c). */
 #include <string.h>
 
 #include "map_is.h"

@@ -1,10 +1,10 @@
-/* Intel MP tables (loader/mptable.c): the floating pointer and the configuration
+/* Intel MP tables (boot/mptable.c): the floating pointer and the configuration
  * table for 1, 4 and 255 CPUs, parsed back entry by entry; bad CPU counts and too
  * little room. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "mptable.h"
+#include "../../boot/mptable.h"
 #include "tap.h"
 #include "bytes.h"
 

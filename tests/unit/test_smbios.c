@@ -1,10 +1,10 @@
-/* SMBIOS entry points (loader/smbios.c): QEMU 7.2's pc and q35 anchors
+/* SMBIOS entry points (boot/smbios.c): QEMU 7.2's pc and q35 anchors
  * (tests/unit/fixtures, LEAPBOOT_FIXTURES overrides the directory), a synthetic
  * 3.0 entry point, and broken ones. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "smbios.h"
+#include "../../boot/smbios.h"
 #include "tap.h"
 #include "bytes.h"
 

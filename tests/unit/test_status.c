@@ -1,9 +1,9 @@
-/* Error messages (loader/status.c): one per code, each consuming a and b as
+/* Error messages (boot/status.c): one per code, each consuming a and b as
  * unsigned long long. */
 #include <stdio.h>
 #include <string.h>
 
-#include "status.h"
+#include "../../boot/status.h"
 #include "libc/format.h"
 #include "tap.h"
 

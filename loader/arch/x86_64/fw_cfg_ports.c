@@ -37,10 +37,14 @@ static bool latch_clear;
 static void ports_dma(void *ctx, uint64_t desc)
 {
 	(void)ctx;
+	/* The descriptor in memory before the device reads it, and read back
+	 * after it wrote it (the port writes themselves are no compiler barrier). */
+	__asm__ volatile("" : : "r"(desc) : "memory");
 	uint32_t high = (uint32_t)(desc >> 32);
 	if (high || !latch_clear)
 		outl(FW_CFG_PORT_DMA_HIGH, __builtin_bswap32(high));
 	outl(FW_CFG_PORT_DMA_LOW, __builtin_bswap32((uint32_t)desc));
+	__asm__ volatile("" : : "r"(desc) : "memory");
 	latch_clear = true;
 }
 

@@ -2,7 +2,7 @@
 #ifndef LEAPBOOT_X86_MTRR_SETUP_H
 #define LEAPBOOT_X86_MTRR_SETUP_H
 
-#include "../../memmap.h"
+#include "memmap.h"
 #include "../../../boot/mtrr.h"
 
 /* Write-back by default; uncached: the legacy VGA window, everything from the

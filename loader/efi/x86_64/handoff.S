@@ -4,7 +4,7 @@
  * sure it is below 4 GiB, and runs it on its own stack and page tables): it loads
  * its own GDT, whose 0x10 and 0x18 are what Linux's boot protocols ask for.
  */
-#include "arch/x86_64/protected32.h"
+#include "../../arch/x86_64/protected32.h"
 
 #define SEL_CODE32	0x08
 

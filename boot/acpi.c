@@ -2,7 +2,7 @@
 #include "anchors.h"
 #include "checksum.h"
 #include "le.h"
-#include "libc/string.h"
+#include "../loader/libc/string.h"
 
 /* Limits against hostile scripts: QEMU's largest blob (etc/acpi/tables with many
  * devices) is far below this. */

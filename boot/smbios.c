@@ -3,7 +3,7 @@
 #include "anchors.h"
 #include "checksum.h"
 #include "le.h"
-#include "libc/string.h"
+#include "../loader/libc/string.h"
 
 static bool is_sm21(const uint8_t *p)
 {

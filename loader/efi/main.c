@@ -1,11 +1,11 @@
 /* leapboot.efi: the kernel from fw_cfg, booted through its EFI stub, or, without
  * one, after leaving the firmware as the firmware form boots it. */
 #include "efi.h"
-#include "pe.h"
-#include "../../loader/console.h"
-#include "../../loader/phys.h"
-#include "../../loader/libc/string.h"
-#include "../../loader/stage.h"
+#include "../../boot/efi/pe.h"
+#include "../console.h"
+#include "phys.h"
+#include "../libc/string.h"
+#include "../stage.h"
 
 #define FW_CFG_DIR_MAX 128
 #define HEAD_BYTES     4096 /* the MZ and PE headers, or a setup or ELF header */

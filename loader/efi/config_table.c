@@ -1,6 +1,6 @@
 #include "efi.h"
-#include "../../loader/libc/string.h"
-#include "../../loader/phys.h"
+#include "../libc/string.h"
+#include "phys.h"
 
 uint64_t efi_config_table(EFI_GUID guid)
 {

@@ -2,7 +2,7 @@
 #include "anchors.h"
 #include "checksum.h"
 #include "le.h"
-#include "libc/string.h"
+#include "../loader/libc/string.h"
 
 #define LAPIC_BASE     0xFEE00000u
 #define LAPIC_VERSION  0x14

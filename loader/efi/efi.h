@@ -3,8 +3,8 @@
 #define LEAPBOOT_EFI_H
 
 #include <efi.h>
-#include "../../loader/fw_cfg.h"
-#include "../../loader/kernel_source.h"
+#include "fw_cfg.h"
+#include "kernel_source.h"
 
 extern EFI_HANDLE efi_image;
 extern EFI_SYSTEM_TABLE *efi_st;
@@ -36,7 +36,7 @@ status_t efi_boot_stub(struct fw_cfg *fc, const struct kernel_source *src, uint3
  * UART and the runtime services are left. */
 status_t efi_exit_boot_services(const void **final, uint64_t *size, uint64_t *desc_size);
 
-/* Per architecture (boot/efi/<arch>/): */
+/* Per architecture (loader/efi/<arch>/): */
 /* The fw_cfg device: ports on x86; on arm64 MMIO as the DTB or the DSDT says. */
 status_t efi_arch_fw_cfg(struct fw_cfg *fc, struct fw_cfg_file *dir, uint32_t dir_max);
 /* A gzip-compressed kernel inflated into pages of its own (arm64's Image.gz):

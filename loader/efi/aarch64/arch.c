@@ -1,16 +1,16 @@
 /* leapboot.efi on arm64: fw_cfg where the firmware's DTB or DSDT puts it; only
  * kernels with an EFI stub (the stub then finds the DTB or ACPI tables itself). */
-#include "../acpi_fw_cfg.h"
+#include "../../../boot/efi/acpi_fw_cfg.h"
 #include "../efi.h"
-#include "../pe.h"
-#include "../../arm64.h"
-#include "../../fdt_check.h"
-#include "../../../loader/arch.h"
-#include "../../../loader/gunzip.h"
-#include "../../../loader/le.h"
-#include "../../../loader/stage.h"
-#include "../../../loader/libc/string.h"
-#include "../../../loader/arch/aarch64/fw_cfg_mmio.h"
+#include "../../../boot/efi/pe.h"
+#include "arm64.h"
+#include "fdt_check.h"
+#include "../../arch.h"
+#include "../../gunzip.h"
+#include "le.h"
+#include "../../stage.h"
+#include "../../libc/string.h"
+#include "../../fw_cfg_mmio.h"
 
 #define ACPI_HEADER	 36
 #define RSDP_XSDT	 24

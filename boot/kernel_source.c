@@ -2,7 +2,7 @@
  * leapboot's own opt/leapboot files. */
 #include "kernel_source.h"
 #include "phys.h"
-#include "libc/string.h"
+#include "../loader/libc/string.h"
 
 #define FW_CFG_KERNEL_ADDR  0x07
 #define FW_CFG_KERNEL_ENTRY 0x10

@@ -1,8 +1,8 @@
 /* The firmware's memory map: how much is free, and the final one with which
  * leapboot leaves the firmware. */
 #include "efi.h"
-#include "efi_memmap.h"
-#include "../../loader/libc/string.h"
+#include "../../boot/efi/efi_memmap.h"
+#include "../libc/string.h"
 
 /* Static, so that reading the map allocates nothing (which would change it). */
 #define MAP_BYTES  0x10000

@@ -1,7 +1,7 @@
 /* The console under UEFI: lines to ConOut (which OVMF and AAVMF also copy to the
  * serial port), the UART once the firmware is gone. */
 #include "efi.h"
-#include "../../loader/arch.h"
+#include "../arch.h"
 
 #define LINE_MAX 256
 

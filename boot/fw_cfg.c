@@ -1,7 +1,7 @@
 #include "fw_cfg.h"
 #include "out_of_line.h"
 #include "phys.h"
-#include "libc/string.h"
+#include "../loader/libc/string.h"
 
 static inline uint32_t be32(uint32_t v)
 {
@@ -9,15 +9,13 @@ static inline uint32_t be32(uint32_t v)
 }
 
 /* One DMA request; the descriptor lives on the stack, which is RAM. The
- * back-end orders the device's access (port I/O on x86, a DSB on arm64); here
- * the compiler must store the descriptor before and read it back after. */
+ * back-end's dma() is a memory barrier for the compiler (the descriptor stored
+ * before, read back after) and orders the device's access. */
 static status_t dma(struct fw_cfg *fc, uint32_t control, uint64_t addr, uint32_t len, uint16_t key)
 {
 	struct fw_cfg_dma_access d = {be32(control), be32(len), __builtin_bswap64(addr)};
 
-	__asm__ volatile("" : : "r"(&d) : "memory");
 	fc->ops->dma(fc->ctx, phys(&d));
-	__asm__ volatile("" : : "r"(&d) : "memory");
 	uint32_t done = be32(d.control_be);
 	if (done & FW_CFG_DMA_ERROR)
 		return lb_fail(LB_E_FWCFG_DMA_ERROR, key, len);

@@ -3,8 +3,8 @@
  * LoadFile2 on Linux's initrd media device path (read by fw_cfg DMA straight into
  * the buffer the stub allocates). */
 #include "efi.h"
-#include "../../loader/console.h"
-#include "../../loader/phys.h"
+#include "../console.h"
+#include "phys.h"
 
 #define CMDLINE_CAP 4096
 

@@ -2,18 +2,18 @@
  * ELF, bzImage without one) booted after ExitBootServices as the firmware form
  * boots them, with the EFI memory map as e820 and the firmware's RSDP. */
 #include "../efi.h"
-#include "../efi_memmap.h"
-#include "../pe.h"
-#include "../../bzimage.h"
-#include "../../e820.h"
-#include "../../../loader/arch.h"
-#include "../../../loader/boot_x86.h"
-#include "../../../loader/phys.h"
-#include "../../../loader/libc/string.h"
-#include "../../../loader/stage.h"
-#include "../../../loader/arch/x86_64/fw_cfg_ports.h"
-#include "../../../loader/arch/x86_64/io.h"
-#include "../../../loader/arch/x86_64/uart.h"
+#include "../../../boot/efi/efi_memmap.h"
+#include "../../../boot/efi/pe.h"
+#include "bzimage.h"
+#include "e820.h"
+#include "../../arch.h"
+#include "../../boot_x86.h"
+#include "phys.h"
+#include "../../libc/string.h"
+#include "../../stage.h"
+#include "../../arch/x86_64/fw_cfg_ports.h"
+#include "../../arch/x86_64/io.h"
+#include "../../arch/x86_64/uart.h"
 
 #define FOUR_GIB       0x100000000ull
 #define PTE_PRESENT_RW 0x3ull

@@ -1,5 +1,5 @@
 #include "checksum.h"
-#include "libc/string.h"
+#include "../loader/libc/string.h"
 
 /* Byte sum mod 256. The tables QEMU generates are several KiB, and summing them
  * dominated leapboot's instruction count: SSE2 adds 16 bytes per instruction
