@@ -56,3 +56,46 @@ bool acpi_dsdt_fw_cfg(const uint8_t *aml, uint32_t len, uint64_t *base, uint32_t
 	*size = le32(d + 8);
 	return true;
 }
+
+#define ACPI_HEADER	36
+#define RSDP_REVISION	15
+#define RSDP_XSDT	24
+#define FADT_DSDT	40
+#define FADT_X_DSDT	140
+#define FW_CFG_MIN_SIZE 0x18 /* data, selector, DMA */
+
+/* A table by signature in the XSDT; 0 if absent. */
+static const uint8_t *xsdt_find(const uint8_t *xsdt, const char *sig)
+{
+	uint32_t len = le32(xsdt + 4);
+	for (uint32_t off = ACPI_HEADER; off + 8 <= len; off += 8) {
+		const uint8_t *t = (const uint8_t *)(uintptr_t)le64(xsdt + off);
+		if (t && !memcmp(t, sig, 4))
+			return t;
+	}
+	return 0;
+}
+
+uint64_t acpi_rsdp_fw_cfg(const uint8_t *rsdp)
+{
+	if (!rsdp || memcmp(rsdp, "RSD PTR ", 8) || rsdp[RSDP_REVISION] < 2)
+		return 0;
+	const uint8_t *xsdt = (const uint8_t *)(uintptr_t)le64(rsdp + RSDP_XSDT);
+	if (!xsdt || memcmp(xsdt, "XSDT", 4))
+		return 0;
+	const uint8_t *fadt = xsdt_find(xsdt, "FACP");
+	if (!fadt)
+		return 0;
+	uint64_t dsdt_addr = le32(fadt + 4) >= FADT_X_DSDT + 8 ? le64(fadt + FADT_X_DSDT) : 0;
+	if (!dsdt_addr)
+		dsdt_addr = le32(fadt + FADT_DSDT);
+	const uint8_t *dsdt = (const uint8_t *)(uintptr_t)dsdt_addr;
+	if (!dsdt || memcmp(dsdt, "DSDT", 4) || le32(dsdt + 4) < ACPI_HEADER)
+		return 0;
+	uint64_t base;
+	uint32_t size;
+	if (!acpi_dsdt_fw_cfg(dsdt + ACPI_HEADER, le32(dsdt + 4) - ACPI_HEADER, &base, &size) ||
+	    size < FW_CFG_MIN_SIZE)
+		return 0;
+	return base;
+}

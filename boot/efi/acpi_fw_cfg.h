@@ -11,4 +11,10 @@
  * it in the same device; true and *base, *size if found. */
 bool acpi_dsdt_fw_cfg(const uint8_t *aml, uint32_t len, uint64_t *base, uint32_t *size);
 
+/* The same from the tables themselves, identity-mapped: RSDP (revision 2 or
+ * later) -> XSDT -> FADT -> DSDT (X_DSDT where the FADT has it) -> Device
+ * (FWCF); 0 where a link is missing or the window is smaller than fw_cfg's
+ * registers (data, selector, DMA). */
+uint64_t acpi_rsdp_fw_cfg(const uint8_t *rsdp);
+
 #endif

@@ -305,11 +305,103 @@ static void test_x86_fixtures(void)
 	}
 }
 
+/* Host memory stands for physical memory: the tables point at each other with
+ * their real addresses, as the firmware's identity map has them. */
+static uint8_t rsdp[36], xsdt[36 + 2 * 8], facp[276], apic[44], dsdt[36 + sizeof(fwcf)];
+
+static void put64(uint8_t *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* RSDP -> XSDT (APIC, then FACP) -> FACP (X_DSDT) -> DSDT holding Device (FWCF). */
+static void build_tables(void)
+{
+	memcpy(rsdp, "RSD PTR ", 8);
+	rsdp[15] = 2;
+	put64(rsdp + 24, (uintptr_t)xsdt);
+	memcpy(xsdt, "XSDT", 4);
+	put32(xsdt + 4, sizeof(xsdt));
+	put64(xsdt + 36, (uintptr_t)apic);
+	put64(xsdt + 44, (uintptr_t)facp);
+	memcpy(apic, "APIC", 4);
+	put32(apic + 4, sizeof(apic));
+	memcpy(facp, "FACP", 4);
+	put32(facp + 4, sizeof(facp));
+	put32(facp + 40, 0);
+	put64(facp + 140, (uintptr_t)dsdt);
+	memcpy(dsdt, "DSDT", 4);
+	put32(dsdt + 4, sizeof(dsdt));
+	memcpy(dsdt + 36, fwcf, sizeof(fwcf));
+}
+
+static void test_rsdp_walk(void)
+{
+	build_tables();
+	is_u64(acpi_rsdp_fw_cfg(rsdp), VIRT_FW_CFG, "RSDP -> XSDT -> FACP -> X_DSDT -> FWCF");
+	ok(!acpi_rsdp_fw_cfg(NULL), "no RSDP: 0");
+
+	build_tables();
+	rsdp[15] = 0;
+	ok(!acpi_rsdp_fw_cfg(rsdp), "an ACPI 1.0 RSDP (no XSDT): 0");
+	build_tables();
+	rsdp[0] = 'X';
+	ok(!acpi_rsdp_fw_cfg(rsdp), "a bad RSDP signature: 0");
+	build_tables();
+	put64(rsdp + 24, 0);
+	ok(!acpi_rsdp_fw_cfg(rsdp), "no XSDT address: 0");
+	build_tables();
+	xsdt[0] = 'R';
+	ok(!acpi_rsdp_fw_cfg(rsdp), "an RSDT where the XSDT should be: 0");
+	build_tables();
+	put32(xsdt + 4, 44);
+	ok(!acpi_rsdp_fw_cfg(rsdp), "an XSDT whose length leaves out the FACP: 0");
+	build_tables();
+	put64(xsdt + 44, 0);
+	ok(!acpi_rsdp_fw_cfg(rsdp), "a null entry, no FACP: 0");
+
+	/* The 32-bit DSDT field serves where X_DSDT is 0 or the FADT too short. */
+	build_tables();
+	if ((uintptr_t)dsdt <= UINT32_MAX) {
+		put64(facp + 140, 0);
+		put32(facp + 40, (uint32_t)(uintptr_t)dsdt);
+		is_u64(acpi_rsdp_fw_cfg(rsdp), VIRT_FW_CFG,
+		       "the 32-bit DSDT field when X_DSDT is 0");
+	} else {
+		put64(facp + 140, 0);
+		ok(!acpi_rsdp_fw_cfg(rsdp), "X_DSDT 0 and no 32-bit DSDT: 0");
+	}
+	build_tables();
+	put32(facp + 4, 140);
+	ok(!acpi_rsdp_fw_cfg(rsdp), "a FADT too short for X_DSDT, DSDT field 0: 0");
+
+	build_tables();
+	dsdt[0] = 'S';
+	ok(!acpi_rsdp_fw_cfg(rsdp), "a bad DSDT signature: 0");
+	build_tables();
+	put32(dsdt + 4, 35);
+	ok(!acpi_rsdp_fw_cfg(rsdp), "a DSDT shorter than its header: 0");
+	build_tables();
+	dsdt[36 + 52] = 0x10; /* the Memory32Fixed length: 0x10 bytes, fewer than fw_cfg's 0x18 */
+	ok(!acpi_rsdp_fw_cfg(rsdp), "a window smaller than fw_cfg's registers: 0");
+	build_tables();
+	dsdt[36 + 13] = 'X'; /* _HID "XEMU0002" */
+	ok(!acpi_rsdp_fw_cfg(rsdp), "_HID XEMU0002, no fw_cfg device in the DSDT: 0");
+}
+
 int main(void)
 {
 	test_qemu_virt();
 	test_not_fw_cfg();
 	test_crs();
 	test_x86_fixtures();
+	test_rsdp_walk();
 	return done_testing();
 }

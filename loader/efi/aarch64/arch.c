@@ -12,53 +12,9 @@
 #include "../../libc/string.h"
 #include "../../fw_cfg_mmio.h"
 
-#define ACPI_HEADER	 36
-#define RSDP_XSDT	 24
-#define FADT_DSDT	 40
-#define FADT_X_DSDT	 140
 #define ARM64_HEAD_BYTES 64
-#define FW_CFG_MIN_SIZE	 0x18 /* data, selector, DMA */
 
 static struct gunzip gz_state;
-
-/* A table by signature in the XSDT; 0 if absent. */
-static const uint8_t *xsdt_find(const uint8_t *xsdt, const char *sig)
-{
-	uint32_t len = le32(xsdt + 4);
-	for (uint32_t off = ACPI_HEADER; off + 8 <= len; off += 8) {
-		const uint8_t *t = (const uint8_t *)(uintptr_t)le64(xsdt + off);
-		if (t && !memcmp(t, sig, 4))
-			return t;
-	}
-	return 0;
-}
-
-/* RSDP → XSDT → FADT → DSDT → Device (FWCF). */
-static uint64_t acpi_fw_cfg(void)
-{
-	EFI_GUID acpi20 = ACPI_20_TABLE_GUID;
-	const uint8_t *rsdp = (const uint8_t *)(uintptr_t)efi_config_table(acpi20);
-	if (!rsdp || memcmp(rsdp, "RSD PTR ", 8) || rsdp[15] < 2)
-		return 0;
-	const uint8_t *xsdt = (const uint8_t *)(uintptr_t)le64(rsdp + RSDP_XSDT);
-	if (!xsdt || memcmp(xsdt, "XSDT", 4))
-		return 0;
-	const uint8_t *fadt = xsdt_find(xsdt, "FACP");
-	if (!fadt)
-		return 0;
-	uint64_t dsdt_addr = le32(fadt + 4) >= FADT_X_DSDT + 8 ? le64(fadt + FADT_X_DSDT) : 0;
-	if (!dsdt_addr)
-		dsdt_addr = le32(fadt + FADT_DSDT);
-	const uint8_t *dsdt = (const uint8_t *)(uintptr_t)dsdt_addr;
-	if (!dsdt || memcmp(dsdt, "DSDT", 4) || le32(dsdt + 4) < ACPI_HEADER)
-		return 0;
-	uint64_t base;
-	uint32_t size;
-	if (!acpi_dsdt_fw_cfg(dsdt + ACPI_HEADER, le32(dsdt + 4) - ACPI_HEADER, &base, &size) ||
-	    size < FW_CFG_MIN_SIZE)
-		return 0;
-	return base;
-}
 
 status_t efi_arch_fw_cfg(struct fw_cfg *fc, struct fw_cfg_file *dir, uint32_t dir_max)
 {
@@ -71,7 +27,8 @@ status_t efi_arch_fw_cfg(struct fw_cfg *fc, struct fw_cfg_file *dir, uint32_t di
 			return lb_fail(LB_E_FDT_BAD, (uint64_t)-err, 0);
 		base = arm64_fdt_fw_cfg(dtb);
 	} else {
-		base = acpi_fw_cfg();
+		EFI_GUID acpi20 = ACPI_20_TABLE_GUID;
+		base = acpi_rsdp_fw_cfg((const uint8_t *)(uintptr_t)efi_config_table(acpi20));
 	}
 	if (!base)
 		return lb_fail(LB_E_EFI_NO_FWCFG, 0, 0);
