@@ -23,6 +23,9 @@ ADD_FILE = re.compile(r"#(\d+): (\S+) \((\d+) bytes\)")
 ADD_BYTES = re.compile(r"key 0x([0-9a-f]+) '([^']*)', (\d+) bytes")
 SELECT = re.compile(r"key 0x([0-9a-f]+) '([^']*)'")
 FILE_KEY_BASE = 0x20
+# A select's write flag; the arch-local bit (0x8000: e820, ACPI, SMBIOS tables) is
+# part of the key, as in QEMU's fw_cfg_add_bytes trace.
+WRITE_CHANNEL = 0x4000
 
 
 def fw_cfg_traffic(trace, t_first):
@@ -51,7 +54,7 @@ def fw_cfg_traffic(trace, t_first):
     def close():
         nonlocal dma
         if current is not None:
-            dma += max(0, sizes.get(current & 0x3FFF, 0) - pio_for_current)
+            dma += max(0, sizes.get(current & ~WRITE_CHANNEL, 0) - pio_for_current)
 
     for ts, ev, args in trace:
         if t_first and ts < t_first // 1000 * 1000:

@@ -173,9 +173,13 @@ def _counterpart(data, baseline, c):
     """The baseline's firmware booting c's kind of kernel (qboot-pvh for a PVH
     configuration against qboot-bzimage), where it ran; else the baseline."""
     base = next((x for x in data["configs"] if x["name"] == baseline), None)
-    if base is None or base.get("kind") == c.get("kind") or not base["name"].endswith("-" + str(base.get("kind"))):
+    if base is None or base.get("kind") == c.get("kind"):
         return base
-    name = base["name"][: -len(base["kind"])] + str(c.get("kind"))
+    # A label may carry its machine ("qboot-bzimage@pc"): the counterpart keeps it.
+    stem, at, machine = base["name"].partition("@")
+    if not stem.endswith("-" + str(base.get("kind"))):
+        return base
+    name = stem[: -len(base["kind"])] + str(c.get("kind")) + at + machine
     return next((x for x in data["configs"] if x["name"] == name and x.get("runs")), base)
 
 
