@@ -118,7 +118,7 @@ FW_ASFLAGS := $(INCLUDES)
 
 X86_PURE_SRCS := $(filter-out $(FDT_SRCS),$(PURE_SRCS))
 # The x86 boot (bzImage, PVH) the firmware and EFI forms share.
-X86_LOADER_SRCS := $(LOADER_SRCS) loader/boot_x86.c loader/kernel.c loader/arch/x86_64/fw_cfg_ports.c \
+X86_LOADER_SRCS := $(LOADER_SRCS) loader/boot_x86.c loader/arch/x86_64/fw_cfg_ports.c \
 	loader/arch/x86_64/uart.c
 FW_SRCS := $(sort $(X86_PURE_SRCS) $(X86_LOADER_SRCS) loader/main.c loader/tables.c \
 	$(wildcard loader/platform/*.c loader/arch/x86_64/*.c))

@@ -250,20 +250,6 @@ status_t fw_cfg_read_u32s(struct fw_cfg *fc, const uint16_t *keys, uint32_t *val
 	return lb_ok();
 }
 
-status_t fw_cfg_read_text(struct fw_cfg *fc, struct fw_cfg_blob b, char *buf, uint32_t *len)
-{
-	uint32_t n = b.size;
-	status_t s = fw_cfg_read(fc, b.key, 0, phys(buf), n);
-	if (s.code)
-		return s;
-	buf[n] = '\0';
-	/* QEMU counts the NUL; a file may end in newlines. */
-	while (n && (buf[n - 1] == '\0' || buf[n - 1] == '\n'))
-		buf[--n] = '\0';
-	*len = (uint32_t)strlen(buf);
-	return lb_ok();
-}
-
 status_t fw_cfg_write(struct fw_cfg *fc, uint16_t key, uint32_t offset, uint64_t src, uint32_t len)
 {
 	if (!fc->dma)

@@ -137,10 +137,6 @@ static inline bool fw_cfg_has(const struct fw_cfg *fc, enum fw_cfg_known_file f)
 	return fc->known[f].key != 0;
 }
 
-/* Reads a text blob (b.size < cap) into buf, NUL-terminated and without the
- * trailing NULs and newlines QEMU or a file adds; *len = its string length. */
-status_t fw_cfg_read_text(struct fw_cfg *fc, struct fw_cfg_blob b, char *buf, uint32_t *len);
-
 /* Writes len bytes from physical address src into item key at offset (DMA only). */
 status_t fw_cfg_write(struct fw_cfg *fc, uint16_t key, uint32_t offset, uint64_t src, uint32_t len);
 

@@ -23,7 +23,7 @@ static status_t find_preloaded(struct fw_cfg *fc, struct kernel_source *src, uin
 	uint32_t magic = 0;
 	if (!entry || !src->setup.size)
 		return lb_ok();
-	status_t s = fw_cfg_read(fc, FW_CFG_SETUP_DATA, 0, phys(&magic), sizeof(magic));
+	status_t s = kernel_source_peek(fc, src, ITEM_KERNEL, 0, phys(&magic), sizeof(magic));
 	if (s.code || memcmp(&magic, "\177ELF", 4) != 0)
 		return s;
 	src->preloaded_entry = entry;
@@ -60,6 +60,64 @@ status_t kernel_source_find(struct fw_cfg *fc, bool opt_only, struct kernel_sour
 	return lb_ok();
 }
 
+static struct fw_cfg_blob item_blob(const struct kernel_source *src, enum kernel_item item)
+{
+	return item == ITEM_INITRD ? src->initrd : item == ITEM_CMDLINE ? src->cmdline : src->image;
+}
+
+uint64_t kernel_source_size(const struct kernel_source *src, enum kernel_item item)
+{
+	return (uint64_t)item_blob(src, item).size + (item == ITEM_KERNEL ? src->setup.size : 0);
+}
+
+/* A split kernel is its setup blob, then its image blob: a read stays in one. */
+status_t kernel_source_peek(struct fw_cfg *fc, const struct kernel_source *src,
+			    enum kernel_item item, uint32_t offset, uint64_t dst, uint32_t len)
+{
+	struct fw_cfg_blob b = item_blob(src, item);
+	if (item == ITEM_KERNEL && src->setup.size) {
+		if (offset < src->setup.size)
+			b = src->setup;
+		else
+			offset -= src->setup.size;
+	}
+	return fw_cfg_read(fc, b.key, offset, dst, len);
+}
+
+void kernel_source_show(const struct kernel_source *src, enum kernel_item item, uint64_t offset,
+			uint64_t addr, uint64_t len)
+{
+	if (src->observer && len)
+		src->observer->seen(src->observer->ctx, item, offset, (const void *)(uintptr_t)addr,
+				    len);
+}
+
+status_t kernel_source_fetch(struct fw_cfg *fc, const struct kernel_source *src,
+			     enum kernel_item item, uint32_t offset, uint64_t dst, uint32_t len)
+{
+	status_t s = kernel_source_peek(fc, src, item, offset, dst, len);
+	if (!s.code)
+		kernel_source_show(src, item, offset, dst, len);
+	return s;
+}
+
+status_t kernel_source_show_unplaced(struct fw_cfg *fc, const struct kernel_source *src,
+				     enum kernel_item item, uint64_t offset, uint64_t len)
+{
+	uint8_t scratch[2048]; /* on the stack: nothing to clear or keep at start-up */
+	status_t s = lb_ok();
+	while (src->observer && len && !s.code) {
+		uint32_t n = len < sizeof(scratch) ? (uint32_t)len : (uint32_t)sizeof(scratch);
+		/* A piece never spans a split kernel's two blobs. */
+		if (item == ITEM_KERNEL && offset < src->setup.size && offset + n > src->setup.size)
+			n = (uint32_t)(src->setup.size - offset);
+		s = kernel_source_fetch(fc, src, item, (uint32_t)offset, phys(scratch), n);
+		offset += n;
+		len -= n;
+	}
+	return s;
+}
+
 status_t kernel_source_cmdline(struct fw_cfg *fc, const struct kernel_source *src, uint32_t max,
 			       char *buf, uint32_t cap, uint32_t *len)
 {
@@ -69,8 +127,16 @@ status_t kernel_source_cmdline(struct fw_cfg *fc, const struct kernel_source *sr
 		return lb_ok();
 	if (*len >= cap)
 		return lb_fail(LB_E_CMDLINE_TOO_LONG, *len, max);
-	status_t s = fw_cfg_read_text(fc, src->cmdline, buf, len);
-	if (!s.code && *len > max)
-		s = lb_fail(LB_E_CMDLINE_TOO_LONG, *len, max);
-	return s;
+	uint32_t n = *len;
+	status_t s = kernel_source_fetch(fc, src, ITEM_CMDLINE, 0, phys(buf), n);
+	if (s.code)
+		return s;
+	buf[n] = '\0';
+	/* QEMU counts the NUL; a file may end in newlines. */
+	while (n && (buf[n - 1] == '\0' || buf[n - 1] == '\n'))
+		buf[--n] = '\0';
+	*len = (uint32_t)strlen(buf);
+	if (*len > max)
+		return lb_fail(LB_E_CMDLINE_TOO_LONG, *len, max);
+	return lb_ok();
 }

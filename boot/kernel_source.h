@@ -1,8 +1,24 @@
-/* Where the kernel, initrd and command line come from. */
+/* Where the kernel, initrd and command line come from, and the one way their
+ * bytes are read: every fetch of them passes here, so that an observer (measured
+ * boot) sees each item's bytes once, in order, where they land. */
 #ifndef LEAPBOOT_KERNEL_SOURCE_H
 #define LEAPBOOT_KERNEL_SOURCE_H
 
 #include "fw_cfg.h"
+
+enum kernel_item {
+	ITEM_KERNEL, /* the file: a split bzImage's setup part, then the rest */
+	ITEM_INITRD,
+	ITEM_CMDLINE,
+};
+
+/* Shown the bytes [offset, offset + len) of an item, at bytes; each byte of
+ * an item once, offsets rising. */
+struct fetch_observer {
+	void (*seen)(void *ctx, enum kernel_item item, uint64_t offset, const void *bytes,
+		     uint64_t len);
+	void *ctx;
+};
 
 struct kernel_source {
 	const char *origin;	   /* for messages */
@@ -12,6 +28,7 @@ struct kernel_source {
 	struct fw_cfg_blob cmdline;
 	/* QEMU loaded a PVH ELF itself: its entry and span (entry 0 otherwise). */
 	uint32_t preloaded_entry, preloaded_addr, preloaded_size;
+	const struct fetch_observer *observer; /* 0: nobody looks */
 };
 
 /* QEMU's -kernel items (or etc/boot/kernel where QEMU has it), else the
@@ -20,8 +37,32 @@ struct kernel_source {
  * started leapboot.efi, so only the opt/leapboot files are the user's kernel. */
 status_t kernel_source_find(struct fw_cfg *fc, bool opt_only, struct kernel_source *src);
 
+/* The size of an item (the kernel: its whole file). */
+uint64_t kernel_source_size(const struct kernel_source *src, enum kernel_item item);
+
+/* Reads len bytes of an item from offset to dst, their place, and shows them. */
+status_t kernel_source_fetch(struct fw_cfg *fc, const struct kernel_source *src,
+			     enum kernel_item item, uint32_t offset, uint64_t dst, uint32_t len);
+
+/* Reads without showing: what is looked at before the item's place is known
+ * (a header, the notes); the same bytes are shown once, later. */
+status_t kernel_source_peek(struct fw_cfg *fc, const struct kernel_source *src,
+			    enum kernel_item item, uint32_t offset, uint64_t dst, uint32_t len);
+
+/* Shows bytes already in memory at addr: what QEMU loaded itself, or a header
+ * kept from a peek. */
+void kernel_source_show(const struct kernel_source *src, enum kernel_item item, uint64_t offset,
+			uint64_t addr, uint64_t len);
+
+/* Shows bytes that have no place (a bzImage's setup code, the parts of an ELF
+ * file outside its segments): read in pieces into a scratch buffer, and only
+ * when an observer looks. */
+status_t kernel_source_show_unplaced(struct fw_cfg *fc, const struct kernel_source *src,
+				     enum kernel_item item, uint64_t offset, uint64_t len);
+
 /* Reads src's command line into buf (cap bytes), NUL-terminated ("" when there
- * is none; *len its length), and refuses one longer than max, the kernel's limit. */
+ * is none; *len its length), shows the item, and refuses one longer than max,
+ * the kernel's limit. */
 status_t kernel_source_cmdline(struct fw_cfg *fc, const struct kernel_source *src, uint32_t max,
 			       char *buf, uint32_t cap, uint32_t *len);
 

@@ -30,17 +30,19 @@ static char cmdline[CMDLINE_CAP] NOINIT;
 
 /* An Image.gz: DMA the compressed file to free RAM, inflate its header to learn
  * where the kernel goes, then inflate the rest straight there. */
-static status_t load_gzip(struct fw_cfg *fc, const struct fw_cfg_blob *kernel,
+static status_t load_gzip(struct fw_cfg *fc, const struct kernel_source *src,
 			  struct arm64_image *img, uint64_t *entry, uint64_t *size)
 {
+	const struct fw_cfg_blob *kernel = &src->image;
 	uint64_t gz;
 	uint8_t head[HEAD_BYTES];
 
 	status_t s = memmap_find(&memmap, kernel->size, 4096, 0, UINT64_MAX, true, &gz);
 	if (!s.code)
 		s = memmap_claim(&memmap, gz, kernel->size, MEM_CLAIM_FIRMWARE); /* staging */
+	/* The observer sees the file, the compressed bytes. */
 	if (!s.code)
-		s = fw_cfg_read(fc, kernel->key, 0, gz, kernel->size);
+		s = kernel_source_fetch(fc, src, ITEM_KERNEL, 0, gz, kernel->size);
 	if (s.code)
 		return s;
 	uint32_t got;
@@ -99,9 +101,9 @@ void leapboot_main(uint64_t x0)
 	const struct fw_cfg_blob kernel = src.image, initrd = src.initrd;
 	uint32_t n = kernel.size < HEAD_BYTES ? kernel.size : HEAD_BYTES;
 	uint64_t entry = 0, loaded = kernel.size;
-	stage_check("kernel", fw_cfg_read(&fc, kernel.key, 0, phys(head), n));
+	stage_check("kernel", kernel_source_peek(&fc, &src, ITEM_KERNEL, 0, phys(head), n));
 	if (n >= 2 && head[0] == 0x1f && head[1] == 0x8b) {
-		stage_check("kernel", load_gzip(&fc, &kernel, &img, &entry, &loaded));
+		stage_check("kernel", load_gzip(&fc, &src, &img, &entry, &loaded));
 	} else {
 		stage_check("kernel", arm64_parse(&img, head, n));
 		stage_check("kernel", arm64_place(&img, &memmap));
@@ -109,7 +111,8 @@ void leapboot_main(uint64_t x0)
 		if (kernel.size > img.image_size)
 			stage_fail("kernel",
 				   lb_fail(LB_E_ARM64_TOO_BIG, kernel.size, img.image_size));
-		stage_check("kernel", fw_cfg_read(&fc, kernel.key, 0, entry, kernel.size));
+		stage_check("kernel",
+			    kernel_source_fetch(&fc, &src, ITEM_KERNEL, 0, entry, kernel.size));
 	}
 	console_info("kernel from %s: arm64 Image%s, %llu bytes at %#llx, image_size %#llx",
 		     src.origin, loaded == kernel.size ? "" : " (gzip)", (unsigned long long)loaded,
@@ -117,7 +120,8 @@ void leapboot_main(uint64_t x0)
 
 	if (initrd.size) {
 		stage_check("initrd", initrd_place(&memmap, initrd.size, UINT64_MAX, &initrd_addr));
-		stage_check("initrd", fw_cfg_read(&fc, initrd.key, 0, initrd_addr, initrd.size));
+		stage_check("initrd", kernel_source_fetch(&fc, &src, ITEM_INITRD, 0, initrd_addr,
+							  initrd.size));
 		console_info("initrd: %u bytes at %#llx", initrd.size,
 			     (unsigned long long)initrd_addr);
 	}

@@ -49,7 +49,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	/* -kernel went to the firmware: the kernel is in the opt/leapboot files. */
 	stage_check("kernel", kernel_source_find(&fc, true, &src));
 	uint32_t n = src.image.size < HEAD_BYTES ? src.image.size : HEAD_BYTES;
-	stage_check("kernel", fw_cfg_read(&fc, src.image.key, 0, phys(head), n));
+	stage_check("kernel", kernel_source_peek(&fc, &src, ITEM_KERNEL, 0, phys(head), n));
 	uint64_t inflated = 0, len = src.image.size;
 	if (n >= 2 && head[0] == GZIP_ID1 && head[1] == GZIP_ID2) {
 		stage_check("kernel", efi_arch_inflate(&fc, &src, &inflated, &len));

@@ -25,6 +25,7 @@ static EFI_GUID load_file2 = {
 static char cmdline[CMDLINE_CAP];
 static CHAR16 load_options[CMDLINE_CAP];
 static struct fw_cfg *initrd_fc;
+static const struct kernel_source *initrd_src;
 static struct fw_cfg_blob initrd;
 
 /* The stub asks for the size first, allocates, then asks for the bytes. */
@@ -41,7 +42,8 @@ static EFI_STATUS EFIAPI initrd_load(EFI_LOAD_FILE_PROTOCOL *self, EFI_DEVICE_PA
 		*size = initrd.size;
 		return EFI_BUFFER_TOO_SMALL;
 	}
-	status_t s = fw_cfg_read(initrd_fc, initrd.key, 0, phys(buf), initrd.size);
+	status_t s =
+	    kernel_source_fetch(initrd_fc, initrd_src, ITEM_INITRD, 0, phys(buf), initrd.size);
 	if (s.code) {
 		console_error("initrd", s);
 		return EFI_DEVICE_ERROR;
@@ -55,8 +57,9 @@ static EFI_STATUS EFIAPI initrd_load(EFI_LOAD_FILE_PROTOCOL *self, EFI_DEVICE_PA
 static EFI_LOAD_FILE_PROTOCOL initrd_protocol = {initrd_load};
 static EFI_HANDLE initrd_handle;
 
-static status_t serve_initrd(struct fw_cfg *fc, struct fw_cfg_blob blob)
+static status_t serve_initrd(struct fw_cfg *fc, const struct kernel_source *src)
 {
+	struct fw_cfg_blob blob = src->initrd;
 	EFI_BOOT_SERVICES *bs = efi_st->BootServices;
 	EFI_GUID path_guid = DEVICE_PATH_PROTOCOL;
 	uint64_t free;
@@ -66,6 +69,7 @@ static status_t serve_initrd(struct fw_cfg *fc, struct fw_cfg_blob blob)
 	if (blob.size > free)
 		return lb_fail(LB_E_INITRD_TOO_BIG, blob.size, free);
 	initrd_fc = fc;
+	initrd_src = src;
 	initrd = blob;
 	EFI_STATUS st = bs->InstallProtocolInterface(&initrd_handle, &path_guid,
 						     EFI_NATIVE_INTERFACE, (void *)&initrd_path);
@@ -91,7 +95,7 @@ static status_t read_cmdline(struct fw_cfg *fc, const struct kernel_source *src,
 
 /* The kernel's bytes in pages of their own: read from fw_cfg unless *image
  * already holds them; LoadImage makes its own copy, so they are freed. */
-static status_t load_kernel(struct fw_cfg *fc, struct fw_cfg_blob blob, uint64_t image,
+static status_t load_kernel(struct fw_cfg *fc, const struct kernel_source *src, uint64_t image,
 			    uint64_t len, EFI_HANDLE *child)
 {
 	EFI_BOOT_SERVICES *bs = efi_st->BootServices;
@@ -102,7 +106,7 @@ static status_t load_kernel(struct fw_cfg *fc, struct fw_cfg_blob blob, uint64_t
 						  EFI_SIZE_TO_PAGES(len), &buf);
 		if (EFI_ERROR(st))
 			return lb_fail(LB_E_EFI_NO_MEMORY, len, st);
-		s = fw_cfg_read(fc, blob.key, 0, buf, blob.size);
+		s = kernel_source_fetch(fc, src, ITEM_KERNEL, 0, buf, src->image.size);
 	}
 	if (!s.code) {
 		EFI_STATUS st =
@@ -125,9 +129,9 @@ status_t efi_boot_stub(struct fw_cfg *fc, const struct kernel_source *src, uint3
 
 	status_t s = read_cmdline(fc, src, cmdline_max, &options);
 	if (!s.code && src->initrd.size)
-		s = serve_initrd(fc, src->initrd);
+		s = serve_initrd(fc, src);
 	if (!s.code)
-		s = load_kernel(fc, src->image, image, len, &child);
+		s = load_kernel(fc, src, image, len, &child);
 	if (s.code)
 		return s;
 	EFI_STATUS st = bs->HandleProtocol(child, &loaded_image, (void **)&li);

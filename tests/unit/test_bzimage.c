@@ -5,6 +5,7 @@
 #include "../boot/bzimage.h"
 #include "../boot/e820.h"
 #include "../boot/initrd.h"
+#include "bz_header.h"
 #include "tap.h"
 #include "bytes.h"
 
@@ -40,22 +41,7 @@ static struct image make_image(uint8_t setup_sects, uint32_t syssize, uint32_t i
 	img.p = calloc(1, img.len);
 	for (size_t i = setup; i < img.len; i++)
 		img.p[i] = (uint8_t)i;
-	struct setup_header h = {0};
-	h.setup_sects = setup_sects;
-	h.syssize = syssize;
-	h.boot_flag = BOOT_FLAG_MAGIC;
-	/* "jmp short" over the header: EB, then the distance from 0x202 to its end. */
-	h.jump = (uint16_t)(0xEB | (SETUP_HDR_OFFSET + sizeof(h) - 0x202) << 8);
-	h.header = SETUP_HDR_MAGIC;
-	h.version = 0x20F;
-	h.loadflags = LOADED_HIGH;
-	h.kernel_alignment = 0x200000;
-	h.relocatable_kernel = 1;
-	h.xloadflags = 0x7f;
-	h.cmdline_size = 2047;
-	h.initrd_addr_max = 0x7fffffff;
-	h.pref_address = 0x1000000;
-	h.init_size = init_size;
+	struct setup_header h = bz_header(setup_sects, syssize, init_size);
 	memcpy(img.p + SETUP_HDR_OFFSET, &h, sizeof(h));
 	return img;
 }

@@ -50,7 +50,7 @@ status_t efi_arch_inflate(struct fw_cfg *fc, const struct kernel_source *src, ui
 	EFI_STATUS st = bs->AllocatePages(AllocateAnyPages, EfiLoaderData, gz_pages, &gz);
 	if (EFI_ERROR(st))
 		return lb_fail(LB_E_EFI_NO_MEMORY, src->image.size, st);
-	status_t s = fw_cfg_read(fc, src->image.key, 0, gz, src->image.size);
+	status_t s = kernel_source_fetch(fc, src, ITEM_KERNEL, 0, gz, src->image.size);
 	if (!s.code)
 		s = gunzip_head(&gz_state, (const void *)(uintptr_t)gz, src->image.size, head,
 				sizeof(head), &got);

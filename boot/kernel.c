@@ -1,8 +1,11 @@
+/* The x86 kernel formats fetched into place: a bzImage's protected-mode part,
+ * a PVH ELF's segments, the initrd. Every byte passes kernel_source, in file
+ * order, so that an observer sees the whole file once. */
 #include "kernel.h"
+#include "initrd.h"
 #include "phys.h"
-#include "libc/string.h"
-#include "../boot/initrd.h"
 #include "../elf/elf.h"
+#include "../loader/libc/string.h"
 
 #define HEAD_BYTES	4096 /* a setup header, or an ELF header with its program headers */
 #define NOTES_MAX	4096
@@ -11,6 +14,8 @@
  * initrd stays below 4 GiB, whatever the kernel says it could use later. */
 #define ENTRY32_INITRD_LIMIT 0x100000000ull
 
+/* The setup part is not run (the 32/64-bit entry follows it), so it has no
+ * place: shown from the head where it fits, the rest read for an observer. */
 static status_t load_bzimage(struct fw_cfg *fc, const struct kernel_source *src, struct memmap *m,
 			     uint64_t reach, const uint8_t *head, uint32_t n, struct kernel *k)
 {
@@ -27,8 +32,52 @@ static status_t load_bzimage(struct fw_cfg *fc, const struct kernel_source *src,
 			      ? bz->initrd_limit
 			      : ENTRY32_INITRD_LIMIT;
 	k->cmdline_max = bz->cmdline_max;
-	uint32_t offset = src->setup.size ? 0 : bz->setup_size;
-	return fw_cfg_read(fc, src->image.key, offset, bz->load, (uint32_t)bz->pm_size);
+	uint32_t shown = n < bz->setup_size ? n : bz->setup_size;
+	kernel_source_show(src, ITEM_KERNEL, 0, phys(head), shown);
+	s = kernel_source_show_unplaced(fc, src, ITEM_KERNEL, shown, bz->setup_size - shown);
+	if (!s.code)
+		s = kernel_source_fetch(fc, src, ITEM_KERNEL, bz->setup_size, bz->load,
+					(uint32_t)bz->pm_size);
+	return s;
+}
+
+/* The segments in file order, and what lies between and after them shown as
+ * unplaced bytes: the observer sees the file, not only what is loaded. */
+static status_t fetch_segments(struct fw_cfg *fc, const struct kernel_source *src,
+			       const struct elf_image *img)
+{
+	uint32_t order[ELF_MAX_SEGMENTS];
+	uint64_t at = 0;
+	status_t s = lb_ok();
+
+	for (uint32_t i = 0; i < img->nload; i++) {
+		uint32_t j = i;
+		for (; j && img->load[order[j - 1]].offset > img->load[i].offset; j--)
+			order[j] = order[j - 1];
+		order[j] = i;
+	}
+	for (uint32_t i = 0; i < img->nload && !s.code; i++) {
+		const struct elf_segment *seg = &img->load[order[i]];
+		uint64_t end = seg->offset + seg->filesz;
+		if (seg->offset > at)
+			s = kernel_source_show_unplaced(fc, src, ITEM_KERNEL, at, seg->offset - at);
+		/* Segments may share file bytes: those already shown are only placed. */
+		uint64_t skip = at > seg->offset ? (at < end ? at : end) - seg->offset : 0;
+		if (!s.code)
+			s = kernel_source_peek(fc, src, ITEM_KERNEL, (uint32_t)seg->offset,
+					       seg->paddr, (uint32_t)seg->filesz);
+		if (!s.code)
+			kernel_source_show(src, ITEM_KERNEL, seg->offset + skip, seg->paddr + skip,
+					   seg->filesz - skip);
+		if (!s.code)
+			memset((void *)(uintptr_t)(seg->paddr + seg->filesz), 0,
+			       seg->memsz - seg->filesz);
+		if (end > at)
+			at = end;
+	}
+	if (!s.code && src->image.size > at)
+		s = kernel_source_show_unplaced(fc, src, ITEM_KERNEL, at, src->image.size - at);
+	return s;
 }
 
 /* An ELF from a whole-file source: notes first (no PVH note, no boot), then the
@@ -46,7 +95,8 @@ static status_t load_elf(struct fw_cfg *fc, const struct kernel_source *src, str
 	for (uint32_t i = 0; i < img.nnote && s.code; i++) {
 		uint32_t len =
 		    img.note[i].filesz < NOTES_MAX ? (uint32_t)img.note[i].filesz : NOTES_MAX;
-		s = fw_cfg_read(fc, src->image.key, (uint32_t)img.note[i].offset, phys(notes), len);
+		s = kernel_source_peek(fc, src, ITEM_KERNEL, (uint32_t)img.note[i].offset,
+				       phys(notes), len);
 		if (!s.code)
 			s = elf_find_pvh_entry(notes, len, &k->entry);
 	}
@@ -63,14 +113,8 @@ static status_t load_elf(struct fw_cfg *fc, const struct kernel_source *src, str
 	if (img.hi > reach)
 		return lb_fail(LB_E_PLAN_UNREACHABLE, img.lo, img.hi - img.lo);
 	s = memmap_claim(m, img.lo, img.hi - img.lo, MEM_CLAIM_KERNEL);
-	for (uint32_t i = 0; i < img.nload && !s.code; i++) {
-		const struct elf_segment *seg = &img.load[i];
-		s = fw_cfg_read(fc, src->image.key, (uint32_t)seg->offset, seg->paddr,
-				(uint32_t)seg->filesz);
-		if (!s.code)
-			memset((void *)(uintptr_t)(seg->paddr + seg->filesz), 0,
-			       seg->memsz - seg->filesz);
-	}
+	if (!s.code)
+		s = fetch_segments(fc, src, &img);
 	k->format = KERNEL_PVH;
 	k->lo = img.lo;
 	k->hi = img.hi;
@@ -90,11 +134,13 @@ status_t kernel_load(struct fw_cfg *fc, const struct kernel_source *src, struct 
 		k->entry = src->preloaded_entry;
 		k->lo = src->preloaded_addr;
 		k->hi = k->lo + src->preloaded_size;
+		/* QEMU placed it: the observer sees the span where it lies. */
+		kernel_source_show(src, ITEM_KERNEL, 0, k->lo, src->preloaded_size);
 		return memmap_claim(m, k->lo, src->preloaded_size, MEM_CLAIM_KERNEL);
 	}
-	const struct fw_cfg_blob *hb = src->setup.size ? &src->setup : &src->image;
-	uint32_t n = hb->size < sizeof(head) ? hb->size : (uint32_t)sizeof(head);
-	status_t s = fw_cfg_read(fc, hb->key, 0, phys(head), n);
+	uint32_t size = src->setup.size ? src->setup.size : src->image.size;
+	uint32_t n = size < sizeof(head) ? size : (uint32_t)sizeof(head);
+	status_t s = kernel_source_peek(fc, src, ITEM_KERNEL, 0, phys(head), n);
 	if (s.code)
 		return s;
 	if (n >= 4 && memcmp(head, "\177ELF", 4) == 0 && !src->setup.size)
@@ -113,5 +159,5 @@ status_t kernel_load_initrd(struct fw_cfg *fc, const struct kernel_source *src,
 	status_t s = initrd_place_limited(m, src->initrd.size, k->initrd_limit, limit, addr);
 	if (s.code)
 		return s;
-	return fw_cfg_read(fc, src->initrd.key, 0, *addr, src->initrd.size);
+	return kernel_source_fetch(fc, src, ITEM_INITRD, 0, *addr, src->initrd.size);
 }

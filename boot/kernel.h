@@ -4,7 +4,7 @@
 
 #include "fw_cfg.h"
 #include "kernel_source.h"
-#include "../boot/bzimage.h"
+#include "bzimage.h"
 
 enum kernel_format {
 	KERNEL_BZIMAGE,
