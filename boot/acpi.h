@@ -103,7 +103,7 @@ struct acpi_loader {
 };
 
 /* Runs the script (len bytes). On error nothing outside the allocated blobs has
- * been written; the caller scrubs them and boots without ACPI. */
+ * been written; the caller stops the boot (one "leapboot: error: acpi:" line). */
 status_t acpi_run_loader(struct acpi_loader *l, const void *script, uint32_t len,
 			 const struct acpi_loader_ops *ops, void *ctx);
 

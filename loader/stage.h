@@ -1,4 +1,4 @@
-/* A pipeline stage that failed: one error line, then stop (DESIGN.md). */
+/* A pipeline stage that failed: one error line, then stop (docs/DESIGN.md). */
 #ifndef LEAPBOOT_STAGE_H
 #define LEAPBOOT_STAGE_H
 

@@ -21,8 +21,8 @@ status_t tables_alloc(struct tables *t, uint32_t size, uint32_t align, uint8_t z
 		      uint64_t *addr);
 
 /* Runs etc/table-loader; *rsdp = 0 when QEMU offers no ACPI. On a bad script
- * the blobs are scrubbed and released, and the error returned: boot on without
- * ACPI. */
+ * the error is returned and the boot stops (one "leapboot: error: acpi:" line):
+ * a half-linked table is never handed over. */
 status_t tables_install_acpi(struct tables *t, struct acpi_loader *l, uint64_t *rsdp);
 
 /* Places etc/smbios/smbios-tables high (*tables), with b as type 0 in front

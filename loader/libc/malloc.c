@@ -1,7 +1,7 @@
 /* zlib's default allocator (zutil.o) refers to malloc and free, so the linker
- * needs them. leapboot always hands zlib its own allocator (main_arm64.c), so
- * these are never reached; were they, zlib would see an allocation failure and
- * report Z_MEM_ERROR rather than use memory leapboot has not placed. */
+ * needs them. leapboot always hands zlib its own allocator (loader/gunzip.c),
+ * so these are never reached; were they, zlib would see an allocation failure
+ * and report Z_MEM_ERROR rather than use memory leapboot has not placed. */
 #include <stddef.h>
 
 void *malloc(size_t size);

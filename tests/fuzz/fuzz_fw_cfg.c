@@ -11,10 +11,10 @@
  *    = count, every entry as in the item (zero where the item ends early, as QEMU
  *    reads past an item's end), no write past dir_max entries (the directory is an
  *    exact-size heap buffer), by DMA and by port I/O alike;
- *  - fw_cfg_find: for the names leapboot looks up, for every NUL-terminated name in
- *    the directory and for each with a character cut off or added, the same answer
- *    as a plain reference: the first entry whose name field holds exactly that name
- *    and its NUL, with its key and size decoded big-endian;
+ *  - fw_cfg_find_len: for the names leapboot looks up, for every NUL-terminated
+ *    name in the directory and for each with a character cut off or added, the same
+ *    answer as a plain reference: the first entry whose name field holds exactly
+ *    that name and its NUL, with its key and size decoded big-endian;
  *  - the known files the probe finds in its one pass: each as the reference's first
  *    entry of that name with a key other than 0, absent (key and size 0) if none;
  *    fw_cfg_find_field, for the same names in 56-byte fields, answers the same.

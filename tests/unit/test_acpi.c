@@ -1211,12 +1211,12 @@ static uint8_t checksum_ff(bool portable, uint32_t n)
 	return sum;
 }
 
-/* The portable byte_sum (builds without SSE2) gathers byte pairs in four 16-bit
- * lanes l0..l3 for up to 128 words, then folds them with one multiplication,
- * (lanes * 0x0001000100010001) >> 48. The product's lower 16-bit fields hold
- * l0 + l1 and l0 + l1 + l2; once those pass 65535 they carry into the top field,
- * so the sum comes out too large: from 43 words of large bytes on (344 bytes of
- * 0xFF: one carry). */
+/* The portable checksum_sum (builds without SSE2) gathers byte pairs in four
+ * 16-bit lanes l0..l3 for up to 128 words, then adds the lanes. An earlier version
+ * folded them with one multiplication, (lanes * 0x0001000100010001) >> 48: the
+ * product's lower 16-bit fields hold l0 + l1 and l0 + l1 + l2, and once those pass
+ * 65535 they carry into the top field, so the sum came out too large from 43 words
+ * of large bytes on (344 bytes of 0xFF: one carry). These lengths keep it out. */
 static void test_portable_sum(void)
 {
 	static const uint32_t good[] = {0, 1, 7, 8, 15, 16, 336, 343};

@@ -331,7 +331,7 @@ static void test_plan(void)
 	   "region 1: the start_info block, in leapboot's pages");
 	is_code(plan_validate(&p, &m), LB_OK, "plan_validate accepts it against the map");
 
-	/* As main.c completes it: the command line and the initrd. */
+	/* As loader/boot_x86.c completes it: the command line and the initrd. */
 	plan_add_region(&p, CMDLINE, 2048, MEM_CLAIM_FIRMWARE);
 	plan_add_region(&p, INITRD, INITRD_LEN, MEM_CLAIM_INITRD);
 	is_code(plan_validate(&p, &m), LB_OK, "... with the command line and the initrd");
