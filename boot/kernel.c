@@ -3,11 +3,11 @@
  * order, so that an observer sees the whole file once. */
 #include "kernel.h"
 #include "initrd.h"
+#include "buffer_sizes.h"
 #include "phys.h"
 #include "../elf/elf.h"
 #include "../loader/libc/string.h"
 
-#define HEAD_BYTES	4096 /* a setup header, or an ELF header with its program headers */
 #define NOTES_MAX	4096
 #define PVH_CMDLINE_MAX 2047 /* Linux's COMMAND_LINE_SIZE less the NUL */
 /* A 32-bit entry (PVH, a bzImage without XLF_KERNEL_64) gets 32-bit pointers: its
@@ -124,7 +124,7 @@ static status_t load_elf(struct fw_cfg *fc, const struct kernel_source *src, str
 status_t kernel_load(struct fw_cfg *fc, const struct kernel_source *src, struct memmap *m,
 		     uint64_t reach, struct kernel *k)
 {
-	uint8_t head[HEAD_BYTES];
+	uint8_t head[KERNEL_HEAD_BYTES];
 
 	memset(k, 0, sizeof(*k));
 	k->initrd_limit = ENTRY32_INITRD_LIMIT;

@@ -1,4 +1,6 @@
-/* The only ways out of leapboot: into the kernel, or a failure stop. */
+/* What every architecture provides: the ways out of leapboot (into the kernel,
+ * or a failure stop), its console, and where its own RAM is. What only x86 has
+ * is in arch/x86_64/arch_x86.h. */
 #ifndef LEAPBOOT_ARCH_H
 #define LEAPBOOT_ARCH_H
 
@@ -16,14 +18,10 @@ _Noreturn void arch_fail(void);
 /* The CPU reaches RAM below this address only (the identity map); DMA reaches all. */
 uint64_t arch_identity_limit(void);
 
-/* Free F-segment space (below 1 MiB, where legacy scans for the RSDP, SMBIOS and
- * the MP table look), writable once the platform is set up. */
-void arch_fseg_pool(uint64_t *start, uint64_t *end);
-
-/* The boot CPU's signature and feature flags (x86: CPUID leaf 1 EAX, EDX). */
-void arch_cpu_id(uint32_t *signature, uint32_t *features);
-
 /* leapboot's own RAM (data, bss, page tables, stack), from the linker script. */
 void arch_firmware_ram(uint64_t *start, uint64_t *end);
+
+/* Claims that RAM in the map, so that nothing is placed over leapboot. */
+status_t arch_firmware_ram_claim(struct memmap *m);
 
 #endif

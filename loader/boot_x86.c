@@ -5,14 +5,13 @@
 #include "arch.h"
 #include "console.h"
 #include "kernel.h"
+#include "buffer_sizes.h"
 #include "noinit.h"
 #include "phys.h"
 #include "stage.h"
 #include "arch/x86_64/boot_markers.h"
 #include "../boot/bzimage.h"
 #include "../pvh/pvh.h"
-
-#define CMDLINE_CAP 4096
 
 static struct boot_params boot_params NOINIT __attribute__((aligned(4096)));
 static char cmdline[CMDLINE_CAP] NOINIT;
@@ -75,7 +74,7 @@ _Noreturn void boot_x86(struct fw_cfg *fc, const struct kernel_source *src, stru
 		     : plan.mode == BOOT_LINUX32 ? "32-bit"
 						 : "PVH",
 		     (unsigned long long)plan.entry);
-	boot_marker(MARKER_PORT_LINUX,
+	boot_marker(fc,
 		    plan.mode == BOOT_PVH32 ? MARKER_LINUX_START_PVHBOOT : MARKER_LINUX_START_BOOT);
 	arch_enter(&plan);
 }

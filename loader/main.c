@@ -1,5 +1,6 @@
 /* The pipeline, from the arch entry to the hand-off. */
 #include "arch.h"
+#include "arch/x86_64/arch_x86.h"
 #include "console.h"
 #include "fw_cfg.h"
 #include "boot_x86.h"
@@ -8,6 +9,7 @@
 #include "noinit.h"
 #include "phys.h"
 #include "stage.h"
+#include "buffer_sizes.h"
 #include "tables.h"
 #include "arch/x86_64/boot_markers.h"
 #include "arch/x86_64/fw_cfg_ports.h"
@@ -17,10 +19,9 @@
 #include "../boot/e820.h"
 #include "../pvh/pvh.h"
 
-#define FW_CFG_DIR_MAX 128
-#define MIN_RAM	       0x200000ull
-#define E820_RAW_MAX   128
-#define ROM_SIZE       0x10000 /* leapboot.bin, as the Makefile checks it */
+#define MIN_RAM	     0x200000ull
+#define E820_RAW_MAX 128
+#define ROM_SIZE     0x10000 /* leapboot.bin, as the Makefile checks it */
 
 static struct fw_cfg_file fw_cfg_dir[FW_CFG_DIR_MAX] NOINIT;
 static struct boot_e820_entry e820_raw[E820_RAW_MAX] NOINIT;
@@ -33,7 +34,6 @@ static status_t memmap_build(struct fw_cfg *fc, const struct platform *pl,
 			     const struct hvm_start_info *si)
 {
 	struct fw_cfg_blob e820 = fw_cfg_known(fc, FW_CFG_E820);
-	uint64_t fw_start, fw_end;
 	status_t s;
 
 	memmap.n = 0;
@@ -57,8 +57,7 @@ static status_t memmap_build(struct fw_cfg *fc, const struct platform *pl,
 		s = e820_carve_legacy(&memmap);
 	if (s.code)
 		return s;
-	arch_firmware_ram(&fw_start, &fw_end);
-	s = memmap_claim(&memmap, fw_start, fw_end - fw_start, MEM_CLAIM_FIRMWARE);
+	s = arch_firmware_ram_claim(&memmap);
 	if (!s.code)
 		s = platform_reserve(pl, &memmap);
 	return s;
@@ -121,7 +120,7 @@ void leapboot_main(uint64_t start_info)
 	}
 	stage_check("fw_cfg", fw_cfg_probe(&fc, &fw_cfg_ports, 0, fw_cfg_dir, FW_CFG_DIR_MAX));
 	boot_markers = fw_cfg_has(&fc, FW_CFG_LEAPBOOT_MARKERS);
-	boot_marker(MARKER_PORT_FW, MARKER_FW_START);
+	boot_marker(&fc, MARKER_FW_START);
 	console_verbose = fw_cfg_has(&fc, FW_CFG_LEAPBOOT_VERBOSE);
 	console_info("machine %s, fw_cfg %s, %u files", pl.name, fc.dma ? "DMA" : "port I/O",
 		     fc.nfiles);
@@ -139,7 +138,7 @@ void leapboot_main(uint64_t start_info)
 	uint64_t rsdp = si ? si->rsdp_paddr : 0;
 	if (!si)
 		install_tables(&fc, &pl, reach, &rsdp);
-	boot_marker(MARKER_PORT_LINUX, MARKER_FW_DO_BOOT);
+	boot_marker(&fc, MARKER_FW_DO_BOOT);
 
 	stage_check("kernel", kernel_source_find(&fc, si != 0, &src));
 	boot_x86(&fc, &src, &memmap, reach, rsdp);

@@ -5,6 +5,7 @@
 #include "fw_cfg.h"
 #include "gunzip.h"
 #include "kernel_source.h"
+#include "buffer_sizes.h"
 #include "memmap.h"
 #include "noinit.h"
 #include "phys.h"
@@ -16,12 +17,9 @@
 #include "../boot/fdt_check.h"
 #include "../boot/initrd.h"
 
-#define FW_CFG_DIR_MAX 128
-#define CMDLINE_CAP    4096
 #define RAM_BASE       0x40000000ull /* QEMU virt: the DTB is here for -bios */
 #define FW_CFG_DEFAULT 0x09020000ull
 #define DTB_ROOM       0x200000ull /* the DTB gets a 2 MiB region of its own */
-#define HEAD_BYTES     64
 
 static struct gunzip gz_state;
 static struct fw_cfg_file fw_cfg_dir[FW_CFG_DIR_MAX] NOINIT;
@@ -35,7 +33,7 @@ static status_t load_gzip(struct fw_cfg *fc, const struct kernel_source *src,
 {
 	const struct fw_cfg_blob *kernel = &src->image;
 	uint64_t gz;
-	uint8_t head[HEAD_BYTES];
+	uint8_t head[ARM64_HEAD_BYTES];
 
 	status_t s = memmap_find(&memmap, kernel->size, 4096, 0, UINT64_MAX, true, &gz);
 	if (!s.code)
@@ -71,8 +69,8 @@ void leapboot_main(uint64_t x0)
 	struct fw_cfg fc;
 	struct arm64_image img;
 	struct boot_plan plan;
-	uint64_t fw_start, fw_end, initrd_addr = 0, dtb_addr;
-	uint8_t head[HEAD_BYTES];
+	uint64_t initrd_addr = 0, dtb_addr;
+	uint8_t head[ARM64_HEAD_BYTES];
 
 	int err = fdt_validate(dtb);
 	stage_check("dtb", err ? lb_fail(LB_E_FDT_BAD, (uint64_t)-err, 0) : lb_ok());
@@ -89,9 +87,7 @@ void leapboot_main(uint64_t x0)
 
 	memmap.n = 0;
 	stage_check("memmap", arm64_fdt_memory(dtb, &memmap));
-	arch_firmware_ram(&fw_start, &fw_end);
-	stage_check("memmap",
-		    memmap_claim(&memmap, fw_start, fw_end - fw_start, MEM_CLAIM_FIRMWARE));
+	stage_check("memmap", arch_firmware_ram_claim(&memmap));
 	stage_check("memmap",
 		    memmap_claim(&memmap, phys(dtb), fdt_totalsize(dtb), MEM_CLAIM_FIRMWARE));
 
@@ -99,7 +95,7 @@ void leapboot_main(uint64_t x0)
 	struct kernel_source src;
 	stage_check("kernel", kernel_source_find(&fc, x0 != 0, &src));
 	const struct fw_cfg_blob kernel = src.image, initrd = src.initrd;
-	uint32_t n = kernel.size < HEAD_BYTES ? kernel.size : HEAD_BYTES;
+	uint32_t n = kernel.size < ARM64_HEAD_BYTES ? kernel.size : ARM64_HEAD_BYTES;
 	uint64_t entry = 0, loaded = kernel.size;
 	stage_check("kernel", kernel_source_peek(&fc, &src, ITEM_KERNEL, 0, phys(head), n));
 	if (n >= 2 && head[0] == 0x1f && head[1] == 0x8b) {

@@ -1,23 +1,22 @@
 /* leapboot.efi: the kernel from fw_cfg, booted through its EFI stub, or, without
  * one, after leaving the firmware as the firmware form boots it. */
 #include "efi.h"
+#include "buffer_sizes.h"
 #include "../../boot/efi/pe.h"
 #include "../console.h"
 #include "phys.h"
 #include "../libc/string.h"
 #include "../stage.h"
 
-#define FW_CFG_DIR_MAX 128
-#define HEAD_BYTES     4096 /* the MZ and PE headers, or a setup or ELF header */
-#define GZIP_ID1       0x1f
-#define GZIP_ID2       0x8b
+#define GZIP_ID1 0x1f
+#define GZIP_ID2 0x8b
 
 EFI_HANDLE efi_image;
 EFI_SYSTEM_TABLE *efi_st;
 uint64_t efi_image_start, efi_image_end;
 
 static struct fw_cfg_file fw_cfg_dir[FW_CFG_DIR_MAX];
-static uint8_t head[HEAD_BYTES];
+static uint8_t head[KERNEL_HEAD_BYTES];
 
 static status_t find_own_image(void)
 {
@@ -48,12 +47,12 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 
 	/* -kernel went to the firmware: the kernel is in the opt/leapboot files. */
 	stage_check("kernel", kernel_source_find(&fc, true, &src));
-	uint32_t n = src.image.size < HEAD_BYTES ? src.image.size : HEAD_BYTES;
+	uint32_t n = src.image.size < KERNEL_HEAD_BYTES ? src.image.size : KERNEL_HEAD_BYTES;
 	stage_check("kernel", kernel_source_peek(&fc, &src, ITEM_KERNEL, 0, phys(head), n));
 	uint64_t inflated = 0, len = src.image.size;
 	if (n >= 2 && head[0] == GZIP_ID1 && head[1] == GZIP_ID2) {
 		stage_check("kernel", efi_arch_inflate(&fc, &src, &inflated, &len));
-		n = len < HEAD_BYTES ? (uint32_t)len : HEAD_BYTES;
+		n = len < KERNEL_HEAD_BYTES ? (uint32_t)len : KERNEL_HEAD_BYTES;
 		memcpy(head, (const void *)(uintptr_t)inflated, n);
 	}
 	if (pe_is_efi_app(head, n, efi_arch_pe_machine()))

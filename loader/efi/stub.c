@@ -3,10 +3,9 @@
  * LoadFile2 on Linux's initrd media device path (read by fw_cfg DMA straight into
  * the buffer the stub allocates). */
 #include "efi.h"
+#include "buffer_sizes.h"
 #include "../console.h"
 #include "phys.h"
-
-#define CMDLINE_CAP 4096
 
 /* Linux's initrd media device path (LINUX_EFI_INITRD_MEDIA_GUID) and the
  * LoadFile2 protocol the stub looks for on it. */

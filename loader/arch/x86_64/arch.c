@@ -1,4 +1,6 @@
 #include "../../arch.h"
+#include "arch_x86.h"
+#include "enter.h"
 #include "io.h"
 #include "uart.h"
 
@@ -17,13 +19,11 @@ void arch_console_putc(char c)
 	uart_putc(c);
 }
 
-_Noreturn void arch_enter(const struct boot_plan *plan)
+_Noreturn void x86_enter(uint64_t entry, uint64_t rsi, uint32_t ebx, uint32_t protected32)
 {
-	if (plan->mode == BOOT_LINUX32)
-		arch_enter_protected32((uint32_t)plan->entry, (uint32_t)plan->arg, 0);
-	if (plan->mode == BOOT_PVH32)
-		arch_enter_protected32((uint32_t)plan->entry, 0, (uint32_t)plan->arg);
-	arch_enter_linux64(plan->entry, plan->arg);
+	if (protected32)
+		arch_enter_protected32((uint32_t)entry, (uint32_t)rsi, ebx);
+	arch_enter_linux64(entry, rsi);
 }
 
 _Noreturn void arch_fail(void)

@@ -6,15 +6,18 @@
 #define LEAPBOOT_X86_BOOT_MARKERS_H
 
 #include "boot_marker_values.h"
+#include "fw_cfg.h"
 #include "io.h"
 
 #define MARKER_PORT_FW	  0xf5
 #define MARKER_PORT_LINUX 0xf4
 
-static inline void boot_marker(uint16_t port, enum boot_marker m)
+/* The same call as on arm64; fw_cfg plays no part here. */
+static inline void boot_marker(const struct fw_cfg *fc, enum boot_marker m)
 {
+	(void)fc;
 	if (boot_markers)
-		outb(port, (uint8_t)m);
+		outb(m == MARKER_FW_START ? MARKER_PORT_FW : MARKER_PORT_LINUX, (uint8_t)m);
 }
 
 #endif

@@ -2,6 +2,7 @@
  * kernels with an EFI stub (the stub then finds the DTB or ACPI tables itself). */
 #include "../../../boot/efi/acpi_fw_cfg.h"
 #include "../efi.h"
+#include "buffer_sizes.h"
 #include "../../../boot/efi/pe.h"
 #include "arm64.h"
 #include "fdt_check.h"
@@ -11,8 +12,6 @@
 #include "../../stage.h"
 #include "../../libc/string.h"
 #include "../../fw_cfg_mmio.h"
-
-#define ARM64_HEAD_BYTES 64
 
 static struct gunzip gz_state;
 

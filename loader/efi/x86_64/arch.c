@@ -12,6 +12,7 @@
 #include "../../libc/string.h"
 #include "../../stage.h"
 #include "../../arch/x86_64/fw_cfg_ports.h"
+#include "../../arch/x86_64/enter.h"
 #include "../../arch/x86_64/io.h"
 #include "../../arch/x86_64/uart.h"
 
@@ -34,9 +35,6 @@ static uint8_t stack[STACK_BYTES] __attribute__((aligned(16)));
 
 /* switch.S: loads cr3 and the stack, then calls fn. */
 _Noreturn void efi_switch_x86(uint64_t cr3, uint64_t stack_top, void (*fn)(void));
-
-/* handoff.S: 0 = the 64-bit boot protocol, 1 = 32-bit protected mode. */
-_Noreturn void efi_enter_x86(uint64_t entry, uint64_t rsi, uint32_t ebx, uint32_t protected32);
 
 status_t efi_arch_fw_cfg(struct fw_cfg *fc, struct fw_cfg_file *dir, uint32_t dir_max)
 {
@@ -118,15 +116,6 @@ _Noreturn void efi_arch_boot_direct(struct fw_cfg *fc, const struct kernel_sourc
 	__asm__ volatile("cli");
 	efi_console_leave_firmware(uart_putc);
 	efi_switch_x86(phys(pml4), phys(stack + STACK_BYTES), after_firmware);
-}
-
-_Noreturn void arch_enter(const struct boot_plan *plan)
-{
-	if (plan->mode == BOOT_LINUX32)
-		efi_enter_x86(plan->entry, plan->arg, 0, 1);
-	if (plan->mode == BOOT_PVH32)
-		efi_enter_x86(plan->entry, 0, (uint32_t)plan->arg, 1);
-	efi_enter_x86(plan->entry, plan->arg, 0, 0);
 }
 
 _Noreturn void arch_fail(void)

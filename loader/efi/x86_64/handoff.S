@@ -10,9 +10,9 @@
 
 	.text
 	.code64
-/* efi_enter_x86(entry %rdi, %rsi, %ebx from %edx, protected32 %ecx) */
-	.globl	efi_enter_x86
-efi_enter_x86:
+/* x86_enter(entry %rdi, %rsi, %ebx from %edx, protected32 %ecx) */
+	.globl	x86_enter
+x86_enter:
 	cli
 	leaq	gdt64(%rip), %rax
 	movq	%rax, gdt64_desc + 2(%rip)
