@@ -53,8 +53,8 @@ FW_ASFLAGS := $(INCLUDES)
 # zlib and libfdt need malloc and the stack protector's hook.
 ARM64_LOADER_SRCS := $(LOADER_SRCS) loader/libc/stack_protector.c loader/libc/malloc.c \
 	loader/gunzip.c loader/fw_cfg_mmio.c
-FW_SRCS := $(PURE_SRCS) $(ARM64_LOADER_SRCS) loader/main_arm64.c loader/firmware_ram.c \
-	$(wildcard loader/arch/aarch64/*.c)
+FW_SRCS := $(PURE_SRCS) $(ARM64_LOADER_SRCS) loader/main.c loader/firmware_ram.c \
+	loader/boot_arm64.c loader/platform/virt.c $(wildcard loader/arch/aarch64/*.c)
 FW_ASM := loader/arch/aarch64/start.S loader/arch/aarch64/handoff.S \
 	loader/arch/aarch64/vectors.S loader/arch/aarch64/el2_stub.S
 FW_OBJS := $(FW_SRCS:%.c=$(OBJ)/%.o) $(FW_ASM:%.S=$(OBJ)/%.o)
@@ -122,8 +122,8 @@ X86_LOADER_SRCS := $(LOADER_SRCS) loader/boot_x86.c loader/arch/x86_64/fw_cfg_po
 	loader/arch/x86_64/enter.c \
 	loader/arch/x86_64/uart.c
 FW_SRCS := $(sort $(X86_PURE_SRCS) $(X86_LOADER_SRCS) loader/main.c loader/tables.c \
-	loader/firmware_ram.c \
-	$(wildcard loader/platform/*.c loader/arch/x86_64/*.c))
+	loader/firmware_ram.c loader/platform/x86.c loader/platform/pc.c loader/platform/q35.c \
+	$(wildcard loader/arch/x86_64/*.c))
 FW_ASM := loader/arch/x86_64/start.S loader/arch/x86_64/handoff.S
 FW_OBJS := $(FW_SRCS:%.c=$(OBJ)/%.o) $(FW_ASM:%.S=$(OBJ)/%.o)
 LDS := loader/arch/x86_64/leapboot.lds

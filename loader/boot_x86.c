@@ -17,7 +17,6 @@ static struct boot_params boot_params NOINIT __attribute__((aligned(4096)));
 static char cmdline[CMDLINE_CAP] NOINIT;
 static struct pvh_start pvh_start NOINIT;
 
-bool boot_markers;
 
 _Noreturn void boot_x86(struct fw_cfg *fc, const struct kernel_source *src, struct memmap *m,
 			uint64_t reach, uint64_t rsdp)

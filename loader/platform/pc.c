@@ -1,5 +1,5 @@
 /* QEMU pc: i440FX host bridge + PIIX3 ISA bridge + PIIX4 power management. */
-#include "platform.h"
+#include "x86.h"
 #include "pci.h"
 
 #define I440FX	    PCI_BDF(0, 0, 0)

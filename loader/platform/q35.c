@@ -1,5 +1,5 @@
 /* QEMU q35: Q35 MCH host bridge + ICH9 LPC bridge. */
-#include "platform.h"
+#include "x86.h"
 #include "pci.h"
 
 #define MCH	     PCI_BDF(0, 0, 0)
@@ -23,8 +23,8 @@ void platform_q35_init(struct platform *pl)
 {
 	pci_write32(MCH, MCH_PCIEXBAR + 4, 0);
 	pci_write32(MCH, MCH_PCIEXBAR, MMCONFIG_BASE | PCIEXBAR_ENABLE);
-	pl->mmconfig_base = MMCONFIG_BASE;
-	pl->mmconfig_size = MMCONFIG_SIZE;
+	pl->arch.mmconfig_base = MMCONFIG_BASE;
+	pl->arch.mmconfig_size = MMCONFIG_SIZE;
 	/* See pc.c: F-segment as RAM, PM registers where the FADT says, and why
 	 * the PIRQ links are left to Linux. */
 	pci_write8(MCH, MCH_PAM0, PAM_HI_RW);

@@ -1,9 +1,10 @@
 #include "../../arch.h"
+#include "../../platform/virt.h"
 #include "../../console.h"
 #include "mmio.h"
 
 /* PL011 UART of QEMU virt. */
-#define UART0	 0x09000000ull
+#define UART0	 VIRT_UART_BASE
 #define UART_DR	 0x00
 #define UART_FR	 0x18
 #define FR_TXFF	 0x20

@@ -1,0 +1,117 @@
+/* The arm64 boot: the Image (or Image.gz), the initrd and the command line
+ * fetched into place, /chosen written into the DTB's copy, the plan checked. */
+#include <libfdt.h>
+#include "boot_arm64.h"
+#include "arch.h"
+#include "arm64.h"
+#include "boot_markers.h"
+#include "buffer_sizes.h"
+#include "console.h"
+#include "gunzip.h"
+#include "initrd.h"
+#include "noinit.h"
+#include "phys.h"
+#include "stage.h"
+#include "libc/string.h"
+
+#define DTB_ROOM 0x200000ull /* the DTB gets a 2 MiB region of its own */
+
+static struct gunzip gz_state;
+static char cmdline[CMDLINE_CAP] NOINIT;
+
+/* An Image.gz: DMA the compressed file to free RAM, inflate its header to learn
+ * where the kernel goes, then inflate the rest straight there. */
+static status_t load_gzip(struct fw_cfg *fc, const struct kernel_source *src, struct memmap *m,
+			  struct arm64_image *img, uint64_t *entry, uint64_t *size)
+{
+	const struct fw_cfg_blob *kernel = &src->image;
+	uint64_t gz;
+	uint8_t head[ARM64_HEAD_BYTES];
+
+	status_t s = memmap_find(m, kernel->size, 4096, 0, UINT64_MAX, true, &gz);
+	if (!s.code)
+		s = memmap_claim(m, gz, kernel->size, MEM_CLAIM_FIRMWARE); /* staging */
+	/* The observer sees the file, the compressed bytes. */
+	if (!s.code)
+		s = kernel_source_fetch(fc, src, ITEM_KERNEL, 0, gz, kernel->size);
+	if (s.code)
+		return s;
+	uint32_t got;
+	s = gunzip_head(&gz_state, (const void *)(uintptr_t)gz, kernel->size, head, sizeof(head),
+			&got);
+	if (!s.code)
+		s = arm64_parse(img, head, got);
+	if (!s.code)
+		s = arm64_place(img, m);
+	if (s.code)
+		return s;
+	*entry = img->base + img->text_offset;
+	memcpy((void *)(uintptr_t)*entry, head, got);
+	s = gunzip_rest(&gz_state, (void *)(uintptr_t)(*entry + got), img->image_size - got,
+			img->image_size, size);
+	memmap_set(m, gz, gz + kernel->size, MEM_RAM);
+	return s;
+}
+
+_Noreturn void boot_arm64(struct fw_cfg *fc, const struct kernel_source *src, struct memmap *m,
+			  const void *dtb)
+{
+	struct arm64_image img;
+	struct boot_plan plan;
+	uint64_t initrd_addr = 0, dtb_addr;
+	uint8_t head[ARM64_HEAD_BYTES];
+
+	const struct fw_cfg_blob kernel = src->image, initrd = src->initrd;
+	uint32_t n = kernel.size < ARM64_HEAD_BYTES ? kernel.size : ARM64_HEAD_BYTES;
+	uint64_t entry = 0, loaded = kernel.size;
+	stage_check("kernel", kernel_source_peek(fc, src, ITEM_KERNEL, 0, phys(head), n));
+	if (n >= 2 && head[0] == 0x1f && head[1] == 0x8b) {
+		stage_check("kernel", load_gzip(fc, src, m, &img, &entry, &loaded));
+	} else {
+		stage_check("kernel", arm64_parse(&img, head, n));
+		stage_check("kernel", arm64_place(&img, m));
+		entry = img.base + img.text_offset;
+		if (kernel.size > img.image_size)
+			stage_fail("kernel",
+				   lb_fail(LB_E_ARM64_TOO_BIG, kernel.size, img.image_size));
+		stage_check("kernel",
+			    kernel_source_fetch(fc, src, ITEM_KERNEL, 0, entry, kernel.size));
+	}
+	console_info("kernel from %s: arm64 Image%s, %llu bytes at %#llx, image_size %#llx",
+		     src->origin, loaded == kernel.size ? "" : " (gzip)",
+		     (unsigned long long)loaded, (unsigned long long)entry,
+		     (unsigned long long)img.image_size);
+
+	if (initrd.size) {
+		stage_check("initrd", initrd_place(m, initrd.size, UINT64_MAX, &initrd_addr));
+		stage_check("initrd",
+			    kernel_source_fetch(fc, src, ITEM_INITRD, 0, initrd_addr, initrd.size));
+		console_info("initrd: %u bytes at %#llx", initrd.size,
+			     (unsigned long long)initrd_addr);
+	}
+	uint32_t cmdline_len;
+	stage_check("cmdline", kernel_source_cmdline(fc, src, ARM64_CMDLINE_MAX, cmdline,
+						     CMDLINE_CAP, &cmdline_len));
+	const char *bootargs = src->cmdline.size ? cmdline : 0;
+
+	/* The DTB in a 2 MiB region of its own, with room for /chosen. */
+	stage_check("dtb", memmap_find(m, DTB_ROOM, DTB_ROOM, 0, UINT64_MAX, false, &dtb_addr));
+	stage_check("dtb", memmap_claim(m, dtb_addr, DTB_ROOM, MEM_CLAIM_FIRMWARE));
+	void *fdt = (void *)(uintptr_t)dtb_addr;
+	stage_check("dtb",
+		    arm64_fdt_chosen(dtb, fdt, DTB_ROOM, bootargs, initrd_addr, initrd.size));
+
+	memset(&plan, 0, sizeof(plan));
+	plan.mode = BOOT_ARM64;
+	plan.entry = entry;
+	plan.arg = dtb_addr;
+	plan.reach = arch_identity_limit();
+	plan_add_region(&plan, img.base, img.text_offset + img.image_size, MEM_CLAIM_KERNEL);
+	plan_add_region(&plan, dtb_addr, fdt_totalsize(fdt), MEM_CLAIM_FIRMWARE);
+	plan_add_region(&plan, initrd_addr, initrd.size, MEM_CLAIM_INITRD);
+	stage_check("plan", plan_validate(&plan, m));
+	console_info("entering the arm64 kernel at %#llx, DTB at %#llx", (unsigned long long)entry,
+		     (unsigned long long)dtb_addr);
+	boot_marker(fc, MARKER_LINUX_START_BOOT);
+	arch_enter(&plan);
+}

@@ -1,0 +1,51 @@
+/* QEMU's arm virt machine behind loader/platform.h: the DTB says where RAM and
+ * fw_cfg are; nothing to program, no tables to install (the kernel reads the
+ * DTB, or QEMU's ACPI through its EFI stub). */
+#include <libfdt.h>
+#include "virt.h"
+#include "../platform.h"
+#include "../boot_arm64.h"
+#include "../fw_cfg_mmio.h"
+#include "phys.h"
+#include "../stage.h"
+#include "arm64.h"
+#include "fdt_check.h"
+
+void platform_init(struct platform *pl, uint64_t boot_arg)
+{
+	const void *dtb = (const void *)(uintptr_t)(boot_arg ? boot_arg : VIRT_RAM_BASE);
+	int err = fdt_validate(dtb);
+	stage_check("dtb", err ? lb_fail(LB_E_FDT_BAD, (uint64_t)-err, 0) : lb_ok());
+	uint64_t fw_cfg = arm64_fdt_fw_cfg(dtb);
+	*pl = (struct platform){
+	    .name = "arm64 virt",
+	    .fw_cfg_ops = &fw_cfg_mmio,
+	    .fw_cfg_ctx = (void *)(uintptr_t)(fw_cfg ? fw_cfg : VIRT_FW_CFG_BASE),
+	    .fw_cfg_bus = "MMIO",
+	    .opt_only = boot_arg != 0,
+	    .arch = {.dtb = dtb},
+	};
+}
+
+status_t platform_memmap(struct platform *pl, struct fw_cfg *fc, struct memmap *m)
+{
+	(void)fc;
+	status_t s = arm64_fdt_memory(pl->arch.dtb, m);
+	if (!s.code)
+		s = memmap_claim(m, phys(pl->arch.dtb), fdt_totalsize(pl->arch.dtb),
+				 MEM_CLAIM_FIRMWARE);
+	return s;
+}
+
+void platform_tables(struct platform *pl, struct fw_cfg *fc, struct memmap *m)
+{
+	(void)pl;
+	(void)fc;
+	(void)m;
+}
+
+_Noreturn void platform_boot(struct platform *pl, struct fw_cfg *fc,
+			     const struct kernel_source *src, struct memmap *m)
+{
+	boot_arm64(fc, src, m, pl->arch.dtb);
+}
