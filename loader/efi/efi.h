@@ -36,20 +36,34 @@ status_t efi_boot_stub(struct fw_cfg *fc, const struct kernel_source *src, uint3
  * UART and the runtime services are left. */
 status_t efi_exit_boot_services(const void **final, uint64_t *size, uint64_t *desc_size);
 
+/* What a front end does beyond the EFI stub, decided in main.c: x86 boots a
+ * kernel without one (a PVH ELF, a bzImage) after leaving the firmware, and has
+ * no gzip kernels (x86 kernels decompress themselves); arm64 inflates an
+ * Image.gz (its kernels cannot), and boots only through a stub. */
+#ifdef __x86_64__
+#define EFI_ARCH_INFLATES     0
+#define EFI_ARCH_BOOTS_DIRECT 1
+#else
+#define EFI_ARCH_INFLATES     1
+#define EFI_ARCH_BOOTS_DIRECT 0
+#endif
+
 /* Per architecture (loader/efi/<arch>/): */
 /* The fw_cfg device: ports on x86; on arm64 MMIO as the DTB or the DSDT says. */
 status_t efi_arch_fw_cfg(struct fw_cfg *fc, struct fw_cfg_file *dir, uint32_t dir_max);
-/* A gzip-compressed kernel inflated into pages of its own (arm64's Image.gz):
- * *image, *len. */
+/* With EFI_ARCH_INFLATES: a gzip-compressed kernel inflated into pages of its
+ * own (arm64's Image.gz): *image, *len. */
 status_t efi_arch_inflate(struct fw_cfg *fc, const struct kernel_source *src, uint64_t *image,
 			  uint64_t *len);
 /* The PE machine an EFI stub must be built for. */
 uint16_t efi_arch_pe_machine(void);
 /* The longest command line the kernel (its first n bytes in head) accepts. */
 uint32_t efi_arch_cmdline_max(const uint8_t *head, uint32_t n);
-/* A kernel without an EFI stub (its first n bytes in head): leave the firmware
- * and boot it as the firmware form does (x86), or refuse it (arm64). */
-_Noreturn void efi_arch_boot_direct(struct fw_cfg *fc, const struct kernel_source *src,
-				    const uint8_t *head, uint32_t n);
+/* A kernel without an EFI stub (its first n bytes in head): an error if it is
+ * not even a kernel of this architecture. */
+status_t efi_arch_check_kernel(const uint8_t *head, uint32_t n);
+/* With EFI_ARCH_BOOTS_DIRECT: leave the firmware and boot it as the firmware
+ * form does. */
+_Noreturn void efi_arch_boot_direct(struct fw_cfg *fc, const struct kernel_source *src);
 
 #endif

@@ -51,12 +51,21 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	stage_check("kernel", kernel_source_peek(&fc, &src, ITEM_KERNEL, 0, phys(head), n));
 	uint64_t inflated = 0, len = src.image.size;
 	if (n >= 2 && head[0] == GZIP_ID1 && head[1] == GZIP_ID2) {
+#if EFI_ARCH_INFLATES
 		stage_check("kernel", efi_arch_inflate(&fc, &src, &inflated, &len));
+#else
+		stage_fail("kernel", lb_fail(LB_E_EFI_GZIP, src.image.size, 0));
+#endif
 		n = len < KERNEL_HEAD_BYTES ? (uint32_t)len : KERNEL_HEAD_BYTES;
 		memcpy(head, (const void *)(uintptr_t)inflated, n);
 	}
 	if (pe_is_efi_app(head, n, efi_arch_pe_machine()))
 		stage_fail("kernel",
 			   efi_boot_stub(&fc, &src, efi_arch_cmdline_max(head, n), inflated, len));
-	efi_arch_boot_direct(&fc, &src, head, n);
+	stage_check("kernel", efi_arch_check_kernel(head, n));
+#if EFI_ARCH_BOOTS_DIRECT
+	efi_arch_boot_direct(&fc, &src);
+#else
+	stage_fail("kernel", lb_fail(LB_E_EFI_NO_STUB, 0, 0));
+#endif
 }

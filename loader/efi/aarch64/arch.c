@@ -87,14 +87,10 @@ uint32_t efi_arch_cmdline_max(const uint8_t *head, uint32_t n)
 	return ARM64_CMDLINE_MAX;
 }
 
-_Noreturn void efi_arch_boot_direct(struct fw_cfg *fc, const struct kernel_source *src,
-				    const uint8_t *head, uint32_t n)
+status_t efi_arch_check_kernel(const uint8_t *head, uint32_t n)
 {
 	struct arm64_image img;
-	(void)fc;
-	(void)src;
-	stage_check("kernel", arm64_parse(&img, head, n));
-	stage_fail("kernel", lb_fail(LB_E_EFI_NO_STUB, 0, 0));
+	return arm64_parse(&img, head, n);
 }
 
 _Noreturn void arch_fail(void)

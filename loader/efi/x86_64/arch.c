@@ -41,15 +41,6 @@ status_t efi_arch_fw_cfg(struct fw_cfg *fc, struct fw_cfg_file *dir, uint32_t di
 	return fw_cfg_probe(fc, &fw_cfg_ports, 0, dir, dir_max);
 }
 
-status_t efi_arch_inflate(struct fw_cfg *fc, const struct kernel_source *src, uint64_t *image,
-			  uint64_t *len)
-{
-	(void)fc;
-	(void)image;
-	(void)len;
-	return lb_fail(LB_E_EFI_GZIP, src->image.size, 0);
-}
-
 uint16_t efi_arch_pe_machine(void)
 {
 	return PE_MACHINE_X86_64;
@@ -90,16 +81,19 @@ static _Noreturn void after_firmware(void)
 	boot_x86(&direct_fc, &direct_src, &memmap, FOUR_GIB, direct_rsdp);
 }
 
-_Noreturn void efi_arch_boot_direct(struct fw_cfg *fc, const struct kernel_source *src,
-				    const uint8_t *head, uint32_t n)
+/* A kernel that is neither an ELF nor a bzImage is refused while the firmware's
+ * console is still there; boot_x86 checks the rest. */
+status_t efi_arch_check_kernel(const uint8_t *head, uint32_t n)
+{
+	struct bzimage bz;
+	if (n >= 4 && !memcmp(head, "\177ELF", 4))
+		return lb_ok();
+	return bzimage_parse(&bz, head, n);
+}
+
+_Noreturn void efi_arch_boot_direct(struct fw_cfg *fc, const struct kernel_source *src)
 {
 	EFI_GUID acpi20 = ACPI_20_TABLE_GUID, acpi10 = ACPI_TABLE_GUID;
-	struct bzimage bz;
-
-	/* A kernel that is neither an ELF nor a bzImage is refused while the
-	 * firmware's console is still there; boot_x86 checks the rest. */
-	if (n < 4 || memcmp(head, "\177ELF", 4))
-		stage_check("kernel", bzimage_parse(&bz, head, n));
 
 	/* boot_params, hvm_start_info and the command line live in leapboot's image;
 	 * the 32-bit entries need them below 4 GiB. */
