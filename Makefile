@@ -26,7 +26,7 @@ ROM_LIMIT := $(ROM_LIMIT_$(ARCH))
 # device-tree code needs libfdt, which only the arm64 forms link.
 PURE_SRCS := $(sort $(wildcard boot/*.c boot/efi/*.c elf/*.c pvh/*.c))
 PURE_HDRS := $(wildcard boot/*.h boot/efi/*.h elf/*.h pvh/*.h)
-FDT_SRCS := boot/arm64.c boot/fdt_check.c
+FDT_SRCS := boot/dtb.c boot/fdt_check.c
 # Hardware and firmware code every form shares (console, stages, the freestanding
 # libc), then each form's own.
 LOADER_SRCS := loader/console.c loader/stage.c loader/libc/format.c loader/libc/string.c

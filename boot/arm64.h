@@ -1,5 +1,5 @@
 /* arm64 Linux boot (Documentation/arch/arm64/booting.rst): the Image header,
- * placement, and the FDT /chosen node. Pure code. */
+ * placement (the device tree is boot/dtb.h). Pure code. */
 #ifndef LEAPBOOT_ARM64_H
 #define LEAPBOOT_ARM64_H
 
@@ -42,19 +42,5 @@ status_t arm64_parse(struct arm64_image *img, const void *head, size_t len);
 /* Places and claims [base, base + text_offset + image_size) in free RAM: as low as
  * possible (booting.rst: as close as possible to the start of RAM). */
 status_t arm64_place(struct arm64_image *img, struct memmap *m);
-
-/* Adds the RAM of the DTB's /memory nodes to m, then marks what the DTB reserves
- * (/memreserve/, /reserved-memory) as MEM_RESERVED so nothing is loaded there. */
-status_t arm64_fdt_memory(const void *fdt, struct memmap *m);
-
-/* The MMIO base of the "qemu,fw-cfg-mmio" node in a validated tree; 0 if none. */
-uint64_t arm64_fdt_fw_cfg(const void *fdt);
-
-/* Opens the tree src into fdt, a buffer of cap bytes (src == fdt is allowed; only the
- * tree's blocks are copied, not free space after them), sets /chosen: bootargs
- * (when cmdline is non-NULL), linux,initrd-start/-end (when initrd_size), then packs
- * and checks the result. */
-status_t arm64_fdt_chosen(const void *src, void *fdt, size_t cap, const char *cmdline,
-			  uint64_t initrd, uint64_t initrd_size);
 
 #endif

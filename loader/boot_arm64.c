@@ -4,6 +4,7 @@
 #include "boot_arm64.h"
 #include "arch.h"
 #include "arm64.h"
+#include "dtb.h"
 #include "boot_markers.h"
 #include "buffer_sizes.h"
 #include "console.h"
@@ -98,8 +99,7 @@ _Noreturn void boot_arm64(struct fw_cfg *fc, const struct kernel_source *src, st
 	stage_check("dtb", memmap_find(m, DTB_ROOM, DTB_ROOM, 0, UINT64_MAX, false, &dtb_addr));
 	stage_check("dtb", memmap_claim(m, dtb_addr, DTB_ROOM, MEM_CLAIM_FIRMWARE));
 	void *fdt = (void *)(uintptr_t)dtb_addr;
-	stage_check("dtb",
-		    arm64_fdt_chosen(dtb, fdt, DTB_ROOM, bootargs, initrd_addr, initrd.size));
+	stage_check("dtb", dtb_chosen(dtb, fdt, DTB_ROOM, bootargs, initrd_addr, initrd.size));
 
 	memset(&plan, 0, sizeof(plan));
 	plan.mode = BOOT_ARM64;

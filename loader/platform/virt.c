@@ -8,7 +8,7 @@
 #include "../fw_cfg_mmio.h"
 #include "phys.h"
 #include "../stage.h"
-#include "arm64.h"
+#include "dtb.h"
 #include "fdt_check.h"
 
 void platform_init(struct platform *pl, uint64_t boot_arg)
@@ -16,7 +16,7 @@ void platform_init(struct platform *pl, uint64_t boot_arg)
 	const void *dtb = (const void *)(uintptr_t)(boot_arg ? boot_arg : VIRT_RAM_BASE);
 	int err = fdt_validate(dtb);
 	stage_check("dtb", err ? lb_fail(LB_E_FDT_BAD, (uint64_t)-err, 0) : lb_ok());
-	uint64_t fw_cfg = arm64_fdt_fw_cfg(dtb);
+	uint64_t fw_cfg = dtb_fw_cfg(dtb);
 	*pl = (struct platform){
 	    .name = "arm64 virt",
 	    .fw_cfg_ops = &fw_cfg_mmio,
@@ -30,7 +30,7 @@ void platform_init(struct platform *pl, uint64_t boot_arg)
 status_t platform_memmap(struct platform *pl, struct fw_cfg *fc, struct memmap *m)
 {
 	(void)fc;
-	status_t s = arm64_fdt_memory(pl->arch.dtb, m);
+	status_t s = dtb_memory(pl->arch.dtb, m);
 	if (!s.code)
 		s = memmap_claim(m, phys(pl->arch.dtb), fdt_totalsize(pl->arch.dtb),
 				 MEM_CLAIM_FIRMWARE);

@@ -7,8 +7,8 @@
  *    ARM64_IMAGE_SIZE_MAX, text_offset at 0x08 below 2 GiB, flags bit 0 clear);
  *    a refused one must break one of those rules; arm64_place then puts it in
  *    a 1 GiB bank at 2 MiB alignment or refuses with LB_E_ARM64_NO_ROOM;
- *  - as a device tree (when fdt_check_header accepts it): arm64_fdt_memory gives a
- *    sorted, disjoint map or an error, never a crash; arm64_fdt_chosen copies it
+ *  - as a device tree (when fdt_check_header accepts it): dtb_memory gives a
+ *    sorted, disjoint map or an error, never a crash; dtb_chosen copies it
  *    into a separate buffer with a command line and an initrd, and on success the
  *    result passes fdt_check_full, holds exactly those values, and (for a source
  *    that passes fdt_check_full) describes the same RAM; the source is never written.
@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "../boot/arm64.h"
+#include "../boot/dtb.h"
 #include "../unit/bytes.h"
 
 #define check(cond)                                                                                \
@@ -87,7 +88,7 @@ static void fuzz_tree(const uint8_t *data, size_t size)
 	memcpy(src, data, n);
 
 	struct memmap m = {0};
-	status_t mem = arm64_fdt_memory(src, &m);
+	status_t mem = dtb_memory(src, &m);
 	check(mem.code == LB_OK || mem.code == LB_E_FDT_BAD || mem.code == LB_E_FDT_NO_MEMORY ||
 	      mem.code == LB_E_MEMMAP_FULL);
 	check(map_sound(&m));
@@ -96,7 +97,7 @@ static void fuzz_tree(const uint8_t *data, size_t size)
 
 	size_t cap = n + 8192;
 	uint8_t *out = malloc(cap);
-	status_t s = arm64_fdt_chosen(src, out, cap, CMDLINE, INITRD, INITRD_N);
+	status_t s = dtb_chosen(src, out, cap, CMDLINE, INITRD, INITRD_N);
 	check(memcmp(src, data, n) == 0);
 	if (s.code == LB_OK) {
 		check(fdt_check_full(out, cap) == 0);
@@ -112,7 +113,7 @@ static void fuzz_tree(const uint8_t *data, size_t size)
 		/* A well-formed source: the copy describes the same RAM. (libfdt reads a
 		 * malformed one its own way; only the result must be sound.) */
 		struct memmap again = {0};
-		status_t t = arm64_fdt_memory(out, &again);
+		status_t t = dtb_memory(out, &again);
 		if (fdt_check_full(src, n) == 0) {
 			check(t.code == mem.code);
 			check(again.n == m.n);

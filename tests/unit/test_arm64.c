@@ -7,6 +7,7 @@
 #include <libfdt.h>
 
 #include "../boot/arm64.h"
+#include "../boot/dtb.h"
 #include "../boot/fdt_check.h"
 #include "tap.h"
 
@@ -392,7 +393,7 @@ static void test_fdt_memory(void)
 	/* QEMU virt. */
 	dtb = virt_dtb(true);
 	memset(&m, 0, sizeof(m));
-	is_code(arm64_fdt_memory(dtb, &m), LB_OK, "virt: /memory@40000000");
+	is_code(dtb_memory(dtb, &m), LB_OK, "virt: /memory@40000000");
 	MAP_IS(&m, {RAM_BASE, RAM_BASE + RAM_SIZE, MEM_RAM});
 	free(dtb);
 
@@ -405,7 +406,7 @@ static void test_fdt_memory(void)
 	dt_chosen(dtb, NULL);
 	dt_end(dtb);
 	memset(&m, 0, sizeof(m));
-	is_code(arm64_fdt_memory(dtb, &m), LB_OK, "two memory nodes");
+	is_code(dtb_memory(dtb, &m), LB_OK, "two memory nodes");
 	MAP_IS(&m, {RAM_BASE, RAM_BASE + RAM_SIZE, MEM_RAM},
 	       {0x100000000ull, 0x240000000ull, MEM_RAM});
 
@@ -426,7 +427,7 @@ static void test_fdt_memory(void)
 	DT(fdt_end_node(dtb));
 	dt_end(dtb);
 	memset(&m, 0, sizeof(m));
-	is_code(arm64_fdt_memory(dtb, &m), LB_OK, "#address-cells = #size-cells = 1");
+	is_code(dtb_memory(dtb, &m), LB_OK, "#address-cells = #size-cells = 1");
 	MAP_IS(&m, {0x80000000, 0x90000000, MEM_RAM}, {0xa0000000, 0xa1000000, MEM_RAM});
 	free(dtb);
 
@@ -440,7 +441,7 @@ static void test_fdt_memory(void)
 	DT(fdt_end_node(dtb));
 	dt_end(dtb);
 	memset(&m, 0, sizeof(m));
-	is_code(arm64_fdt_memory(dtb, &m), LB_OK, "#address-cells 2, #size-cells 1");
+	is_code(dtb_memory(dtb, &m), LB_OK, "#address-cells 2, #size-cells 1");
 	MAP_IS(&m, {0x100000000ull, 0x120000000ull, MEM_RAM});
 	free(dtb);
 
@@ -454,7 +455,7 @@ static void test_fdt_memory(void)
 	DT(fdt_end_node(dtb));
 	dt_end(dtb);
 	memset(&m, 0, sizeof(m));
-	is_code(arm64_fdt_memory(dtb, &m), LB_OK, "default cells (2 address, 1 size)");
+	is_code(dtb_memory(dtb, &m), LB_OK, "default cells (2 address, 1 size)");
 	MAP_IS(&m, {0x40000000, 0x48000000, MEM_RAM});
 	free(dtb);
 
@@ -469,7 +470,7 @@ static void test_fdt_memory(void)
 	DT(fdt_end_node(dtb));
 	dt_end(dtb);
 	memset(&m, 0, sizeof(m));
-	is_code(arm64_fdt_memory(dtb, &m), LB_OK, "reg with a trailing partial entry");
+	is_code(dtb_memory(dtb, &m), LB_OK, "reg with a trailing partial entry");
 	MAP_IS(&m, {0x40000000, 0x41000000, MEM_RAM});
 	free(dtb);
 
@@ -480,7 +481,7 @@ static void test_fdt_memory(void)
 	dt_chosen(dtb, OLD_BOOTARGS);
 	dt_end(dtb);
 	memset(&m, 0, sizeof(m));
-	is_code(arm64_fdt_memory(dtb, &m), LB_E_FDT_NO_MEMORY, "no /memory node");
+	is_code(dtb_memory(dtb, &m), LB_E_FDT_NO_MEMORY, "no /memory node");
 	free(dtb);
 
 	dtb = calloc(1, DT_CAP);
@@ -493,7 +494,7 @@ static void test_fdt_memory(void)
 	DT(fdt_end_node(dtb));
 	dt_end(dtb);
 	memset(&m, 0, sizeof(m));
-	is_code(arm64_fdt_memory(dtb, &m), LB_E_FDT_NO_MEMORY,
+	is_code(dtb_memory(dtb, &m), LB_E_FDT_NO_MEMORY,
 		"memory without device_type, or without reg: no memory");
 	ok(m.n == 0, "  nothing added");
 	free(dtb);
@@ -505,7 +506,7 @@ static void test_fdt_memory(void)
 	dt_memory64(dtb, UINT64_MAX, 1);
 	dt_end(dtb);
 	memset(&m, 0, sizeof(m));
-	is_code(arm64_fdt_memory(dtb, &m), LB_E_FDT_NO_MEMORY,
+	is_code(dtb_memory(dtb, &m), LB_E_FDT_NO_MEMORY,
 		"a range that wraps to nothing: no memory");
 	free(dtb);
 	const uint64_t all[] = {RAM_BASE, RAM_SIZE};
@@ -514,18 +515,17 @@ static void test_fdt_memory(void)
 	dt_memory64(dtb, RAM_BASE, RAM_SIZE);
 	dt_end(dtb);
 	memset(&m, 0, sizeof(m));
-	is_code(arm64_fdt_memory(dtb, &m), LB_E_FDT_NO_MEMORY,
-		"all RAM in /memreserve/: no memory");
+	is_code(dtb_memory(dtb, &m), LB_E_FDT_NO_MEMORY, "all RAM in /memreserve/: no memory");
 	free(dtb);
 
 	/* Bad trees. */
 	uint8_t junk[256];
 	memset(junk, 0x5a, sizeof(junk));
 	memset(&m, 0, sizeof(m));
-	is_code(arm64_fdt_memory(junk, &m), LB_E_FDT_BAD, "not a DTB: bad");
+	is_code(dtb_memory(junk, &m), LB_E_FDT_BAD, "not a DTB: bad");
 	dtb = virt_dtb(true);
 	((struct fdt_header *)dtb)->version = cpu_to_fdt32(1);
-	is_code(arm64_fdt_memory(dtb, &m), LB_E_FDT_BAD, "DTB version 1: bad");
+	is_code(dtb_memory(dtb, &m), LB_E_FDT_BAD, "DTB version 1: bad");
 	free(dtb);
 
 	dtb = calloc(1, DT_CAP);
@@ -533,7 +533,7 @@ static void test_fdt_memory(void)
 	dt_memory64(dtb, RAM_BASE, RAM_SIZE);
 	dt_end(dtb);
 	memset(&m, 0, sizeof(m));
-	is_code(arm64_fdt_memory(dtb, &m), LB_E_FDT_BAD, "#address-cells = 3: bad");
+	is_code(dtb_memory(dtb, &m), LB_E_FDT_BAD, "#address-cells = 3: bad");
 	free(dtb);
 
 	/* More ranges than the memory map holds. */
@@ -550,8 +550,8 @@ static void test_fdt_memory(void)
 	DT(fdt_end_node(dtb));
 	dt_end(dtb);
 	memset(&m, 0, sizeof(m));
-	is_code(arm64_fdt_memory(dtb, &m), LB_E_MEMMAP_FULL,
-		"%d disjoint ranges: the memory map's error", MEMMAP_MAX + 1);
+	is_code(dtb_memory(dtb, &m), LB_E_MEMMAP_FULL, "%d disjoint ranges: the memory map's error",
+		MEMMAP_MAX + 1);
 	free(dtb);
 
 	/* Like Linux, only children of the root count: a nested node with device_type
@@ -566,7 +566,7 @@ static void test_fdt_memory(void)
 	DT(fdt_end_node(dtb));
 	dt_end(dtb);
 	memset(&m, 0, sizeof(m));
-	is_code(arm64_fdt_memory(dtb, &m), LB_OK, "a memory node below /soc");
+	is_code(dtb_memory(dtb, &m), LB_OK, "a memory node below /soc");
 	MAP_IS(&m, {RAM_BASE, RAM_BASE + RAM_SIZE, MEM_RAM});
 	free(dtb);
 
@@ -585,7 +585,7 @@ static void test_fdt_memory(void)
 	DT(fdt_end_node(dtb));
 	dt_end(dtb);
 	memset(&m, 0, sizeof(m));
-	is_code(arm64_fdt_memory(dtb, &m), LB_OK, "device_type \"memoryx\" or unterminated");
+	is_code(dtb_memory(dtb, &m), LB_OK, "device_type \"memoryx\" or unterminated");
 	MAP_IS(&m, {RAM_BASE, RAM_BASE + RAM_SIZE, MEM_RAM});
 	free(dtb);
 
@@ -601,7 +601,7 @@ static void test_fdt_memory(void)
 	DT(fdt_end_node(dtb));
 	dt_end(dtb);
 	memset(&m, 0, sizeof(m));
-	is_code(arm64_fdt_memory(dtb, &m), LB_OK, "a disabled memory node beside an enabled one");
+	is_code(dtb_memory(dtb, &m), LB_OK, "a disabled memory node beside an enabled one");
 	MAP_IS(&m, {RAM_BASE, RAM_BASE + RAM_SIZE, MEM_RAM});
 	free(dtb);
 }
@@ -630,7 +630,7 @@ static void test_fdt_reservations(void)
 	dt_memory64(dtb, RAM_BASE, RAM_SIZE);
 	dt_end(dtb);
 	memset(&m, 0, sizeof(m));
-	is_code(arm64_fdt_memory(dtb, &m), LB_OK, "/memreserve/ entries");
+	is_code(dtb_memory(dtb, &m), LB_OK, "/memreserve/ entries");
 	MAP_IS(&m, {0x10000000, 0x10001000, MEM_RESERVED}, {RAM_BASE, 0x48000000, MEM_RAM},
 	       {0x48000000, 0x48100000, MEM_RESERVED}, {0x48100000, RAM_BASE + RAM_SIZE, MEM_RAM});
 
@@ -656,7 +656,7 @@ static void test_fdt_reservations(void)
 	DT(fdt_end_node(dtb));
 	dt_end(dtb);
 	memset(&m, 0, sizeof(m));
-	is_code(arm64_fdt_memory(dtb, &m), LB_OK, "/reserved-memory children");
+	is_code(dtb_memory(dtb, &m), LB_OK, "/reserved-memory children");
 	MAP_IS(&m, {RAM_BASE, 0x44000000, MEM_RAM}, {0x44000000, 0x44400000, MEM_RESERVED},
 	       {0x44400000, 0x4a000000, MEM_RAM}, {0x4a000000, 0x4a200000, MEM_RESERVED},
 	       {0x4a200000, RAM_BASE + RAM_SIZE, MEM_RAM});
@@ -670,7 +670,7 @@ static void test_fdt_reservations(void)
 	DT(fdt_end_node(dtb));
 	dt_end(dtb);
 	memset(&m, 0, sizeof(m));
-	is_code(arm64_fdt_memory(dtb, &m), LB_E_FDT_BAD, "/reserved-memory #address-cells 3: bad");
+	is_code(dtb_memory(dtb, &m), LB_E_FDT_BAD, "/reserved-memory #address-cells 3: bad");
 	free(dtb);
 }
 
@@ -734,8 +734,7 @@ static void test_fdt_validate(void)
 	t = dt_copy(tree, n);
 	wr32(t, fdt_off_mem_rsvmap(t) + 12, 1);
 	ok(fdt_validate(t) == -FDT_ERR_BADLAYOUT, "unterminated /memreserve/ list");
-	is_code(arm64_fdt_memory(t, &(struct memmap){0}), LB_E_FDT_BAD,
-		"  arm64_fdt_memory refuses it");
+	is_code(dtb_memory(t, &(struct memmap){0}), LB_E_FDT_BAD, "  dtb_memory refuses it");
 	free(t);
 
 	/* A node name running to the end of the block. */
@@ -828,7 +827,7 @@ static void test_fdt_chosen(void)
 	/* QEMU virt with bootargs already in /chosen. */
 	tree = virt_dtb(true);
 	fdt = dt_copy(tree, DT_CAP);
-	is_code(arm64_fdt_chosen(fdt, fdt, DT_CAP, NEW_BOOTARGS, 0x48000000, 0x123456), LB_OK,
+	is_code(dtb_chosen(fdt, fdt, DT_CAP, NEW_BOOTARGS, 0x48000000, 0x123456), LB_OK,
 		"/chosen: bootargs and initrd");
 	check_tree(fdt, DT_CAP, "virt");
 	is_str(prop_str(fdt, "/chosen", "bootargs"), NEW_BOOTARGS, "  bootargs replaced, exactly");
@@ -838,10 +837,10 @@ static void test_fdt_chosen(void)
 	       "  other /chosen properties kept");
 	struct memmap m;
 	memset(&m, 0, sizeof(m));
-	is_code(arm64_fdt_memory(fdt, &m), LB_OK, "  the result still describes the RAM");
+	is_code(dtb_memory(fdt, &m), LB_OK, "  the result still describes the RAM");
 
 	/* Again on the result: values replaced, nothing duplicated. */
-	is_code(arm64_fdt_chosen(fdt, fdt, DT_CAP, "console=ttyAMA0", 0x5f000000, 0x1000), LB_OK,
+	is_code(dtb_chosen(fdt, fdt, DT_CAP, "console=ttyAMA0", 0x5f000000, 0x1000), LB_OK,
 		"/chosen again on its own result");
 	check_tree(fdt, DT_CAP, "twice");
 	is_str(prop_str(fdt, "/chosen", "bootargs"), "console=ttyAMA0", "  shorter bootargs");
@@ -851,7 +850,7 @@ static void test_fdt_chosen(void)
 
 	/* cmdline NULL: bootargs untouched; no initrd: no initrd properties. */
 	fdt = dt_copy(tree, DT_CAP);
-	is_code(arm64_fdt_chosen(fdt, fdt, DT_CAP, NULL, 0, 0), LB_OK, "no cmdline, no initrd");
+	is_code(dtb_chosen(fdt, fdt, DT_CAP, NULL, 0, 0), LB_OK, "no cmdline, no initrd");
 	check_tree(fdt, DT_CAP, "NULL cmdline");
 	is_str(prop_str(fdt, "/chosen", "bootargs"), OLD_BOOTARGS, "  bootargs untouched");
 	prop(fdt, "/chosen", "linux,initrd-start", &len);
@@ -862,7 +861,7 @@ static void test_fdt_chosen(void)
 
 	/* cmdline NULL with an initrd. */
 	fdt = dt_copy(tree, DT_CAP);
-	is_code(arm64_fdt_chosen(fdt, fdt, DT_CAP, NULL, 0x44000000, 0x200), LB_OK,
+	is_code(dtb_chosen(fdt, fdt, DT_CAP, NULL, 0x44000000, 0x200), LB_OK,
 		"no cmdline, an initrd");
 	is_str(prop_str(fdt, "/chosen", "bootargs"), OLD_BOOTARGS, "  bootargs untouched");
 	is_be64(fdt, "linux,initrd-start", 0x44000000);
@@ -871,7 +870,7 @@ static void test_fdt_chosen(void)
 
 	/* initrd address without a size: no initrd properties. */
 	fdt = dt_copy(tree, DT_CAP);
-	is_code(arm64_fdt_chosen(fdt, fdt, DT_CAP, "", 0x44000000, 0), LB_OK,
+	is_code(dtb_chosen(fdt, fdt, DT_CAP, "", 0x44000000, 0), LB_OK,
 		"empty cmdline, initrd address without size");
 	is_str(prop_str(fdt, "/chosen", "bootargs"), "", "  bootargs is the empty string");
 	prop(fdt, "/chosen", "linux,initrd-start", &len);
@@ -880,8 +879,8 @@ static void test_fdt_chosen(void)
 
 	/* An initrd above 4 GiB: all 64 bits, big-endian. */
 	fdt = dt_copy(tree, DT_CAP);
-	is_code(arm64_fdt_chosen(fdt, fdt, DT_CAP, NEW_BOOTARGS, 0x123456789a000ull, 0x10000000),
-		LB_OK, "initrd above 4 GiB");
+	is_code(dtb_chosen(fdt, fdt, DT_CAP, NEW_BOOTARGS, 0x123456789a000ull, 0x10000000), LB_OK,
+		"initrd above 4 GiB");
 	is_be64(fdt, "linux,initrd-start", 0x123456789a000ull);
 	is_be64(fdt, "linux,initrd-end", 0x123457789a000ull);
 	free(fdt);
@@ -890,7 +889,7 @@ static void test_fdt_chosen(void)
 	/* No /chosen: created. */
 	tree = virt_dtb(false);
 	fdt = dt_copy(tree, DT_CAP);
-	is_code(arm64_fdt_chosen(fdt, fdt, DT_CAP, NEW_BOOTARGS, 0x48000000, 0x1000), LB_OK,
+	is_code(dtb_chosen(fdt, fdt, DT_CAP, NEW_BOOTARGS, 0x48000000, 0x1000), LB_OK,
 		"tree without /chosen");
 	check_tree(fdt, DT_CAP, "no /chosen");
 	ok(fdt_path_offset(fdt, "/chosen") > 0, "  /chosen created under the root");
@@ -900,7 +899,7 @@ static void test_fdt_chosen(void)
 	free(fdt);
 
 	fdt = dt_copy(tree, DT_CAP);
-	is_code(arm64_fdt_chosen(fdt, fdt, DT_CAP, NULL, 0, 0), LB_OK,
+	is_code(dtb_chosen(fdt, fdt, DT_CAP, NULL, 0, 0), LB_OK,
 		"tree without /chosen, nothing to set");
 	check_tree(fdt, DT_CAP, "empty /chosen");
 	prop(fdt, "/chosen", "bootargs", &len);
@@ -919,7 +918,7 @@ static void test_fdt_chosen(void)
 	DT(fdt_end_node(tree));
 	dt_end(tree);
 	fdt = dt_copy(tree, DT_CAP);
-	is_code(arm64_fdt_chosen(fdt, fdt, DT_CAP, NEW_BOOTARGS, 0x48000000, 0x2000), LB_OK,
+	is_code(dtb_chosen(fdt, fdt, DT_CAP, NEW_BOOTARGS, 0x48000000, 0x2000), LB_OK,
 		"tree with 32-bit initrd properties");
 	is_be64(fdt, "linux,initrd-start", 0x48000000);
 	is_be64(fdt, "linux,initrd-end", 0x48002000);
@@ -932,7 +931,7 @@ static void test_fdt_chosen(void)
 	long_cmd[sizeof(long_cmd) - 1] = '\0';
 	tree = virt_dtb(true);
 	fdt = dt_copy(tree, DT_CAP);
-	is_code(arm64_fdt_chosen(fdt, fdt, DT_CAP, long_cmd, 0, 0), LB_OK, "a 4095-byte cmdline");
+	is_code(dtb_chosen(fdt, fdt, DT_CAP, long_cmd, 0, 0), LB_OK, "a 4095-byte cmdline");
 	is_str(prop_str(fdt, "/chosen", "bootargs"), long_cmd, "  bootargs exact");
 	free(fdt);
 
@@ -944,7 +943,7 @@ static void test_fdt_chosen(void)
 	bool all_full = true, all_valid = true, overwrote_cap = false;
 	for (size_t cap = size; cap < size + 8 * KiB && !need; cap++) {
 		fdt = dt_copy(tree, cap);
-		status_t s = arm64_fdt_chosen(fdt, fdt, cap, long_cmd, 0x48000000, 0x1000);
+		status_t s = dtb_chosen(fdt, fdt, cap, long_cmd, 0x48000000, 0x1000);
 		if (s.code == LB_OK) {
 			need = cap;
 			all_valid =
@@ -962,17 +961,17 @@ static void test_fdt_chosen(void)
 	ok(all_full, "every smaller buffer: LB_E_FDT_FULL");
 	ok(all_valid && !overwrote_cap, "the smallest buffer that works holds a valid tree");
 	fdt = dt_copy(tree, size + 16);
-	is_code(arm64_fdt_chosen(fdt, fdt, size + 16, long_cmd, 0, 0), LB_E_FDT_FULL,
+	is_code(dtb_chosen(fdt, fdt, size + 16, long_cmd, 0, 0), LB_E_FDT_FULL,
 		"buffer 16 bytes larger than the tree: full");
 	free(fdt);
 	fdt = dt_copy(tree, size);
-	is_code(arm64_fdt_chosen(fdt, fdt, size, NULL, 0, 0), LB_OK,
+	is_code(dtb_chosen(fdt, fdt, size, NULL, 0, 0), LB_OK,
 		"buffer exactly the tree, nothing to add: fine");
 	free(fdt);
 
 	/* A buffer smaller than the tree itself. */
 	fdt = dt_copy(tree, DT_CAP);
-	is_code(arm64_fdt_chosen(fdt, fdt, size - 8, NULL, 0, 0), LB_E_FDT_FULL,
+	is_code(dtb_chosen(fdt, fdt, size - 8, NULL, 0, 0), LB_E_FDT_FULL,
 		"buffer smaller than the tree: full");
 	free(fdt);
 	free(tree);
@@ -980,8 +979,7 @@ static void test_fdt_chosen(void)
 	/* Not a tree. */
 	uint8_t junk[256];
 	memset(junk, 0x5a, sizeof(junk));
-	is_code(arm64_fdt_chosen(junk, junk, sizeof(junk), "x", 0, 0), LB_E_FDT_BAD,
-		"not a DTB: bad");
+	is_code(dtb_chosen(junk, junk, sizeof(junk), "x", 0, 0), LB_E_FDT_BAD, "not a DTB: bad");
 
 	/* QEMU's DTB: totalsize 1 MiB, mostly free space. Opened from there into a separate,
 	 * smaller buffer: only the blocks are copied, the source is left as it was. */
@@ -993,7 +991,7 @@ static void test_fdt_chosen(void)
 	memcpy(before, src, big);
 	fdt = dt_copy(tree, DT_CAP);
 	memset(fdt, 0xee, DT_CAP);
-	is_code(arm64_fdt_chosen(src, fdt, DT_CAP, NEW_BOOTARGS, 0x48000000, 0x1000), LB_OK,
+	is_code(dtb_chosen(src, fdt, DT_CAP, NEW_BOOTARGS, 0x48000000, 0x1000), LB_OK,
 		"a 1 MiB source tree into a 64 KiB buffer");
 	check_tree(fdt, DT_CAP, "from a separate source");
 	is_str(prop_str(fdt, "/chosen", "bootargs"), NEW_BOOTARGS, "  bootargs set in the copy");

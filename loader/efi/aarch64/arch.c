@@ -5,6 +5,7 @@
 #include "buffer_sizes.h"
 #include "../../../boot/efi/pe.h"
 #include "arm64.h"
+#include "dtb.h"
 #include "fdt_check.h"
 #include "../../arch.h"
 #include "../../gunzip.h"
@@ -24,7 +25,7 @@ status_t efi_arch_fw_cfg(struct fw_cfg *fc, struct fw_cfg_file *dir, uint32_t di
 		int err = fdt_validate(dtb);
 		if (err)
 			return lb_fail(LB_E_FDT_BAD, (uint64_t)-err, 0);
-		base = arm64_fdt_fw_cfg(dtb);
+		base = dtb_fw_cfg(dtb);
 	} else {
 		EFI_GUID acpi20 = ACPI_20_TABLE_GUID;
 		base = acpi_rsdp_fw_cfg((const uint8_t *)(uintptr_t)efi_config_table(acpi20));
