@@ -69,76 +69,42 @@ transfer(struct fw_cfg *fc, uint16_t key, uint32_t offset, uint64_t dst, uint32_
 	return dma_at(fc, key, offset, FW_CFG_DMA_READ, dst, len);
 }
 
-/* NUL-padded, so that a name loads a word at a time. */
-#define KNOWN(n)                                                                                   \
-	{                                                                                          \
-		.name = n, .len = sizeof(n)                                                        \
-	}
-static const struct {
-	char name[32];
-	uint8_t len; /* with the NUL */
-} known_names[FW_CFG_KNOWN_FILES] = {
-    [FW_CFG_E820] = KNOWN("etc/e820"),
-    [FW_CFG_TABLE_LOADER] = KNOWN("etc/table-loader"),
-    [FW_CFG_SMBIOS_ANCHOR] = KNOWN("etc/smbios/smbios-anchor"),
-    [FW_CFG_SMBIOS_TABLES] = KNOWN("etc/smbios/smbios-tables"),
-    [FW_CFG_BOOT_KERNEL] = KNOWN("etc/boot/kernel"),
-    [FW_CFG_LEAPBOOT_KERNEL] = KNOWN("opt/leapboot/kernel"),
-    [FW_CFG_LEAPBOOT_INITRD] = KNOWN("opt/leapboot/initrd"),
-    [FW_CFG_LEAPBOOT_CMDLINE] = KNOWN("opt/leapboot/cmdline"),
-    [FW_CFG_LEAPBOOT_MARKERS] = KNOWN("opt/leapboot/markers"),
-    [FW_CFG_LEAPBOOT_VERBOSE] = KNOWN("opt/leapboot/verbose"),
-    [FW_CFG_ACPI_TABLES] = KNOWN("etc/acpi/tables"),
-    [FW_CFG_ACPI_RSDP] = KNOWN("etc/acpi/rsdp"),
-};
+/* The lookup hashes a name's byte 4 and its byte at, which byte 4 picks: a few
+ * loads and one lea, then one whole-name compare decides. The tables are
+ * constant expressions over the list (each entry the row that hashes to it), as
+ * a string's bytes are no integer constants for a switch; the unit tests check
+ * that every name finds itself and no near miss does. */
+#define KNOWN_HASH(b4, b_at)   ((uint8_t)((b_at) + 2 * (b4)))
+#define AT_IF(id, str, at, b4) (uint8_t)(str)[4] == (b4) ? (at):
+#define AT(b4)		       (FW_CFG_KNOWN_LIST(AT_IF, b4) 4)
+#define AT4(b)		       AT(b), AT(b + 1), AT(b + 2), AT(b + 3)
+#define AT16(b)		       AT4(b), AT4(b + 4), AT4(b + 8), AT4(b + 12)
+#define AT64(b)		       AT16(b), AT16(b + 16), AT16(b + 32), AT16(b + 48)
+static const uint8_t known_at[256] = {AT64(0), AT64(64), AT64(128), AT64(192)};
 
-/* The known file a name in a 56-byte field names, or -1. Bytes 4 and 13 (9
- * for ACPI, 18 for SMBIOS) tell the known names apart, so one whole-name
- * compare decides; the unit tests check every name and its near misses. */
+#define SLOT_IF(id, str, at, h) KNOWN_HASH((str)[4], (str)[at]) == (h) ? FW_CFG_##id:
+#define SLOT(h)			(FW_CFG_KNOWN_LIST(SLOT_IF, h) FW_CFG_KNOWN_FILES)
+#define SLOT4(h)		SLOT(h), SLOT(h + 1), SLOT(h + 2), SLOT(h + 3)
+#define SLOT16(h)		SLOT4(h), SLOT4(h + 4), SLOT4(h + 8), SLOT4(h + 12)
+#define SLOT64(h)		SLOT16(h), SLOT16(h + 16), SLOT16(h + 32), SLOT16(h + 48)
+static const uint8_t known_slot[256] = {SLOT64(0), SLOT64(64), SLOT64(128), SLOT64(192)};
+
+#define KNOWN_LEN(id, str, at, arg) [FW_CFG_##id] = sizeof(str),
+static const uint8_t known_len[FW_CFG_KNOWN_FILES] = {FW_CFG_KNOWN_LIST(KNOWN_LEN, )};
+
+/* The known file a name in a 56-byte field names, or -1. A case per file, so
+ * that each compare knows its length and name. */
 static int known_index(const char *name)
 {
-	int k;
-	switch (name[4]) {
-	case 'a':
-		k = name[9] == 't' ? FW_CFG_ACPI_TABLES : FW_CFG_ACPI_RSDP;
-		break;
-	case 'e':
-		k = FW_CFG_E820;
-		break;
-	case 't':
-		k = FW_CFG_TABLE_LOADER;
-		break;
-	case 'b':
-		k = FW_CFG_BOOT_KERNEL;
-		break;
-	case 's':
-		k = name[18] == 'a' ? FW_CFG_SMBIOS_ANCHOR : FW_CFG_SMBIOS_TABLES;
-		break;
-	case 'l':
-		switch (name[13]) {
-		case 'k':
-			k = FW_CFG_LEAPBOOT_KERNEL;
-			break;
-		case 'i':
-			k = FW_CFG_LEAPBOOT_INITRD;
-			break;
-		case 'c':
-			k = FW_CFG_LEAPBOOT_CMDLINE;
-			break;
-		case 'm':
-			k = FW_CFG_LEAPBOOT_MARKERS;
-			break;
-		case 'v':
-			k = FW_CFG_LEAPBOOT_VERBOSE;
-			break;
-		default:
-			return -1;
-		}
-		break;
-	default:
-		return -1;
+	uint8_t b4 = (uint8_t)name[4];
+	unsigned k = known_slot[KNOWN_HASH(b4, (uint8_t)name[known_at[b4]])];
+	switch (k) {
+#define KNOWN_CASE(id, str, at, arg)                                                               \
+	case FW_CFG_##id:                                                                          \
+		return mem_equal(name, str, sizeof(str)) ? (int)k : -1;
+		FW_CFG_KNOWN_LIST(KNOWN_CASE, )
 	}
-	return mem_equal(name, known_names[k].name, known_names[k].len) ? k : -1;
+	return -1;
 }
 
 /* One walk over the directory for every known name; the first entry of a name
@@ -227,7 +193,7 @@ bool fw_cfg_find_field(const struct fw_cfg *fc, const char name[56], size_t len,
 		       uint32_t *size)
 {
 	int k = known_index(name);
-	if (k < 0 || known_names[k].len != len + 1)
+	if (k < 0 || known_len[k] != len + 1)
 		return fw_cfg_find_len(fc, name, len, key, size);
 	*key = fc->known[k].key;
 	*size = fc->known[k].size;

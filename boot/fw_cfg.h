@@ -70,22 +70,27 @@ struct fw_cfg_blob {
 };
 
 /* The files leapboot itself reads, found in the pass that reads the directory
- * (one walk over it instead of one per name). */
-enum fw_cfg_known_file {
-	FW_CFG_E820,		 /* etc/e820 */
-	FW_CFG_TABLE_LOADER,	 /* etc/table-loader */
-	FW_CFG_SMBIOS_ANCHOR,	 /* etc/smbios/smbios-anchor */
-	FW_CFG_SMBIOS_TABLES,	 /* etc/smbios/smbios-tables */
-	FW_CFG_BOOT_KERNEL,	 /* etc/boot/kernel */
-	FW_CFG_LEAPBOOT_KERNEL,	 /* opt/leapboot/kernel */
-	FW_CFG_LEAPBOOT_INITRD,	 /* opt/leapboot/initrd */
-	FW_CFG_LEAPBOOT_CMDLINE, /* opt/leapboot/cmdline */
-	FW_CFG_LEAPBOOT_MARKERS, /* opt/leapboot/markers */
-	FW_CFG_LEAPBOOT_VERBOSE, /* opt/leapboot/verbose */
-	FW_CFG_ACPI_TABLES,	 /* etc/acpi/tables, which the table-loader names */
-	FW_CFG_ACPI_RSDP,	 /* etc/acpi/rsdp */
-	FW_CFG_KNOWN_FILES
-};
+ * (one walk over it instead of one per name). X(id, name, at, arg): byte at of
+ * the name tells it apart from the other names with the same byte 4's low
+ * nibble (4 if none has it), as the lookup in boot/fw_cfg.c hashes them; arg is
+ * the caller's, passed through. */
+#define FW_CFG_KNOWN_LIST(X, arg)                                                                  \
+	X(E820, "etc/e820", 4, arg)                                                                \
+	X(TABLE_LOADER, "etc/table-loader", 4, arg)                                                \
+	X(SMBIOS_ANCHOR, "etc/smbios/smbios-anchor", 18, arg)                                      \
+	X(SMBIOS_TABLES, "etc/smbios/smbios-tables", 18, arg)                                      \
+	X(BOOT_KERNEL, "etc/boot/kernel", 4, arg)                                                  \
+	X(LEAPBOOT_KERNEL, "opt/leapboot/kernel", 13, arg)                                         \
+	X(LEAPBOOT_INITRD, "opt/leapboot/initrd", 13, arg)                                         \
+	X(LEAPBOOT_CMDLINE, "opt/leapboot/cmdline", 13, arg)                                       \
+	X(LEAPBOOT_MARKERS, "opt/leapboot/markers", 13, arg)                                       \
+	X(LEAPBOOT_VERBOSE, "opt/leapboot/verbose", 13, arg)                                       \
+	X(ACPI_TABLES, "etc/acpi/tables", 9, arg) /* which the table-loader names */               \
+	X(ACPI_RSDP, "etc/acpi/rsdp", 9, arg)
+
+#define FW_CFG_KNOWN_ENUM(id, name, at, arg) FW_CFG_##id,
+enum fw_cfg_known_file { FW_CFG_KNOWN_LIST(FW_CFG_KNOWN_ENUM, ) FW_CFG_KNOWN_FILES };
+#undef FW_CFG_KNOWN_ENUM
 
 struct fw_cfg {
 	const struct fw_cfg_ops *ops;

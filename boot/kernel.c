@@ -143,7 +143,7 @@ status_t kernel_load(struct fw_cfg *fc, const struct kernel_source *src, struct 
 	status_t s = kernel_source_peek(fc, src, ITEM_KERNEL, 0, phys(head), n);
 	if (s.code)
 		return s;
-	if (n >= 4 && memcmp(head, "\177ELF", 4) == 0 && !src->setup.size)
+	if (elf_is_elf(head, n) && !src->setup.size)
 		return load_elf(fc, src, m, reach, head, n, k);
 	return load_bzimage(fc, src, m, reach, head, n, k);
 }

@@ -2,6 +2,7 @@
  * leapboot's own opt/leapboot files. */
 #include "kernel_source.h"
 #include "phys.h"
+#include "../elf/elf.h"
 #include "../loader/libc/string.h"
 
 #define FW_CFG_KERNEL_ADDR  0x07
@@ -24,7 +25,7 @@ static status_t find_preloaded(struct fw_cfg *fc, struct kernel_source *src, uin
 	if (!entry || !src->setup.size)
 		return lb_ok();
 	status_t s = kernel_source_peek(fc, src, ITEM_KERNEL, 0, phys(&magic), sizeof(magic));
-	if (s.code || memcmp(&magic, "\177ELF", 4) != 0)
+	if (s.code || !elf_is_elf(&magic, sizeof(magic)))
 		return s;
 	src->preloaded_entry = entry;
 	src->preloaded_size = src->image.size; /* KERNEL_SIZE */

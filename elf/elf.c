@@ -53,7 +53,7 @@ status_t elf_parse(struct elf_image *img, const void *head, size_t len, uint64_t
 	memset(img, 0, sizeof(*img));
 	if (len > file_size)
 		len = (size_t)file_size;
-	if (len < sizeof(struct elf32_ehdr) || memcmp(p, "\177ELF", 4) != 0)
+	if (len < sizeof(struct elf32_ehdr) || !elf_is_elf(p, len))
 		return lb_fail(LB_E_ELF_NOT_ELF, len, 0);
 	if (p[EI_DATA] != ELFDATA2LSB)
 		return lb_fail(LB_E_ELF_UNSUPPORTED, p[EI_CLASS], p[EI_DATA]);

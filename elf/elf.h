@@ -72,6 +72,12 @@ struct elf_image {
 	uint64_t lo, hi; /* physical span of the loadable segments */
 };
 
+/* True if the n bytes at head start with the ELF magic, "\177ELF". */
+static inline bool elf_is_elf(const void *head, size_t n)
+{
+	return n >= 4 && __builtin_memcmp(head, "\177ELF", 4) == 0;
+}
+
 /* Validates the ELF header and program headers found in the first len bytes of
  * a file of file_size bytes: every segment inside the file, memsz >= filesz, no
  * address overflow, no two loadable segments overlapping. */

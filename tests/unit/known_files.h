@@ -1,23 +1,17 @@
-/* The names of fw_cfg's known files (boot/fw_cfg.h), written out once more for
- * the tests that check the probe finds them. */
+/* The names of fw_cfg's known files and the byte the lookup tells them apart
+ * by, from boot/fw_cfg.h's list, for the tests that check the probe finds them. */
 #ifndef LEAPBOOT_TEST_KNOWN_FILES_H
 #define LEAPBOOT_TEST_KNOWN_FILES_H
 
 #include "../../boot/fw_cfg.h"
 
+#define KNOWN_FILE_NAME(id, str, at, arg) [FW_CFG_##id] = str,
 static const char *const known_file_names[FW_CFG_KNOWN_FILES] = {
-    [FW_CFG_E820] = "etc/e820",
-    [FW_CFG_TABLE_LOADER] = "etc/table-loader",
-    [FW_CFG_SMBIOS_ANCHOR] = "etc/smbios/smbios-anchor",
-    [FW_CFG_SMBIOS_TABLES] = "etc/smbios/smbios-tables",
-    [FW_CFG_BOOT_KERNEL] = "etc/boot/kernel",
-    [FW_CFG_LEAPBOOT_KERNEL] = "opt/leapboot/kernel",
-    [FW_CFG_LEAPBOOT_INITRD] = "opt/leapboot/initrd",
-    [FW_CFG_LEAPBOOT_CMDLINE] = "opt/leapboot/cmdline",
-    [FW_CFG_LEAPBOOT_MARKERS] = "opt/leapboot/markers",
-    [FW_CFG_LEAPBOOT_VERBOSE] = "opt/leapboot/verbose",
-    [FW_CFG_ACPI_TABLES] = "etc/acpi/tables",
-    [FW_CFG_ACPI_RSDP] = "etc/acpi/rsdp",
-};
+    FW_CFG_KNOWN_LIST(KNOWN_FILE_NAME, )};
+#undef KNOWN_FILE_NAME
+
+#define KNOWN_FILE_AT(id, str, at, arg) [FW_CFG_##id] = at,
+static const unsigned known_file_at[FW_CFG_KNOWN_FILES] = {FW_CFG_KNOWN_LIST(KNOWN_FILE_AT, )};
+#undef KNOWN_FILE_AT
 
 #endif

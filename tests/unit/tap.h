@@ -1,5 +1,5 @@
-/* A tiny TAP producer for the host unit tests: ok(), is_u64(), is_str(), todo
- * blocks, and done_testing() which prints the plan and gives the exit status. */
+/* A tiny TAP producer for the host unit tests: ok(), is_u64(), is_str(), and
+ * done_testing() which prints the plan and gives the exit status. */
 #ifndef LEAPBOOT_TEST_TAP_H
 #define LEAPBOOT_TEST_TAP_H
 
@@ -10,17 +10,14 @@
 #include <string.h>
 
 static unsigned tap_run, tap_failed;
-static const char *tap_todo_reason; /* non-NULL inside a TODO block */
 
 static void tap_vresult(bool pass, const char *fmt, va_list ap)
 {
 	tap_run++;
 	printf("%sok %u - ", pass ? "" : "not ", tap_run);
 	vprintf(fmt, ap);
-	if (tap_todo_reason)
-		printf(" # TODO %s", tap_todo_reason);
 	putchar('\n');
-	if (!pass && !tap_todo_reason)
+	if (!pass)
 		tap_failed++;
 }
 
@@ -73,19 +70,6 @@ static bool tap_is_str(const char *got, const char *want, const char *fmt, ...)
 		tap_diag("     got: \"%s\"\n#     want: \"%s\"", got ? got : "(null)",
 			 want ? want : "(null)");
 	return pass;
-}
-
-/* Tests between todo_start() and todo_end() are expected to fail: known bugs. */
-static void todo_start(const char *reason) __attribute__((unused));
-static void todo_start(const char *reason)
-{
-	tap_todo_reason = reason;
-}
-
-static void todo_end(void) __attribute__((unused));
-static void todo_end(void)
-{
-	tap_todo_reason = NULL;
 }
 
 static int done_testing(void) __attribute__((unused));

@@ -412,6 +412,8 @@ static void test_headers(void)
 	fx_standard(&f, true);
 	is_code(parse_n(&f, 0, 0, &img), LB_E_ELF_NOT_ELF, "an empty file -> NOT_ELF");
 	is_code(parse_n(&f, 4, 4, &img), LB_E_ELF_NOT_ELF, "just the magic -> NOT_ELF");
+	ok(elf_is_elf(f.b, 4) && !elf_is_elf(f.b, 3) && !elf_is_elf("\177ELG", 4),
+	   "elf_is_elf: the four magic bytes, all of them there");
 	s = parse_n(&f, 51, 51, &img);
 	is_code(s, LB_E_ELF_NOT_ELF, "51 bytes (less than an ELF32 header) -> NOT_ELF");
 	is_u64(lb_detail.a, 51, "NOT_ELF names the length");

@@ -241,9 +241,9 @@ static void test_known(void)
 	unsigned misses = 0;
 	for (int k = 0; k < FW_CFG_KNOWN_FILES; k++) {
 		size_t len = strlen(known_file_names[k]);
-		size_t at[] = {4, 13, 18, len - 1};
+		size_t at[] = {4, known_file_at[k], len - 1};
 		char name[64];
-		for (unsigned i = 0; i < 4; i++) {
+		for (unsigned i = 0; i < 3; i++) {
 			if (at[i] >= len)
 				continue;
 			strcpy(name, known_file_names[k]);

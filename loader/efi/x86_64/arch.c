@@ -2,6 +2,7 @@
  * ELF, bzImage without one) booted after ExitBootServices as the firmware form
  * boots them, with the EFI memory map as e820 and the firmware's RSDP. */
 #include "../efi.h"
+#include "../../../elf/elf.h"
 #include "../../../boot/efi/efi_memmap.h"
 #include "../../../boot/efi/pe.h"
 #include "bzimage.h"
@@ -86,7 +87,7 @@ static _Noreturn void after_firmware(void)
 status_t efi_arch_check_kernel(const uint8_t *head, uint32_t n)
 {
 	struct bzimage bz;
-	if (n >= 4 && !memcmp(head, "\177ELF", 4))
+	if (elf_is_elf(head, n))
 		return lb_ok();
 	return bzimage_parse(&bz, head, n);
 }
