@@ -1,6 +1,6 @@
-/* The registers of each x86 entry, for every form: each form's hand-off
- * (handoff.S in the firmware and chain-loader, loader/efi/x86_64/handoff.S in
- * leapboot.efi) provides x86_enter and only moves them into place. */
+/* The registers of each x86 entry, for every form. Each form provides
+ * x86_enter, which only moves them into place: arch.c (through handoff.S) in
+ * the firmware and chain-loader, loader/efi/x86_64/handoff.S in leapboot.efi. */
 #include "../../arch.h"
 #include "enter.h"
 
