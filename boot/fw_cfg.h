@@ -1,4 +1,5 @@
-/* QEMU fw_cfg client: probe, file directory, DMA and port-I/O transfers. */
+/* QEMU fw_cfg client: probe, file directory, DMA and data-register transfers through a transport's
+ * ops (loader/arch/x86_64/fw_cfg_ports.c, loader/fw_cfg_mmio.c; tests/unit/fake_fw_cfg.c). */
 #ifndef LEAPBOOT_FW_CFG_H
 #define LEAPBOOT_FW_CFG_H
 

@@ -20,6 +20,14 @@
 static struct gunzip gz_state;
 static char cmdline[CMDLINE_CAP] NOINIT;
 
+/* The Image's place in the memory map, as for an uncompressed one. */
+static status_t place_in_map(void *m, struct arm64_image *img, uint64_t *dst)
+{
+	status_t s = arm64_place(img, m);
+	*dst = img->base + img->text_offset;
+	return s;
+}
+
 /* An Image.gz: DMA the compressed file to free RAM, inflate its header to learn
  * where the kernel goes, then inflate the rest straight there. */
 static status_t load_gzip(struct fw_cfg *fc, const struct kernel_source *src, struct memmap *m,
@@ -27,29 +35,17 @@ static status_t load_gzip(struct fw_cfg *fc, const struct kernel_source *src, st
 {
 	const struct fw_cfg_blob *kernel = &src->image;
 	uint64_t gz;
-	uint8_t head[ARM64_HEAD_BYTES];
 
 	status_t s = memmap_find(m, kernel->size, 4096, 0, UINT64_MAX, true, &gz);
 	if (!s.code)
 		s = memmap_claim(m, gz, kernel->size, MEM_CLAIM_FIRMWARE); /* staging */
+	if (s.code)
+		return s;
 	/* The observer sees the file, the compressed bytes. */
+	s = kernel_source_fetch(fc, src, ITEM_KERNEL, 0, gz, kernel->size);
 	if (!s.code)
-		s = kernel_source_fetch(fc, src, ITEM_KERNEL, 0, gz, kernel->size);
-	if (s.code)
-		return s;
-	uint32_t got;
-	s = gunzip_head(&gz_state, (const void *)(uintptr_t)gz, kernel->size, head, sizeof(head),
-			&got);
-	if (!s.code)
-		s = arm64_parse(img, head, got);
-	if (!s.code)
-		s = arm64_place(img, m);
-	if (s.code)
-		return s;
-	*entry = img->base + img->text_offset;
-	memcpy((void *)(uintptr_t)*entry, head, got);
-	s = gunzip_rest(&gz_state, (void *)(uintptr_t)(*entry + got), img->image_size - got,
-			img->image_size, size);
+		s = gunzip_image(&gz_state, (const void *)(uintptr_t)gz, kernel->size, img,
+				 place_in_map, m, entry, size);
 	memmap_set(m, gz, gz + kernel->size, MEM_RAM);
 	return s;
 }

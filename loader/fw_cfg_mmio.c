@@ -1,7 +1,7 @@
 /* fw_cfg on arm virt: MMIO, data at +0, big-endian selector at +8, big-endian DMA
  * address at +16. The base comes from the DTB (compatible "qemu,fw-cfg-mmio"). */
 #include "fw_cfg_mmio.h"
-#include "arch/aarch64/mmio.h"
+#include "mmio.h"
 
 #define FW_CFG_DATA 0
 #define FW_CFG_SEL  8

@@ -1,4 +1,5 @@
 #include "gunzip.h"
+#include "buffer_sizes.h"
 #include "noinit.h"
 #include "libc/string.h"
 
@@ -69,4 +70,22 @@ status_t gunzip_rest(struct gunzip *g, void *dst, uint64_t cap, uint64_t image_s
 	status_t s = zr == Z_STREAM_END ? lb_ok() : gzip_error(z, zr, image_size);
 	inflateEnd(z);
 	return s;
+}
+
+status_t gunzip_image(struct gunzip *g, const void *gz, uint64_t len, struct arm64_image *img,
+		      gunzip_place_fn place, void *ctx, uint64_t *dst, uint64_t *total)
+{
+	uint8_t head[ARM64_HEAD_BYTES];
+	uint32_t got;
+
+	status_t s = gunzip_head(g, gz, len, head, sizeof(head), &got);
+	if (!s.code)
+		s = arm64_parse(img, head, got);
+	if (!s.code)
+		s = place(ctx, img, dst);
+	if (s.code)
+		return s;
+	memcpy((void *)(uintptr_t)*dst, head, got);
+	return gunzip_rest(g, (void *)(uintptr_t)(*dst + got), img->image_size - got,
+			   img->image_size, total);
 }

@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 #include <zlib.h>
+#include "arm64.h"
 #include "status.h"
 
 struct gunzip {
@@ -22,5 +23,15 @@ status_t gunzip_head(struct gunzip *g, const void *src, uint64_t len, void *head
  * head included. Ends the stream either way. */
 status_t gunzip_rest(struct gunzip *g, void *dst, uint64_t cap, uint64_t image_size,
 		     uint64_t *total);
+
+/* Where an Image goes, once its header (img) says how large it is: *dst, with
+ * room for img->image_size bytes (the firmware: placed in the memory map, which
+ * sets img->base; leapboot.efi: pages from the firmware). */
+typedef status_t (*gunzip_place_fn)(void *ctx, struct arm64_image *img, uint64_t *dst);
+
+/* An Image.gz, the len bytes at gz, inflated: the Image header first, then,
+ * where place says, the whole Image (*total bytes). img: its header. */
+status_t gunzip_image(struct gunzip *g, const void *gz, uint64_t len, struct arm64_image *img,
+		      gunzip_place_fn place, void *ctx, uint64_t *dst, uint64_t *total);
 
 #endif

@@ -2,7 +2,6 @@
  * kernels with an EFI stub (the stub then finds the DTB or ACPI tables itself). */
 #include "../../../boot/efi/acpi_fw_cfg.h"
 #include "../efi.h"
-#include "buffer_sizes.h"
 #include "../../../boot/efi/pe.h"
 #include "arm64.h"
 #include "dtb.h"
@@ -37,41 +36,36 @@ status_t efi_arch_fw_cfg(struct fw_cfg *fc, struct fw_cfg_file *dir, uint32_t di
 
 /* An Image.gz: the compressed file in pages, its Image header inflated first
  * (image_size says how much room the rest needs), then the rest after it. */
+/* The Image in pages of its own; their number is put in *ctx for the trim. */
+static status_t place_in_pages(void *ctx, struct arm64_image *img, uint64_t *dst)
+{
+	UINTN *pages = ctx;
+	*pages = EFI_SIZE_TO_PAGES(img->image_size);
+	EFI_STATUS st =
+	    efi_st->BootServices->AllocatePages(AllocateAnyPages, EfiLoaderData, *pages, dst);
+	*pages = EFI_ERROR(st) ? 0 : *pages;
+	return EFI_ERROR(st) ? lb_fail(LB_E_EFI_NO_MEMORY, img->image_size, st) : lb_ok();
+}
+
 status_t efi_arch_inflate(struct fw_cfg *fc, const struct kernel_source *src, uint64_t *image,
 			  uint64_t *len)
 {
 	EFI_BOOT_SERVICES *bs = efi_st->BootServices;
-	UINTN gz_pages = EFI_SIZE_TO_PAGES(src->image.size);
-	EFI_PHYSICAL_ADDRESS gz, out;
+	UINTN gz_pages = EFI_SIZE_TO_PAGES(src->image.size), room = 0;
+	EFI_PHYSICAL_ADDRESS gz;
 	struct arm64_image img;
-	uint8_t head[ARM64_HEAD_BYTES];
-	uint32_t got;
 
 	EFI_STATUS st = bs->AllocatePages(AllocateAnyPages, EfiLoaderData, gz_pages, &gz);
 	if (EFI_ERROR(st))
 		return lb_fail(LB_E_EFI_NO_MEMORY, src->image.size, st);
 	status_t s = kernel_source_fetch(fc, src, ITEM_KERNEL, 0, gz, src->image.size);
 	if (!s.code)
-		s = gunzip_head(&gz_state, (const void *)(uintptr_t)gz, src->image.size, head,
-				sizeof(head), &got);
-	if (!s.code)
-		s = arm64_parse(&img, head, got);
-	if (!s.code) {
-		st = bs->AllocatePages(AllocateAnyPages, EfiLoaderData,
-				       EFI_SIZE_TO_PAGES(img.image_size), &out);
-		if (EFI_ERROR(st))
-			s = lb_fail(LB_E_EFI_NO_MEMORY, img.image_size, st);
-	}
-	if (!s.code) {
-		memcpy((void *)(uintptr_t)out, head, got);
-		s = gunzip_rest(&gz_state, (void *)(uintptr_t)(out + got), img.image_size - got,
-				img.image_size, len);
-		/* Keep only the pages the Image fills: whoever frees it knows len. */
-		UINTN used = EFI_SIZE_TO_PAGES(*len), room = EFI_SIZE_TO_PAGES(img.image_size);
-		if (!s.code && room > used)
-			bs->FreePages(out + used * EFI_PAGE_SIZE, room - used);
-		*image = out;
-	}
+		s = gunzip_image(&gz_state, (const void *)(uintptr_t)gz, src->image.size, &img,
+				 place_in_pages, &room, image, len);
+	/* Keep only the pages the Image fills: whoever frees it knows len. */
+	UINTN used = s.code ? 0 : EFI_SIZE_TO_PAGES(*len);
+	if (room > used && !s.code)
+		bs->FreePages(*image + used * EFI_PAGE_SIZE, room - used);
 	bs->FreePages(gz, gz_pages);
 	return s;
 }
