@@ -71,12 +71,12 @@ status_t bzimage_check_sizes(struct bzimage *bz, uint64_t setup_bytes, uint64_t 
 			return lb_fail(LB_E_KERNEL_SETUP_TOO_BIG, bz->setup_size, file_size);
 		bz->pm_size = file_size - bz->setup_size;
 	}
+	/* syssize counts 16-byte paragraphs, rounded up (boot.rst): the last one
+	 * may be partial, so a part up to 15 bytes shorter is whole. */
 	uint64_t sys = h->version >= 0x204 ? (uint64_t)h->syssize * 16 : 0;
-	if (bz->pm_size < sys)
+	if (bz->pm_size + 15 < sys)
 		return lb_fail(LB_E_KERNEL_TRUNCATED, bz->pm_size, sys);
 	if (h->version >= 0x20A) {
-		if (h->init_size < sys)
-			return lb_fail(LB_E_KERNEL_INIT_SIZE, h->init_size, sys);
 		bz->init_size = h->init_size;
 	} else {
 		/* No init_size before 2.10: leave room for in-place decompression

@@ -26,7 +26,6 @@ static const char *const messages[LB_E_COUNT] = {
     [LB_E_KERNEL_SETUP_MISMATCH] = "setup size mismatch (%llu bytes, the header says %llu)",
     [LB_E_KERNEL_TRUNCATED] = "truncated kernel (protected-mode part %llu bytes, header "
 			      "syssize says %llu)",
-    [LB_E_KERNEL_INIT_SIZE] = "init_size too small (%#llx, payload is %#llx bytes)",
     [LB_E_KERNEL_NO_ROOM] = "init_size does not fit in RAM (%#llx bytes, alignment %#llx)",
     [LB_E_KERNEL_NOT_RELOCATABLE] = "kernel is not relocatable and its place is not free RAM "
 				    "(%#llx, %#llx bytes)",

@@ -176,11 +176,9 @@ static HARNESS int ref_sizes(const struct bzimage *bz, uint64_t setup_bytes, uin
 		*pm = file_size - bz->setup_size;
 	}
 	u128 sys = h->version >= 0x204 ? (u128)h->syssize * 16 : 0;
-	if (*pm < sys)
+	if (*pm + 15 < sys) /* paragraphs, the last one partial */
 		return LB_E_KERNEL_TRUNCATED;
 	u128 need = h->version >= 0x20A ? h->init_size : (u128)*pm * 4;
-	if (h->version >= 0x20A && h->init_size < sys)
-		return LB_E_KERNEL_INIT_SIZE;
 	if (need < *pm)
 		need = *pm;
 	need = (need + PAGE - 1) & ~(u128)(PAGE - 1);
