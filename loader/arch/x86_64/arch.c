@@ -2,6 +2,7 @@
 #include "arch_x86.h"
 #include "enter.h"
 #include "io.h"
+#include "msr.h"
 #include "uart.h"
 
 /* start.S identity-maps 0 – 1 GiB-2 MiB; the last 2 MiB page is the ROM's. */
@@ -46,10 +47,9 @@ void arch_fseg_pool(uint64_t *start, uint64_t *end)
 
 void arch_cpu_id(uint32_t *signature, uint32_t *features)
 {
-	uint32_t a = 1, b, c = 0, d;
-	__asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
-	*signature = a;
-	*features = d;
+	struct cpuid r = cpuid(1);
+	*signature = r.a;
+	*features = r.d;
 }
 
 void arch_firmware_ram(uint64_t *start, uint64_t *end)
