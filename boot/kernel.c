@@ -3,6 +3,8 @@
  * order, so that an observer sees the whole file once. */
 #include "kernel.h"
 #include "initrd.h"
+#include "le.h"
+#include "multiboot_load.h"
 #include "buffer_sizes.h"
 #include "phys.h"
 #include "../elf/elf.h"
@@ -80,26 +82,40 @@ static status_t fetch_segments(struct fw_cfg *fc, const struct kernel_source *sr
 	return s;
 }
 
-/* An ELF from a whole-file source: notes first (no PVH note, no boot), then the
- * segments by DMA to their physical addresses, bss tails zeroed. */
-static status_t load_elf(struct fw_cfg *fc, const struct kernel_source *src, struct memmap *m,
-			 uint64_t reach, const uint8_t *head, uint32_t n, struct kernel *k)
+/* The PVH entry from the notes (none: no boot). */
+static status_t find_pvh_entry(struct fw_cfg *fc, const struct kernel_source *src,
+			       const struct elf_image *img, struct kernel *k)
 {
-	struct elf_image img;
 	uint8_t notes[NOTES_MAX];
-	status_t s = elf_parse(&img, head, n, src->image.size);
-
-	if (s.code)
-		return s;
-	s = lb_fail(LB_E_ELF_NO_PVH_NOTE, 0, 0);
-	for (uint32_t i = 0; i < img.nnote && s.code; i++) {
+	status_t s = lb_fail(LB_E_ELF_NO_PVH_NOTE, 0, 0);
+	for (uint32_t i = 0; i < img->nnote && s.code; i++) {
 		uint32_t len =
-		    img.note[i].filesz < NOTES_MAX ? (uint32_t)img.note[i].filesz : NOTES_MAX;
-		s = kernel_source_peek(fc, src, ITEM_KERNEL, (uint32_t)img.note[i].offset,
+		    img->note[i].filesz < NOTES_MAX ? (uint32_t)img->note[i].filesz : NOTES_MAX;
+		s = kernel_source_peek(fc, src, ITEM_KERNEL, (uint32_t)img->note[i].offset,
 				       phys(notes), len);
 		if (!s.code)
 			s = elf_find_pvh_entry(notes, len, &k->entry);
 	}
+	return s;
+}
+
+/* An ELF from a whole-file source, PVH or multiboot (format): the entry first,
+ * then the segments by DMA to their physical addresses, bss tails zeroed. A
+ * multiboot ELF's entry is physical, as QEMU takes it; it must be in a segment. */
+static status_t load_elf(struct fw_cfg *fc, const struct kernel_source *src, struct memmap *m,
+			 uint64_t reach, const uint8_t *head, uint32_t n, enum kernel_format format,
+			 struct kernel *k)
+{
+	struct elf_image img;
+	status_t s = elf_parse(&img, head, n, src->image.size);
+
+	if (s.code)
+		return s;
+	if (format == KERNEL_PVH)
+		s = find_pvh_entry(fc, src, &img, k);
+	k->entry = format == KERNEL_PVH ? k->entry : img.entry;
+	if (!s.code && format == KERNEL_MULTIBOOT && (img.entry < img.lo || img.entry >= img.hi))
+		s = lb_fail(LB_E_MB_ENTRY, img.entry, img.lo);
 	if (s.code)
 		return s;
 	/* Each segment in RAM, before the span is judged: a segment past the end
@@ -112,10 +128,14 @@ static status_t load_elf(struct fw_cfg *fc, const struct kernel_source *src, str
 	/* The CPU zeroes the bss tails: the whole span must be within its reach. */
 	if (img.hi > reach)
 		return lb_fail(LB_E_PLAN_UNREACHABLE, img.lo, img.hi - img.lo);
+	/* A multiboot kernel has 32-bit pointers, and no say in where it goes. */
+	if (format == KERNEL_MULTIBOOT &&
+	    (img.hi > 0x100000000ull || !memmap_covered(m, img.lo, img.hi, MEM_RAM)))
+		return lb_fail(LB_E_MB_NOT_FREE, img.lo, img.hi - img.lo);
 	s = memmap_claim(m, img.lo, img.hi - img.lo, MEM_CLAIM_KERNEL);
 	if (!s.code)
 		s = fetch_segments(fc, src, &img);
-	k->format = KERNEL_PVH;
+	k->format = format;
 	k->lo = img.lo;
 	k->hi = img.hi;
 	return s;
@@ -129,6 +149,8 @@ status_t kernel_load(struct fw_cfg *fc, const struct kernel_source *src, struct 
 	memset(k, 0, sizeof(*k));
 	k->initrd_limit = ENTRY32_INITRD_LIMIT;
 	k->cmdline_max = PVH_CMDLINE_MAX;
+	if (src->qemu_multiboot)
+		return multiboot_load_qemu(fc, src, m, k);
 	if (src->preloaded_entry) {
 		k->format = KERNEL_PVH;
 		k->entry = src->preloaded_entry;
@@ -143,8 +165,20 @@ status_t kernel_load(struct fw_cfg *fc, const struct kernel_source *src, struct 
 	status_t s = kernel_source_peek(fc, src, ITEM_KERNEL, 0, phys(head), n);
 	if (s.code)
 		return s;
+	bool hdrs = n >= SETUP_HDR_OFFSET + 0x15 && le32(head + 0x202) == SETUP_HDR_MAGIC;
+	if (!hdrs && !src->setup.size) {
+		struct multiboot_header h;
+		uint32_t at;
+		s = multiboot_detect(fc, src, head, n, &h, &at);
+		if (!s.code && (h.flags & MB_HDR_AOUT_KLUDGE))
+			return multiboot_load_aout(fc, src, m, reach, &h, at, k);
+		if (!s.code)
+			return load_elf(fc, src, m, reach, head, n, KERNEL_MULTIBOOT, k);
+		if (s.code != LB_E_MB_NONE)
+			return s;
+	}
 	if (elf_is_elf(head, n) && !src->setup.size)
-		return load_elf(fc, src, m, reach, head, n, k);
+		return load_elf(fc, src, m, reach, head, n, KERNEL_PVH, k);
 	return load_bzimage(fc, src, m, reach, head, n, k);
 }
 

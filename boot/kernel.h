@@ -9,19 +9,20 @@
 enum kernel_format {
 	KERNEL_BZIMAGE,
 	KERNEL_PVH, /* an ELF with the Xen PVH note, loaded by leapboot or by QEMU */
+	KERNEL_MULTIBOOT, /* a multiboot (v1) ELF or a.out-kludge image, or QEMU's buffer */
 };
 
 struct kernel {
 	enum kernel_format format;
 	struct bzimage bz; /* KERNEL_BZIMAGE */
-	uint64_t entry;	   /* KERNEL_PVH */
-	uint64_t lo, hi;   /* KERNEL_PVH: the claimed span */
+	uint64_t entry;	   /* KERNEL_PVH, KERNEL_MULTIBOOT */
+	uint64_t lo, hi;   /* KERNEL_PVH, KERNEL_MULTIBOOT: the claimed span */
 	uint64_t initrd_limit;
 	uint32_t cmdline_max;
 };
 
-/* Recognises the kernel (bzImage or PVH ELF), places it below reach and DMAs it
- * straight to its final address. */
+/* Recognises the kernel (in QEMU's order: a bzImage, a multiboot kernel, a PVH
+ * ELF), places it below reach and DMAs it straight to its final address. */
 status_t kernel_load(struct fw_cfg *fc, const struct kernel_source *src, struct memmap *m,
 		     uint64_t reach, struct kernel *k);
 

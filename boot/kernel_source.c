@@ -41,6 +41,15 @@ status_t kernel_source_find(struct fw_cfg *fc, bool opt_only, struct kernel_sour
 	memset(src, 0, sizeof(*src));
 	if (!opt_only && v[N_KERNEL_SIZE]) {
 		src->origin = "-kernel";
+		/* Only QEMU's multiboot loader sets an entry without a setup part
+		 * (for a PVH ELF, the setup part holds its first bytes). */
+		if (v[N_KERNEL_ENTRY] && !v[N_SETUP_SIZE]) {
+			src->qemu_multiboot = true;
+			src->preloaded_entry = v[N_KERNEL_ENTRY];
+			src->image = (struct fw_cfg_blob){FW_CFG_KERNEL_DATA, v[N_KERNEL_SIZE]};
+			src->mbi = (struct fw_cfg_blob){FW_CFG_INITRD_DATA, v[N_INITRD_SIZE]};
+			return fw_cfg_read_u32(fc, FW_CFG_KERNEL_ADDR, &src->preloaded_addr);
+		}
 		src->initrd = (struct fw_cfg_blob){FW_CFG_INITRD_DATA, v[N_INITRD_SIZE]};
 		src->cmdline = (struct fw_cfg_blob){FW_CFG_CMDLINE_DATA, v[N_CMDLINE_SIZE]};
 		src->image = fw_cfg_known(fc, FW_CFG_BOOT_KERNEL);
@@ -61,8 +70,42 @@ status_t kernel_source_find(struct fw_cfg *fc, bool opt_only, struct kernel_sour
 	return lb_ok();
 }
 
+uint32_t kernel_source_module_name(uint32_t i, char name[KERNEL_SOURCE_NAME_CAP])
+{
+	const char base[] = "opt/leapboot/module";
+	uint32_t len = sizeof(base) - 1;
+	memcpy(name, base, len);
+	if (i >= 10)
+		name[len++] = (char)('0' + i / 10 % 10);
+	name[len++] = (char)('0' + i % 10);
+	name[len] = '\0';
+	return len;
+}
+
+status_t kernel_source_modules(const struct fw_cfg *fc, struct kernel_source *src)
+{
+	char name[KERNEL_SOURCE_NAME_CAP];
+
+	for (src->nmodules = 0;; src->nmodules++) {
+		uint32_t i = src->nmodules, len = kernel_source_module_name(i, name);
+		struct fw_cfg_blob mod, cmdline = {0};
+		if (!fw_cfg_find_len(fc, name, len, &mod.key, &mod.size))
+			return lb_ok();
+		if (i == KERNEL_SOURCE_MODULES) /* two digits are enough below it */
+			return lb_fail(LB_E_MB_TOO_MANY_MODULES, i + 1, KERNEL_SOURCE_MODULES);
+		memcpy(name + len, ".cmdline", 8);
+		fw_cfg_find_len(fc, name, len + 8, &cmdline.key, &cmdline.size);
+		src->module[i] = mod;
+		src->module_cmdline[i] = cmdline;
+	}
+}
+
 static struct fw_cfg_blob item_blob(const struct kernel_source *src, enum kernel_item item)
 {
+	if (item >= ITEM_MODULE0) {
+		uint32_t i = (uint32_t)(item - ITEM_MODULE0) / 2;
+		return (item - ITEM_MODULE0) % 2 ? src->module_cmdline[i] : src->module[i];
+	}
 	return item == ITEM_INITRD ? src->initrd : item == ITEM_CMDLINE ? src->cmdline : src->image;
 }
 
@@ -119,17 +162,18 @@ status_t kernel_source_show_unplaced(struct fw_cfg *fc, const struct kernel_sour
 	return s;
 }
 
-status_t kernel_source_cmdline(struct fw_cfg *fc, const struct kernel_source *src, uint32_t max,
-			       char *buf, uint32_t cap, uint32_t *len)
+status_t kernel_source_text(struct fw_cfg *fc, const struct kernel_source *src,
+			    enum kernel_item item, uint32_t max, char *buf, uint32_t cap,
+			    uint32_t *len)
 {
-	*len = src->cmdline.size;
+	*len = (uint32_t)kernel_source_size(src, item);
 	buf[0] = '\0';
 	if (!*len)
 		return lb_ok();
 	if (*len >= cap)
 		return lb_fail(LB_E_CMDLINE_TOO_LONG, *len, max);
 	uint32_t n = *len;
-	status_t s = kernel_source_fetch(fc, src, ITEM_CMDLINE, 0, phys(buf), n);
+	status_t s = kernel_source_fetch(fc, src, item, 0, phys(buf), n);
 	if (s.code)
 		return s;
 	buf[n] = '\0';
@@ -140,4 +184,10 @@ status_t kernel_source_cmdline(struct fw_cfg *fc, const struct kernel_source *sr
 	if (*len > max)
 		return lb_fail(LB_E_CMDLINE_TOO_LONG, *len, max);
 	return lb_ok();
+}
+
+status_t kernel_source_cmdline(struct fw_cfg *fc, const struct kernel_source *src, uint32_t max,
+			       char *buf, uint32_t cap, uint32_t *len)
+{
+	return kernel_source_text(fc, src, ITEM_CMDLINE, max, buf, cap, len);
 }

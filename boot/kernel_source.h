@@ -10,7 +10,11 @@ enum kernel_item {
 	ITEM_KERNEL, /* the file: a split bzImage's setup part, then the rest */
 	ITEM_INITRD,
 	ITEM_CMDLINE,
+	ITEM_MODULE0, /* a multiboot kernel's modules from opt/leapboot: ITEM_MODULE(i) */
 };
+#define ITEM_MODULE(i)	       ((enum kernel_item)(ITEM_MODULE0 + 2 * (i)))
+#define ITEM_MODULE_CMDLINE(i) ((enum kernel_item)(ITEM_MODULE0 + 2 * (i) + 1))
+#define KERNEL_SOURCE_MODULES  32 /* MULTIBOOT_MODULES_MAX */
 
 /* Shown the bytes [offset, offset + len) of an item, at bytes; each byte of
  * an item once, offsets rising. */
@@ -28,6 +32,14 @@ struct kernel_source {
 	struct fw_cfg_blob cmdline;
 	/* QEMU loaded a PVH ELF itself: its entry and span (entry 0 otherwise). */
 	uint32_t preloaded_entry, preloaded_addr, preloaded_size;
+	/* QEMU built a multiboot kernel's buffer (image, module list, command
+	 * lines, modules: image, to go to preloaded_addr) and its information
+	 * (mbi), as for its multiboot option ROM. */
+	bool qemu_multiboot;
+	struct fw_cfg_blob mbi;
+	/* A multiboot kernel's opt/leapboot/module<i> and module<i>.cmdline. */
+	uint32_t nmodules;
+	struct fw_cfg_blob module[KERNEL_SOURCE_MODULES], module_cmdline[KERNEL_SOURCE_MODULES];
 	const struct fetch_observer *observer; /* 0: nobody looks */
 };
 
@@ -36,6 +48,14 @@ struct kernel_source {
  * -kernel (the ELF and Image forms), or -kernel went to the UEFI firmware that
  * started leapboot.efi, so only the opt/leapboot files are the user's kernel. */
 status_t kernel_source_find(struct fw_cfg *fc, bool opt_only, struct kernel_source *src);
+
+/* Finds opt/leapboot/module0, module1, ... (stopping at the first missing) and
+ * their .cmdline files; too many is an error. */
+status_t kernel_source_modules(const struct fw_cfg *fc, struct kernel_source *src);
+
+/* "opt/leapboot/module<i>" into name, NUL-ended; its length. */
+#define KERNEL_SOURCE_NAME_CAP 40
+uint32_t kernel_source_module_name(uint32_t i, char name[KERNEL_SOURCE_NAME_CAP]);
 
 /* The size of an item (the kernel: its whole file). */
 uint64_t kernel_source_size(const struct kernel_source *src, enum kernel_item item);
@@ -59,6 +79,13 @@ void kernel_source_show(const struct kernel_source *src, enum kernel_item item, 
  * when an observer looks. */
 status_t kernel_source_show_unplaced(struct fw_cfg *fc, const struct kernel_source *src,
 				     enum kernel_item item, uint64_t offset, uint64_t len);
+
+/* Reads a text item (a command line) into buf (cap bytes), NUL-terminated (""
+ * when there is none; *len its length), shows the item, and refuses one longer
+ * than max. Trailing NULs and newlines are dropped. */
+status_t kernel_source_text(struct fw_cfg *fc, const struct kernel_source *src,
+			    enum kernel_item item, uint32_t max, char *buf, uint32_t cap,
+			    uint32_t *len);
 
 /* Reads src's command line into buf (cap bytes), NUL-terminated ("" when there
  * is none; *len its length), shows the item, and refuses one longer than max,

@@ -16,7 +16,7 @@ status_t plan_validate(const struct boot_plan *p, const struct memmap *m)
 		bool low = p->mode != BOOT_ARM64; /* x86: 32-bit pointers */
 		if (r->claim != MEM_CLAIM_INITRD && ((low && end > FOUR_GIB) || end > p->reach))
 			return lb_fail(LB_E_PLAN_UNREACHABLE, r->start, r->len);
-		if ((p->mode == BOOT_LINUX32 || p->mode == BOOT_PVH32) && end > FOUR_GIB)
+		if (p->mode != BOOT_LINUX64 && p->mode != BOOT_ARM64 && end > FOUR_GIB)
 			return lb_fail(LB_E_PLAN_UNREACHABLE, r->start, r->len);
 		for (uint32_t j = 0; j < i; j++) {
 			const struct plan_region *o = &p->region[j];

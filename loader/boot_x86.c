@@ -5,6 +5,7 @@
 #include "arch.h"
 #include "console.h"
 #include "kernel.h"
+#include "multiboot_load.h"
 #include "buffer_sizes.h"
 #include "noinit.h"
 #include "phys.h"
@@ -16,6 +17,47 @@
 static struct boot_params boot_params NOINIT __attribute__((aligned(4096)));
 static char cmdline[CMDLINE_CAP] NOINIT;
 static struct pvh_start pvh_start NOINIT;
+static struct multiboot_boot multiboot NOINIT;
+
+/* What a BIOS leaves in its data area and multiboot kernels read there (Xen
+ * puts its trampoline below the smaller of the two and the MBI's mem_lower):
+ * the conventional memory size in KiB and the EBDA's segment, just above it. */
+static void bda_fill(uint32_t mem_lower)
+{
+	volatile uint8_t *bda = (volatile uint8_t *)0x400;
+	uint16_t ebda = (uint16_t)(mem_lower << 6);
+	bda[0x0E] = (uint8_t)ebda;
+	bda[0x0F] = (uint8_t)(ebda >> 8);
+	bda[0x13] = (uint8_t)mem_lower;
+	bda[0x14] = (uint8_t)(mem_lower >> 8);
+}
+
+/* A multiboot kernel is in place: its modules, command lines and the
+ * information, then 32-bit protected mode with the magic in %eax. */
+static _Noreturn void boot_multiboot(struct fw_cfg *fc, const struct kernel_source *src,
+				     const struct kernel *k, struct memmap *m, uint64_t reach)
+{
+	struct boot_plan plan;
+
+	console_info("kernel from %s: multiboot %s at %#llx-%#llx, entry %#llx", src->origin,
+		     src->qemu_multiboot ? "image, modules and information built by QEMU"
+					 : "image",
+		     (unsigned long long)k->lo, (unsigned long long)k->hi,
+		     (unsigned long long)k->entry);
+	stage_check("multiboot",
+		    multiboot_describe(fc, src, m, reach, &multiboot, phys(&multiboot)));
+	console_info("multiboot: information at %#llx, %u modules, %u memory map entries, "
+		     "%u KiB lower, %u KiB upper memory",
+		     (unsigned long long)phys(&multiboot), multiboot.info.mods_count,
+		     multiboot.info.mmap_length / (uint32_t)sizeof(multiboot.mmap[0]),
+		     multiboot.info.mem_lower, multiboot.info.mem_upper);
+	bda_fill(multiboot.info.mem_lower);
+	multiboot_plan(k->entry, k->lo, k->hi, phys(&multiboot), sizeof(multiboot), reach, &plan);
+	stage_check("plan", plan_validate(&plan, m));
+	console_info("entering the multiboot kernel at %#llx", (unsigned long long)plan.entry);
+	boot_marker(fc, MARKER_LINUX_START_BOOT);
+	arch_enter(&plan);
+}
 
 
 _Noreturn void boot_x86(struct fw_cfg *fc, const struct kernel_source *src, struct memmap *m,
@@ -26,6 +68,8 @@ _Noreturn void boot_x86(struct fw_cfg *fc, const struct kernel_source *src, stru
 	uint64_t initrd;
 
 	stage_check("kernel", kernel_load(fc, src, m, reach, &k));
+	if (k.format == KERNEL_MULTIBOOT)
+		boot_multiboot(fc, src, &k, m, reach);
 	if (k.format == KERNEL_BZIMAGE)
 		console_info("kernel from %s: bzImage protocol %x, %llu bytes at %#llx, "
 			     "init_size %#llx",

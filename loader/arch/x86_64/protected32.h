@@ -14,7 +14,8 @@
 /* Paging off and nothing but PE (what PVH asks and Linux's 32-bit protocol
  * accepts), long mode off, then the GDT at gdt_desc (0x10 flat 32-bit code,
  * 0x18 flat data) and a far return to the entry in %edi; %esi and %ebx as the
- * caller set them. */
+ * caller set them, %eax a copy of %esi (multiboot's magic; the other entries
+ * do not look at %eax). */
 	.macro	enter_protected32 gdt_desc
 	movl	$(CR0_PE | CR0_ET), %eax
 	movl	%eax, %cr0
@@ -35,6 +36,7 @@
 	pushl	%edi
 	xorl	%ebp, %ebp
 	xorl	%edi, %edi
+	movl	%esi, %eax
 	lretl
 	.endm
 
