@@ -174,7 +174,8 @@ status_t kernel_load(struct fw_cfg *fc, const struct kernel_source *src, struct 
 			return multiboot_load_aout(fc, src, m, reach, &h, at, k);
 		if (!s.code)
 			return load_elf(fc, src, m, reach, head, n, KERNEL_MULTIBOOT, k);
-		if (s.code != LB_E_MB_NONE)
+		/* A bad checksum is the reason only where nothing else fits. */
+		if (s.code != LB_E_MB_NONE && (s.code != LB_E_MB_CHECKSUM || !elf_is_elf(head, n)))
 			return s;
 	}
 	if (elf_is_elf(head, n) && !src->setup.size)

@@ -8,12 +8,18 @@
 status_t multiboot_find(const uint8_t *head, uint32_t n, struct multiboot_header *h,
 			uint32_t *offset)
 {
+	status_t none = lb_fail(LB_E_MB_NONE, n, 0);
 	for (uint32_t i = 0; i + 12 <= n; i += 4) {
 		if (le32(head + i) != MULTIBOOT_HEADER_MAGIC)
 			continue;
-		uint32_t flags = le32(head + i + 4);
-		if (MULTIBOOT_HEADER_MAGIC + flags + le32(head + i + 8))
+		uint32_t flags = le32(head + i + 4), sum = le32(head + i + 8);
+		/* Not a header; if no other is, the likeliest reason this file
+		 * is not recognised. */
+		if (MULTIBOOT_HEADER_MAGIC + flags + sum) {
+			if (none.code == LB_E_MB_NONE)
+				none = lb_fail(LB_E_MB_CHECKSUM, i, sum);
 			continue;
+		}
 		*offset = i;
 		/* Bits 0-15 are demands: one leapboot does not know cannot be met. */
 		if (flags & 0xFFFFu & ~MB_HDR_KNOWN_REQ)
@@ -25,7 +31,7 @@ status_t multiboot_find(const uint8_t *head, uint32_t n, struct multiboot_header
 		__builtin_memcpy(h, head + i, len);
 		return lb_ok();
 	}
-	return lb_fail(LB_E_MB_NONE, n, n);
+	return none;
 }
 
 status_t multiboot_aout_layout(const struct multiboot_header *h, uint32_t offset, uint64_t size,
@@ -110,8 +116,6 @@ status_t multiboot_check_qemu_info(const struct multiboot_info *mbi, const uint8
 	if (!(mbi->flags & MBI_MODULES))
 		return lb_ok();
 	uint64_t list = mbi->mods_addr, size = (uint64_t)mbi->mods_count * 16;
-	if (mbi->mods_count > MULTIBOOT_MODULES_MAX)
-		return lb_fail(LB_E_MB_TOO_MANY_MODULES, mbi->mods_count, MULTIBOOT_MODULES_MAX);
 	if (mbi->mods_count && (list < lo || list - lo > len || size > len - (list - lo)))
 		return lb_fail(LB_E_MB_BAD_INFO, __builtin_offsetof(struct multiboot_info, mods_addr),
 			       list);

@@ -83,7 +83,8 @@ struct multiboot_layout {
 /* Finds a header with a valid checksum, aligned to 4 bytes, in the first n
  * bytes of a file (n <= MULTIBOOT_SEARCH): *offset is where it starts. Refuses
  * one that asks for what leapboot does not know (bits 3-15), as the
- * specification says a loader must. LB_E_MB_NONE when there is none. */
+ * specification says a loader must. When there is none: LB_E_MB_CHECKSUM if
+ * the magic is there with a wrong checksum, else LB_E_MB_NONE. */
 status_t multiboot_find(const uint8_t *head, uint32_t n, struct multiboot_header *h,
 			uint32_t *offset);
 

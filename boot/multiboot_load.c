@@ -17,7 +17,7 @@ status_t multiboot_detect(struct fw_cfg *fc, const struct kernel_source *src, co
 	uint32_t want = size < MULTIBOOT_SEARCH ? (uint32_t)size : MULTIBOOT_SEARCH;
 
 	status_t s = multiboot_find(head, n, h, offset);
-	if (s.code != LB_E_MB_NONE || want <= n)
+	if ((s.code != LB_E_MB_NONE && s.code != LB_E_MB_CHECKSUM) || want <= n)
 		return s;
 	/* The rest of the 8 KiB only for a file that is neither of the first
 	 * n bytes' formats; a header may straddle the two reads. */

@@ -74,6 +74,7 @@ enum lb_code {
 	LB_E_PVH_NO_MEMMAP,
 	/* multiboot */
 	LB_E_MB_NONE,
+	LB_E_MB_CHECKSUM,
 	LB_E_MB_FLAGS,
 	LB_E_MB_HEADER_CUT,
 	LB_E_MB_HEADER_ADDR,
@@ -85,7 +86,6 @@ enum lb_code {
 	LB_E_MB_MODULE_NO_ROOM,
 	LB_E_MB_BAD_INFO,
 	LB_E_MB_INITRD,
-	LB_E_MB_EFI,
 	/* arm64 */
 	LB_E_ARM64_NOT_IMAGE,
 	LB_E_ARM64_TOO_SHORT,

@@ -40,6 +40,18 @@
 # | 27 | arm64: an Image.gz with 4 KiB of noise mid-stream | opt/leapboot/kernel | corrupt gzip kernel |
 # | 28 | arm64: an Image.gz cut in half | opt/leapboot/kernel | truncated gzip kernel |
 # | 29 | -m 1M: less RAM than leapboot needs (no room for QEMU's ACPI tables above 1 MiB) | -kernel | not enough RAM |
+# | 30 | a multiboot a.out-kludge image whose checksum does not add up | opt/leapboot/kernel | wrong checksum, where |
+# | 31 | a valid multiboot header at offset 8 KiB (the specification's search ends before) | opt/leapboot/kernel | no "HdrS" signature (no format fits) |
+# | 32 | multiboot flags with bit 5 set (bits 3-15 are undefined requirements) | opt/leapboot/kernel | what leapboot does not know |
+# | 33 | multiboot header_addr below load_addr | opt/leapboot/kernel | header_addr |
+# | 34 | a multiboot image at 0x2000, over leapboot's own pages (a.out, ELF) | -kernel, opt/leapboot/kernel | not in free RAM |
+# | 35 | a multiboot image at 0x60000000 with -m 512M | -kernel, opt/leapboot/kernel | not in free RAM |
+# | 36 | multiboot bss_end_addr below load_end_addr | opt/leapboot/kernel | bss_end_addr |
+# | 37 | multiboot load_end_addr past the end of the file | opt/leapboot/kernel | load_end_addr |
+# | 38 | a multiboot entry outside the image (a.out, ELF) | opt/leapboot/kernel | entry point outside |
+# | 39 | a 256 MiB multiboot module with -m 128M | opt/leapboot/module0, -initrd | module does not fit; via -initrd QEMU's buffer is not in free RAM |
+# | 40 | 33 multiboot modules | opt/leapboot/module0…32 | too many modules, 32 |
+# | 41 | opt/leapboot/initrd with a multiboot kernel | opt/leapboot/initrd | modules, not an initrd |
 #
 # Not here, and why: fw_cfg missing entirely cannot be shown with QEMU 7.2 — pc, q35, microvm
 # and virt always have it and no option removes it; the unit tests (tests/unit/test_fw_cfg.c)
@@ -121,6 +133,55 @@ setup_file() {
 		mid = len(gz) // 2
 		put("arm64-corrupt.gz", gz[:mid] + random.Random(7).randbytes(4096) + gz[mid + 4096:])
 		put("arm64-half.gz", gz[:mid])
+	EOF
+	# Multiboot images: an a.out-kludge image (header at file offset 0x40, loaded at 1 MiB,
+	# 8 KiB from the file and 4 KiB of bss, entry 0x100 in) and an ELF32 with one segment at
+	# 1 MiB and a plain header; each variant breaks one thing.
+	python3 - "$d" <<-'EOF'
+		import os, struct, sys
+		d = sys.argv[1]
+		MAGIC = 0x1BADB002
+		def put(name, data):
+		    open(os.path.join(d, name), "wb").write(data)
+		def header(flags, fields=(), checksum=None):
+		    s = (-(MAGIC + flags)) & 0xffffffff if checksum is None else checksum
+		    return struct.pack("<III", MAGIC, flags, s) + struct.pack("<%dI" % len(fields), *fields)
+		def aout(load=0x100000, at=0x40, size=0x2000, bss=0x1000, header_addr=None,
+		         load_end=None, bss_end=None, entry=None, flags=0x10003, checksum=None):
+		    b = bytearray(size)
+		    ha = load + at if header_addr is None else header_addr
+		    le = load + size if load_end is None else load_end
+		    be = load + size + bss if bss_end is None else bss_end
+		    e = load + 0x100 if entry is None else entry
+		    h = header(flags, (ha, load, le, be, e), checksum)
+		    b[at:at + len(h)] = h
+		    b[0x100:0x103] = b"\xfa\xf4\xeb"  # cli; hlt; jmp: never reached
+		    return bytes(b)
+		def elf(paddr=0x100000, entry=None, flags=3):
+		    size = 0x2000
+		    e = paddr + 0x100 if entry is None else entry
+		    eh = b"\x7fELF" + bytes([1, 1, 1]) + bytes(9)
+		    eh += struct.pack("<HHIIIIIHHHHHH", 2, 3, 1, e, 52, 0, 0, 52, 32, 1, 40, 0, 0)
+		    ph = struct.pack("<8I", 1, 0, paddr, paddr, size, size + 0x1000, 7, 0x1000)
+		    b = bytearray(size)
+		    b[:84] = eh + ph
+		    b[0x60:0x6c] = header(flags)
+		    return bytes(b)
+		put("mb-aout.bin", aout())
+		put("mb-checksum.bin", aout(checksum=0x12345678))
+		far = bytearray(0x3000)
+		far[0x2000:0x2020] = header(0x10003, (0x102000, 0x100000, 0x103000, 0x104000, 0x100100))
+		put("mb-beyond-8k.bin", bytes(far))
+		put("mb-flags.bin", aout(flags=0x10003 | 0x20))
+		put("mb-header-addr.bin", aout(header_addr=0xff000))
+		put("mb-over-leapboot.bin", aout(load=0x2000))
+		put("mb-outside-ram.bin", aout(load=0x60000000))
+		put("mb-bss.bin", aout(bss_end=0x101000))
+		put("mb-load-end.bin", aout(load_end=0x180000))
+		put("mb-entry.bin", aout(entry=0x200000))
+		put("mb-elf.bin", elf())
+		put("mb-elf-entry.bin", elf(entry=0x300000))
+		put("mb-elf-over-leapboot.bin", elf(paddr=0x4000))
 	EOF
 	# Sparse initrds: 256 MiB (bigger than -m 128M) and 32 MiB.
 	truncate -s 256M "$d/initrd-256m.img"
@@ -300,4 +361,84 @@ NOT_BZIMAGE='^leapboot: error: kernel: not a bzImage \(no "HdrS" signature at 0x
 @test "28 arm64: an Image.gz cut in half → truncated gzip" {
 	boot_arm64 -fw_cfg "name=opt/leapboot/kernel,file=$(f arm64-half.gz)"
 	assert_leapboot_error '^leapboot: error: kernel: truncated gzip kernel \(.*\)$'
+}
+
+# Multiboot (issue 23): each hostile image through opt/leapboot/kernel, where leapboot parses
+# the header, and through -kernel where QEMU accepts the file and hands leapboot its buffer.
+MB_NOT_FREE='^leapboot: error: kernel: multiboot image not in free RAM below 4 GiB: .* \(0x[0-9a-f]+, 0x[0-9a-f]+ bytes\)$'
+
+@test "30 a multiboot header with a wrong checksum → wrong checksum" {
+	via_fw_cfg "$(f mb-checksum.bin)"
+	assert_leapboot_error '^leapboot: error: kernel: multiboot magic with a wrong checksum: .* \(at 0x40, checksum 0x12345678\)$'
+}
+
+@test "31 a multiboot header past the first 8 KiB is no header → not a bzImage" {
+	via_fw_cfg "$(f mb-beyond-8k.bin)"
+	assert_leapboot_error "$NOT_BZIMAGE"
+}
+
+@test "32 multiboot flags with an undefined required bit (0x20) → requires what leapboot does not know" {
+	via_fw_cfg "$(f mb-flags.bin)"
+	assert_leapboot_error '^leapboot: error: kernel: multiboot header requires what leapboot does not know: .* \(at 0x40, flags 0x10023\)$'
+}
+
+@test "33 multiboot header_addr below load_addr → header_addr" {
+	via_fw_cfg "$(f mb-header-addr.bin)"
+	assert_leapboot_error '^leapboot: error: kernel: multiboot header_addr is not inside the loaded part \(header_addr 0xff000, load_addr 0x100000\)$'
+}
+
+@test "34 a multiboot image loaded over leapboot's own pages (a.out and ELF; also via -kernel) → not free RAM" {
+	via_fw_cfg "$(f mb-over-leapboot.bin)"
+	assert_leapboot_error "$MB_NOT_FREE" || return 1
+	via_kernel "$(f mb-over-leapboot.bin)"
+	assert_leapboot_error "$MB_NOT_FREE" || return 1
+	via_fw_cfg "$(f mb-elf-over-leapboot.bin)"
+	assert_leapboot_error "$MB_NOT_FREE"
+}
+
+@test "35 a multiboot image outside RAM (0x60000000 with -m 512M; also via -kernel) → not free RAM" {
+	via_fw_cfg "$(f mb-outside-ram.bin)"
+	assert_leapboot_error "$MB_NOT_FREE" || return 1
+	via_kernel "$(f mb-outside-ram.bin)"
+	assert_leapboot_error "$MB_NOT_FREE"
+}
+
+@test "36 multiboot bss_end_addr below load_end_addr → bss_end_addr" {
+	via_fw_cfg "$(f mb-bss.bin)"
+	assert_leapboot_error '^leapboot: error: kernel: multiboot bss_end_addr is below load_end_addr \(0x101000, 0x102000\)$'
+}
+
+@test "37 multiboot load_end_addr past the end of the file → load_end_addr" {
+	via_fw_cfg "$(f mb-load-end.bin)"
+	assert_leapboot_error '^leapboot: error: kernel: multiboot load_end_addr is below load_addr or past the end of the file \(load_end_addr 0x180000, file 8192 bytes\)$'
+}
+
+@test "38 a multiboot entry outside the image (a.out and ELF) → entry point outside" {
+	via_fw_cfg "$(f mb-entry.bin)"
+	assert_leapboot_error '^leapboot: error: kernel: multiboot entry point outside the image \(0x200000, image at 0x100000\)$' || return 1
+	via_fw_cfg "$(f mb-elf-entry.bin)"
+	assert_leapboot_error '^leapboot: error: kernel: multiboot entry point outside the image \(0x300000, image at 0x100000\)$'
+}
+
+@test "39 a multiboot module bigger than free RAM (256 MiB, -m 128M; also via -initrd) → does not fit" {
+	via_fw_cfg "$(f mb-aout.bin)" -m 128M -fw_cfg "name=opt/leapboot/module0,file=$(f initrd-256m.img)"
+	assert_leapboot_error '^leapboot: error: multiboot: multiboot module does not fit in free RAM below 4 GiB \(module 0, 268435456 bytes\)$' || return 1
+	# QEMU puts the module into its buffer after the image: the buffer does not fit.
+	via_kernel "$(f mb-aout.bin)" -m 128M -initrd "$(f initrd-256m.img)"
+	assert_leapboot_error "$MB_NOT_FREE"
+}
+
+@test "40 33 multiboot modules (leapboot handles 32) → too many" {
+	local -a mods=()
+	local i
+	for ((i = 0; i < 33; i++)); do
+		mods+=(-fw_cfg "name=opt/leapboot/module$i,file=$(f mb-aout.bin)")
+	done
+	via_fw_cfg "$(f mb-aout.bin)" "${mods[@]}" -global fw_cfg_io.x-file-slots=128
+	assert_leapboot_error '^leapboot: error: multiboot: too many multiboot modules \(33, leapboot handles 32\)$'
+}
+
+@test "41 opt/leapboot/initrd with a multiboot kernel → modules, not an initrd" {
+	via_fw_cfg "$(f mb-aout.bin)" -fw_cfg "name=opt/leapboot/initrd,file=$(f mb-aout.bin)"
+	assert_leapboot_error '^leapboot: error: multiboot: a multiboot kernel takes modules, not an initrd: .* \(opt/leapboot/initrd, 8192 bytes\)$'
 }
