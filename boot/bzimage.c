@@ -47,12 +47,13 @@ status_t bzimage_parse(struct bzimage *bz, const void *head, size_t len)
 	if (h->version >= 0x20C && (h->xloadflags & XLF_CAN_LOAD_ABOVE_4G))
 		bz->initrd_limit = UINT64_MAX;
 	bz->cmdline_max = h->version >= 0x206 ? h->cmdline_size : OLD_CMDLINE_MAX;
+	/* A kernel_alignment that is no power of two aligns nothing: 1 MiB then,
+	 * where QEMU's and SeaBIOS's loaders always put the kernel (boot.rst: a
+	 * relocatable kernel realigns itself). */
 	bz->align = ONE_MIB;
-	if (h->version >= 0x205 && h->relocatable_kernel) {
-		if (!h->kernel_alignment || (h->kernel_alignment & (h->kernel_alignment - 1)))
-			return lb_fail(LB_E_KERNEL_BAD_ALIGN, h->kernel_alignment, 0);
-		bz->align = h->kernel_alignment;
-	}
+	uint32_t ka = h->kernel_alignment;
+	if (h->version >= 0x205 && h->relocatable_kernel && ka && !(ka & (ka - 1)))
+		bz->align = ka;
 	return lb_ok();
 }
 
@@ -100,9 +101,11 @@ status_t bzimage_place_kernel(struct bzimage *bz, struct memmap *m, uint64_t lim
 	/* pref_address comes from the image: compare without overflowing. */
 	if (limit > FOUR_GIB)
 		limit = FOUR_GIB;
-	/* The claim is the test that pref_address is free RAM. */
+	/* The claim is the test that pref_address is free RAM. Alignment is a
+	 * relocating loader's concern: a kernel that cannot move runs where it
+	 * says (boot.rst), aligned or not. */
 	bz->load = pref;
-	if (pref >= ONE_MIB && !(pref & (bz->align - 1)) && pref < limit &&
+	if (pref >= ONE_MIB && (!relocatable || !(pref & (bz->align - 1))) && pref < limit &&
 	    bz->init_size <= limit - pref) {
 		status_t s = memmap_claim(m, pref, bz->init_size, MEM_CLAIM_KERNEL);
 		if (s.code != LB_E_MEMMAP_NOT_RAM)

@@ -117,8 +117,8 @@ status_t multiboot_check_qemu_info(const struct multiboot_info *mbi, const uint8
 		return lb_ok();
 	uint64_t list = mbi->mods_addr, size = (uint64_t)mbi->mods_count * 16;
 	if (mbi->mods_count && (list < lo || list - lo > len || size > len - (list - lo)))
-		return lb_fail(LB_E_MB_BAD_INFO, __builtin_offsetof(struct multiboot_info, mods_addr),
-			       list);
+		return lb_fail(LB_E_MB_BAD_INFO,
+			       __builtin_offsetof(struct multiboot_info, mods_addr), list);
 	for (uint32_t i = 0; i < mbi->mods_count; i++) {
 		const uint8_t *mod = buf + (list - lo) + 16 * i;
 		uint32_t start = le32(mod), end = le32(mod + 4), cmdline = le32(mod + 8);
@@ -133,7 +133,8 @@ status_t multiboot_check_qemu_info(const struct multiboot_info *mbi, const uint8
 void multiboot_plan(uint64_t entry, uint64_t lo, uint64_t hi, uint64_t mb, uint64_t mb_len,
 		    uint64_t reach, struct boot_plan *plan)
 {
-	*plan = (struct boot_plan){.mode = BOOT_MULTIBOOT32, .entry = entry, .arg = mb, .reach = reach};
+	*plan =
+	    (struct boot_plan){.mode = BOOT_MULTIBOOT32, .entry = entry, .arg = mb, .reach = reach};
 	plan_add_region(plan, lo, hi - lo, MEM_CLAIM_KERNEL);
 	plan_add_region(plan, mb, mb_len, MEM_CLAIM_FIRMWARE);
 }

@@ -18,10 +18,10 @@
 /* Header flags. Bits 0-15 are requirements: a loader must refuse one it does
  * not know. Bit 2 (a video mode) is known and cannot be met: leapboot sets up
  * no framebuffer and says so by leaving the MBI's video bits clear. */
-#define MB_HDR_PAGE_ALIGN 0x00000001u /* modules on 4 KiB boundaries */
-#define MB_HDR_MEMORY	  0x00000002u /* mem_* and the memory map */
-#define MB_HDR_VIDEO	  0x00000004u
-#define MB_HDR_KNOWN_REQ  (MB_HDR_PAGE_ALIGN | MB_HDR_MEMORY | MB_HDR_VIDEO)
+#define MB_HDR_PAGE_ALIGN  0x00000001u /* modules on 4 KiB boundaries */
+#define MB_HDR_MEMORY	   0x00000002u /* mem_* and the memory map */
+#define MB_HDR_VIDEO	   0x00000004u
+#define MB_HDR_KNOWN_REQ   (MB_HDR_PAGE_ALIGN | MB_HDR_MEMORY | MB_HDR_VIDEO)
 #define MB_HDR_AOUT_KLUDGE 0x00010000u /* load addresses in the header, not ELF */
 
 /* Information flags. */
@@ -74,9 +74,9 @@ _Static_assert(sizeof(struct multiboot_mmap_entry) == 24, "multiboot_mmap_entry"
 
 /* Where an image goes, from the header (a.out kludge) or the ELF. */
 struct multiboot_layout {
-	uint64_t file_offset;	/* of the first byte loaded */
+	uint64_t file_offset;	 /* of the first byte loaded */
 	uint64_t load, load_end; /* [load, load_end) comes from the file */
-	uint64_t bss_end;	/* [load_end, bss_end) is zeroed */
+	uint64_t bss_end;	 /* [load_end, bss_end) is zeroed */
 	uint64_t entry;
 };
 

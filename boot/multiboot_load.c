@@ -5,8 +5,8 @@
 #include "phys.h"
 #include "../loader/libc/string.h"
 
-#define PAGE	  0x1000ull
-#define FOUR_GIB  0x100000000ull
+#define PAGE	    0x1000ull
+#define FOUR_GIB    0x100000000ull
 #define LOADER_NAME "leapboot"
 
 status_t multiboot_detect(struct fw_cfg *fc, const struct kernel_source *src, const uint8_t *head,
@@ -62,8 +62,8 @@ status_t multiboot_load_aout(struct fw_cfg *fc, const struct kernel_source *src,
 	return s;
 }
 
-status_t multiboot_load_qemu(struct fw_cfg *fc, const struct kernel_source *src,
-			     struct memmap *m, struct kernel *k)
+status_t multiboot_load_qemu(struct fw_cfg *fc, const struct kernel_source *src, struct memmap *m,
+			     struct kernel *k)
 {
 	k->format = KERNEL_MULTIBOOT;
 	k->entry = src->preloaded_entry;
@@ -98,9 +98,9 @@ static status_t add_cmdline(struct fw_cfg *fc, const struct kernel_source *src,
 }
 
 /* opt/leapboot/module<i>, each page-aligned as high as it fits below 4 GiB. */
-static status_t load_modules(struct fw_cfg *fc, const struct kernel_source *src,
-			     struct memmap *m, uint64_t reach, struct multiboot_boot *mb,
-			     uint64_t mb_addr, uint32_t *used)
+static status_t load_modules(struct fw_cfg *fc, const struct kernel_source *src, struct memmap *m,
+			     uint64_t reach, struct multiboot_boot *mb, uint64_t mb_addr,
+			     uint32_t *used)
 {
 	char name[KERNEL_SOURCE_NAME_CAP];
 	uint64_t limit = fc->dma ? FOUR_GIB : (reach < FOUR_GIB ? reach : FOUR_GIB);
@@ -110,7 +110,8 @@ static status_t load_modules(struct fw_cfg *fc, const struct kernel_source *src,
 		uint64_t addr;
 		kernel_source_module_name(i, name);
 		uint64_t pages = (size + PAGE - 1) & ~(PAGE - 1);
-		status_t s = memmap_find(m, pages ? pages : PAGE, PAGE, 0x100000, limit, true, &addr);
+		status_t s =
+		    memmap_find(m, pages ? pages : PAGE, PAGE, 0x100000, limit, true, &addr);
 		if (s.code)
 			return lb_fail(LB_E_MB_MODULE_NO_ROOM, i, size);
 		s = memmap_claim(m, addr, pages ? pages : PAGE, MEM_CLAIM_INITRD);
@@ -122,8 +123,8 @@ static status_t load_modules(struct fw_cfg *fc, const struct kernel_source *src,
 					&cmdline);
 		if (s.code)
 			return s;
-		mb->mods[i] = (struct multiboot_module){(uint32_t)addr, (uint32_t)(addr + size),
-							cmdline, 0};
+		mb->mods[i] =
+		    (struct multiboot_module){(uint32_t)addr, (uint32_t)(addr + size), cmdline, 0};
 	}
 	mb->info.mods_count = src->nmodules;
 	mb->info.mods_addr = (uint32_t)(mb_addr + __builtin_offsetof(struct multiboot_boot, mods));
@@ -131,9 +132,8 @@ static status_t load_modules(struct fw_cfg *fc, const struct kernel_source *src,
 	return lb_ok();
 }
 
-status_t multiboot_describe(struct fw_cfg *fc, const struct kernel_source *src,
-			    struct memmap *m, uint64_t reach, struct multiboot_boot *mb,
-			    uint64_t mb_addr)
+status_t multiboot_describe(struct fw_cfg *fc, const struct kernel_source *src, struct memmap *m,
+			    uint64_t reach, struct multiboot_boot *mb, uint64_t mb_addr)
 {
 	status_t s;
 	memset(&mb->info, 0, sizeof(mb->info));

@@ -30,15 +30,14 @@ status_t multiboot_load_aout(struct fw_cfg *fc, const struct kernel_source *src,
 
 /* QEMU's buffer (image, module list, command lines, modules) to the address
  * QEMU chose, which must be free RAM. */
-status_t multiboot_load_qemu(struct fw_cfg *fc, const struct kernel_source *src,
-			     struct memmap *m, struct kernel *k);
+status_t multiboot_load_qemu(struct fw_cfg *fc, const struct kernel_source *src, struct memmap *m,
+			     struct kernel *k);
 
 /* Everything after the kernel: the modules (opt/leapboot) placed and fetched,
  * or QEMU's information checked; then the command lines, the boot loader's
  * name and the memory map, which is built last, after every claim. mb is at
  * address mb_addr. */
-status_t multiboot_describe(struct fw_cfg *fc, const struct kernel_source *src,
-			    struct memmap *m, uint64_t reach, struct multiboot_boot *mb,
-			    uint64_t mb_addr);
+status_t multiboot_describe(struct fw_cfg *fc, const struct kernel_source *src, struct memmap *m,
+			    uint64_t reach, struct multiboot_boot *mb, uint64_t mb_addr);
 
 #endif

@@ -7,12 +7,12 @@
 #include "status.h"
 
 enum boot_mode {
-	BOOT_LINUX64, /* long mode, %rsi = boot_params */
-	BOOT_LINUX32, /* 32-bit protected mode, paging off, %esi = boot_params */
-	BOOT_PVH32,   /* 32-bit protected mode, paging off, %ebx = hvm_start_info */
+	BOOT_LINUX64,	  /* long mode, %rsi = boot_params */
+	BOOT_LINUX32,	  /* 32-bit protected mode, paging off, %esi = boot_params */
+	BOOT_PVH32,	  /* 32-bit protected mode, paging off, %ebx = hvm_start_info */
 	BOOT_MULTIBOOT32, /* 32-bit protected mode, paging off, %eax = 0x2BADB002,
 			     %ebx = the multiboot information */
-	BOOT_ARM64,   /* EL1, or EL2 when leapboot was entered there; MMU off, x0 = DTB */
+	BOOT_ARM64,	  /* EL1, or EL2 when leapboot was entered there; MMU off, x0 = DTB */
 };
 
 #define PLAN_MAX_REGIONS 4

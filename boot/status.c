@@ -29,7 +29,6 @@ static const char *const messages[LB_E_COUNT] = {
     [LB_E_KERNEL_NO_ROOM] = "init_size does not fit in RAM (%#llx bytes, alignment %#llx)",
     [LB_E_KERNEL_NOT_RELOCATABLE] = "kernel is not relocatable and its place is not free RAM "
 				    "(%#llx, %#llx bytes)",
-    [LB_E_KERNEL_BAD_ALIGN] = "bad kernel_alignment (%#llx is not a power of two)",
     [LB_E_INITRD_TOO_BIG] = "initrd larger than RAM (%llu bytes, %llu bytes of RAM it may use)",
     [LB_E_INITRD_NO_ROOM] = "no free RAM for the initrd (%llu bytes below %#llx)",
     [LB_E_INITRD_ABOVE_MAX] = "initrd does not fit below the kernel's initrd_addr_max (%llu bytes, "

@@ -40,8 +40,7 @@ static _Noreturn void boot_multiboot(struct fw_cfg *fc, const struct kernel_sour
 	struct boot_plan plan;
 
 	console_info("kernel from %s: multiboot %s at %#llx-%#llx, entry %#llx", src->origin,
-		     src->qemu_multiboot ? "image, modules and information built by QEMU"
-					 : "image",
+		     src->qemu_multiboot ? "image, modules and information built by QEMU" : "image",
 		     (unsigned long long)k->lo, (unsigned long long)k->hi,
 		     (unsigned long long)k->entry);
 	stage_check("multiboot",
@@ -58,7 +57,6 @@ static _Noreturn void boot_multiboot(struct fw_cfg *fc, const struct kernel_sour
 	boot_marker(fc, MARKER_LINUX_START_BOOT);
 	arch_enter(&plan);
 }
-
 
 _Noreturn void boot_x86(struct fw_cfg *fc, const struct kernel_source *src, struct memmap *m,
 			uint64_t reach, uint64_t rsdp)

@@ -157,11 +157,16 @@ static void test_parse(void)
 
 	/* Alignment. */
 	hdr(&img)->kernel_alignment = 0x300000;
-	is_code(bzimage_parse(&bz, img.p, img.len), LB_E_KERNEL_BAD_ALIGN,
-		"kernel_alignment 0x300000 -> BAD_ALIGN");
+	s = bzimage_parse(&bz, img.p, img.len);
+	is_code(s, LB_OK, "kernel_alignment 0x300000 (no power of two) is no reason to refuse");
+	is_u64(bz.align, MiB, "kernel_alignment 0x300000: 1 MiB, as QEMU and SeaBIOS load");
 	hdr(&img)->kernel_alignment = 0;
-	is_code(bzimage_parse(&bz, img.p, img.len), LB_E_KERNEL_BAD_ALIGN,
-		"kernel_alignment 0 -> BAD_ALIGN");
+	s = bzimage_parse(&bz, img.p, img.len);
+	is_code(s, LB_OK, "kernel_alignment 0 is no reason to refuse");
+	is_u64(bz.align, MiB, "kernel_alignment 0: 1 MiB");
+	hdr(&img)->kernel_alignment = 0x1000;
+	bzimage_parse(&bz, img.p, img.len);
+	is_u64(bz.align, 0x1000, "kernel_alignment 4 KiB is used as given");
 	hdr(&img)->relocatable_kernel = 0;
 	s = bzimage_parse(&bz, img.p, img.len);
 	is_code(s, LB_OK, "alignment is not used when not relocatable");
@@ -350,6 +355,14 @@ static void test_place_kernel(void)
 	map_pc(&m, 512 * MiB);
 	is_code(bzimage_place_kernel(&bz, &m, FOUR_GIB), LB_OK, "not relocatable, pref free");
 	is_u64(bz.load, 0x1000000, "not relocatable: at pref_address");
+	map_pc(&m, 512 * MiB);
+	hdr(&img)->pref_address = 0x1100000;
+	load(&bz, &img);
+	is_code(bzimage_place_kernel(&bz, &m, FOUR_GIB), LB_OK,
+		"not relocatable, pref_address 0x1100000 (not 2 MiB-aligned), free");
+	is_u64(bz.load, 0x1100000, "not relocatable: at its unaligned pref_address");
+	hdr(&img)->pref_address = 0x1000000;
+	load(&bz, &img);
 
 	/* pref_address free but the map too full to claim it: the map's error, not
 	 * NOT_RELOCATABLE. */
