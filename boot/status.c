@@ -89,6 +89,8 @@ static const char *const messages[LB_E_COUNT] = {
 			 "buffer QEMU filled (field at %#llx, value %#llx)",
     [LB_E_MB_INITRD] = "a multiboot kernel takes modules, not an initrd: pass them as "
 		       "opt/leapboot/module0, module1, ... (opt/leapboot/initrd, %llu bytes)",
+    [LB_E_MB_EFI] = "multiboot kernel: leapboot.efi does not boot multiboot kernels, "
+		    "leapboot.bin does (header at %#llx)",
     [LB_E_ARM64_NOT_IMAGE] = "not an arm64 Image (magic %#llx at offset 0x38, expected %#llx)",
     [LB_E_ARM64_TOO_SHORT] = "not an arm64 Image (%llu bytes, shorter than its %llu-byte header)",
     [LB_E_ARM64_OLD_IMAGE] = "arm64 Image without image_size, pre-3.17 (text_offset %#llx, %llu)",

@@ -24,7 +24,8 @@ static struct multiboot_boot multiboot NOINIT;
  * the conventional memory size in KiB and the EBDA's segment, just above it. */
 static void bda_fill(uint32_t mem_lower)
 {
-	volatile uint8_t *bda = (volatile uint8_t *)0x400;
+	uint8_t *bda = (uint8_t *)0x400;
+	__asm__("" : "+r"(bda)); /* a fixed address, not an object GCC can bound */
 	uint16_t ebda = (uint16_t)(mem_lower << 6);
 	bda[0x0E] = (uint8_t)ebda;
 	bda[0x0F] = (uint8_t)(ebda >> 8);

@@ -39,6 +39,12 @@ setup_file() {
 	printf '\0\0' | dd of="$d/bzimage-nostub" conv=notrunc status=none
 	head -c 4M "$LEAPBOOT_KERNEL" >"$d/bzimage-4m"
 	head -c 65536 /dev/urandom >"$d/random.bin"
+	# A multiboot a.out-kludge image: header at 0x40, loaded at 1 MiB.
+	python3 -c 'import struct, sys
+m, f = 0x1BADB002, 0x10003
+b = bytearray(0x2000)
+b[0x40:0x60] = struct.pack("<8I", m, f, (-(m + f)) & 0xffffffff, 0x100040, 0x100000, 0, 0, 0x100100)
+sys.stdout.buffer.write(b)' >"$d/multiboot.bin"
 	truncate -s 256M "$d/initrd-256m.img"
 	python3 - "$d/vmlinux" "$d/no-note.elf" <<-'PY'
 		import struct, sys
@@ -157,6 +163,13 @@ opt_x86() { # <kernel> [cmdline]
 	opt_x86 "$BATS_FILE_TMPDIR/random.bin"
 	boot_efi_x86 "${OPT[@]}"
 	assert_leapboot_error '^leapboot: error: kernel: not a bzImage'
+	assert_status 3
+}
+
+@test "bad: a multiboot kernel (x86) → leapboot.bin boots those, before leaving the firmware" {
+	opt_x86 "$BATS_FILE_TMPDIR/multiboot.bin"
+	boot_efi_x86 "${OPT[@]}"
+	assert_leapboot_error '^leapboot: error: kernel: multiboot kernel: leapboot.efi does not boot multiboot kernels, leapboot.bin does \(header at 0x40\)$'
 	assert_status 3
 }
 

@@ -7,6 +7,7 @@
 #include "../../../boot/efi/pe.h"
 #include "bzimage.h"
 #include "e820.h"
+#include "multiboot.h"
 #include "../../arch.h"
 #include "../../boot_x86.h"
 #include "phys.h"
@@ -83,10 +84,15 @@ static _Noreturn void after_firmware(void)
 }
 
 /* A kernel that is neither an ELF nor a bzImage is refused while the firmware's
- * console is still there; boot_x86 checks the rest. */
+ * console is still there, and a multiboot kernel (leapboot.bin boots those); boot_x86
+ * checks the rest. */
 status_t efi_arch_check_kernel(const uint8_t *head, uint32_t n)
 {
 	struct bzimage bz;
+	struct multiboot_header mb;
+	uint32_t at;
+	if (multiboot_find(head, n, &mb, &at).code == LB_OK)
+		return lb_fail(LB_E_MB_EFI, at, 0);
 	if (elf_is_elf(head, n))
 		return lb_ok();
 	return bzimage_parse(&bz, head, n);
