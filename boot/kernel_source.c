@@ -82,12 +82,12 @@ uint32_t kernel_source_module_name(uint32_t i, char name[KERNEL_SOURCE_NAME_CAP]
 	return len;
 }
 
-status_t kernel_source_modules(const struct fw_cfg *fc, struct kernel_source *src)
+status_t kernel_source_modules(const struct fw_cfg *fc, struct kernel_modules *mods)
 {
 	char name[KERNEL_SOURCE_NAME_CAP];
 
-	for (src->nmodules = 0;; src->nmodules++) {
-		uint32_t i = src->nmodules, len = kernel_source_module_name(i, name);
+	for (mods->n = 0;; mods->n++) {
+		uint32_t i = mods->n, len = kernel_source_module_name(i, name);
 		struct fw_cfg_blob mod, cmdline = {0};
 		if (!fw_cfg_find_len(fc, name, len, &mod.key, &mod.size))
 			return lb_ok();
@@ -95,8 +95,8 @@ status_t kernel_source_modules(const struct fw_cfg *fc, struct kernel_source *sr
 			return lb_fail(LB_E_MB_TOO_MANY_MODULES, i + 1, KERNEL_SOURCE_MODULES);
 		memcpy(name + len, ".cmdline", 8);
 		fw_cfg_find_len(fc, name, len + 8, &cmdline.key, &cmdline.size);
-		src->module[i] = mod;
-		src->module_cmdline[i] = cmdline;
+		mods->file[i] = mod;
+		mods->cmdline[i] = cmdline;
 	}
 }
 
@@ -104,7 +104,7 @@ static struct fw_cfg_blob item_blob(const struct kernel_source *src, enum kernel
 {
 	if (item >= ITEM_MODULE0) {
 		uint32_t i = (uint32_t)(item - ITEM_MODULE0) / 2;
-		return (item - ITEM_MODULE0) % 2 ? src->module_cmdline[i] : src->module[i];
+		return (item - ITEM_MODULE0) % 2 ? src->modules->cmdline[i] : src->modules->file[i];
 	}
 	return item == ITEM_INITRD ? src->initrd : item == ITEM_CMDLINE ? src->cmdline : src->image;
 }

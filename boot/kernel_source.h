@@ -24,6 +24,12 @@ struct fetch_observer {
 	void *ctx;
 };
 
+/* opt/leapboot/module<i> and module<i>.cmdline. */
+struct kernel_modules {
+	uint32_t n;
+	struct fw_cfg_blob file[KERNEL_SOURCE_MODULES], cmdline[KERNEL_SOURCE_MODULES];
+};
+
 struct kernel_source {
 	const char *origin;	   /* for messages */
 	struct fw_cfg_blob image;  /* the whole image, or only its protected-mode part */
@@ -37,9 +43,8 @@ struct kernel_source {
 	 * (mbi), as for its multiboot option ROM. */
 	bool qemu_multiboot;
 	struct fw_cfg_blob mbi;
-	/* A multiboot kernel's opt/leapboot/module<i> and module<i>.cmdline. */
-	uint32_t nmodules;
-	struct fw_cfg_blob module[KERNEL_SOURCE_MODULES], module_cmdline[KERNEL_SOURCE_MODULES];
+	/* A multiboot kernel's modules: set only where they are fetched. */
+	const struct kernel_modules *modules;
 	const struct fetch_observer *observer; /* 0: nobody looks */
 };
 
@@ -51,7 +56,7 @@ status_t kernel_source_find(struct fw_cfg *fc, bool opt_only, struct kernel_sour
 
 /* Finds opt/leapboot/module0, module1, ... (stopping at the first missing) and
  * their .cmdline files; too many is an error. */
-status_t kernel_source_modules(const struct fw_cfg *fc, struct kernel_source *src);
+status_t kernel_source_modules(const struct fw_cfg *fc, struct kernel_modules *mods);
 
 /* "opt/leapboot/module<i>" into name, NUL-ended; its length. */
 #define KERNEL_SOURCE_NAME_CAP 40

@@ -2,6 +2,7 @@
  * reads itself (the a.out kludge here, an ELF through kernel.c), and the
  * information they are handed. Every byte passes kernel_source. */
 #include "multiboot_load.h"
+#include "out_of_line.h"
 #include "phys.h"
 #include "../loader/libc/string.h"
 
@@ -9,8 +10,9 @@
 #define FOUR_GIB    0x100000000ull
 #define LOADER_NAME "leapboot"
 
-status_t multiboot_detect(struct fw_cfg *fc, const struct kernel_source *src, const uint8_t *head,
-			  uint32_t n, struct multiboot_header *h, uint32_t *offset)
+OUT_OF_LINE status_t multiboot_detect(struct fw_cfg *fc, const struct kernel_source *src,
+				      const uint8_t *head, uint32_t n, struct multiboot_header *h,
+				      uint32_t *offset)
 {
 	uint8_t first[MULTIBOOT_SEARCH];
 	uint64_t size = kernel_source_size(src, ITEM_KERNEL);
@@ -35,9 +37,10 @@ static status_t claim_image(struct memmap *m, uint64_t lo, uint64_t hi, uint64_t
 	return memmap_claim(m, lo, hi - lo, MEM_CLAIM_KERNEL);
 }
 
-status_t multiboot_load_aout(struct fw_cfg *fc, const struct kernel_source *src, struct memmap *m,
-			     uint64_t reach, const struct multiboot_header *h, uint32_t offset,
-			     struct kernel *k)
+OUT_OF_LINE status_t multiboot_load_aout(struct fw_cfg *fc, const struct kernel_source *src,
+					 struct memmap *m, uint64_t reach,
+					 const struct multiboot_header *h, uint32_t offset,
+					 struct kernel *k)
 {
 	struct multiboot_layout l;
 	uint64_t size = kernel_source_size(src, ITEM_KERNEL);
@@ -62,8 +65,8 @@ status_t multiboot_load_aout(struct fw_cfg *fc, const struct kernel_source *src,
 	return s;
 }
 
-status_t multiboot_load_qemu(struct fw_cfg *fc, const struct kernel_source *src, struct memmap *m,
-			     struct kernel *k)
+OUT_OF_LINE status_t multiboot_load_qemu(struct fw_cfg *fc, const struct kernel_source *src,
+					 struct memmap *m, struct kernel *k)
 {
 	k->format = KERNEL_MULTIBOOT;
 	k->entry = src->preloaded_entry;
@@ -105,8 +108,8 @@ static status_t load_modules(struct fw_cfg *fc, const struct kernel_source *src,
 	char name[KERNEL_SOURCE_NAME_CAP];
 	uint64_t limit = fc->dma ? FOUR_GIB : (reach < FOUR_GIB ? reach : FOUR_GIB);
 
-	for (uint32_t i = 0; i < src->nmodules; i++) {
-		uint32_t size = src->module[i].size;
+	for (uint32_t i = 0; i < src->modules->n; i++) {
+		uint32_t size = src->modules->file[i].size;
 		uint64_t addr;
 		kernel_source_module_name(i, name);
 		uint64_t pages = (size + PAGE - 1) & ~(PAGE - 1);
@@ -126,14 +129,15 @@ static status_t load_modules(struct fw_cfg *fc, const struct kernel_source *src,
 		mb->mods[i] =
 		    (struct multiboot_module){(uint32_t)addr, (uint32_t)(addr + size), cmdline, 0};
 	}
-	mb->info.mods_count = src->nmodules;
+	mb->info.mods_count = src->modules->n;
 	mb->info.mods_addr = (uint32_t)(mb_addr + __builtin_offsetof(struct multiboot_boot, mods));
 	mb->info.flags |= MBI_MODULES;
 	return lb_ok();
 }
 
-status_t multiboot_describe(struct fw_cfg *fc, const struct kernel_source *src, struct memmap *m,
-			    uint64_t reach, struct multiboot_boot *mb, uint64_t mb_addr)
+OUT_OF_LINE status_t multiboot_describe(struct fw_cfg *fc, const struct kernel_source *src,
+					struct memmap *m, uint64_t reach, struct multiboot_boot *mb,
+					uint64_t mb_addr)
 {
 	status_t s;
 	memset(&mb->info, 0, sizeof(mb->info));
@@ -147,11 +151,13 @@ status_t multiboot_describe(struct fw_cfg *fc, const struct kernel_source *src, 
 			    &mb->info, (const uint8_t *)(uintptr_t)src->preloaded_addr,
 			    src->preloaded_addr, src->image.size);
 	} else {
+		struct kernel_modules mods;
 		struct kernel_source with_modules = *src;
 		uint32_t used = 0, cmdline = 0;
 		if (src->initrd.size)
 			return lb_fail(LB_E_MB_INITRD, src->initrd.size, 0);
-		s = kernel_source_modules(fc, &with_modules);
+		with_modules.modules = &mods;
+		s = kernel_source_modules(fc, &mods);
 		if (!s.code)
 			s = add_cmdline(fc, src, ITEM_CMDLINE, src->origin, mb, mb_addr, &used,
 					&cmdline);

@@ -8,6 +8,7 @@
 #include "multiboot_load.h"
 #include "buffer_sizes.h"
 #include "noinit.h"
+#include "out_of_line.h"
 #include "phys.h"
 #include "stage.h"
 #include "arch/x86_64/boot_markers.h"
@@ -35,8 +36,9 @@ static void bda_fill(uint32_t mem_lower)
 
 /* A multiboot kernel is in place: its modules, command lines and the
  * information, then 32-bit protected mode with the magic in %eax. */
-static _Noreturn void boot_multiboot(struct fw_cfg *fc, const struct kernel_source *src,
-				     const struct kernel *k, struct memmap *m, uint64_t reach)
+static OUT_OF_LINE _Noreturn void boot_multiboot(struct fw_cfg *fc, const struct kernel_source *src,
+						 const struct kernel *k, struct memmap *m,
+						 uint64_t reach)
 {
 	struct boot_plan plan;
 
