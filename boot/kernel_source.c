@@ -93,7 +93,7 @@ status_t kernel_source_modules(const struct fw_cfg *fc, struct kernel_modules *m
 			return lb_ok();
 		if (i == KERNEL_SOURCE_MODULES) /* two digits are enough below it */
 			return lb_fail(LB_E_MB_TOO_MANY_MODULES, i + 1, KERNEL_SOURCE_MODULES);
-		memcpy(name + len, ".cmdline", 8);
+		memcpy(name + len, ".cmdline", 9); /* with its NUL: names compare with it */
 		fw_cfg_find_len(fc, name, len + 8, &cmdline.key, &cmdline.size);
 		mods->file[i] = mod;
 		mods->cmdline[i] = cmdline;

@@ -74,18 +74,21 @@ status_t multiboot_mmap(const struct memmap *m, struct multiboot_mmap_entry *out
 	status_t s = e820_build(m, e, max < MEMMAP_MAX ? max : MEMMAP_MAX, &n);
 	if (s.code)
 		return s;
-	/* mem_lower: conventional memory, RAM from 0; mem_upper: RAM from 1 MiB
-	 * up to the first hole. Leapboot's own pages and the tables count as
-	 * memory here, as a BIOS's INT 12h and E801h count its data areas. */
+	/* From the map handed over, as QEMU's option ROM has them: mem_lower the
+	 * top of conventional memory (INT 12h's answer: leapboot's own pages at
+	 * its bottom do not shorten it), mem_upper the usable RAM from 1 MiB on. */
 	uint64_t lower = 0, upper = ONE_MIB;
-	for (uint32_t i = 0; i < m->n; i++) {
-		const struct mem_range *r = &m->r[i];
-		bool ram = r->type == MEM_RAM || r->type >= MEM_CLAIM_FIRMWARE;
-		if (ram && r->start == lower && r->start < LOW_LIMIT)
-			lower = r->end < LOW_LIMIT ? r->end : LOW_LIMIT;
-		if (ram && r->start == upper && upper < 0x100000000ull)
-			upper = r->end < 0x100000000ull ? r->end : 0x100000000ull;
+	for (uint32_t i = 0; i < n; i++) {
+		uint64_t start = e[i].addr, end = start + e[i].size;
+		if (e[i].type != MEM_RAM)
+			continue;
+		if (start < LOW_LIMIT)
+			lower = end < LOW_LIMIT ? end : LOW_LIMIT;
+		if (start <= upper && end > upper)
+			upper = end;
 	}
+	if (upper - ONE_MIB > 0xFFFFFFFFull << 10)
+		upper = ONE_MIB + (0xFFFFFFFFull << 10);
 	for (uint32_t i = 0; i < n; i++)
 		out[i] = (struct multiboot_mmap_entry){sizeof(out[i].e), e[i]};
 	mbi->mem_lower = (uint32_t)(lower >> 10);

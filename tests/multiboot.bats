@@ -13,6 +13,9 @@
 # The matrix (machine, form, modules, -m):
 #   pc:  elf 0 128M, elf 1 256M, elf 3 1G,  aout 0 256M, aout 1 512M, aout 3 3G
 #   q35: elf 0 256M, elf 1 2G,   elf 3 4G,  aout 0 128M, aout 1 1G,   aout 3 8G
+# leapboot runs part of it, microvm (which has no multiboot option ROM for SeaBIOS to run) and
+# the opt/leapboot route (the probe, its command line and modules as fw_cfg files, where leapboot
+# parses the header itself; with fw_cfg DMA off once).
 
 load lib/qemu
 load lib/multiboot
@@ -77,36 +80,49 @@ mb_case() { # <firmware> <machine> <form> <modules> <mem>
 }
 
 # --- leapboot.bin -------------------------------------------------------------------------------
-# leapboot's Multiboot support is being written; until it boots Multiboot kernels these are
-# skipped. tests/run-all counts a skip as not passed: remove the skip lines when it lands.
-MB_LEAPBOOT_SKIP="leapboot does not boot Multiboot kernels yet"
 
 @test "leapboot pc: ELF form, no modules, -m 128M: every probe line as expected, PASS" {
-	skip "$MB_LEAPBOOT_SKIP"
 	mb_case leapboot pc elf 0 128M
 }
 
 @test "leapboot pc: ELF form, 3 modules, -m 1G: every probe line as expected, PASS" {
-	skip "$MB_LEAPBOOT_SKIP"
 	mb_case leapboot pc elf 3 1G
 }
 
 @test "leapboot pc: a.out form, 1 module, -m 512M: every probe line as expected, PASS" {
-	skip "$MB_LEAPBOOT_SKIP"
 	mb_case leapboot pc aout 1 512M
 }
 
 @test "leapboot q35: ELF form, 1 module, -m 2G: every probe line as expected, PASS" {
-	skip "$MB_LEAPBOOT_SKIP"
 	mb_case leapboot q35 elf 1 2G
 }
 
 @test "leapboot q35: a.out form, no modules, -m 128M: every probe line as expected, PASS" {
-	skip "$MB_LEAPBOOT_SKIP"
 	mb_case leapboot q35 aout 0 128M
 }
 
 @test "leapboot q35: a.out form, 3 modules, -m 8G: every probe line as expected, PASS" {
-	skip "$MB_LEAPBOOT_SKIP"
 	mb_case leapboot q35 aout 3 8G
+}
+
+@test "leapboot microvm: ELF form, 3 modules, -m 512M: every probe line as expected, PASS" {
+	mb_case leapboot microvm elf 3 512M
+}
+
+# --- leapboot.bin, the probe and modules as opt/leapboot files (leapboot parses the header) ----
+
+@test "leapboot opt/leapboot q35: ELF form, 3 modules, -m 1G: every probe line as expected, PASS" {
+	mb_case leapboot-opt q35 elf 3 1G
+}
+
+@test "leapboot opt/leapboot pc: a.out form, 1 module, -m 256M: every probe line as expected, PASS" {
+	mb_case leapboot-opt pc aout 1 256M
+}
+
+@test "leapboot opt/leapboot microvm: a.out form, 3 modules, -m 2G: every probe line as expected, PASS" {
+	mb_case leapboot-opt microvm aout 3 2G
+}
+
+@test "leapboot opt/leapboot q35: ELF form, no modules, -m 8G, fw_cfg DMA off: every probe line as expected, PASS" {
+	mb_case leapboot-opt q35 elf 0 8G -global fw_cfg.dma_enabled=off
 }

@@ -179,6 +179,13 @@ static int qemu_ram_covers(u64 addr, u64 len)
 	return addr >= end;
 }
 
+int loader_data_covers(u64 addr, u64 len)
+{
+	if (overlaps(addr, len, LEGACY_START, LEGACY_END - LEGACY_START))
+		return 0; /* etc/e820 lists the VGA and BIOS window as RAM */
+	return qemu_n ? qemu_ram_covers(addr, len) : map_ram_covers(addr, len);
+}
+
 /* Every usable range is RAM to QEMU, and none is in the legacy hole 0xA0000-0xFFFFF. */
 static void check_usable(void)
 {
@@ -240,11 +247,27 @@ static u64 usable_run_end(u64 addr)
 	return addr;
 }
 
-/* mem_lower: KiB of usable RAM from 0 (at most 640); mem_upper: KiB from 1 MiB to the first
- * hole.  Both as GRUB computes them from the same map. */
+/* The top of usable conventional memory (below 640 KiB) in the map. */
+static u64 conventional_top(void)
+{
+	u64 top = 0;
+	for (u32 i = 0; i < map_n; i++) {
+		u64 end = map[i].addr + map[i].size;
+		if (map[i].type == MAP_RAM && map[i].addr < LOWER_MAX)
+			top = end < LOWER_MAX ? (end > top ? end : top) : LOWER_MAX;
+	}
+	return top;
+}
+
+/* mem_lower: the specification's "amount of lower memory", which loaders count two ways
+ * from the same map: GRUB 2 the usable RAM from 0 on, QEMU's option ROM and GRUB legacy
+ * INT 12h's answer, the top of usable conventional memory (a loader's own reserved pages
+ * at the bottom do not shorten it); either is accepted. mem_upper: KiB of usable RAM from
+ * 1 MiB to the first hole, as both count it. */
 static void check_mem_fields(const struct mb_info *mbi)
 {
-	u64 lower = usable_run_end(0), upper = usable_run_end(UPPER_START) - UPPER_START;
+	u64 lower = usable_run_end(0), top = conventional_top() >> 10;
+	u64 upper = usable_run_end(UPPER_START) - UPPER_START;
 	if (lower > LOWER_MAX)
 		lower = LOWER_MAX;
 	lower >>= 10;
@@ -254,8 +277,12 @@ static void check_mem_fields(const struct mb_info *mbi)
 	putdec(mbi->mem_lower);
 	out_s(" map=");
 	putdec(lower);
-	if (mbi->mem_lower != lower)
-		bad("mem_lower", "differs from the usable RAM at 0 in the map");
+	if (top != lower) {
+		out_s(" or ");
+		putdec(top);
+	}
+	if (mbi->mem_lower != lower && mbi->mem_lower != top)
+		bad("mem_lower", "neither the usable RAM at 0 nor the top of conventional memory");
 	else
 		out_s(" ok");
 	eol();
@@ -293,8 +320,8 @@ void check_mmap(const struct mb_info *mbi)
 		check_usable();
 		line("mmap table at=");
 		puthex32(mbi->mmap_addr);
-		if (!map_ram_covers(mbi->mmap_addr, mbi->mmap_length))
-			mmap_bad("the table is not in usable RAM");
+		if (!loader_data_covers(mbi->mmap_addr, mbi->mmap_length))
+			mmap_bad("the table is not in RAM");
 		else if (over_image(mbi->mmap_addr, mbi->mmap_length))
 			mmap_bad("the table overlaps the probe image");
 		else

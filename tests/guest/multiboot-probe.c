@@ -246,8 +246,8 @@ static void check_mbi_placement(void)
 	puthex32(entry_ebx);
 	out_s(" size=");
 	putdec(size);
-	if (!map_ram_covers(entry_ebx, size))
-		bad("mbi", "not in usable RAM");
+	if (!loader_data_covers(entry_ebx, size))
+		bad("mbi", "not in RAM");
 	else
 		out_s(" ok");
 	eol();
@@ -276,8 +276,8 @@ static void check_string(const char *label, const char *name, u32 addr, u32 max)
 		bad(name, "the pointer is 0");
 	else if (n == max || n > 0xffffffffu - addr)
 		bad(name, "no NUL within the limit");
-	else if (!map_ram_covers(addr, n + 1))
-		bad(name, "not in usable RAM");
+	else if (!loader_data_covers(addr, n + 1))
+		bad(name, "not in RAM");
 	else if (over_image(addr, n + 1))
 		bad(name, "overlaps the probe image");
 	else
@@ -330,8 +330,8 @@ static const char *module_problem(const struct mb_module *m, u32 count, u32 i)
 	u32 n = string_len(mi->string, STRING_MAX);
 	if (n == STRING_MAX || n > 0xffffffffu - mi->string)
 		return "string not NUL-terminated within 4 KiB";
-	if (!map_ram_covers(mi->string, n + 1))
-		return "string not in usable RAM";
+	if (!loader_data_covers(mi->string, n + 1))
+		return "string not in RAM";
 	if (over_image(mi->string, n + 1))
 		return "string overlaps the probe image";
 	return 0;
@@ -362,8 +362,8 @@ static void check_modules(void)
 		bad("mods", "not the number multiboot-probe.mods= asks for");
 	else if (count > MODS_MAX)
 		bad("mods", "implausibly many");
-	else if (count && (!mbi->mods_addr || !map_ram_covers(mbi->mods_addr, table)))
-		bad("mods", "the module table is not in usable RAM");
+	else if (count && (!mbi->mods_addr || !loader_data_covers(mbi->mods_addr, table)))
+		bad("mods", "the module table is not in RAM");
 	else if (count && over_image(mbi->mods_addr, table))
 		bad("mods", "the module table overlaps the probe image");
 	else

@@ -128,5 +128,11 @@ void check_a20(void);
 /* Prints the map (or, without flags[6], makes one from mem_lower/mem_upper) into probe-map's
  * map, compares it with QEMU's etc/e820 and with mem_lower/mem_upper. */
 void check_mmap(const struct mb_info *mbi);
+/* Where the loader's own structures (the information, strings, the module table, the
+ * map) may lie: RAM to QEMU (etc/e820) outside 0xA0000-0xFFFFF, whatever type the loader's map
+ * gives it. The specification lets a loader put them anywhere; keeping them out of usable RAM, as
+ * leapboot does (its own reserved pages), is as valid as GRUB's usable RAM. Without
+ * etc/e820: the loader's usable RAM. */
+int loader_data_covers(u64 addr, u64 len);
 
 #endif

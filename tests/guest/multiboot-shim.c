@@ -56,12 +56,13 @@ static const struct {
 static u32 page_dir[1024] __attribute__((aligned(4096)));
 
 /*
- * Copies to put a pointer outside usable RAM: in the EBDA (0x9FC00-0x9FFFF, reserved in
- * SeaBIOS's map), which nothing reads once the option ROM has jumped.
+ * Copies to put a pointer outside RAM: in the VGA text buffer (0xB8000, not RAM in QEMU's
+ * etc/e820), which reads back what is written in text mode. (A loader's reserved pages are
+ * a valid place: the specification lets it put the information anywhere.)
  */
-#define EBDA_MBI     0x9fc40u
-#define EBDA_NAME    0x9fcc0u
-#define EBDA_CMDLINE 0x9fd00u
+#define OUTSIDE_MBI	0xb8040u
+#define OUTSIDE_NAME	0xb80c0u
+#define OUTSIDE_CMDLINE 0xb8100u
 
 static u32 copy_to(u32 to, const void *from, u32 len)
 {
@@ -145,9 +146,9 @@ void shim_main(u32 ebx)
 	if (has(cmd, "shim.mem_upper"))
 		mbi->mem_upper += 4;
 	if (has(cmd, "shim.cmdline_ram"))
-		mbi->cmdline = copy_to(EBDA_CMDLINE, cmd, strsize(mbi->cmdline));
+		mbi->cmdline = copy_to(OUTSIDE_CMDLINE, cmd, strsize(mbi->cmdline));
 	if (has(cmd, "shim.name_ram"))
-		mbi->boot_loader_name = copy_to(EBDA_NAME, (void *)mbi->boot_loader_name,
+		mbi->boot_loader_name = copy_to(OUTSIDE_NAME, (void *)mbi->boot_loader_name,
 						strsize(mbi->boot_loader_name));
 	if (mbi->mods_count) {
 		if (has(cmd, "shim.mod"))
@@ -170,7 +171,7 @@ void shim_main(u32 ebx)
 			mbi->mods_count--;
 	}
 	if (has(cmd, "shim.mbi_ram"))
-		ebx = copy_to(EBDA_MBI, mbi, sizeof(*mbi));
+		ebx = copy_to(OUTSIDE_MBI, mbi, sizeof(*mbi));
 	if (has(cmd, "shim.cmdline0"))
 		mbi->cmdline = 0; /* after the last look at cmd */
 	if (has(cmd, "shim.ebx0"))

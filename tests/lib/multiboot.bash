@@ -20,8 +20,12 @@
 #                       boot loader name "qemu"
 #             leapboot  $LEAPBOOT_BIN (default <repo>/build/x86_64/leapboot.bin) as -bios;
 #                       boot loader name "leapboot"
+#             leapboot-opt  the same, the probe, command line and modules as fw_cfg files
+#                       (opt/leapboot/kernel, cmdline, module<i>, module<i>.cmdline): leapboot
+#                       parses the header itself; names are "opt/leapboot/kernel <args>" and
+#                       "opt/leapboot/module<i> <args>"
 #             FILE      any other firmware file as -bios (set MB_LOADER_NAME)
-#   machine   pc, q35 (qemu.bash's machine_args)
+#   machine   pc, q35, microvm (qemu.bash's machine_args)
 #   form      elf (multiboot-probe.elf, ELF header form, at 2 MiB) or aout
 #             (multiboot-probe-aout.bin, a.out kludge, at 1 MiB)
 #
@@ -73,10 +77,11 @@ multiboot_boot() {
 	fi
 	local firmware=$1 machine=$2 form=$3 nmods=$4 mem=$5
 	shift 5
-	local bios name
+	local bios name opt=0
 	case $firmware in
 	seabios) bios='' name=qemu ;;
-	leapboot)
+	leapboot-opt) opt=1 ;;&
+	leapboot*)
 		bios=${LEAPBOOT_BIN:-build/x86_64/leapboot.bin}
 		[[ $bios == /* ]] || bios=$LEAPBOOT_ROOT/$bios
 		name=leapboot
@@ -119,24 +124,43 @@ multiboot_boot() {
 	append+=" multiboot-probe.mem=$mem"
 	[[ -z $allow ]] || append+=" multiboot-probe.allow=$allow"
 	MB_CMDLINE=$append
-	[[ ${MB_CMDLINE_KERNEL:-1} == 0 ]] || MB_CMDLINE="$kernel $append"
+	local name0=$kernel
+	((opt == 0)) || name0=opt/leapboot/kernel
+	[[ ${MB_CMDLINE_KERNEL:-1} == 0 ]] || MB_CMDLINE="$name0 $append"
 
-	local -a mods=()
+	local -a mods=() files=()
 	local i
 	MB_MOD_STRINGS=()
 	for ((i = 0; i < nmods; i++)); do
 		local s=$MB_MODDIR/mod$i
+		((opt == 0)) || s=opt/leapboot/module$i
 		[[ -z ${MB_MOD_ARGS[i]} ]] || s+=" ${MB_MOD_ARGS[i]}"
 		mods+=("$s")
 		MB_MOD_STRINGS+=("$s")
+		files+=(-fw_cfg "name=opt/leapboot/module$i,file=$MB_MODDIR/mod$i")
+		if [[ -n ${MB_MOD_ARGS[i]} ]]; then
+			printf '%s' "${MB_MOD_ARGS[i]}" >"$BATS_TEST_TMPDIR/mod$i.cmdline"
+			files+=(-fw_cfg "name=opt/leapboot/module$i.cmdline,file=$BATS_TEST_TMPDIR/mod$i.cmdline")
+		fi
 	done
 	local -a initrd=()
 	((nmods == 0)) || initrd=(-initrd "$(
 		IFS=,
 		echo "${mods[*]}"
 	)")
-	boot_leapboot "$machine" --bios "$bios" -m "$mem" -kernel "$kernel" "${initrd[@]}" \
-		-append "$append" "$@"
+	local -a route=(-kernel "$kernel" "${initrd[@]}" -append "$append")
+	if ((opt)); then
+		# Through files, not strings: -fw_cfg splits a string at its commas.
+		printf '%s' "$append" >"$BATS_TEST_TMPDIR/cmdline"
+		route=(-fw_cfg "name=opt/leapboot/kernel,file=$kernel"
+			-fw_cfg "name=opt/leapboot/cmdline,file=$BATS_TEST_TMPDIR/cmdline" "${files[@]}")
+	fi
+	boot_leapboot "$machine" --bios "$bios" -m "$mem" "${route[@]}" "$@"
+	local s=$?
+	# boot_leapboot adds tsc_early_khz= on microvm.
+	MB_CMDLINE=$BOOT_CMDLINE
+	[[ ${MB_CMDLINE_KERNEL:-1} == 0 ]] || MB_CMDLINE="$name0 $BOOT_CMDLINE"
+	return $s
 }
 
 # "128M" / "2G" -> bytes
@@ -178,7 +202,7 @@ mb_expected_report() {
 		"=mmap-legacy ok"
 		"=mmap-image ok"
 		"~^mmap table at=0x$h{8} ok$"
-		"~^mem_lower=[0-9]+ map=[0-9]+ ok$"
+		"~^mem_lower=[0-9]+ map=[0-9]+( or [0-9]+)? ok$"
 		"~^mem_upper=[0-9]+ map=[0-9]+ ok$"
 		"=mmap=ok"
 		"~^mmap-mem ram=[0-9]+ expected=$(mb_bytes "$BOOT_MEM_MB"M) ok$"
