@@ -19,10 +19,13 @@ OUT_OF_LINE status_t multiboot_detect(struct fw_cfg *fc, const struct kernel_sou
 	uint32_t want = size < MULTIBOOT_SEARCH ? (uint32_t)size : MULTIBOOT_SEARCH;
 
 	status_t s = multiboot_find(head, n, h, offset);
-	if ((s.code != LB_E_MB_NONE && s.code != LB_E_MB_CHECKSUM) || want <= n)
+	bool more =
+	    s.code == LB_E_MB_NONE || s.code == LB_E_MB_CHECKSUM || s.code == LB_E_MB_HEADER_CUT;
+	if (!more || want <= n)
 		return s;
 	/* The rest of the 8 KiB only for a file that is neither of the first
-	 * n bytes' formats; a header may straddle the two reads. */
+	 * n bytes' formats; a header may straddle the two reads (cut at n, which
+	 * is not the end of the file). */
 	s = kernel_source_peek(fc, src, ITEM_KERNEL, 0, phys(first), want);
 	if (!s.code)
 		s = multiboot_find(first, want, h, offset);
