@@ -68,29 +68,26 @@ static const char *const messages[LB_E_COUNT] = {
     [LB_E_PVH_BAD_START_INFO] = "not a PVH start_info (magic %#llx, version %llu)",
     [LB_E_PVH_NO_MEMMAP] = "PVH start_info without a memory map (version %llu, %llu entries)",
     [LB_E_MB_NONE] = "no multiboot header in the first 8 KiB (%llu bytes searched)",
-    [LB_E_MB_CHECKSUM] = "multiboot magic with a wrong checksum: magic, flags and checksum must "
-			 "add up to 0 (at %#llx, checksum %#llx)",
-    [LB_E_MB_FLAGS] = "multiboot header requires what leapboot does not know: bits 3-15 are "
-		      "undefined in multiboot 0.6.96 (at %#llx, flags %#llx)",
-    [LB_E_MB_HEADER_CUT] = "multiboot header runs past the first 8 KiB or the end of the file "
-			   "(at %#llx, %llu bytes)",
+    [LB_E_MB_CHECKSUM] = "multiboot magic with a wrong checksum (at %#llx, checksum %#llx)",
+    [LB_E_MB_FLAGS] = "multiboot header requires features undefined in multiboot 0.6.96 "
+		      "(at %#llx, flags %#llx)",
+    [LB_E_MB_HEADER_CUT] = "multiboot header runs past the first 8 KiB or the file (at %#llx, "
+			   "%llu bytes)",
     [LB_E_MB_HEADER_ADDR] = "multiboot header_addr is not inside the loaded part (header_addr "
 			    "%#llx, load_addr %#llx)",
     [LB_E_MB_LOAD_END] = "multiboot load_end_addr is below load_addr or past the end of the file "
 			 "(load_end_addr %#llx, file %llu bytes)",
     [LB_E_MB_BSS_END] = "multiboot bss_end_addr is below load_end_addr (%#llx, %#llx)",
     [LB_E_MB_ENTRY] = "multiboot entry point outside the image (%#llx, image at %#llx)",
-    [LB_E_MB_NOT_FREE] = "multiboot image not in free RAM below 4 GiB: leapboot, the legacy "
-			 "holes and the firmware tables are not free (%#llx, %#llx bytes)",
+    [LB_E_MB_NOT_FREE] = "multiboot image not in free RAM below 4 GiB (%#llx, %#llx bytes)",
     [LB_E_MB_TOO_MANY_MODULES] = "too many multiboot modules (%llu, leapboot handles %llu)",
     [LB_E_MB_MODULE_NO_ROOM] = "multiboot module does not fit in free RAM below 4 GiB (module "
 			       "%llu, %llu bytes)",
-    [LB_E_MB_BAD_INFO] = "malformed multiboot information from QEMU: a field points outside the "
-			 "buffer QEMU filled (field at %#llx, value %#llx)",
-    [LB_E_MB_INITRD] = "a multiboot kernel takes modules, not an initrd: pass them as "
-		       "opt/leapboot/module0, module1, ... (opt/leapboot/initrd, %llu bytes)",
-    [LB_E_MB_EFI] = "multiboot kernel: leapboot.efi does not boot multiboot kernels, "
-		    "leapboot.bin does (header at %#llx)",
+    [LB_E_MB_BAD_INFO] = "malformed multiboot information from QEMU (field at %#llx, value %#llx)",
+    [LB_E_MB_INITRD] = "a multiboot kernel takes modules, not an initrd: use "
+		       "opt/leapboot/module0, module1, ... (%llu bytes)",
+    [LB_E_MB_EFI] = "multiboot kernel: leapboot.bin boots those, not leapboot.efi (header at "
+		    "%#llx)",
     [LB_E_ARM64_NOT_IMAGE] = "not an arm64 Image (magic %#llx at offset 0x38, expected %#llx)",
     [LB_E_ARM64_TOO_SHORT] = "not an arm64 Image (%llu bytes, shorter than its %llu-byte header)",
     [LB_E_ARM64_OLD_IMAGE] = "arm64 Image without image_size, pre-3.17 (text_offset %#llx, %llu)",

@@ -42,7 +42,7 @@
 # | 29 | -m 1M: less RAM than leapboot needs (no room for QEMU's ACPI tables above 1 MiB) | -kernel | not enough RAM |
 # | 30 | a multiboot a.out-kludge image whose checksum does not add up | opt/leapboot/kernel | wrong checksum, where |
 # | 31 | a valid multiboot header at offset 8 KiB (the specification's search ends before) | opt/leapboot/kernel | no "HdrS" signature (no format fits) |
-# | 32 | multiboot flags with bit 5 set (bits 3-15 are undefined requirements) | opt/leapboot/kernel | what leapboot does not know |
+# | 32 | multiboot flags with bit 5 set (bits 3-15 are undefined requirements) | opt/leapboot/kernel | undefined features |
 # | 33 | multiboot header_addr below load_addr | opt/leapboot/kernel | header_addr |
 # | 34 | a multiboot image at 0x2000, over leapboot's own pages (a.out, ELF) | -kernel, opt/leapboot/kernel | not in free RAM |
 # | 35 | a multiboot image at 0x60000000 with -m 512M | -kernel, opt/leapboot/kernel | not in free RAM |
@@ -365,11 +365,11 @@ NOT_BZIMAGE='^leapboot: error: kernel: not a bzImage \(no "HdrS" signature at 0x
 
 # Multiboot (issue 23): each hostile image through opt/leapboot/kernel, where leapboot parses
 # the header, and through -kernel where QEMU accepts the file and hands leapboot its buffer.
-MB_NOT_FREE='^leapboot: error: kernel: multiboot image not in free RAM below 4 GiB: .* \(0x[0-9a-f]+, 0x[0-9a-f]+ bytes\)$'
+MB_NOT_FREE='^leapboot: error: kernel: multiboot image not in free RAM below 4 GiB \(0x[0-9a-f]+, 0x[0-9a-f]+ bytes\)$'
 
 @test "30 a multiboot header with a wrong checksum → wrong checksum" {
 	via_fw_cfg "$(f mb-checksum.bin)"
-	assert_leapboot_error '^leapboot: error: kernel: multiboot magic with a wrong checksum: .* \(at 0x40, checksum 0x12345678\)$'
+	assert_leapboot_error '^leapboot: error: kernel: multiboot magic with a wrong checksum \(at 0x40, checksum 0x12345678\)$'
 }
 
 @test "31 a multiboot header past the first 8 KiB is no header → not a bzImage" {
@@ -377,9 +377,9 @@ MB_NOT_FREE='^leapboot: error: kernel: multiboot image not in free RAM below 4 G
 	assert_leapboot_error "$NOT_BZIMAGE"
 }
 
-@test "32 multiboot flags with an undefined required bit (0x20) → requires what leapboot does not know" {
+@test "32 multiboot flags with an undefined required bit (0x20) → undefined features" {
 	via_fw_cfg "$(f mb-flags.bin)"
-	assert_leapboot_error '^leapboot: error: kernel: multiboot header requires what leapboot does not know: .* \(at 0x40, flags 0x10023\)$'
+	assert_leapboot_error '^leapboot: error: kernel: multiboot header requires features undefined in multiboot 0.6.96 \(at 0x40, flags 0x10023\)$'
 }
 
 @test "33 multiboot header_addr below load_addr → header_addr" {
@@ -440,5 +440,5 @@ MB_NOT_FREE='^leapboot: error: kernel: multiboot image not in free RAM below 4 G
 
 @test "41 opt/leapboot/initrd with a multiboot kernel → modules, not an initrd" {
 	via_fw_cfg "$(f mb-aout.bin)" -fw_cfg "name=opt/leapboot/initrd,file=$(f mb-aout.bin)"
-	assert_leapboot_error '^leapboot: error: multiboot: a multiboot kernel takes modules, not an initrd: .* \(opt/leapboot/initrd, 8192 bytes\)$'
+	assert_leapboot_error '^leapboot: error: multiboot: a multiboot kernel takes modules, not an initrd: use opt/leapboot/module0, module1, ... \(8192 bytes\)$'
 }

@@ -169,7 +169,7 @@ opt_x86() { # <kernel> [cmdline]
 @test "bad: a multiboot kernel (x86) → leapboot.bin boots those, before leaving the firmware" {
 	opt_x86 "$BATS_FILE_TMPDIR/multiboot.bin"
 	boot_efi_x86 "${OPT[@]}"
-	assert_leapboot_error '^leapboot: error: kernel: multiboot kernel: leapboot.efi does not boot multiboot kernels, leapboot.bin does \(header at 0x40\)$'
+	assert_leapboot_error '^leapboot: error: kernel: multiboot kernel: leapboot.bin boots those, not leapboot.efi \(header at 0x40\)$'
 	assert_status 3
 }
 
