@@ -1,5 +1,6 @@
 """Running configurations: the wall-clock series and the deterministic counts."""
 
+import gzip
 import os
 import random
 import shutil
@@ -57,9 +58,40 @@ def cache_dir():
     return os.environ.get("LEAPBOOT_CACHE", os.path.expanduser("~/.cache/leapboot"))
 
 
+def uncompressed(path, say):
+    """A decompressed copy of the gzip file path, cached (amd64/NAME without .gz)
+    and made again when path is newer: QEMU takes a multiboot -kernel as it is."""
+    name = os.path.basename(path)
+    out = os.path.join(cache_dir(), "amd64", name[:-3] if name.endswith(".gz") else name + ".raw")
+    if os.path.isfile(out) and os.path.getmtime(out) >= os.path.getmtime(path):
+        return out
+    say("bootbench: decompressing %s into %s" % (path, out))
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    try:
+        with gzip.open(path, "rb") as f, open(out + ".tmp", "wb") as o:
+            shutil.copyfileobj(f, o)
+    except (OSError, EOFError) as e:
+        raise SetupError("%s: cannot decompress: %s" % (path, e))
+    os.replace(out + ".tmp", out)
+    return out
+
+
+def default_dom0(say):
+    """Debian's generic kernel: the cloud kernel has no CONFIG_XEN_DOM0 and, as
+    dom0, writes its console where Xen does not look."""
+    say("bootbench: Debian's generic amd64 kernel as dom0 (tools/fetch-kernels --flavour generic)")
+    return os.path.realpath(tool("fetch-kernels", "--flavour", "generic"))
+
+
 def default_kernel(kind, say):
     """Debian's kernels, fetched and cached by tools/fetch-kernels; the PVH
-    vmlinux extracted from the bzImage once and cached beside it."""
+    vmlinux extracted from the bzImage once and cached beside it; Debian's Xen
+    (installed) decompressed into the cache."""
+    if kind == "multiboot":
+        if not os.path.isfile(configs.XEN_GZ):
+            how = configs.HOW.get(configs.XEN_GZ, "apt-get install xen-hypervisor-4.17-amd64")
+            raise SetupError("%s not found (%s)" % (configs.XEN_GZ, how))
+        return uncompressed(configs.XEN_GZ, say)
     if kind == "arm64":
         say("bootbench: Debian's arm64 kernel (tools/fetch-kernels --arch arm64)")
         return tool("fetch-kernels", "--arch", "arm64")
@@ -76,13 +108,16 @@ def default_kernel(kind, say):
     return vmlinux
 
 
-def prepare(cfgs, kernel=None, initrd=None, say=print):
-    """{kind: Kernel} and {arch: initrd} for the configurations; with kernel
-    given, every configuration boots that file (and takes its kind)."""
+def prepare(cfgs, kernel=None, initrd=None, say=print, dom0=None):
+    """{kind: Kernel}, {arch: initrd} and the dom0 kernel (None without a
+    multiboot configuration) for the configurations; with kernel given, every
+    configuration boots that file (and takes its kind)."""
     kinds = {}
     if kernel:
         try:
             k = kernels.inspect(kernel)
+            if k.kind == "multiboot" and k.gzipped:
+                k = kernels.inspect(uncompressed(os.path.abspath(kernel), say))
         except kernels.KernelError as e:
             raise SetupError(str(e))
         for c in cfgs:
@@ -99,6 +134,13 @@ def prepare(cfgs, kernel=None, initrd=None, say=print):
                 kinds[kind] = kernels.inspect(default_kernel(kind, say))
             except kernels.KernelError as e:
                 raise SetupError(str(e))
+    multiboot = [c for c in cfgs if c.kind == "multiboot"]
+    for c in multiboot:
+        if c.form not in ("bios", "chain"):
+            raise SetupError("%s: a multiboot kernel boots through -bios or leapboot.elf, not under UEFI" % c.name)
+    if dom0 and not os.path.isfile(dom0):
+        raise SetupError("dom0 kernel %s: no such file" % dom0)
+    dom0 = (os.path.abspath(dom0) if dom0 else default_dom0(say)) if multiboot else None
     initrds = {}
     for arch in sorted({c.arch for c in cfgs}):
         if initrd == "none":
@@ -109,7 +151,7 @@ def prepare(cfgs, kernel=None, initrd=None, say=print):
             initrds[arch] = os.path.abspath(initrd)
         else:
             initrds[arch] = tool("mkinitrd", "--arch", "arm64" if arch == "aarch64" else "amd64")
-    return kinds, initrds
+    return kinds, initrds, dom0
 
 
 def build_plugin():
@@ -235,7 +277,7 @@ def wall(results, inputs, workdir, n, warmup, timeout, keep, quiet=False, until=
             rundir = _rundir(workdir, res, "run%02d" % k)
             out, argv = one_run(res.cfg, inputs, rundir, timeout, until=until)
             res.command = argv
-            t = phases.timing(out)
+            t = phases.timing(out, res.cfg.kind)
             prog.done += 1
             if not t.ok:
                 _fail(res, t.why, rundir)

@@ -20,6 +20,12 @@ to userspace (the test initrd's USERSPACE-UP), userspace to QEMU's exit.
 
 With no --config: leapboot against SeaBIOS, qboot and OVMF, bzImage and PVH, on
 q35, Debian's cloud kernel and the test initrd (fetched and cached on first use).
+
+The multiboot presets boot Debian's Xen (installed: xen-hypervisor-*-amd64;
+decompressed into the cache) with Debian's generic kernel as dom0 (the cloud
+kernel cannot be one) and the test initrd as modules; there the phases are
+firmware (reset to Xen's entry), Xen's entry to its banner ("(XEN) Xen
+version"), banner to userspace, split at dom0's first line ("Linux version").
 """
 
 EPILOG = """\
@@ -51,6 +57,7 @@ examples:
   tools/bootbench --firmware mybios.bin --machine microvm --csv out.csv --plot out.svg
   tools/bootbench --count --config leapboot-bzimage --profile
   tools/bootbench --config leapboot-pvh@microvm --config microvm-default-pvh --count --baseline microvm-default-pvh
+  tools/bootbench --count -c leapboot-multiboot -c seabios-multiboot      # Xen with a dom0
 
 exit status: 0 all configurations measured; 1 one or more failed (the others are
 still reported); 2 usage or set-up error; 130 interrupted.
@@ -65,11 +72,13 @@ def parse(argv):
     a("--firmware", action="append", default=[], metavar="FILE", help="a firmware image to run as -bios (repeatable)")
     a("--list", action="store_true", help="list the presets and what each needs, then exit")
     a("--machine", "-M", metavar="M", help="machine for configurations that do not pin one: q35 (default), pc, microvm; virt for --firmware on arm64")
-    a("--kernel", metavar="FILE", help="boot FILE (bzImage, PVH vmlinux or arm64 Image) in every configuration")
+    a("--kernel", metavar="FILE", help="boot FILE (bzImage, PVH vmlinux, multiboot kernel such as Xen, or arm64 Image) in every configuration")
+    a("--dom0", metavar="FILE", help="multiboot (Xen): the dom0 kernel, module 0 (default: Debian's generic kernel)")
+    a("--xen-append", default="", metavar="ARGS", help="multiboot: more of Xen's command line (always there: %s dom0_mem=<half the RAM>)" % configs.XEN_ARGS)
     a("--initrd", metavar="FILE", help="initrd for every configuration ('none' for none; default: the test initrd)")
-    a("--append", default="", metavar="ARGS", help="more kernel command line (console=, earlyprintk/earlycon and panic=-1 are always there)")
+    a("--append", default="", metavar="ARGS", help="more kernel command line, dom0's under Xen (console=, earlyprintk/earlycon and panic=-1 are always there)")
     a("--qemu-arg", action="append", default=[], metavar="ARG", help="one more QEMU argument (repeatable; split like a shell word list)")
-    a("--memory", "-m", default="512M", metavar="SIZE", help="guest RAM (default 512M)")
+    a("--memory", "-m", metavar="SIZE", help="guest RAM (default 512M; multiboot: 1024M, half of it for Xen's dom0)")
     a("--accel", default="tcg", choices=["tcg", "kvm"], help="accelerator (default tcg)")
     a("--no-plugin", action="store_true", help="TCG without the fwcount plugin: time as under KVM (markers, fw_cfg bounds)")
     a("-n", "--runs", type=int, default=10, metavar="N", help="measured runs per configuration (default 10)")
@@ -103,14 +112,16 @@ def parse(argv):
 
 
 def list_presets():
-    print("%-24s %-15s %-8s %s" % ("configuration", "machine", "kernel", "what it is; what it needs"))
+    print("%-24s %-15s %-9s %s" % ("configuration", "machine", "kernel", "what it is; what it needs"))
     for c in configs.PRESETS.values():
         machine = c.machine or "/".join(c.machines)
         miss = c.missing()
         need = "ready" if not miss else "missing " + ", ".join("%s (%s)" % (f, h) for f, h in miss)
-        print("%-24s %-15s %-8s %s" % (c.name, machine, c.kind, c.title))
-        print("%50s needs %s: %s" % ("", ", ".join(c.files()) or "QEMU only", need))
+        print("%-24s %-15s %-9s %s" % (c.name, machine, c.kind, c.title))
+        print("%51s needs %s: %s" % ("", ", ".join(c.files()) or "QEMU only", need))
     print("\ndefault set: " + " ".join(configs.DEFAULT))
+    print("multiboot presets: Xen from %s (decompressed into the cache), dom0: Debian's generic kernel "
+          "(tools/fetch-kernels --flavour generic), -m %s" % (configs.XEN_GZ, configs.MULTIBOOT_MEMORY))
 
 
 def choose(args):
@@ -124,6 +135,14 @@ def choose(args):
     if args.baseline and args.baseline not in names:
         raise configs.ConfigError("--baseline %s is not one of the configurations run (%s)" % (args.baseline, " ".join(names)))
     return cfgs
+
+
+def run_memory(cfgs):
+    """The guest RAM of a run without --memory, as the reports show it."""
+    sizes = sorted({configs.memory(c) for c in cfgs}, key=configs.mib)
+    if len(sizes) <= 1:
+        return sizes[0] if sizes else configs.DEFAULT_MEMORY
+    return "%s (multiboot %s)" % (configs.DEFAULT_MEMORY, configs.MULTIBOOT_MEMORY)
 
 
 def outputs(args, data_sets):
@@ -150,6 +169,11 @@ def show(data):
     mode = data["meta"].get("mode")
     b = data["meta"].get("baseline")
     print(report.count_table(data, b) if mode == "count" else report.wall_table(data, b))
+    xen = report.xen_table(data)
+    if xen:
+        print()
+        print(xen)
+        print(report.XEN_NOTE)
     sh = report.shift_table(data, b)
     if sh:
         print()
@@ -208,12 +232,12 @@ def main(argv=None):
             raise bench.SetupError("--accel kvm: /dev/kvm is missing or not accessible to this user")
         results = [bench.Result(c) for c in cfgs]
         for r in results:
-            miss = r.cfg.missing()
+            miss = r.cfg.missing(with_kernel=bool(args.kernel))
             if miss:
                 r.status = "missing"
                 r.why = "; ".join("%s not found (%s)" % (f, h) if h else "%s not found" % f for f, h in miss)
         ready = [r.cfg for r in results if r.status == "ok"]
-        kinds, initrds = bench.prepare(ready, args.kernel, args.initrd, say) if ready else ({}, {})
+        kinds, initrds, dom0 = bench.prepare(ready, args.kernel, args.initrd, say, args.dom0) if ready else ({}, {}, None)
     except (configs.ConfigError, bench.SetupError) as e:
         print("bootbench: error: %s" % e, file=sys.stderr)
         return 2
@@ -226,7 +250,7 @@ def main(argv=None):
         for arch in {r.cfg.arch for r in results if r.status == "ok"}:
             by_arch[arch] = command.Inputs(kernels=kinds, initrd=initrds.get(arch), append=args.append,
                                            memory=args.memory, accel=args.accel, qemu_args=extra,
-                                           plugin=not args.no_plugin,
+                                           plugin=not args.no_plugin, dom0=dom0, xen_append=args.xen_append,
                                            cache=os.path.join(bench.cache_dir(), "bootbench"))
         for arch, inputs in by_arch.items():
             group = [r for r in results if r.cfg.arch == arch]
@@ -248,9 +272,10 @@ def main(argv=None):
     meta = report.host_info(args.accel)
     meta.update(mode="count" if args.count else "wall", runs=args.runs, plugin=not args.no_plugin,
                 workdir=workdir, root=configs.ROOT, warmup=args.warmup,
-                memory=args.memory, baseline=args.baseline, title=args.title or "",
+                memory=args.memory or run_memory(cfgs), baseline=args.baseline, title=args.title or "",
                 argv="tools/bootbench " + " ".join(shlex.quote(a) for a in (sys.argv[1:] if argv is None else argv)),
-                kernels=sorted({os.path.basename(k.path) for k in kinds.values()}),
+                kernels=sorted({os.path.basename(k.path) for k in kinds.values()} |
+                               ({os.path.basename(dom0) + " (dom0)"} if dom0 else set())),
                 append_example=command.cmdline(cfgs[0], command.Inputs(kernels={}, append=args.append, accel=args.accel)) if cfgs else "")
     data = report.to_dict(results, meta)
     try:

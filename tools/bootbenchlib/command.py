@@ -23,12 +23,14 @@ class Inputs:
 
     kernels: dict  # kind -> Kernel
     initrd: str = None
-    append: str = ""  # the user's extra command line
-    memory: str = "512M"
+    append: str = ""  # the user's extra command line (Linux's; under Xen dom0's)
+    memory: str = None  # None: each configuration's own (configs.memory)
     accel: str = "tcg"
     plugin: bool = True  # under TCG, time fw_start and the kernel's entry with fwcount
     qemu_args: list = field(default_factory=list)
     cache: str = ""
+    dom0: str = None  # multiboot: the Linux kernel Xen starts as dom0 (module 0)
+    xen_append: str = ""  # multiboot: more of Xen's command line
 
 
 def host_tsc_khz():
@@ -40,8 +42,12 @@ def host_tsc_khz():
 
 
 def cmdline(cfg, inputs):
+    """Linux's command line (under Xen: dom0's)."""
     if cfg.arch == "aarch64":
         base = "console=ttyAMA0 earlycon panic=-1"
+    elif cfg.kind == "multiboot":
+        # dom0's console is Xen's (hvc0), which Xen writes to its serial port.
+        return ("console=hvc0 earlyprintk=xen panic=-1 " + inputs.append).strip()
     else:
         base = "console=ttyS0 earlyprintk=ttyS0 panic=-1"
     # Under TCG on microvm Linux hangs calibrating its TSC unless told the rate.
@@ -50,6 +56,26 @@ def cmdline(cfg, inputs):
         if khz:
             base += " tsc_early_khz=%d" % khz
     return (base + " " + inputs.append).strip()
+
+
+def xen_cmdline(cfg, inputs):
+    """Xen's command line: dom0 gets half the guest's RAM (512M of the default 1024M)."""
+    dom0_mem = configs.mib(configs.memory(cfg, inputs.memory)) // 2
+    return ("%s dom0_mem=%dM %s" % (configs.XEN_ARGS, dom0_mem, inputs.xen_append)).strip()
+
+
+def multiboot_modules(cfg, inputs):
+    """[(file, its command line)]: the dom0 kernel, then the initrd (if any)."""
+    if not inputs.dom0:
+        raise configs.ConfigError("%s: a multiboot kernel needs a dom0 kernel" % cfg.name)
+    mods = [(inputs.dom0, cmdline(cfg, inputs))]
+    if inputs.initrd:
+        mods.append((inputs.initrd, ""))
+    for path, _ in mods:
+        # QEMU's -initrd for multiboot: "FILE ARGS,FILE ARGS": the file ends at a space.
+        if " " in path:
+            raise configs.ConfigError("multiboot module %s: QEMU cannot take a path with a space" % path)
+    return mods
 
 
 def _opt(value):
@@ -67,7 +93,7 @@ def build(cfg, inputs, rundir, plugin_arg=None, markers=False, debugcon=None, tr
     argv = ["qemu-system-x86_64" if x86 else "qemu-system-aarch64", "-M", MACHINE_ARGS[cfg.machine]]
     if not x86:
         argv += ["-cpu", "cortex-a57"]
-    argv += ["-accel", inputs.accel, "-m", inputs.memory, "-smp", "1", "-display", "none",
+    argv += ["-accel", inputs.accel, "-m", configs.memory(cfg, inputs.memory), "-smp", "1", "-display", "none",
              "-monitor", "none", "-serial", "stdio", "-no-reboot"]
     if x86:
         argv += DEBUG_EXIT
@@ -79,9 +105,14 @@ def build(cfg, inputs, rundir, plugin_arg=None, markers=False, debugcon=None, tr
             argv += ["-bios", fw]
         if cfg.form == "pflash":
             argv += _pflash(cfg, rundir)
-        argv += ["-kernel", kernel.path, "-append", append]
-        if inputs.initrd:
-            argv += ["-initrd", inputs.initrd]
+        if cfg.kind == "multiboot":
+            # QEMU loads Xen and the modules and hands them over through fw_cfg.
+            mods = ",".join(_opt(("%s %s" % m).strip()) for m in multiboot_modules(cfg, inputs))
+            argv += ["-kernel", kernel.path, "-append", xen_cmdline(cfg, inputs), "-initrd", mods]
+        else:
+            argv += ["-kernel", kernel.path, "-append", append]
+            if inputs.initrd:
+                argv += ["-initrd", inputs.initrd]
     else:
         if cfg.form == "chain":
             if cfg.firmware and cfg.machine != "microvm":
@@ -90,10 +121,19 @@ def build(cfg, inputs, rundir, plugin_arg=None, markers=False, debugcon=None, tr
         else:
             argv += _pflash(cfg, rundir) + ["-drive", "file=fat:%s,format=raw,if=virtio,readonly=on"
                                             % _opt(_esp(cfg, rundir))]
-        argv += ["-fw_cfg", "name=opt/leapboot/kernel,file=" + _opt(kernel.path),
-                 "-fw_cfg", "name=opt/leapboot/cmdline,string=" + _opt(append)]
-        if inputs.initrd:
-            argv += ["-fw_cfg", "name=opt/leapboot/initrd,file=" + _opt(inputs.initrd)]
+        if cfg.kind == "multiboot":
+            # leapboot's own multiboot loading: the modules as opt/leapboot/module<N>.
+            argv += ["-fw_cfg", "name=opt/leapboot/kernel,file=" + _opt(kernel.path),
+                     "-fw_cfg", "name=opt/leapboot/cmdline,string=" + _opt(xen_cmdline(cfg, inputs))]
+            for i, (path, args) in enumerate(multiboot_modules(cfg, inputs)):
+                argv += ["-fw_cfg", "name=opt/leapboot/module%d,file=%s" % (i, _opt(path))]
+                if args:
+                    argv += ["-fw_cfg", "name=opt/leapboot/module%d.cmdline,string=%s" % (i, _opt(args))]
+        else:
+            argv += ["-fw_cfg", "name=opt/leapboot/kernel,file=" + _opt(kernel.path),
+                     "-fw_cfg", "name=opt/leapboot/cmdline,string=" + _opt(append)]
+            if inputs.initrd:
+                argv += ["-fw_cfg", "name=opt/leapboot/initrd,file=" + _opt(inputs.initrd)]
     if markers:
         argv += ["-fw_cfg", "name=opt/leapboot/markers,string=1"]
     for port, fd in sorted((debugcon or {}).items()):

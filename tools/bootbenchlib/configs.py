@@ -5,7 +5,9 @@ machine, and how QEMU is told so. Everything else (kernel file, initrd,
 command line, memory, accelerator) is the run's and shared by all.
 """
 
+import glob
 import os
+import re
 from dataclasses import dataclass, field
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -26,6 +28,24 @@ UBOOT_ARM64 = "/usr/lib/u-boot/qemu_arm64/u-boot.bin"
 
 X86_MACHINES = ("q35", "pc", "microvm")
 
+
+def _debian_xen():
+    """Debian's Xen hypervisor, /boot/xen-<ver>-amd64.gz (the newest if several),
+    or where Debian 12's would be."""
+    found = glob.glob("/boot/xen-*-amd64.gz")
+    key = lambda p: [int(n) for n in re.findall(r"\d+", os.path.basename(p))]
+    return max(found, key=key) if found else "/boot/xen-4.17-amd64.gz"
+
+
+# The multiboot presets' kernel: a gzip file QEMU cannot take as -kernel, so
+# bootbench boots a decompressed copy in its cache.
+XEN_GZ = _debian_xen()
+# Xen's own command line: its console on the first serial port, no real-mode
+# video or EDD probes (leapboot has no BIOS for their int 0x10/0x13; harmless
+# under SeaBIOS); dom0_mem= is added per run (half the guest's RAM).
+XEN_ARGS = "console=com1 com1=115200 no-real-mode"
+MULTIBOOT_MEMORY = "1024M"
+
 # What to do when a file is missing, by where it comes from.
 HOW = {
     LEAPBOOT_X86: "make",
@@ -41,6 +61,7 @@ HOW = {
     AAVMF_VARS: "apt-get install qemu-efi-aarch64",
     EDK2_ARM64: "apt-get install qemu-efi-aarch64",
     UBOOT_ARM64: "apt-get install u-boot-qemu",
+    XEN_GZ: "apt-get install xen-hypervisor-%s" % os.path.basename(XEN_GZ)[len("xen-"):-len(".gz")],
 }
 
 
@@ -55,7 +76,7 @@ class Config:
 
     name: str
     arch: str  # x86_64 | aarch64
-    kind: str  # kernel kind: bzimage | pvh | arm64
+    kind: str  # kernel kind: bzimage | pvh | multiboot | arm64
     form: str
     title: str
     firmware: str = None  # -bios file, or None for QEMU's default
@@ -66,13 +87,16 @@ class Config:
     machines: tuple = None  # the machines it can run on (x86)
     leapboot: bool = False  # leapboot's own code runs: qemu-boot-time markers on
     qemu_args: list = field(default_factory=list)
+    kernel_file: str = None  # where its default kernel comes from, if not fetched (Xen)
 
-    def files(self):
-        return [f for f in (self.firmware, self.loader, self.code, self.vars) if f]
+    def files(self, with_kernel=False):
+        """The files it needs; with_kernel: the run brings its own kernel (--kernel)."""
+        kernel = None if with_kernel else self.kernel_file
+        return [f for f in (self.firmware, self.loader, self.code, self.vars, kernel) if f]
 
-    def missing(self):
+    def missing(self, with_kernel=False):
         """(file, how to get it) for every file the configuration lacks."""
-        return [(f, HOW.get(f, "")) for f in self.files() if not os.path.isfile(f)]
+        return [(f, HOW.get(f, "")) for f in self.files(with_kernel) if not os.path.isfile(f)]
 
 
 def _x86(name, kind, form, title, **kw):
@@ -103,6 +127,13 @@ def _presets():
         p.append(_x86("qboot-" + kind, kind, "bios", "qboot (%s) as -bios" % QBOOT, firmware=QBOOT))
         p.append(_x86("microvm-default-" + kind, kind, "bios",
                       "microvm's default firmware (qboot, bios-microvm.bin)", machine="microvm"))
+    # Multiboot: Xen, with a Linux dom0 and the test initrd as modules.
+    mb = dict(machines=("q35", "pc"), kernel_file=XEN_GZ)
+    p.append(_x86("leapboot-multiboot", "multiboot", "bios",
+                  "leapboot.bin as -bios, Xen as -kernel, dom0 kernel and initrd as multiboot modules",
+                  firmware=LEAPBOOT_X86, leapboot=True, **mb))
+    p.append(_x86("seabios-multiboot", "multiboot", "bios",
+                  "SeaBIOS (QEMU's default) with its multiboot_dma option ROM, Xen, dom0 and initrd", **mb))
     p.append(_x86("ovmf-bzimage", "bzimage", "pflash", "OVMF's direct kernel boot (-kernel)",
                   code=OVMF_CODE, vars=OVMF_VARS, machines=("q35",)))
     p.append(_arm("qemu-direct-arm64", "bios", "QEMU's direct boot: no firmware, its 6-instruction stub"))
@@ -130,6 +161,25 @@ DEFAULT = ["leapboot-bzimage", "leapboot-pvh", "seabios-bzimage", "seabios-pvh",
 
 class ConfigError(Exception):
     pass
+
+
+def mib(size):
+    """MiB in a QEMU -m size ("512M", "1G", "1024": MiB when no suffix)."""
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)([kKmMgGtT]?)[bB]?", size.strip())
+    if not m:
+        raise ConfigError("memory size '%s': a number of MiB, or with K, M, G or T" % size)
+    scale = {"": 1, "k": 1 / 1024, "m": 1, "g": 1024, "t": 1024 * 1024}[m.group(2).lower()]
+    return int(float(m.group(1)) * scale)
+
+
+DEFAULT_MEMORY = "512M"
+
+
+def memory(cfg, given=None):
+    """The guest RAM of a configuration: the run's --memory, else 512M, 1024M for
+    Xen (whose dom0 gets half: Xen with -m 512M and dom0_mem=512M is left
+    without memory for itself and stops at a BUG in its serial driver)."""
+    return given or (MULTIBOOT_MEMORY if cfg.kind == "multiboot" else DEFAULT_MEMORY)
 
 
 def resolve(spec, machine=None):

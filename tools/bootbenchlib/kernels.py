@@ -36,9 +36,10 @@ class Entry:
 @dataclass
 class Kernel:
     path: str
-    kind: str  # "bzimage", "pvh", "arm64"
+    kind: str  # "bzimage", "pvh", "multiboot", "arm64"
     arch: str  # "x86_64" or "aarch64"
     entries: list = field(default_factory=list)
+    gzipped: bool = False  # the file is gzip-compressed (inspected decompressed)
 
 
 def _u16(b, o):
@@ -161,6 +162,67 @@ def _pvh(path, data):
     raise KernelError("%s: the PVH entry 0x%x is in no loadable segment" % (path, entry))
 
 
+MULTIBOOT_MAGIC = 0x1BADB002
+MULTIBOOT_SEARCH = 8192  # the header lies within the file's first 8 KiB
+MB_AOUT_KLUDGE = 0x10000  # load addresses in the header, not from the ELF
+
+
+def multiboot_header(data):
+    """(offset, flags, [header_addr, load_addr, load_end_addr, bss_end_addr,
+    entry_addr]) of a multiboot v1 header (4-aligned in the first 8 KiB, magic,
+    flags and checksum adding up to 0), or None; the five addresses are there
+    (else None) when flags ask for the a.out kludge."""
+    head = data[:MULTIBOOT_SEARCH]
+    for off in range(0, len(head) - 11, 4):
+        magic, flags, checksum = struct.unpack_from("<III", head, off)
+        if magic != MULTIBOOT_MAGIC or (magic + flags + checksum) & 0xFFFFFFFF:
+            continue
+        if not flags & MB_AOUT_KLUDGE:
+            return off, flags, None
+        if off + 32 > len(head):
+            return None  # the header's address fields are past the 8 KiB
+        return off, flags, list(struct.unpack_from("<5I", head, off + 12))
+    return None
+
+
+def _multiboot(path, data, off, flags, addrs):
+    """Where QEMU's -kernel (and then SeaBIOS's multiboot option ROM, or leapboot
+    from fw_cfg) enters a multiboot kernel: entry_addr of the a.out kludge when
+    the header asks for it, else the ELF's e_entry, made physical through its
+    executable segment where that is linked elsewhere (QEMU's load_elf)."""
+    k = Kernel(path, "multiboot", "x86_64")
+    if addrs:
+        header_addr, load_addr, load_end, _, entry = addrs
+        if header_addr < load_addr or header_addr - load_addr > off:
+            raise KernelError("%s: multiboot header_addr 0x%x does not fit load_addr 0x%x at file offset 0x%x"
+                              % (path, header_addr, load_addr, off))
+        text = off - (header_addr - load_addr)  # the file offset loaded at load_addr
+        end = load_end if load_end else load_addr + len(data) - text
+        if not load_addr <= entry < end:
+            raise KernelError("%s: multiboot entry_addr 0x%x is outside the loaded 0x%x-0x%x"
+                              % (path, entry, load_addr, end))
+        k.entries.append(Entry("multiboot entry (a.out kludge)", _code(data, text + entry - load_addr, "multiboot"),
+                               addr=entry))
+        return k
+    if data[:4] != b"\x7fELF":
+        raise KernelError("%s: a multiboot header without load addresses (a.out kludge) in a file that is no ELF"
+                          % path)
+    if data[4] != 1:
+        raise KernelError("%s: a 64-bit ELF with a multiboot header but no a.out kludge: QEMU loads only "
+                          "32-bit ELF multiboot kernels" % path)
+    entry, = struct.unpack_from("<I", data, 0x18)
+    phoff, = struct.unpack_from("<I", data, 0x1C)
+    phentsize, phnum = struct.unpack_from("<HH", data, 0x2A)
+    for i in range(phnum):
+        ptype, poff, vaddr, paddr, filesz, _, pflags = struct.unpack_from("<7I", data, phoff + i * phentsize)
+        if ptype == 1 and vaddr <= entry < vaddr + filesz:
+            phys = entry - vaddr + paddr if pflags & 1 else entry  # PF_X
+            k.entries.append(Entry("multiboot entry (ELF)", _code(data, poff + entry - vaddr, "multiboot"),
+                                   addr=phys))
+            return k
+    raise KernelError("%s: the multiboot ELF's entry 0x%x is in no loadable segment" % (path, entry))
+
+
 def _arm64(path, data):
     text_offset = _u64(data, 8)
     k = Kernel(path, "arm64", "aarch64")
@@ -176,18 +238,30 @@ def inspect(path):
             data = f.read()
     except OSError as e:
         raise KernelError("%s: %s" % (path, e.strerror))
-    if data[:2] == b"\x1f\x8b":
+    gzipped = data[:2] == b"\x1f\x8b"
+    if gzipped:
         try:
             data = gzip.decompress(data)
         except (OSError, EOFError) as e:
             raise KernelError("%s: not a readable gzip file (%s)" % (path, e))
     try:
-        if len(data) >= 0x268 and data[0x202:0x206] == b"HdrS":
-            return _bzimage(path, data)
-        if data[:4] == b"\x7fELF":
-            return _pvh(path, data)
-        if len(data) >= 0x40 and data[0x38:0x3C] == b"ARM\x64":
-            return _arm64(path, data)
+        k = _kind(path, data)
     except (struct.error, IndexError):
         raise KernelError("%s: truncated kernel headers" % path)
-    raise KernelError("%s: neither a bzImage, a PVH ELF nor an arm64 Image" % path)
+    k.gzipped = gzipped
+    return k
+
+
+def _kind(path, data):
+    # In QEMU's order for x86 -kernel: a bzImage, else a multiboot header (also
+    # in an ELF), else a PVH ELF.
+    if len(data) >= 0x268 and data[0x202:0x206] == b"HdrS":
+        return _bzimage(path, data)
+    mb = multiboot_header(data)
+    if mb:
+        return _multiboot(path, data, *mb)
+    if data[:4] == b"\x7fELF":
+        return _pvh(path, data)
+    if len(data) >= 0x40 and data[0x38:0x3C] == b"ARM\x64":
+        return _arm64(path, data)
+    raise KernelError("%s: neither a bzImage, a PVH ELF nor an arm64 Image (nor a multiboot kernel)" % path)

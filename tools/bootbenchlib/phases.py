@@ -9,6 +9,10 @@ Events, in boot order; each phase is the time from one event to the next:
   userspace   the test initrd's /init prints USERSPACE-UP
   exit        QEMU has exited
 
+A multiboot kernel is Xen: kernel is Xen's entry, banner Xen's first line
+("(XEN) Xen version ..."), and one more event, dom0, splits the way from the
+banner to userspace where Xen's dom0 (Linux) prints its own banner.
+
 Under TCG fw_start and kernel are exact (the fwcount plugin's t_first and
 t_stop). Under KVM there is no plugin: leapboot's qemu-boot-time markers give
 them where leapboot runs; for other firmware they are bounded from outside by
@@ -17,6 +21,7 @@ and flagged as approximate.
 """
 
 import os
+import re
 from dataclasses import dataclass, field
 
 from . import run
@@ -35,6 +40,17 @@ TOTALS = [
     ("to_userspace", "exec", "userspace", "QEMU start to userspace"),
 ]
 FW_DO_BOOT = "fw_do_boot"  # leapboot's own split of its firmware phase (markers)
+DOM0 = "dom0"  # under Xen: dom0's first console line
+# Under Xen, beside the phases: the banner-to-userspace phase split at dom0's
+# first line, and the spans to Xen's banner and to dom0's first line.
+DOM0_PHASES = [
+    ("xen_to_dom0", "banner", DOM0, "Xen banner to dom0's first line"),
+    ("dom0_boot", DOM0, "userspace", "dom0's first line to userspace"),
+    ("to_banner", "exec", "banner", "QEMU start to Xen's banner"),
+    ("to_dom0", "exec", DOM0, "QEMU start to dom0's first line"),
+]
+XEN_BANNER = re.compile(r"^\(XEN\) Xen version \d")
+XEN_PANIC = "(XEN) Panic on CPU"
 
 
 @dataclass
@@ -57,6 +73,10 @@ class Timing:
         if FW_DO_BOOT in self.at and self.at.get("fw_start", 1 << 63) <= self.at[FW_DO_BOOT] <= self.at.get("kernel", 0):
             ms["fw_init"] = (self.at[FW_DO_BOOT] - self.at["fw_start"]) / 1e6
             ms["fw_load"] = (self.at["kernel"] - self.at[FW_DO_BOOT]) / 1e6
+        if DOM0 in self.at:
+            for name, a, b, _ in DOM0_PHASES:
+                if a in self.at and b in self.at:
+                    ms[name] = (self.at[b] - self.at[a]) / 1e6
         return ms
 
 
@@ -85,9 +105,13 @@ def _failure(out):
     for _, line in out.lines:
         if line.startswith("leapboot: error:"):
             return line.strip()
-    for _, line in out.lines:
+    for i, (_, line) in enumerate(out.lines):
         if "Kernel panic" in line:
             return "kernel panic: " + line.strip()
+        if line.startswith(XEN_PANIC):
+            # Xen says why on the next line: "(XEN) Unable to find usable platform timer"
+            why = [x[6:].strip() for _, x in out.lines[i + 1 : i + 3] if x.startswith("(XEN) ") and x[6:].strip()]
+            return "Xen panic: " + (why[0] if why else line.strip())
     if out.timed_out:
         return "timed out (killed; no USERSPACE-UP)"
     if not any(run.USERSPACE in line for _, line in out.lines):
@@ -95,18 +119,22 @@ def _failure(out):
     return ""
 
 
-def timing(out):
-    """The Timing of a run (Output)."""
+def timing(out, kind=None):
+    """The Timing of a run (Output) of a kernel of kind (multiboot: Xen)."""
     t = Timing(ok=True)
     t.at["exec"] = out.t_exec
     t.source["exec"] = "host"
     if not out.killed_after_until:  # else its exit is bootbench's kill, not a measurement
         t.at["exit"] = out.t_exit
         t.source["exit"] = "host"
+    xen = kind == "multiboot"
     for ts, line in out.lines:
-        if "banner" not in t.at and run.BANNER.search(line):
+        if "banner" not in t.at and (XEN_BANNER if xen else run.BANNER).search(line):
             t.at["banner"] = ts
             t.source["banner"] = "serial"
+        elif xen and DOM0 not in t.at and "banner" in t.at and run.BANNER.search(line):
+            t.at[DOM0] = ts
+            t.source[DOM0] = "serial"
         if "userspace" not in t.at and run.USERSPACE in line:
             t.at["userspace"] = ts
             t.source["userspace"] = "serial"

@@ -13,6 +13,8 @@ from . import count, phases, stats
 PHASE_COLS = [p[0] for p in phases.PHASES]
 PHASE_TITLE = {p[0]: p[3] for p in phases.PHASES + phases.TOTALS}
 PHASE_TITLE.update(fw_init="leapboot: start to fw_do_boot", fw_load="leapboot: fw_do_boot to kernel")
+PHASE_TITLE.update({p[0]: p[3] for p in phases.DOM0_PHASES})
+DOM0_COLS = [p[0] for p in phases.DOM0_PHASES]
 
 
 def host_info(accel):
@@ -82,6 +84,9 @@ def write_csv(path, data):
                            [cs.get(k, "") for k in count.COUNT_FIELDS] + [c["why"]])
             return
         cols = PHASE_COLS + [t[0] for t in phases.TOTALS]
+        # Under Xen (multiboot): dom0's split and spans, where a run has them.
+        if any(k in r["ms"] for c in data["configs"] for r in c.get("runs", []) for k in DOM0_COLS):
+            cols += DOM0_COLS
         w.writerow(["config", "run", "status"] + [c + "_ms" for c in cols] + ["why"])
         for c in data["configs"]:
             if not c.get("runs"):
@@ -157,6 +162,29 @@ def wall_rows(data, baseline=None):
         rows.append(row)
     return head, rows
 
+
+def xen_rows(data):
+    """Multiboot (Xen) configurations: medians of Xen's phases and spans, or None
+    where no configuration has them."""
+    head = ["configuration", "firmware", "Xen entry→banner", "banner→dom0 1st line",
+            "dom0 1st line→user", "to Xen banner", "to dom0 1st line", "to userspace"]
+    keys = ["firmware", "kernel_early", "xen_to_dom0", "dom0_boot", "to_banner", "to_dom0", "to_userspace"]
+    rows = []
+    for c in data["configs"]:
+        s = c.get("summary") or {}
+        if c["status"] == "ok" and "dom0_boot" in s:
+            rows.append([c["name"] + ("≈" if c.get("approximate") else "")] +
+                        [_ms((s.get(k) or {}).get("median")) for k in keys])
+    return (head, rows) if rows else None
+
+
+def xen_table(data):
+    t = xen_rows(data) if data["meta"].get("mode") != "count" else None
+    return _format(*t) if t else ""
+
+
+XEN_NOTE = ("multiboot (Xen): kernel is Xen's entry, its first line Xen's banner (\"(XEN) Xen version\"); "
+            "dom0 1st line: dom0's \"Linux version\"; medians in ms")
 
 SHIFT_KEYS = ["firmware", "to_kernel", "to_userspace"]
 
@@ -328,6 +356,9 @@ def markdown(datasets, md_dir):
                   "- command: `%s`" % m["argv"], ""]
         rows = count_rows if m.get("mode") == "count" else wall_rows
         lines += _md_table(*rows(data, m.get("baseline")))
+        xen = xen_rows(data) if m.get("mode") != "count" else None
+        if xen:
+            lines += [""] + _md_table(*xen) + ["", "> " + XEN_NOTE]
         sh = shift_rows(data, m["baseline"]) if m.get("baseline") else None
         if sh:
             lines += [""] + _md_table(*sh) + ["", "> " + SHIFT_NOTE]
