@@ -118,9 +118,6 @@ FW_CFLAGS := -std=gnu11 -O2 -flto -finline-limit=3000 $(FW_SIZE_FLAGS) $(WARN) -
 	-ffunction-sections $(INCLUDES) -Iloader/arch/$(ARCH)
 FW_ASFLAGS := $(INCLUDES)
 
-# Multiboot runs for multiboot kernels only, and its strings and checks are most of
-# its size: compiled for size, it keeps out of the ROM budget what never runs for Linux.
-$(OBJ)/boot/multiboot.o $(OBJ)/boot/multiboot_load.o: FW_CFLAGS += -Os
 X86_PURE_SRCS := $(filter-out $(FDT_SRCS),$(PURE_SRCS))
 # The x86 boot (bzImage, PVH) the firmware and EFI forms share.
 X86_LOADER_SRCS := $(LOADER_SRCS) loader/boot_x86.c loader/arch/x86_64/fw_cfg_ports.c \
