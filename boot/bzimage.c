@@ -39,6 +39,12 @@ status_t bzimage_parse(struct bzimage *bz, const void *head, size_t len)
 		return lb_fail(LB_E_KERNEL_NO_BOOTFLAG, h->boot_flag, 0);
 	if (h->version < 0x202 || !(h->loadflags & LOADED_HIGH))
 		return lb_fail(LB_E_KERNEL_16BIT_ONLY, h->version, h->loadflags);
+	/* Programs for a BIOS in a bzImage's header: no protected-mode part (memdisk, GRUB's
+	 * lnxboot.img: their setup moves what follows) or no 32-bit entry (iPXE's .lkrn: what
+	 * follows is compressed). The 32-bit entry would run into data. Linux sets both. */
+	uint32_t syssize = h->version >= 0x204 ? h->syssize : (uint16_t)h->syssize;
+	if (!syssize || !h->code32_start)
+		return lb_fail(LB_E_KERNEL_REAL_MODE_ONLY, syssize, h->code32_start);
 
 	bz->setup_size = ((h->setup_sects ? h->setup_sects : 4) + 1) * 512u;
 	bz->mode =

@@ -22,6 +22,9 @@ static const char *const messages[LB_E_COUNT] = {
     [LB_E_KERNEL_NO_HDRS] = "not a bzImage (no \"HdrS\" signature at 0x202: found %#llx)",
     [LB_E_KERNEL_16BIT_ONLY] = "kernel has only the 16-bit entry (protocol %#llx, loadflags "
 			       "%#llx; leapboot needs protocol >= 2.02 with LOADED_HIGH)",
+    [LB_E_KERNEL_REAL_MODE_ONLY] =
+	"kernel has no protected-mode entry (syssize %#llx, code32_start %#llx): "
+	"it runs through its real-mode setup, which needs a BIOS",
     [LB_E_KERNEL_SETUP_TOO_BIG] = "setup does not fit in the file (%llu bytes of %llu)",
     [LB_E_KERNEL_SETUP_MISMATCH] = "setup size mismatch (%llu bytes, the header says %llu)",
     [LB_E_KERNEL_TRUNCATED] = "truncated kernel (protected-mode part %llu bytes, header "

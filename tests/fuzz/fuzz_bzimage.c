@@ -132,6 +132,10 @@ static HARNESS int ref_parse(const uint8_t *p, size_t len)
 	uint64_t version = le16(AT(0x206));
 	if (version < 0x202 || !(*AT(0x211) & LOADED_HIGH))
 		return LB_E_KERNEL_16BIT_ONLY;
+	/* syssize is 16 bits wide before 2.04 */
+	uint64_t syssize = version >= 0x204 ? le32(AT(0x1f4)) : le16(AT(0x1f4));
+	if (!syssize || !le32(AT(0x214)))
+		return LB_E_KERNEL_REAL_MODE_ONLY;
 #undef AT
 	return LB_OK;
 }

@@ -17,6 +17,7 @@ static inline struct setup_header bz_header(uint8_t setup_sects, uint32_t syssiz
 	h.header = SETUP_HDR_MAGIC;
 	h.version = 0x20F;
 	h.loadflags = LOADED_HIGH;
+	h.code32_start = 0x100000;
 	h.kernel_alignment = 0x200000;
 	h.relocatable_kernel = 1;
 	h.xloadflags = 0x7f;

@@ -155,6 +155,25 @@ static void test_parse(void)
 	is_code(s, LB_E_KERNEL_16BIT_ONLY, "LOADED_HIGH clear -> LB_E_KERNEL_16BIT_ONLY");
 	hdr(&img)->loadflags = LOADED_HIGH;
 
+	/* Real-mode programs in a bzImage's header (memdisk, GRUB's lnxboot.img, iPXE). */
+	hdr(&img)->syssize = 0;
+	s = bzimage_parse(&bz, img.p, img.len);
+	is_code(s, LB_E_KERNEL_REAL_MODE_ONLY, "syssize 0 -> REAL_MODE_ONLY");
+	is_u64(lb_detail.b, 0x100000, "REAL_MODE_ONLY names code32_start");
+	hdr(&img)->version = 0x203;
+	hdr(&img)->syssize = 0x10000; /* 2.03: a 16-bit syssize, then swap_dev */
+	is_code(bzimage_parse(&bz, img.p, img.len), LB_E_KERNEL_REAL_MODE_ONLY,
+		"protocol 2.03: syssize is the low 16 bits -> REAL_MODE_ONLY");
+	hdr(&img)->version = 0x20F;
+	is_code(bzimage_parse(&bz, img.p, img.len), LB_OK,
+		"protocol 2.15: syssize 0x10000 is 32 bits, fine");
+	hdr(&img)->syssize = SYSSIZE;
+	hdr(&img)->code32_start = 0;
+	s = bzimage_parse(&bz, img.p, img.len);
+	is_code(s, LB_E_KERNEL_REAL_MODE_ONLY, "code32_start 0 -> REAL_MODE_ONLY");
+	is_u64(lb_detail.a, SYSSIZE, "REAL_MODE_ONLY names syssize");
+	hdr(&img)->code32_start = 0x100000;
+
 	/* Alignment. */
 	hdr(&img)->kernel_alignment = 0x300000;
 	s = bzimage_parse(&bz, img.p, img.len);
