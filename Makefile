@@ -126,7 +126,7 @@ X86_LOADER_SRCS := $(LOADER_SRCS) loader/boot_x86.c loader/arch/x86_64/fw_cfg_po
 FW_SRCS := $(sort $(X86_PURE_SRCS) $(X86_LOADER_SRCS) loader/main.c loader/tables.c \
 	loader/firmware_ram.c loader/platform/x86.c loader/platform/pc.c loader/platform/q35.c \
 	$(wildcard loader/arch/x86_64/*.c))
-FW_ASM := loader/arch/x86_64/start.S loader/arch/x86_64/handoff.S
+FW_ASM := loader/arch/x86_64/start.S loader/arch/x86_64/handoff.S loader/arch/x86_64/bios_trap.S
 FW_OBJS := $(FW_SRCS:%.c=$(OBJ)/%.o) $(FW_ASM:%.S=$(OBJ)/%.o)
 LDS := loader/arch/x86_64/leapboot.lds
 # The ELF form (a PVH -kernel chain-loader): the same objects, its own entry and layout.

@@ -10,6 +10,7 @@
 #include "stage.h"
 #include "tables.h"
 #include "arch/x86_64/arch_x86.h"
+#include "arch/x86_64/bios_trap.h"
 #include "arch/x86_64/fw_cfg_ports.h"
 #include "arch/x86_64/mtrr.h"
 #include "../../boot/e820.h"
@@ -53,6 +54,7 @@ void platform_init(struct platform *pl, uint64_t boot_arg)
 		 * (QEMU maps its firmware image as RAM there). */
 		pl->name = "no PCI (microvm)";
 	}
+	bios_trap_install();
 }
 
 /* The map: the one leapboot was started with (ELF form), else etc/e820. Then the
