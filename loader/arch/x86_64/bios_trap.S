@@ -160,17 +160,18 @@ done:
 	hlt
 	jmp	3b
 
-/* Templates: bytes 1..FIELD_WORD are hex fields. They double as idt32's gates 0-10: every
- * byte is below 0x80, so no 8 of them make a present gate. */
+/* Templates: bytes 1..FIELD_WORD are hex fields; each starts a line of its own, as the kernel
+ * may have left one half written. They double as idt32's gates 0-10: every byte is below
+ * 0x80, so no 8 of them make a present gate. */
 messages:
 msg_bios:
-	.ascii	"leapboot: error: the kernel called BIOS interrupt 0x"
+	.ascii	"\r\nleapboot: error: the kernel called BIOS interrupt 0x"
 	.byte	FIELD_BYTE
 	.ascii	" (AH=0x"
 	.byte	FIELD_BYTE
 	.asciz	"); leapboot provides no BIOS services\r\n"
 msg_exception:
-	.ascii	"leapboot: error: the kernel raised CPU exception 0x"
+	.ascii	"\r\nleapboot: error: the kernel raised CPU exception 0x"
 	.byte	FIELD_BYTE
 	.ascii	" at 0x"
 	.byte	FIELD_WORD
