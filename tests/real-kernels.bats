@@ -9,6 +9,18 @@
 # |   a bzImage, 64-bit entry, syssize       |   pc, q35, microvm, -m 256            |   QEMU gave it (256MB)         |                    |
 # |   rounded up to a partial paragraph)     |                                       |                                |                    |
 # | memtest86+ ia32 (32-bit entry)           | the same                              | the same                       | this file          |
+# | iPXE's ipxe.lkrn (Debian's ipxe): a      | -kernel on pc, q35, microvm;          | refused before any jump: "no   | this file          |
+# |   bzImage header, code32_start 0, the    |   opt/leapboot/kernel on q35          |   protected-mode entry (syssize|                    |
+# |   rest compressed for its real-mode      |                                       |   …, code32_start 0x0)"; exit 3|                    |
+# |   setup                                  |                                       |   (it triple-faulted before)   |                    |
+# | syslinux's memdisk (syslinux-common):    | the same                              | the same line, "syssize 0x0,   | this file          |
+# |   syssize 0; its 32-bit part expects     |                                       |   code32_start 0x100000"       |                    |
+# |   arguments from its real-mode setup     |                                       |   (it halted with IF=0 before) |                    |
+# | GRUB's lnxboot.img + a core.img          | the same                              | the same line as memdisk (its  | this file          |
+# |   (grub-pc-bin, grub-mkimage -O i386-pc):|                                       |   16-bit code halted with IF=0 |                    |
+# |   syssize 0, 16-bit code after the setup |                                       |   before)                      |                    |
+# | a kernel that calls the BIOS from real   | tests/guest/bios-call.elf on pc, q35, | the BIOS trap's line; exit 3   | bios-trap.bats     |
+# |   mode or 32-bit code                    |   microvm                             |                                |                    |
 # | Debian's cloud and generic Linux         | bzImage and PVH vmlinux, every form   | userspace                      | boot.bats,         |
 # |                                          |                                       |                                |   platform.bats,   |
 # |                                          |                                       |                                |   pvh.bats,        |
@@ -17,7 +29,8 @@
 # |                                          |                                       |                                |   efi.bats         |
 #
 # memtest86+ never exits: a boot here runs until the expected line appears on the serial port,
-# or fails after MEMTEST_TIMEOUT seconds.
+# or fails after MEMTEST_TIMEOUT seconds. The real-mode programs must stop QEMU themselves: each
+# of their boots has a 30 s timeout (a refusal takes well under a second).
 
 load lib/qemu
 
@@ -32,6 +45,24 @@ setup_file() {
 			return 1
 		}
 	done
+	local f pkg
+	for f in /boot/ipxe.lkrn:ipxe /usr/lib/syslinux/memdisk:syslinux-common \
+		/usr/lib/grub/i386-pc/lnxboot.img:grub-pc-bin; do
+		pkg=${f#*:} f=${f%:*}
+		[[ -s $f ]] || {
+			leapboot_fail "$f missing: install Debian's $pkg (tools/install-deps does)"
+			return 1
+		}
+	done
+	# GRUB as a Linux kernel: lnxboot.img in front of a core.img, as GRUB's docs build it.
+	local core=$BATS_FILE_TMPDIR/core.img
+	grub-mkimage -O i386-pc -d /usr/lib/grub/i386-pc -p /boot/grub -o "$core" biosdisk ||
+		{
+			leapboot_fail "grub-mkimage could not build a core.img (grub-common)"
+			return 1
+		}
+	export GRUB_LKRN=$BATS_FILE_TMPDIR/grub.lkrn
+	cat /usr/lib/grub/i386-pc/lnxboot.img "$core" >"$GRUB_LKRN"
 }
 
 # boot_until <ERE> <machine> <qemu args...>: runs leapboot on the machine until the serial
@@ -101,4 +132,62 @@ check_memtest() { # <x64|ia32> <machine> <-kernel|opt>
 }
 @test "memtest86+ ia32 from opt/leapboot/kernel on pc reports 25xMB" {
 	check_memtest ia32 pc opt
+}
+
+# --- kernels that need a BIOS ----------------------------------------------------------------
+# Each looks like a bzImage but is a program for a BIOS's real-mode entry: leapboot refuses it
+# before jumping, with one line that says so, and QEMU exits with 3.
+
+REAL_MODE_LINE='^leapboot: error: kernel: kernel has no protected-mode entry'
+NEEDS_BIOS=': it runs through its real-mode setup, which needs a BIOS$'
+
+# check_refused <file> <machine> <-kernel|opt> <ERE for "(syssize …, code32_start …)">
+check_refused() {
+	local -a src=(-kernel "$1")
+	[[ $3 == opt ]] && src=(-fw_cfg "name=opt/leapboot/kernel,file=$1")
+	BOOT_TIMEOUT=30 boot_leapboot "$2" -m 256 "${src[@]}" || return 1
+	assert_log "$REAL_MODE_LINE $4$NEEDS_BIOS" || return 1
+	[[ $(log_count '^leapboot: error:') == 1 ]] || leapboot_fail "more than one error line" ||
+		return 1
+	assert_status 3 "leapboot's isa-debug-exit"
+}
+
+IPXE_FIELDS='\(syssize 0x[0-9a-f]+, code32_start 0x0\)'
+NO_PM_FIELDS='\(syssize 0x0, code32_start 0x100000\)'
+
+@test "iPXE's ipxe.lkrn via -kernel on q35 → refused: no protected-mode entry" {
+	check_refused /boot/ipxe.lkrn q35 -kernel "$IPXE_FIELDS"
+}
+@test "iPXE's ipxe.lkrn via -kernel on pc → refused" {
+	check_refused /boot/ipxe.lkrn pc -kernel "$IPXE_FIELDS"
+}
+@test "iPXE's ipxe.lkrn via -kernel on microvm → refused" {
+	check_refused /boot/ipxe.lkrn microvm -kernel "$IPXE_FIELDS"
+}
+@test "iPXE's ipxe.lkrn from opt/leapboot/kernel on q35 → refused" {
+	check_refused /boot/ipxe.lkrn q35 opt "$IPXE_FIELDS"
+}
+@test "syslinux's memdisk via -kernel on q35 → refused: no protected-mode entry" {
+	check_refused /usr/lib/syslinux/memdisk q35 -kernel "$NO_PM_FIELDS"
+}
+@test "syslinux's memdisk via -kernel on pc → refused" {
+	check_refused /usr/lib/syslinux/memdisk pc -kernel "$NO_PM_FIELDS"
+}
+@test "syslinux's memdisk via -kernel on microvm → refused" {
+	check_refused /usr/lib/syslinux/memdisk microvm -kernel "$NO_PM_FIELDS"
+}
+@test "syslinux's memdisk from opt/leapboot/kernel on q35 → refused" {
+	check_refused /usr/lib/syslinux/memdisk q35 opt "$NO_PM_FIELDS"
+}
+@test "GRUB's lnxboot.img + core.img via -kernel on q35 → refused: no protected-mode entry" {
+	check_refused "$GRUB_LKRN" q35 -kernel "$NO_PM_FIELDS"
+}
+@test "GRUB's lnxboot.img + core.img via -kernel on pc → refused" {
+	check_refused "$GRUB_LKRN" pc -kernel "$NO_PM_FIELDS"
+}
+@test "GRUB's lnxboot.img + core.img via -kernel on microvm → refused" {
+	check_refused "$GRUB_LKRN" microvm -kernel "$NO_PM_FIELDS"
+}
+@test "GRUB's lnxboot.img + core.img from opt/leapboot/kernel on q35 → refused" {
+	check_refused "$GRUB_LKRN" q35 opt "$NO_PM_FIELDS"
 }
