@@ -19,6 +19,10 @@
 # | GRUB's lnxboot.img + a core.img          | the same                              | the same line as memdisk (its  | this file          |
 # |   (grub-pc-bin, grub-mkimage -O i386-pc):|                                       |   16-bit code halted with IF=0 |                    |
 # |   syssize 0, 16-bit code after the setup |                                       |   before)                      |                    |
+# | Debian's Xen (xen-hypervisor-4.17-amd64, | -kernel on pc, q35, microvm;          | the BIOS trap's line: "the     | this file          |
+# |   multiboot) without no-real-mode: its   |   opt/leapboot/kernel on q35          |   kernel called BIOS interrupt |                    |
+# |   trampoline asks the BIOS in real mode  |                                       |   0x15 (AH=0xec)"; exit 3 (it  |                    |
+# |                                          |                                       |   hung before)                 |                    |
 # | a kernel that calls the BIOS from real   | tests/guest/bios-call.elf on pc, q35, | the BIOS trap's line; exit 3   | bios-trap.bats     |
 # |   mode or 32-bit code                    |   microvm                             |                                |                    |
 # | Debian's cloud and generic Linux         | bzImage and PVH vmlinux, every form   | userspace                      | boot.bats,         |
@@ -47,7 +51,8 @@ setup_file() {
 	done
 	local f pkg
 	for f in /boot/ipxe.lkrn:ipxe /usr/lib/syslinux/memdisk:syslinux-common \
-		/usr/lib/grub/i386-pc/lnxboot.img:grub-pc-bin; do
+		/usr/lib/grub/i386-pc/lnxboot.img:grub-pc-bin \
+		/boot/xen-4.17-amd64.gz:xen-hypervisor-4.17-amd64; do
 		pkg=${f#*:} f=${f%:*}
 		[[ -s $f ]] || {
 			leapboot_fail "$f missing: install Debian's $pkg (tools/install-deps does)"
@@ -63,6 +68,9 @@ setup_file() {
 		}
 	export GRUB_LKRN=$BATS_FILE_TMPDIR/grub.lkrn
 	cat /usr/lib/grub/i386-pc/lnxboot.img "$core" >"$GRUB_LKRN"
+	# QEMU's -kernel does not inflate a multiboot image.
+	export XEN=$BATS_FILE_TMPDIR/xen
+	zcat /boot/xen-4.17-amd64.gz >"$XEN" || return 1
 }
 
 # boot_until <ERE> <machine> <qemu args...>: runs leapboot on the machine until the serial
@@ -190,4 +198,33 @@ NO_PM_FIELDS='\(syssize 0x0, code32_start 0x100000\)'
 }
 @test "GRUB's lnxboot.img + core.img from opt/leapboot/kernel on q35 → refused" {
 	check_refused "$GRUB_LKRN" q35 opt "$NO_PM_FIELDS"
+}
+
+# Xen's trampoline drops to real mode and asks the BIOS first for the CPU's target operating
+# mode (INT 15h, AX=EC00h), then video modes and disks, unless told no-real-mode (README,
+# "Multiboot kernels"): the BIOS trap stops it at the first call.
+XEN_LINE='^leapboot: error: the kernel called BIOS interrupt 0x15 \(AH=0xec\); leapboot provides no BIOS services$'
+
+check_xen_trapped() { # <machine> <-kernel|opt>
+	local -a src=(-kernel "$XEN" -append "console=com1")
+	[[ $2 == opt ]] && src=(-fw_cfg "name=opt/leapboot/kernel,file=$XEN"
+		-fw_cfg name=opt/leapboot/cmdline,string=console=com1)
+	BOOT_TIMEOUT=30 boot_leapboot "$1" -m 256 "${src[@]}" || return 1
+	assert_log "$XEN_LINE" || return 1
+	[[ $(log_count '^leapboot: error:') == 1 ]] || leapboot_fail "more than one error line" ||
+		return 1
+	assert_status 3 "the BIOS trap's isa-debug-exit"
+}
+
+@test "Xen without no-real-mode via -kernel on q35 → the BIOS trap: interrupt 0x15 (AH=0xec)" {
+	check_xen_trapped q35 -kernel
+}
+@test "Xen without no-real-mode via -kernel on pc → the BIOS trap" {
+	check_xen_trapped pc -kernel
+}
+@test "Xen without no-real-mode via -kernel on microvm → the BIOS trap" {
+	check_xen_trapped microvm -kernel
+}
+@test "Xen without no-real-mode from opt/leapboot/kernel on q35 → the BIOS trap" {
+	check_xen_trapped q35 opt
 }
