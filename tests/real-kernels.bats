@@ -23,6 +23,7 @@
 # |   multiboot) without no-real-mode: its   |   opt/leapboot/kernel on q35          |   kernel called BIOS interrupt |                    |
 # |   trampoline asks the BIOS in real mode  |                                       |   0x15 (AH=0xec)"; exit 3 (it  |                    |
 # |                                          |                                       |   hung before)                 |                    |
+# | Xen with no-real-mode, a dom0            | pc, q35                               | dom0's /init                   | xen.bats           |
 # | a kernel that calls the BIOS from real   | tests/guest/bios-call.elf on pc, q35, | the BIOS trap's line; exit 3   | bios-trap.bats     |
 # |   mode or 32-bit code                    |   microvm                             |                                |                    |
 # | Debian's cloud and generic Linux         | bzImage and PVH vmlinux, every form   | userspace                      | boot.bats,         |
