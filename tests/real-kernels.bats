@@ -23,12 +23,14 @@
 # |   multiboot) without no-real-mode: its   |   opt/leapboot/kernel on q35          |   kernel called BIOS interrupt |                    |
 # |   trampoline asks the BIOS in real mode  |                                       |   0x15 (AH=0xec)"; exit 3 (it  |                    |
 # |                                          |                                       |   hung before)                 |                    |
-# | Xen with no-real-mode, a dom0            | pc, q35                               | dom0's /init                   | xen.bats           |
+# | Xen with no-real-mode, Debian's generic  | -kernel with -initrd modules on q35   | dom0's /init                   | this file; against |
+# |   kernel as dom0 (modules: the dom0      |   and opt/leapboot/module<N> on pc    |                                |   SeaBIOS in       |
+# |   vmlinux and its initrd)                |                                       |                                |   xen.bats         |
 # | a kernel that calls the BIOS from real   | tests/guest/bios-call.elf on pc, q35, | the BIOS trap's line; exit 3   | bios-trap.bats     |
 # |   mode or 32-bit code                    |   microvm                             |                                |                    |
-# | Debian's cloud and generic Linux         | bzImage and PVH vmlinux, every form   | userspace                      | boot.bats,         |
-# |                                          |                                       |                                |   platform.bats,   |
-# |                                          |                                       |                                |   pvh.bats,        |
+# | Debian's cloud and generic Linux         | bzImage on q35 and pc, the cloud      | userspace                      | this file; every   |
+# |                                          |   PVH vmlinux on microvm              |                                |   form in boot,    |
+# |                                          |                                       |                                |   platform, pvh,   |
 # |                                          |                                       |                                |   linux-log.bats   |
 # | Debian's arm64 Linux                     | Image and Image.gz, both forms, EFI   | userspace                      | arm64.bats,        |
 # |                                          |                                       |                                |   efi.bats         |
@@ -38,6 +40,7 @@
 # of their boots has a 30 s timeout (a refusal takes well under a second).
 
 load lib/qemu
+load lib/xen
 
 MEMTEST_TIMEOUT=${MEMTEST_TIMEOUT:-60}
 
@@ -72,6 +75,11 @@ setup_file() {
 	# QEMU's -kernel does not inflate a multiboot image.
 	export XEN=$BATS_FILE_TMPDIR/xen
 	zcat /boot/xen-4.17-amd64.gz >"$XEN" || return 1
+	# Debian's generic kernel (the cloud one is LEAPBOOT_KERNEL) and the cloud vmlinux.
+	GENERIC_KERNEL=$("$LEAPBOOT_ROOT/tools/fetch-kernels" --flavour generic --print) || return 1
+	export GENERIC_KERNEL VMLINUX=$BATS_FILE_TMPDIR/vmlinux
+	"$LEAPBOOT_ROOT/tools/extract-vmlinux" -o "$VMLINUX" "$LEAPBOOT_KERNEL" || return 1
+	xen_setup_file
 }
 
 # boot_until <ERE> <machine> <qemu args...>: runs leapboot on the machine until the serial
@@ -228,4 +236,41 @@ check_xen_trapped() { # <machine> <-kernel|opt>
 }
 @test "Xen without no-real-mode from opt/leapboot/kernel on q35 → the BIOS trap" {
 	check_xen_trapped q35 opt
+}
+
+# --- Linux: Debian's own kernels to their /init ------------------------------------------------
+
+@test "Debian's cloud kernel (bzImage) on q35 reaches userspace" {
+	boot_leapboot q35 -kernel "$LEAPBOOT_KERNEL" -initrd "$LEAPBOOT_INITRD" -append "$BASE_CMDLINE"
+	assert_userspace
+}
+
+@test "Debian's generic kernel (bzImage) on pc reaches userspace" {
+	boot_leapboot pc -kernel "$GENERIC_KERNEL" -initrd "$LEAPBOOT_INITRD" -append "$BASE_CMDLINE"
+	assert_userspace
+}
+
+@test "Debian's cloud vmlinux (PVH) on microvm reaches userspace" {
+	boot_leapboot microvm -kernel "$VMLINUX" -initrd "$LEAPBOOT_INITRD" -append "$BASE_CMDLINE"
+	assert_userspace
+}
+
+# --- Xen with no-real-mode: Debian's generic kernel as dom0 ------------------------------------
+
+@test "Xen via -kernel with dom0 and its initrd as -initrd modules on q35 → dom0's /init" {
+	FIRMWARE=$LEAPBOOT_BIN xen_boot q35 || return 1
+	assert_xen_dom0
+}
+
+@test "Xen from opt/leapboot/kernel with opt/leapboot/module0 and module1 on pc → dom0's /init" {
+	local d=$BATS_TEST_TMPDIR
+	# Through files: -fw_cfg splits a string at its commas.
+	printf '%s' "$XEN_CMDLINE" >"$d/cmdline"
+	printf '%s' "$XEN_DOM0_CMDLINE" >"$d/module0.cmdline"
+	boot_leapboot pc -m "$XEN_MEM" -smp 1 -fw_cfg "name=opt/leapboot/kernel,file=$XEN_IMAGE" \
+		-fw_cfg "name=opt/leapboot/cmdline,file=$d/cmdline" \
+		-fw_cfg "name=opt/leapboot/module0,file=$XEN_DOM0" \
+		-fw_cfg "name=opt/leapboot/module0.cmdline,file=$d/module0.cmdline" \
+		-fw_cfg "name=opt/leapboot/module1,file=$XEN_INITRD" || return 1
+	assert_xen_dom0
 }
