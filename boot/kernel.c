@@ -165,8 +165,9 @@ status_t kernel_load(struct fw_cfg *fc, const struct kernel_source *src, struct 
 	status_t s = kernel_source_peek(fc, src, ITEM_KERNEL, 0, phys(head), n);
 	if (s.code)
 		return s;
-	bool hdrs = n >= SETUP_HDR_OFFSET + 0x15 && le32(head + 0x202) == SETUP_HDR_MAGIC;
-	if (!hdrs && !src->setup.size) {
+	/* QEMU's split bzImage (a setup part) is known; a whole file is looked at. */
+	if (!src->setup.size &&
+	    !(n >= SETUP_HDR_OFFSET + 0x15 && le32(head + 0x202) == SETUP_HDR_MAGIC)) {
 		struct multiboot_header h;
 		uint32_t at;
 		s = multiboot_detect(fc, src, head, n, &h, &at);

@@ -70,6 +70,10 @@ assert_trap() {
 		-fw_cfg name=opt/leapboot/cmdline,string=r || return 1
 	assert_trap "$BIOS_LINE 0x13 \(AH=0x42\)$NO_BIOS"
 }
+@test "a real-mode int 0x08 (a vector the PIC's interrupts share) on q35 → the BIOS trap's line, vector 0x08" {
+	boot_leapboot q35 -kernel "$BIOS_CALL" -append l || return 1
+	assert_trap "$BIOS_LINE 0x08 \(AH=0x00\)$NO_BIOS"
+}
 @test "int 0x10 (AH=0x0e) from 32-bit code on q35 → the BIOS trap's line" {
 	boot_leapboot q35 -kernel "$BIOS_CALL" -append p || return 1
 	assert_trap "$BIOS_LINE 0x10 \(AH=0x0e\)$NO_BIOS"

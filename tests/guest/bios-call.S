@@ -4,6 +4,8 @@
  * line says how it calls the BIOS:
  *   r (or anything else)  from real mode, the way a real-mode caller does it (16-bit segments,
  *                         PE off, IDTR at the vector table): int 0x13, AH=0x42 (EDD read)
+ *   l                     the same with a low vector, one the PIC's interrupts share: int 0x08
+ *                         (the BIOS's timer tick), AH=0x00
  *   p                     from 32-bit code, through the IDT it was handed: int 0x10, AH=0x0e
  *   u                     ud2: a CPU exception before it has an IDT of its own
  * Under leapboot the call must not return. When it does (a BIOS answered: SeaBIOS under the
@@ -31,6 +33,7 @@
 start:
 	movl	START_INFO_CMDLINE(%ebx), %esi
 	movb	(%esi), %al
+	movb	%al, %cl			/* the mode, for the real-mode part */
 	cmpb	$'p', %al
 	je	from32
 	cmpb	$'u', %al
@@ -64,10 +67,16 @@ real:
 	movw	%ax, %ss
 	xorw	%sp, %sp			/* the top of its 64 KiB segment */
 	lidtw	rm_idt - start
+	cmpb	$'l', %cl
+	je	low_vector
 	movb	$0x42, %ah
 	movb	$0x80, %dl
 	int	$0x13
-	cld
+	jmp	3f
+low_vector:
+	movb	$0x00, %ah
+	int	$0x08
+3:	cld
 	movw	$(returned - start), %si
 	movw	$COM1, %dx
 1:	lodsb

@@ -3,10 +3,14 @@
  * one gets one error line on COM1 and isa-debug-exit instead of running into whatever an
  * empty vector points at (a silent hang or a triple fault).
  *
- * Real mode: every vector of the interrupt vector table at 0 leads to bios_trap16, copied to
- * the F-segment at TRAP16_LINEAR: vector N is CS = TRAP16_SEG - N, IP = 16 N, so the entry
- * knows N from CS. It switches to 32-bit protected mode (start.S's GDT) and joins the 32-bit
- * reporter, which runs from the ROM.
+ * Real mode: every vector of the interrupt vector table at 0 leads to the real-mode entries,
+ * copied to the F-segment at TRAP16_LINEAR. Vectors 0x00-0x0F (CPU exceptions, and the PIC's
+ * interrupts, which arrive there while nobody has programmed it) are CS = TRAP16_SEG - N,
+ * IP = 16 N, so bios_trap16 knows N from CS. Vectors 0x10-0xFF, the BIOS services, are only
+ * reached by an `int N` instruction: they are all one entry, bios_trap16_int, which reads N
+ * from that instruction before the return address, so they can be written 16 bytes at a
+ * time (60 stores in a loop, against 120 quadwords for distinct vectors). Both switch to 32-bit protected mode
+ * (start.S's GDT) and join the 32-bit reporter, which runs from the ROM.
  *
  * 32-bit code before the kernel loads an IDT of its own: idt32 has 14 gates, so an `int N`
  * with N >= 14 is beyond its limit and raises #GP with error code 8 N + 2, and a CPU
@@ -21,7 +25,10 @@
 #define TRAP16_LINEAR	0xFFA00		/* its first bytes, the real-mode entry, copied here */
 #define TRAP16_SEG	(TRAP16_LINEAR >> 4)
 #define IN_TRAP(sym)	(TRAP_ROM + (sym) - bios_trap16)
-#define IVT_QWORDS	128		/* 256 vectors of 4 bytes */
+#define IVT_LOW_QWORDS	8		/* vectors 0x00-0x0F, 4 bytes each */
+#define IVT_INT_ROUNDS	4		/* vectors 0x10-0xFF: 4 rounds of 15 stores */
+#define IVT_INT_STORES	15		/*   of 16 bytes (a loop: TCG translates it once) */
+#define IVT_INT		(TRAP16_SEG << 16 | (bios_trap16_int - bios_trap16))
 #define SEL_CODE32	0x08		/* start.S's gdt: flat 32-bit code */
 #define SEL_LINUX_CS	0x10		/* the hand-off's GDT (handoff.S): flat 32-bit code */
 #define IDT_GATE32	0x8E		/* present, DPL 0, 32-bit interrupt gate */
@@ -50,8 +57,21 @@
 bios_trap_install:
 	movl	$IN_TRAP(ivt), %esi
 	xorl	%edi, %edi
-	movl	$IVT_QWORDS, %ecx
+	movl	$IVT_LOW_QWORDS, %ecx
 	rep movsq
+	/* Vectors 0x10-0xFF, from %rdi = 0x40 on. */
+	movl	$IVT_INT, %eax
+	movd	%eax, %xmm0
+	pshufd	$0, %xmm0, %xmm0
+	movb	$IVT_INT_ROUNDS, %cl
+1:	.set	store, 0
+	.rept	IVT_INT_STORES
+	movaps	%xmm0, store * 16(%rdi)
+	.set	store, store + 1
+	.endr
+	addq	$IVT_INT_STORES * 16, %rdi
+	decb	%cl
+	jnz	1b
 	movl	$TRAP_ROM, %esi
 	movl	$TRAP16_LINEAR, %edi
 	movl	$(trap16_end - bios_trap16 + 7) / 8, %ecx
@@ -70,12 +90,22 @@ bios_trap16:
 	movw	%cs, %dx
 	subw	%dx, %cx
 	movzwl	%cx, %ecx			/* the vector */
+to_protected:
 	movzbl	%ah, %ebx
 	lgdtl	gdt_desc16 - bios_trap16
 	movl	%cr0, %eax
 	orb	$1, %al				/* PE */
 	movl	%eax, %cr0
 	ljmpl	$SEL_CODE32, $trap32_bios
+/* Vectors 0x10-0xFF: CS = TRAP16_SEG; the caller's return address is on its stack. */
+bios_trap16_int:
+	cld
+	movw	%sp, %bp
+	ldsw	(%bp), %si			/* %ss: the return address */
+	movzbl	-1(%si), %ecx			/* int N's N */
+	movw	%cs, %dx
+	movw	%dx, %ds
+	jmp	to_protected
 gdt_desc16:
 	.word	SEL_CODE32 + 7			/* start.S's gdt up to its 32-bit code */
 	.long	gdt
@@ -87,7 +117,7 @@ idt32_desc:
 	.quad	idt32				/* 8 bytes: lidt from long mode */
 
 ivt:	.set	vector, 0
-	.rept	256
+	.rept	16
 	.word	16 * vector, TRAP16_SEG - vector
 	.set	vector, vector + 1
 	.endr
