@@ -59,6 +59,14 @@ HARNESS static int ref_scan(const uint8_t *t, size_t len, struct smbios_table_in
 	return LB_OK;
 }
 
+/* Field by field: memcmp would also compare the struct's padding byte, which
+ * nobody writes (a false finding, seen once in CI). */
+HARNESS static int same(const struct smbios_table_info *a, const struct smbios_table_info *b)
+{
+	return a->structures == b->structures && a->max_size == b->max_size &&
+	       a->max_handle == b->max_handle && a->has_bios == b->has_bios;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -72,8 +80,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int ref = ref_scan(t, size, &want);
 	check(s.code == ref);
 	if (!ref)
-		check(got.structures == want.structures && got.max_size == want.max_size &&
-		      got.max_handle == want.max_handle && got.has_bios == want.has_bios);
+		check(same(&got, &want));
 
 	uint8_t sm21[sizeof(struct smbios21_entry)] = "_SM_";
 	struct smbios_table_info survey;
@@ -81,7 +88,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 4 || (t[2] | t[3] << 8) != t[0] << 8) {
 		check(v.code == ref);
 		if (!ref)
-			check(memcmp(&survey, &got, sizeof(got)) == 0);
+			check(same(&survey, &got));
 	}
 
 	if (!ref && want.max_handle < 0xFEFF) {
