@@ -39,10 +39,13 @@ const uint64_t sha384_iv[8] = {
 
 void sha512_blocks(uint64_t *h, const uint8_t *p, size_t blocks)
 {
+	/* The loops are unrolled: the rotation of the working variables is then
+	 * renaming, not moves, about a third fewer instructions per byte. */
 	for (; blocks--; p += 128) {
 		uint64_t w[80];
 		for (int t = 0; t < 16; t++)
 			w[t] = sha_be64(p + 8 * t);
+#pragma GCC unroll 80
 		for (int t = 16; t < 80; t++) {
 			uint64_t s0 = ror64(w[t - 15], 1) ^ ror64(w[t - 15], 8) ^ w[t - 15] >> 7;
 			uint64_t s1 = ror64(w[t - 2], 19) ^ ror64(w[t - 2], 61) ^ w[t - 2] >> 6;
@@ -50,6 +53,7 @@ void sha512_blocks(uint64_t *h, const uint8_t *p, size_t blocks)
 		}
 		uint64_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6],
 			 hh = h[7];
+#pragma GCC unroll 80
 		for (int t = 0; t < 80; t++) {
 			uint64_t t1 = hh + (ror64(e, 14) ^ ror64(e, 18) ^ ror64(e, 41)) +
 				      ((e & f) ^ (~e & g)) + k[t] + w[t];
