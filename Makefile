@@ -258,6 +258,8 @@ FUZZ_CFLAGS := -std=gnu11 -O1 -g $(WARN) $(INCLUDES) -fsanitize=fuzzer,address,u
 # Every target links all the pure code (and the fake fw_cfg device).
 FUZZ_CORE := $(PURE_SRCS) tests/unit/fake_fw_cfg.c
 FUZZ_LIBS := -lfdt
+# The hashes are checked against OpenSSL's (libssl-dev).
+$(BUILD)/fuzz/fuzz_sha: FUZZ_LIBS += -lcrypto
 FUZZ_TIME ?= 60
 FUZZ_SMOKE_RUNS ?= 50000
 FUZZ_MAX_LEN := 4352

@@ -91,6 +91,13 @@ static const char *const messages[LB_E_COUNT] = {
 		       "opt/leapboot/module0, module1, ... (%llu bytes)",
     [LB_E_MB_EFI] = "multiboot kernel: leapboot.bin boots those, not leapboot.efi (header at "
 		    "%#llx)",
+    [LB_E_TPM_SHORT_RESPONSE] = "TPM response shorter than its header (%llu bytes, %llu needed)",
+    [LB_E_TPM_RESPONSE_SIZE] = "TPM response size field lies (%llu, %llu bytes received)",
+    [LB_E_TPM_RESPONSE_TAG] = "TPM response with a wrong tag (%#llx)",
+    [LB_E_TPM_ERROR] = "TPM command failed (command code %#llx, response code %#llx)",
+    [LB_E_TPM_BAD_CAPABILITY] = "malformed TPM PCR bank list (at byte %llu of %llu)",
+    [LB_E_TPM_UNKNOWN_BANK] = "TPM bank leapboot cannot hash is active (algorithm %#llx)",
+    [LB_E_TPM_NO_BANK] = "TPM has no active PCR bank (%llu banks listed)",
     [LB_E_ARM64_NOT_IMAGE] = "not an arm64 Image (magic %#llx at offset 0x38, expected %#llx)",
     [LB_E_ARM64_TOO_SHORT] = "not an arm64 Image (%llu bytes, shorter than its %llu-byte header)",
     [LB_E_ARM64_OLD_IMAGE] = "arm64 Image without image_size, pre-3.17 (text_offset %#llx, %llu)",
