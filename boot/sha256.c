@@ -21,37 +21,51 @@ const uint64_t sha256_iv[8] = {
     0x00000000510e527full, 0x000000009b05688cull, 0x000000001f83d9abull, 0x000000005be0cd19ull,
 };
 
+#define BSIG0(x)     (ror32((x) ^ ror32((x) ^ ror32(x, 9), 11), 2))
+#define BSIG1(x)     (ror32((x) ^ ror32((x) ^ ror32(x, 14), 5), 6))
+#define SSIG0(x)     (ror32((x) ^ ror32(x, 11), 7) ^ (x) >> 3)
+#define SSIG1(x)     (ror32((x) ^ ror32(x, 2), 17) ^ (x) >> 10)
+#define CH(e, f, g)  ((g) ^ ((e) & ((f) ^ (g))))
+#define MAJ(a, b, c) ((b) ^ (((a) ^ (b)) & ((b) ^ (c))))
+#define R(a, b, c, d, e, f, g, h, i)                                                               \
+	do {                                                                                       \
+		h += BSIG1(e) + CH(e, f, g) + kt[i] + wt[i];                                       \
+		d += h;                                                                            \
+		h += BSIG0(a) + MAJ(a, b, c);                                                      \
+	} while (0)
+
+/* Eight rounds a turn, the working variables renamed rather than moved (round
+ * i + 1 is R(h, a, ..., g)); each Sigma's three rotations nested so that each
+ * costs one instruction (ROTR2 ^ ROTR13 ^ ROTR22 = ROTR2(x ^ ROTR11(x ^ ROTR9(x))));
+ * Maj in the form whose b ^ c is the previous round's a ^ b. Fully unrolled
+ * rounds ran more instructions (the constants went to registers and spilled)
+ * in four times the code. */
 void sha256_blocks(uint64_t *h, const uint8_t *p, size_t blocks)
 {
-	/* The loops are unrolled: the rotation of the working variables is then
-	 * renaming, not moves, about a third fewer instructions per byte. */
 	for (; blocks--; p += 64) {
 		uint32_t w[64];
+#pragma GCC unroll 16
 		for (int t = 0; t < 16; t++)
 			w[t] = sha_be32(p + 4 * t);
-#pragma GCC unroll 64
-		for (int t = 16; t < 64; t++) {
-			uint32_t s0 = ror32(w[t - 15], 7) ^ ror32(w[t - 15], 18) ^ w[t - 15] >> 3;
-			uint32_t s1 = ror32(w[t - 2], 17) ^ ror32(w[t - 2], 19) ^ w[t - 2] >> 10;
-			w[t] = w[t - 16] + s0 + w[t - 7] + s1;
-		}
+#pragma GCC unroll 4
+		for (int t = 16; t < 64; t++)
+			w[t] = SSIG1(w[t - 2]) + w[t - 7] + SSIG0(w[t - 15]) + w[t - 16];
 		uint32_t a = (uint32_t)h[0], b = (uint32_t)h[1], c = (uint32_t)h[2],
 			 d = (uint32_t)h[3], e = (uint32_t)h[4], f = (uint32_t)h[5],
 			 g = (uint32_t)h[6], hh = (uint32_t)h[7];
-#pragma GCC unroll 64
-		for (int t = 0; t < 64; t++) {
-			uint32_t t1 = hh + (ror32(e, 6) ^ ror32(e, 11) ^ ror32(e, 25)) +
-				      ((e & f) ^ (~e & g)) + k[t] + w[t];
-			uint32_t t2 = (ror32(a, 2) ^ ror32(a, 13) ^ ror32(a, 22)) +
-				      ((a & b) ^ (a & c) ^ (b & c));
-			hh = g;
-			g = f;
-			f = e;
-			e = d + t1;
-			d = c;
-			c = b;
-			b = a;
-			a = t1 + t2;
+		for (int t = 0; t < 64; t += 8) {
+			const uint32_t *kt = k + t, *wt = w + t;
+			/* Keeps GCC from loading the constants ahead into registers it
+			 * then lacks: each is read by the add that uses it. */
+			__asm__("" : "+r"(kt));
+			R(a, b, c, d, e, f, g, hh, 0);
+			R(hh, a, b, c, d, e, f, g, 1);
+			R(g, hh, a, b, c, d, e, f, 2);
+			R(f, g, hh, a, b, c, d, e, 3);
+			R(e, f, g, hh, a, b, c, d, 4);
+			R(d, e, f, g, hh, a, b, c, 5);
+			R(c, d, e, f, g, hh, a, b, 6);
+			R(b, c, d, e, f, g, hh, a, 7);
 		}
 		h[0] = (uint32_t)(h[0] + a);
 		h[1] = (uint32_t)(h[1] + b);
