@@ -112,13 +112,6 @@ static void verdict(const char *name, const char *why)
 #define EFER_NXE  (1ull << 11)
 #define RFLAGS_IF (1ull << 9)
 
-#define AR_WRITABLE (1u << 9) /* data; readable for code */
-#define AR_CODE	    (1u << 11)
-#define AR_S	    (1u << 12)
-#define AR_P	    (1u << 15)
-#define AR_L	    (1u << 21)
-#define AR_DB	    (1u << 22)
-
 static void check_mode(void)
 {
 	u32 ar = 0;

@@ -12,89 +12,6 @@
 #include "multiboot-probe.h"
 #include "probe-x86.h"
 
-#define CR0_PE	     (1u << 0)
-#define CR0_PG	     (1u << 31)
-#define EFLAGS_IF    (1u << 9)
-#define EFLAGS_VM    (1u << 17)
-#define EFLAGS_ARITH 0x8d5u /* OF SF ZF AF PF CF: clobbered before pushf, kept by lahf/seto */
-
-#define AR_WRITABLE (1u << 9) /* data; readable for code */
-#define AR_EXPDOWN  (1u << 10)
-#define AR_CODE	    (1u << 11)
-#define AR_S	    (1u << 12)
-#define AR_P	    (1u << 15)
-#define AR_L	    (1u << 21)
-#define AR_DB	    (1u << 22)
-
-#define SEL_TI 4 /* the selector names the LDT */
-
-static u32 rd32(const u8 *p)
-{
-	return p[0] | (u32)p[1] << 8 | (u32)p[2] << 16 | (u32)p[3] << 24;
-}
-
-static u32 gdtr_base(void)
-{
-	return rd32(entry_gdtr + 2);
-}
-
-static u16 gdtr_limit(void)
-{
-	return (u16)(entry_gdtr[0] | entry_gdtr[1] << 8);
-}
-
-/* The base of a GDT descriptor as the table holds it (not the hidden base). */
-static int gdt_base(u16 sel, u32 *base)
-{
-	if ((sel & SEL_TI) || (sel | 7) > gdtr_limit())
-		return 0;
-	const u8 *d = (const u8 *)(uptr)(gdtr_base() + (sel & ~7u));
-	*base = d[2] | (u32)d[3] << 8 | (u32)d[4] << 16 | (u32)d[7] << 24;
-	return 1;
-}
-
-static int verr(u16 sel)
-{
-	u8 ok;
-	__asm__("verr %1; setz %0" : "=q"(ok) : "rm"(sel) : "cc");
-	return ok;
-}
-
-/* Write two patterns through the segment, read them back through DS (or, for DS, through CS):
- * equal only if the hidden bases are. */
-static int base_matches(char seg)
-{
-	static const u32 pat[2] = {0x6b1d5e03, 0x94e2a1fc};
-	for (int i = 0; i < 2; i++) {
-		u32 got;
-		switch (seg) {
-		case 'd':
-			__asm__ volatile("movl %1, %%ds:seg_cell" : "=m"(seg_cell) : "r"(pat[i]));
-			__asm__ volatile("movl %%cs:seg_cell, %0" : "=r"(got) : "m"(seg_cell));
-			break;
-		case 'e':
-			__asm__ volatile("movl %1, %%es:seg_cell" : "=m"(seg_cell) : "r"(pat[i]));
-			got = *(volatile u32 *)&seg_cell;
-			break;
-		case 'f':
-			__asm__ volatile("movl %1, %%fs:seg_cell" : "=m"(seg_cell) : "r"(pat[i]));
-			got = *(volatile u32 *)&seg_cell;
-			break;
-		case 'g':
-			__asm__ volatile("movl %1, %%gs:seg_cell" : "=m"(seg_cell) : "r"(pat[i]));
-			got = *(volatile u32 *)&seg_cell;
-			break;
-		default:
-			__asm__ volatile("movl %1, %%ss:seg_cell" : "=m"(seg_cell) : "r"(pat[i]));
-			got = *(volatile u32 *)&seg_cell;
-			break;
-		}
-		if (got != pat[i])
-			return 0;
-	}
-	return 1;
-}
-
 /* Why a descriptor's access rights are not those of a flat 32-bit segment; 0 if they are. */
 static const char *bad_rights(u32 ar, int code, int stack)
 {
@@ -129,34 +46,20 @@ static const char *bad_rights(u32 ar, int code, int stack)
 static void check_segment(const char *name, u16 sel, int cs_readable)
 {
 	int code = name[0] == 'c', stack = name[0] == 's' && name[1] == 's';
-	u32 ar = 0, limit = 0, base = 0;
-	int have_ar = lar(sel, &ar), have_limit = lsl(sel, &limit);
-	int have_base = have_ar && gdt_base(sel, &base);
+	struct seg_seen s;
 	const char *why;
 
-	line(name);
-	out_c('=');
-	out_s("0x");
-	hexdigits(sel, 4);
-	if (have_ar) {
-		out_s(" ar=");
-		puthex32(ar & 0x00f0ff00);
-	}
-	if (have_limit) {
-		out_s(" limit=");
-		puthex32(limit);
-	}
-	if (have_base) {
-		out_s(" base=");
-		puthex32(base);
-	}
+	seg_read(sel, &s);
+	/* GDTR may be invalid at entry: the table is read only for a descriptor lar could read. */
+	s.have_base = s.have_ar && gdt_base(sel, &s.base);
+	seg_print(name, sel, &s);
 	if (!(sel & ~3u)) {
 		bad(name, "null selector");
-	} else if (have_ar && (why = bad_rights(ar, code, stack))) {
+	} else if (s.have_ar && (why = bad_rights(s.ar, code, stack))) {
 		bad(name, why);
-	} else if (have_limit && limit != 0xffffffff) {
+	} else if (s.have_limit && s.limit != 0xffffffff) {
 		bad(name, "limit is not 0xffffffff");
-	} else if (have_base && base) {
+	} else if (s.have_base && s.base) {
 		bad(name, "descriptor base is not 0");
 	} else if (code && entry_eip_seen != entry_eip_linked) {
 		bad(name, "CS base is not 0 (a call pushed an unexpected offset)");
@@ -164,45 +67,15 @@ static void check_segment(const char *name, u16 sel, int cs_readable)
 		bad(name, "not a flat 32-bit stack at entry (SS was reloaded from DS)");
 	} else if (!code && name[0] == 'd' && !cs_readable) {
 		out_s(" ok (CS is execute-only: DS's hidden base not compared)");
-	} else if (!code && !base_matches(name[0])) {
+	} else if (!code && !seg_base_same(name[0], name[0] == 'd' ? 'c' : 'd')) {
 		bad(name, name[0] == 'd' ? "hidden base differs from CS's (written, read back)"
 					 : "hidden base differs from DS's (written, read back)");
 	} else {
 		out_s(" ok");
-		if (!have_ar || !have_limit)
+		if (!s.have_ar || !s.have_limit)
 			out_s(
 			    " (descriptor not readable by lar/lsl: GDTR may be invalid at entry)");
 	}
-	eol();
-}
-
-static void check_cr0(void)
-{
-	line("cr0=");
-	puthex32(entry_cr0);
-	if (!(entry_cr0 & CR0_PE))
-		bad("cr0", "PE clear");
-	else if (entry_cr0 & CR0_PG)
-		bad("cr0", "PG set");
-	else
-		out_s(" ok");
-	eol();
-}
-
-static void check_eflags(void)
-{
-	/* EFLAGS as pushed, with the arithmetic flags of the entry moment put back. */
-	u32 v = entry_eflags & ~EFLAGS_ARITH;
-	v |= (entry_lahf >> 8) & 0xd5;
-	v |= (entry_lahf & 0xff) ? 0x800 : 0;
-	line("eflags=");
-	puthex32(v);
-	if (v & EFLAGS_IF)
-		bad("eflags", "IF set");
-	else if (v & EFLAGS_VM)
-		bad("eflags", "VM set");
-	else
-		out_s(" ok");
 	eol();
 }
 
@@ -228,8 +101,10 @@ void check_cpu(void)
 		out_s(" ok");
 	eol();
 
-	check_cr0();
-	check_eflags();
+	if (cr0_unpaged_protected())
+		out_s(" ok");
+	eol();
+	check_eflags(EFLAGS_IF | EFLAGS_VM);
 
 	int cs_readable = verr(entry_cs);
 	check_segment("cs", entry_cs, 0);
@@ -245,16 +120,8 @@ void check_cpu(void)
 	puthex32(entry_cr4);
 	out_s(" esp=");
 	puthex32(entry_esp);
-	out_s(" gdtr=");
-	puthex32(gdtr_base());
-	out_c('/');
-	out_s("0x");
-	hexdigits(gdtr_limit(), 4);
-	out_s(" idtr=");
-	puthex32(rd32(entry_idtr + 2));
-	out_c('/');
-	out_s("0x");
-	hexdigits(entry_idtr[0] | entry_idtr[1] << 8, 4);
+	put_dtr("gdtr", entry_gdtr);
+	put_dtr("idtr", entry_idtr);
 	out_s(" tr=0x");
 	hexdigits(entry_tr, 4);
 	eol();

@@ -232,21 +232,6 @@ static void check_usable(void)
 	eol();
 }
 
-/* Where the usable RAM that contains addr ends (addr itself if none does). */
-static u64 usable_run_end(u64 addr)
-{
-	for (int progress = 1; progress;) {
-		progress = 0;
-		for (u32 i = 0; i < map_n; i++)
-			if (map[i].type == MAP_RAM && map[i].addr <= addr &&
-			    addr < map[i].addr + map[i].size) {
-				addr = map[i].addr + map[i].size;
-				progress = 1;
-			}
-	}
-	return addr;
-}
-
 /* The top of usable conventional memory (below 640 KiB) in the map. */
 static u64 conventional_top(void)
 {
@@ -266,8 +251,8 @@ static u64 conventional_top(void)
  * 1 MiB to the first hole, as both count it. */
 static void check_mem_fields(const struct mb_info *mbi)
 {
-	u64 lower = usable_run_end(0), top = conventional_top() >> 10;
-	u64 upper = usable_run_end(UPPER_START) - UPPER_START;
+	u64 lower = map_ram_end(0), top = conventional_top() >> 10;
+	u64 upper = map_ram_end(UPPER_START) - UPPER_START;
 	if (lower > LOWER_MAX)
 		lower = LOWER_MAX;
 	lower >>= 10;

@@ -94,7 +94,6 @@ static long long parse_dec(const u8 *s, u32 len)
 static void check_image(void)
 {
 	u32 n = probe_pattern_end - probe_pattern, i = 0;
-	const u8 *p = __bss_start;
 
 	line("image=");
 	puthex32((uptr)__image_start);
@@ -102,23 +101,13 @@ static void check_image(void)
 	puthex32((uptr)__image_end);
 	while (i < n && probe_pattern[i] == MB_PATTERN(i))
 		i++;
-	while (p < __bss_end && !*p)
-		p++;
 	if (mb_header[0] != MB_HEADER_MAGIC) {
 		bad("image", "the Multiboot header is not where it was linked");
 	} else if (i < n) {
 		out_s(" pattern@");
 		puthex32((uptr)&probe_pattern[i]);
 		bad("image", "the data's last 4 KiB are not as linked (short or misplaced load)");
-	} else if (p != __bss_end) {
-		out_s(" bss=");
-		puthex32((uptr)__bss_start);
-		out_c('-');
-		puthex32((uptr)__bss_end);
-		out_s(" nonzero@");
-		puthex32((uptr)p);
-		bad("image", "bss not zeroed by the loader");
-	} else {
+	} else if (bss_zeroed(__bss_start, __bss_end)) {
 		out_s(" data=ok bss=ok");
 	}
 	eol();

@@ -1,12 +1,13 @@
 /*
  * multiboot-probe.h: what the multiboot probe's files share — the Multiboot 0.6.96 information
- * structures, the entry state recorded by multiboot-probe-entry.S, the link symbols, and the
- * few output and memory helpers of multiboot-probe.c.
+ * structures, the link symbols, and the few output and memory helpers of multiboot-probe.c (the
+ * entry state is probe-x86.h's).
  */
 #ifndef MULTIBOOT_PROBE_H
 #define MULTIBOOT_PROBE_H
 
 #include "probe-report.h"
+#include "probe-x86.h"
 
 #define MB_HEADER_MAGIC	    0x1badb002u
 #define MB_BOOTLOADER_MAGIC 0x2badb002u
@@ -95,12 +96,8 @@ _Static_assert(sizeof(struct mb_mmap_entry) == 24, "mb_mmap_entry size");
 /* The check pattern at the end of the loaded image (multiboot-probe-entry.S). */
 #define MB_PATTERN(i) (0x5a000000u ^ ((u32)(i) << 20) ^ ((u32)(i) << 9) ^ ((u32)(i)*7))
 
-/* --- what the entry code recorded, and the link ------------------------------------------ */
+/* --- the link ----------------------------------------------------------------------------- */
 
-extern u32 entry_eax, entry_ebx, entry_esp, entry_cr0, entry_cr3, entry_cr4, entry_eflags;
-extern u32 entry_ss_reloaded, entry_eip_seen, entry_eip_linked, seg_cell;
-extern u16 entry_lahf, entry_cs, entry_ds, entry_es, entry_fs, entry_gs, entry_ss, entry_tr;
-extern u8 entry_gdtr[6], entry_idtr[6];
 extern const u32 mb_header[], probe_pattern[], probe_pattern_end[];
 extern u8 __image_start[], __image_end[], __load_end[], __bss_start[], __bss_end[];
 

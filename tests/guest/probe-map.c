@@ -9,10 +9,9 @@ void map_add(u64 addr, u64 size, u32 type)
 		map[map_n++] = (struct map_entry){addr, size, type};
 }
 
-int map_ram_covers(u64 addr, u64 len)
+u64 map_ram_end(u64 addr)
 {
-	u64 end = addr + len;
-	for (int progress = 1; addr < end && progress;) {
+	for (int progress = 1; progress;) {
 		progress = 0;
 		for (u32 i = 0; i < map_n; i++)
 			if (map[i].type == MAP_RAM && map[i].addr <= addr &&
@@ -21,7 +20,12 @@ int map_ram_covers(u64 addr, u64 len)
 				progress = 1;
 			}
 	}
-	return addr >= end;
+	return addr;
+}
+
+int map_ram_covers(u64 addr, u64 len)
+{
+	return map_ram_end(addr) >= addr + len;
 }
 
 int map_one_entry(u64 addr, u64 len, u32 *type)

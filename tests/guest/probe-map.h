@@ -22,6 +22,8 @@ extern u32 map_n;
 
 /* Adds one entry of the loader's map; entries that are unusable for questions are dropped. */
 void map_add(u64 addr, u64 size, u32 type);
+/* Where the RAM that holds addr ends, following RAM entries that touch (addr if none holds it). */
+u64 map_ram_end(u64 addr);
 /* RAM entries cover [addr, addr+len) without a gap (in any order). */
 int map_ram_covers(u64 addr, u64 len);
 /* One entry holds all of [addr, addr+len); its type in *type. */

@@ -118,6 +118,29 @@ void putesc(const u8 *s, u32 len)
 	}
 }
 
+static void putaddr(const u8 *p)
+{
+	out_s("0x");
+	hexdigits((uptr)p, 2 * sizeof(uptr));
+}
+
+int bss_zeroed(const u8 *start, const u8 *end)
+{
+	const u8 *p = start;
+	while (p < end && !*p)
+		p++;
+	if (p == end)
+		return 1;
+	out_s(" bss=");
+	putaddr(start);
+	out_c('-');
+	putaddr(end);
+	out_s(" nonzero@");
+	putaddr(p);
+	bad("image", "bss not zeroed by the loader");
+	return 0;
+}
+
 void line(const char *s)
 {
 	out_s(probe_prefix);

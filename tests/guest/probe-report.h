@@ -41,6 +41,10 @@ void putesc(const u8 *s, u32 len);
 void line(const char *s);
 void eol(void);
 
+/* The loader zeroed [start, end), the probe's bss; if not, " bss=<start>-<end> nonzero@<first>"
+ * and the failed check "image". */
+int bss_zeroed(const u8 *start, const u8 *end);
+
 /* Record a failed check by name (once). */
 void record(const char *name);
 /* Record a failed check; print " BAD: why" to end the current line. */

@@ -64,12 +64,8 @@ _Static_assert(sizeof(struct hvm_memmap_table_entry) == 24, "hvm_memmap_table_en
 #define MEMMAP_RAM 1
 #define MEMMAP_TYPE_MAX 7	/* 1 RAM .. 5 UNUSABLE (e820), 6 DISABLED, 7 PMEM */
 
-/* --- what the entry code recorded (pvh-probe-entry.S) ------------------------------------ */
+/* --- the link (what the entry code recorded: probe-x86.h) ---------------------------------- */
 
-extern u32 entry_ebx, entry_eax, entry_esp, entry_cr0, entry_cr4, entry_eflags;
-extern u32 entry_ss_reloaded, entry_eip_seen, entry_eip_linked, ss_cell;
-extern u16 entry_lahf, entry_cs, entry_ds, entry_es, entry_ss, entry_fs, entry_gs, entry_tr;
-extern u8 entry_gdtr[6], entry_idtr[6];
 extern u8 __image_start[], __image_end[], __bss_start[], __bss_end[];
 extern u8 __stack_bottom[], __stack_top[];
 
@@ -102,7 +98,6 @@ const u8 *probe_phys(u64 addr)
 	return phys(addr);
 }
 
-
 static void puthex(u64 v, int digits)
 {
 	out_s("0x");
@@ -129,67 +124,6 @@ static void bad_line(const char *name, const char *why)
 
 /* --- CPU state ------------------------------------------------------------------------------ */
 
-#define CR0_PE (1u << 0)
-#define CR0_ET (1u << 4)
-#define CR0_PG (1u << 31)
-#define EFLAGS_TF (1u << 8)
-#define EFLAGS_IF (1u << 9)
-#define EFLAGS_VM (1u << 17)
-
-static int verr(u16 sel)
-{
-	u8 ok;
-	__asm__("verr %1; setz %0" : "=q"(ok) : "rm"(sel) : "cc");
-	return ok;
-}
-
-#define AR_ACCESSED (1u << 8)
-#define AR_WRITABLE (1u << 9)	/* data; readable for code */
-#define AR_EXPDOWN (1u << 10)	/* data; conforming for code */
-#define AR_CODE (1u << 11)
-#define AR_S (1u << 12)
-#define AR_P (1u << 15)
-#define AR_L (1u << 21)
-#define AR_DB (1u << 22)
-#define AR_G (1u << 23)
-
-static u32 rd32(const u8 *p)
-{
-	return p[0] | (u32)p[1] << 8 | (u32)p[2] << 16 | (u32)p[3] << 24;
-}
-
-/* Base of a GDT descriptor as stored in the table (the hidden base is checked separately). */
-static int gdt_base(u16 sel, u32 *base)
-{
-	u32 gdt = rd32(entry_gdtr + 2);
-	u16 limit = (u16)(entry_gdtr[0] | entry_gdtr[1] << 8);
-	if ((sel & 4) || (sel | 7) > limit)
-		return 0;
-	const u8 *d = (const u8 *)(uptr)(gdt + (sel & ~7u));
-	*base = d[2] | (u32)d[3] << 8 | (u32)d[4] << 16 | (u32)d[7] << 24;
-	return 1;
-}
-
-/* Hidden base of ES/DS equal to CS's (which is 0, checked by the entry code): write through
- * the segment, read back through CS, twice with different patterns. */
-static int base_matches_cs(char which)
-{
-	static const u32 pat[2] = { 0x2468ace1, 0x97531bdf };
-	for (int i = 0; i < 2; i++) {
-		u32 got;
-		if (which == 'e')
-			__asm__ volatile("movl %1, %%es:ss_cell" : "=m"(ss_cell) : "r"(pat[i]));
-		else if (which == 'd')
-			__asm__ volatile("movl %1, %%ds:ss_cell" : "=m"(ss_cell) : "r"(pat[i]));
-		else
-			__asm__ volatile("movl %1, %%ss:ss_cell" : "=m"(ss_cell) : "r"(pat[i]));
-		__asm__ volatile("movl %%cs:ss_cell, %0" : "=r"(got) : "m"(ss_cell));
-		if (got != pat[i])
-			return 0;
-	}
-	return 1;
-}
-
 /*
  * One line per segment register: "<name>=<sel> ar=<access> limit=<limit> base=<base>" then
  * ok or BAD.  Flat means: present, base 0, limit 4 GiB - 1, granular, not expand-down;
@@ -197,26 +131,13 @@ static int base_matches_cs(char which)
  */
 static void check_segment(const char *name, u16 sel, int code, int cs_readable)
 {
-	u32 ar = 0, limit = 0, base = 0;
-	int have_ar = lar(sel, &ar), have_limit = lsl(sel, &limit);
-	int have_base = gdt_base(sel, &base);
+	struct seg_seen s;
+	seg_read(sel, &s);
+	s.have_base = gdt_base(sel, &s.base);
+	u32 ar = s.ar, limit = s.limit, base = s.base;
 
-	line(name);
-	out_c('=');
-	puthex(sel, 4);
-	if (have_ar) {
-		out_s(" ar=");
-		puthex(ar & 0x00f0ff00, 8);
-	}
-	if (have_limit) {
-		out_s(" limit=");
-		puthex32(limit);
-	}
-	if (have_base) {
-		out_s(" base=");
-		puthex32(base);
-	}
-	if (!have_ar || !have_limit) {
+	seg_print(name, sel, &s);
+	if (!s.have_ar || !s.have_limit) {
 		bad(name, sel & ~3 ? "selector not accessible (lar/lsl failed)" : "null selector");
 	} else if (!(ar & AR_P) || !(ar & AR_S)) {
 		bad(name, "not a present code/data descriptor");
@@ -236,13 +157,13 @@ static void check_segment(const char *name, u16 sel, int code, int cs_readable)
 		bad(name, "16-bit stack segment (B=0)");
 	} else if (limit != 0xffffffff) {
 		bad(name, "limit is not 4 GiB - 1");
-	} else if (have_base && base != 0) {
+	} else if (s.have_base && base != 0) {
 		bad(name, "descriptor base is not 0");
 	} else if (code && entry_eip_seen != entry_eip_linked) {
 		bad(name, "CS base is not 0 (call pushed an unexpected offset)");
 	} else if (!code && name[0] == 's' && entry_ss_reloaded) {
 		bad(name, "failed the entry check (base differs from DS); SS was reloaded from DS");
-	} else if (!code && cs_readable && !base_matches_cs(name[0])) {
+	} else if (!code && cs_readable && !seg_base_same(name[0], 'c')) {
 		bad(name, "hidden base differs from CS's (write/read-back test)");
 	} else {
 		out_s(" ok");
@@ -252,21 +173,14 @@ static void check_segment(const char *name, u16 sel, int code, int cs_readable)
 
 static void check_cpu(void)
 {
-	u32 v;
-
 	line("ebx=");
 	puthex32(entry_ebx);
 	if (!entry_ebx)
 		bad("ebx", "zero: no start_info");
 	eol();
 
-	line("cr0=");
-	puthex32(entry_cr0);
-	if (!(entry_cr0 & CR0_PE))
-		bad("cr0", "PE clear");
-	else if (entry_cr0 & CR0_PG)
-		bad("cr0", "PG set");
-	else if (entry_cr0 & ~(CR0_PE | CR0_ET)) {
+	int cr0_mode_ok = cr0_unpaged_protected();
+	if (cr0_mode_ok && (entry_cr0 & ~(CR0_PE | CR0_ET))) {
 		static const char *const names[32] = {
 			[1] = "MP", [2] = "EM", [3] = "TS", [5] = "NE", [16] = "WP", [18] = "AM",
 			[29] = "NW", [30] = "CD",
@@ -288,8 +202,9 @@ static void check_cpu(void)
 		out_c(')');
 		bad("cr0", entry_cr0 & (3u << 29) ? "CD/NW set (caches disabled); PVH wants only PE"
 						  : "bits other than PE (and read-only ET) set");
-	} else
+	} else if (cr0_mode_ok) {
 		out_s(" ok");
+	}
 	eol();
 
 	line("cr4=");
@@ -300,21 +215,7 @@ static void check_cpu(void)
 		out_s(" ok");
 	eol();
 
-	/* EFLAGS as pushed, with the arithmetic flags of the entry moment put back. */
-	v = entry_eflags & ~0x8d5u;
-	v |= (entry_lahf >> 8) & 0xd5;
-	v |= (entry_lahf & 0xff) ? 0x800 : 0;
-	line("eflags=");
-	puthex32(v);
-	if (v & EFLAGS_IF)
-		bad("eflags", "IF set");
-	else if (v & EFLAGS_TF)
-		bad("eflags", "TF set");
-	else if (v & EFLAGS_VM)
-		bad("eflags", "VM set");
-	else
-		out_s(" ok");
-	eol();
+	check_eflags(EFLAGS_IF | EFLAGS_TF | EFLAGS_VM);
 
 	int cs_readable = verr(entry_cs);
 	check_segment("cs", entry_cs, 1, 0);
@@ -343,14 +244,8 @@ static void check_cpu(void)
 			puthex32(limit);
 		}
 	}
-	out_s(" gdtr=");
-	puthex32(rd32(entry_gdtr + 2));
-	out_c('/');
-	puthex(entry_gdtr[0] | entry_gdtr[1] << 8, 4);
-	out_s(" idtr=");
-	puthex32(rd32(entry_idtr + 2));
-	out_c('/');
-	puthex(entry_idtr[0] | entry_idtr[1] << 8, 4);
+	put_dtr("gdtr", entry_gdtr);
+	put_dtr("idtr", entry_idtr);
 	out_s(" eax=");
 	puthex32(entry_eax);
 	out_s(" esp=");
@@ -368,21 +263,8 @@ static void check_image(void)
 	puthex32((uptr)__image_end);
 	if (data_magic != 0x50564850) {
 		bad("image", "initialised data not loaded");
-	} else {
-		const u8 *p;
-		for (p = __bss_start; p < __bss_end && !*p; p++)
-			;
-		if (p != __bss_end) {
-			out_s(" bss=");
-			puthex32((uptr)__bss_start);
-			out_c('-');
-			puthex32((uptr)__bss_end);
-			out_s(" nonzero@");
-			puthex32((uptr)p);
-			bad("image", "bss not zeroed by the loader");
-		} else {
-			out_s(" data=ok bss=ok");
-		}
+	} else if (bss_zeroed(__bss_start, __bss_end)) {
+		out_s(" data=ok bss=ok");
 	}
 	eol();
 }
