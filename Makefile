@@ -225,7 +225,7 @@ UNIT_CFLAGS := -std=gnu11 -O1 -g $(WARN) $(INCLUDES) -Itests/unit -fsanitize=add
 UNIT_TESTS := $(patsubst tests/unit/test_%.c,$(BUILD)/unit/test_%,$(wildcard tests/unit/test_*.c))
 # Every test links all the pure code (and the host's libfdt for the device-tree
 # code) and depends on every header it could include.
-UNIT_SRCS := $(PURE_SRCS) loader/libc/format.c tests/unit/fake_fw_cfg.c
+UNIT_SRCS := $(PURE_SRCS) loader/libc/format.c tests/unit/fake_fw_cfg.c tests/unit/fake_tpm.c
 UNIT_HDRS := $(PURE_HDRS) $(wildcard loader/*.h loader/libc/*.h tests/unit/*.h)
 UNIT_LIBS := -lfdt
 # test_string includes leapboot's libc under other names (the host's serves the rest).
@@ -255,8 +255,8 @@ rom-limit:
 FUZZ_CC := clang
 FUZZ_CFLAGS := -std=gnu11 -O1 -g $(WARN) $(INCLUDES) -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined
-# Every target links all the pure code (and the fake fw_cfg device).
-FUZZ_CORE := $(PURE_SRCS) tests/unit/fake_fw_cfg.c
+# Every target links all the pure code (and the fake fw_cfg and TPM devices).
+FUZZ_CORE := $(PURE_SRCS) tests/unit/fake_fw_cfg.c tests/unit/fake_tpm.c
 FUZZ_LIBS := -lfdt
 # The hashes are checked against OpenSSL's (libssl-dev).
 $(BUILD)/fuzz/fuzz_sha: FUZZ_LIBS += -lcrypto

@@ -98,6 +98,21 @@ static const char *const messages[LB_E_COUNT] = {
     [LB_E_TPM_BAD_CAPABILITY] = "malformed TPM PCR bank list (at byte %llu of %llu)",
     [LB_E_TPM_UNKNOWN_BANK] = "TPM bank leapboot cannot hash is active (algorithm %#llx)",
     [LB_E_TPM_NO_BANK] = "TPM has no active PCR bank (%llu banks listed)",
+    [LB_E_TPM_BAD_RESPONSE] = "malformed TPM response (command code %#llx, %llu bytes)",
+    [LB_E_TPM_NO_LOCALITY] =
+	"TPM did not grant locality 0 (locality register %#llx after %llu polls)",
+    [LB_E_TPM_NOT_TPM2] = "TPM is not a TPM 2.0 (TIS status %#llx, family %llu)",
+    [LB_E_TPM_NOT_CRB] = "TPM registers are not a CRB interface (interface id %#llx, type %llu)",
+    [LB_E_TPM_NOT_READY] = "TPM never became ready for a command (status %#llx after %llu polls)",
+    [LB_E_TPM_NO_BURST] = "TPM FIFO stalled, burstCount stayed 0 (at byte %llu of %llu)",
+    [LB_E_TPM_FIFO] = "TPM FIFO protocol violation (status %#llx at byte %llu)",
+    [LB_E_TPM_TIMEOUT] = "TPM command timed out (status %#llx after %llu polls)",
+    [LB_E_TPM_FATAL] = "TPM reports a fatal error (CRB status %#llx, command code %#llx)",
+    [LB_E_TPM_COMMAND_TOO_BIG] =
+	"TPM command larger than the TPM's buffer (%llu bytes, buffer %llu)",
+    [LB_E_TPM_RESPONSE_TOO_BIG] = "TPM response too large (%llu bytes, leapboot takes %llu)",
+    [LB_E_TPM_CRB_BUFFER] =
+	"TPM CRB buffer outside the TPM's registers (address %#llx, %llu bytes)",
     [LB_E_ARM64_NOT_IMAGE] = "not an arm64 Image (magic %#llx at offset 0x38, expected %#llx)",
     [LB_E_ARM64_TOO_SHORT] = "not an arm64 Image (%llu bytes, shorter than its %llu-byte header)",
     [LB_E_ARM64_OLD_IMAGE] = "arm64 Image without image_size, pre-3.17 (text_offset %#llx, %llu)",

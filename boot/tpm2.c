@@ -110,9 +110,13 @@ static status_t expect_rc(const uint8_t *rsp, uint32_t len, uint32_t cc, uint32_
 	return s;
 }
 
+/* Startup answers with a bare header. */
 status_t tpm2_startup_done(const uint8_t *rsp, uint32_t len)
 {
-	return expect_rc(rsp, len, TPM_CC_STARTUP, TPM2_RC_INITIALIZE);
+	status_t s = expect_rc(rsp, len, TPM_CC_STARTUP, TPM2_RC_INITIALIZE);
+	if (!s.code && len != TPM2_HEADER)
+		return lb_fail(LB_E_TPM_BAD_RESPONSE, TPM_CC_STARTUP, len);
+	return s;
 }
 
 status_t tpm2_pcr_banks(const uint8_t *rsp, uint32_t len, struct tpm2_banks *banks)
@@ -148,12 +152,24 @@ status_t tpm2_pcr_banks(const uint8_t *rsp, uint32_t len, struct tpm2_banks *ban
 			return lb_fail(LB_E_TPM_BAD_CAPABILITY, at, len);
 		banks->alg[banks->n++] = alg;
 	}
+	if (at != len)
+		return lb_fail(LB_E_TPM_BAD_CAPABILITY, at, len);
 	if (!banks->n)
 		return lb_fail(LB_E_TPM_NO_BANK, count, 0);
 	return lb_ok();
 }
 
+/* PCR_Extend's success: the sessions tag, parameterSize 0 (it has no response
+ * parameters), and the password session's answer: an empty nonce, the session
+ * attributes, an empty HMAC. */
 status_t tpm2_extend_done(const uint8_t *rsp, uint32_t len)
 {
-	return expect_rc(rsp, len, TPM_CC_PCR_EXTEND, TPM2_RC_SUCCESS);
+	status_t s = expect_rc(rsp, len, TPM_CC_PCR_EXTEND, TPM2_RC_SUCCESS);
+	if (s.code)
+		return s;
+	if (len != TPM2_EXTEND_RESPONSE || get(rsp, 2) != TPM_ST_SESSIONS ||
+	    get(rsp + TPM2_HEADER, 4) != 0 || get(rsp + TPM2_HEADER + 4, 2) != 0 ||
+	    get(rsp + TPM2_HEADER + 7, 2) != 0)
+		return lb_fail(LB_E_TPM_BAD_RESPONSE, TPM_CC_PCR_EXTEND, len);
+	return lb_ok();
 }

@@ -16,6 +16,9 @@
 #define TPM2_RC_SUCCESS	   0x000
 #define TPM2_RC_INITIALIZE 0x100 /* Startup: the TPM was started already */
 
+/* PCR_Extend's success: parameterSize 0, then a password session's answer. */
+#define TPM2_EXTEND_RESPONSE (TPM2_HEADER + 4 + 5)
+
 /* The banks a TPM has active, in the order it lists them. */
 struct tpm2_banks {
 	uint32_t n;
@@ -39,15 +42,16 @@ uint32_t tpm2_pcr_extend(uint8_t *buf, uint32_t cap, uint32_t pcr, const struct 
  * header, a response tag; *rc its response code. */
 status_t tpm2_response(const uint8_t *rsp, uint32_t len, uint32_t *rc);
 
-/* Startup's response: success, or "already started". */
+/* Startup's response: success, or "already started"; a bare header. */
 status_t tpm2_startup_done(const uint8_t *rsp, uint32_t len);
 
 /* GetCapability(TPM_CAP_PCRS)'s response: the banks with any PCR selected that
  * leapboot can hash (a bank it cannot hash is an error: its PCRs would stay
- * unmeasured). */
+ * unmeasured); nothing may follow the list. */
 status_t tpm2_pcr_banks(const uint8_t *rsp, uint32_t len, struct tpm2_banks *banks);
 
-/* PCR_Extend's response. */
+/* PCR_Extend's response: an error code, or success with nothing but the
+ * password session's empty answer. */
 status_t tpm2_extend_done(const uint8_t *rsp, uint32_t len);
 
 #endif

@@ -96,8 +96,25 @@ int main(void)
 	is_u64(tpm2_response(r, n, &rc).code, LB_E_TPM_RESPONSE_TAG, "tag 0x00C4 (TPM 1.2's)");
 	n = response(r, 0x8002, 0x922, 0, 0);
 	is_u64(tpm2_extend_done(r, n).code, LB_E_TPM_ERROR, "PCR_Extend answered with an error");
-	n = response(r, 0x8002, 0, (const uint8_t[]){0, 0, 0, 5, 0, 0, 0, 0, 0}, 9);
-	is_u64(tpm2_extend_done(r, n).code, LB_OK, "PCR_Extend: success");
+	static const uint8_t pw_answer[] = {0, 0, 0, 0, 0, 0, 1, 0, 0, 0xEE};
+	n = response(r, 0x8002, 0, pw_answer, 9);
+	is_u64(tpm2_extend_done(r, n).code, LB_OK,
+	       "PCR_Extend: success, parameterSize 0, the password session's empty answer");
+	n = response(r, 0x8002, 0, pw_answer, 10);
+	is_u64(tpm2_extend_done(r, n).code, LB_E_TPM_BAD_RESPONSE,
+	       "PCR_Extend: a byte after the session's answer");
+	n = response(r, 0x8002, 0, (const uint8_t[]){0, 0, 0, 5, 0, 0, 1, 0, 0}, 9);
+	is_u64(tpm2_extend_done(r, n).code, LB_E_TPM_BAD_RESPONSE,
+	       "PCR_Extend: parameterSize 5 (it has no response parameters)");
+	n = response(r, 0x8001, 0, pw_answer, 9);
+	is_u64(tpm2_extend_done(r, n).code, LB_E_TPM_BAD_RESPONSE,
+	       "PCR_Extend: success without the sessions tag");
+	n = response(r, 0x8002, 0, (const uint8_t[]){0, 0, 0, 0, 0, 1, 0xAA, 1, 0, 0}, 10);
+	is_u64(tpm2_extend_done(r, n).code, LB_E_TPM_BAD_RESPONSE,
+	       "PCR_Extend: a nonce in a password session's answer");
+	n = response(r, 0x8001, 0, (const uint8_t[]){0, 0}, 2);
+	is_u64(tpm2_startup_done(r, n).code, LB_E_TPM_BAD_RESPONSE,
+	       "Startup: success with 2 bytes after the header");
 
 	/* Bank lists. */
 	struct tpm2_banks banks;
@@ -121,6 +138,11 @@ int main(void)
 		cut_ok &= tpm2_pcr_banks(rr, m, &banks).code == LB_E_TPM_BAD_CAPABILITY;
 	}
 	ok(cut_ok, "the bank list cut at each of its %u bytes: malformed", bl);
+	bl = banks_body(body, 4, four, only256);
+	body[bl] = 0;
+	n = response(r, 0x8001, 0, body, bl + 1);
+	is_u64(tpm2_pcr_banks(r, n, &banks).code, LB_E_TPM_BAD_CAPABILITY,
+	       "a byte after the bank list: malformed");
 	static const uint16_t sm3[] = {0x0012};
 	bl = banks_body(body, 1, sm3, all_on);
 	n = response(r, 0x8001, 0, body, bl);
