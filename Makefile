@@ -120,11 +120,13 @@ FW_ASFLAGS := $(INCLUDES)
 
 X86_PURE_SRCS := $(filter-out $(FDT_SRCS),$(PURE_SRCS))
 # The x86 boot (bzImage, PVH) the firmware and EFI forms share.
-X86_LOADER_SRCS := $(LOADER_SRCS) loader/boot_x86.c loader/arch/x86_64/fw_cfg_ports.c \
+X86_LOADER_SRCS := $(LOADER_SRCS) loader/boot_x86.c loader/measured.c \
+	loader/arch/x86_64/fw_cfg_ports.c \
 	loader/arch/x86_64/enter.c \
 	loader/arch/x86_64/uart.c
 FW_SRCS := $(sort $(X86_PURE_SRCS) $(X86_LOADER_SRCS) loader/main.c loader/tables.c \
 	loader/firmware_ram.c loader/platform/x86.c loader/platform/pc.c loader/platform/q35.c \
+	loader/platform/tpm_x86.c \
 	$(wildcard loader/arch/x86_64/*.c))
 FW_ASM := loader/arch/x86_64/start.S loader/arch/x86_64/handoff.S loader/arch/x86_64/bios_trap.S
 FW_OBJS := $(FW_SRCS:%.c=$(OBJ)/%.o) $(FW_ASM:%.S=$(OBJ)/%.o)

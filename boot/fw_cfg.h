@@ -77,7 +77,7 @@ struct fw_cfg_blob {
  * the caller's, passed through. */
 #define FW_CFG_KNOWN_LIST(X, arg)                                                                  \
 	X(E820, "etc/e820", 4, arg)                                                                \
-	X(TABLE_LOADER, "etc/table-loader", 4, arg)                                                \
+	X(TABLE_LOADER, "etc/table-loader", 5, arg)                                                \
 	X(SMBIOS_ANCHOR, "etc/smbios/smbios-anchor", 18, arg)                                      \
 	X(SMBIOS_TABLES, "etc/smbios/smbios-tables", 18, arg)                                      \
 	X(BOOT_KERNEL, "etc/boot/kernel", 4, arg)                                                  \
@@ -87,7 +87,8 @@ struct fw_cfg_blob {
 	X(LEAPBOOT_MARKERS, "opt/leapboot/markers", 13, arg)                                       \
 	X(LEAPBOOT_VERBOSE, "opt/leapboot/verbose", 13, arg)                                       \
 	X(ACPI_TABLES, "etc/acpi/tables", 9, arg) /* which the table-loader names */               \
-	X(ACPI_RSDP, "etc/acpi/rsdp", 9, arg)
+	X(ACPI_RSDP, "etc/acpi/rsdp", 9, arg)                                                      \
+	X(TPM_LOG, "etc/tpm/log", 5, arg) /* QEMU has a TPM: the log area's blob */
 
 #define FW_CFG_KNOWN_ENUM(id, name, at, arg) FW_CFG_##id,
 enum fw_cfg_known_file { FW_CFG_KNOWN_LIST(FW_CFG_KNOWN_ENUM, ) FW_CFG_KNOWN_FILES };

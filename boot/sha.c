@@ -1,5 +1,6 @@
 /* The SHA family's common part: the algorithm table, buffering, padding. The
  * compression functions are in sha1.c, sha256.c and sha512.c. */
+#include "out_of_line.h"
 #include "sha.h"
 #include "sha_block.h"
 #include "../loader/libc/string.h"
@@ -24,13 +25,13 @@ static const struct sha_alg *find(uint16_t alg)
 	return 0;
 }
 
-uint32_t sha_digest_size(uint16_t alg)
+OUT_OF_LINE uint32_t sha_digest_size(uint16_t alg)
 {
 	const struct sha_alg *a = find(alg);
 	return a ? a->size : 0;
 }
 
-void sha_init(struct sha_ctx *c, uint16_t alg)
+OUT_OF_LINE void sha_init(struct sha_ctx *c, uint16_t alg)
 {
 	const struct sha_alg *a = find(alg);
 	c->alg = alg;
@@ -39,7 +40,7 @@ void sha_init(struct sha_ctx *c, uint16_t alg)
 	memcpy(c->h, a->iv, sizeof(c->h));
 }
 
-void sha_update(struct sha_ctx *c, const void *data, size_t n)
+OUT_OF_LINE void sha_update(struct sha_ctx *c, const void *data, size_t n)
 {
 	const struct sha_alg *a = find(c->alg);
 	const uint8_t *p = data;
@@ -65,7 +66,7 @@ void sha_update(struct sha_ctx *c, const void *data, size_t n)
 	c->fill = (uint32_t)n;
 }
 
-void sha_final(struct sha_ctx *c, uint8_t *digest)
+OUT_OF_LINE void sha_final(struct sha_ctx *c, uint8_t *digest)
 {
 	const struct sha_alg *a = find(c->alg);
 	uint32_t len_bytes = a->block == 128 ? 16 : 8;
@@ -92,7 +93,7 @@ void sha_final(struct sha_ctx *c, uint8_t *digest)
 	}
 }
 
-void sha_digest(uint16_t alg, const void *data, size_t n, uint8_t *digest)
+OUT_OF_LINE void sha_digest(uint16_t alg, const void *data, size_t n, uint8_t *digest)
 {
 	struct sha_ctx c;
 	sha_init(&c, alg);

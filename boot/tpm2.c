@@ -1,3 +1,4 @@
+#include "out_of_line.h"
 #include "tpm2.h"
 #include "../loader/libc/string.h"
 
@@ -42,7 +43,7 @@ static uint64_t get(const uint8_t *p, uint32_t bytes)
 	return v;
 }
 
-uint32_t tpm2_startup_clear(uint8_t *buf, uint32_t cap)
+OUT_OF_LINE uint32_t tpm2_startup_clear(uint8_t *buf, uint32_t cap)
 {
 	struct out o = {buf, 0, cap};
 	put(&o, TPM_ST_NO_SESSIONS, 2);
@@ -52,7 +53,7 @@ uint32_t tpm2_startup_clear(uint8_t *buf, uint32_t cap)
 	return finish(&o);
 }
 
-uint32_t tpm2_get_pcr_banks(uint8_t *buf, uint32_t cap)
+OUT_OF_LINE uint32_t tpm2_get_pcr_banks(uint8_t *buf, uint32_t cap)
 {
 	struct out o = {buf, 0, cap};
 	put(&o, TPM_ST_NO_SESSIONS, 2);
@@ -64,7 +65,7 @@ uint32_t tpm2_get_pcr_banks(uint8_t *buf, uint32_t cap)
 	return finish(&o);
 }
 
-uint32_t tpm2_pcr_extend(uint8_t *buf, uint32_t cap, uint32_t pcr, const struct tpm2_digests *d)
+OUT_OF_LINE uint32_t tpm2_pcr_extend(uint8_t *buf, uint32_t cap, uint32_t pcr, const struct tpm2_digests *d)
 {
 	struct out o = {buf, 0, cap};
 	put(&o, TPM_ST_SESSIONS, 2);
@@ -86,7 +87,7 @@ uint32_t tpm2_pcr_extend(uint8_t *buf, uint32_t cap, uint32_t pcr, const struct 
 	return finish(&o);
 }
 
-status_t tpm2_response(const uint8_t *rsp, uint32_t len, uint32_t *rc)
+OUT_OF_LINE status_t tpm2_response(const uint8_t *rsp, uint32_t len, uint32_t *rc)
 {
 	if (len < TPM2_HEADER)
 		return lb_fail(LB_E_TPM_SHORT_RESPONSE, len, TPM2_HEADER);
@@ -111,7 +112,7 @@ static status_t expect_rc(const uint8_t *rsp, uint32_t len, uint32_t cc, uint32_
 }
 
 /* Startup answers with a bare header. */
-status_t tpm2_startup_done(const uint8_t *rsp, uint32_t len)
+OUT_OF_LINE status_t tpm2_startup_done(const uint8_t *rsp, uint32_t len)
 {
 	status_t s = expect_rc(rsp, len, TPM_CC_STARTUP, TPM2_RC_INITIALIZE);
 	if (!s.code && len != TPM2_HEADER)
@@ -119,7 +120,7 @@ status_t tpm2_startup_done(const uint8_t *rsp, uint32_t len)
 	return s;
 }
 
-status_t tpm2_pcr_banks(const uint8_t *rsp, uint32_t len, struct tpm2_banks *banks)
+OUT_OF_LINE status_t tpm2_pcr_banks(const uint8_t *rsp, uint32_t len, struct tpm2_banks *banks)
 {
 	status_t s = expect_rc(rsp, len, TPM_CC_GET_CAP, TPM2_RC_SUCCESS);
 	if (s.code)
@@ -162,7 +163,7 @@ status_t tpm2_pcr_banks(const uint8_t *rsp, uint32_t len, struct tpm2_banks *ban
 /* PCR_Extend's success: the sessions tag, parameterSize 0 (it has no response
  * parameters), and the password session's answer: an empty nonce, the session
  * attributes, an empty HMAC. */
-status_t tpm2_extend_done(const uint8_t *rsp, uint32_t len)
+OUT_OF_LINE status_t tpm2_extend_done(const uint8_t *rsp, uint32_t len)
 {
 	status_t s = expect_rc(rsp, len, TPM_CC_PCR_EXTEND, TPM2_RC_SUCCESS);
 	if (s.code)

@@ -4,6 +4,7 @@
  * response out of the response buffer. QEMU's tpm-crb (x86, at 0xFED40000) keeps
  * both buffers in one, right after the registers (0xFED40080, 3968 bytes);
  * leapboot takes buffers only inside locality 0's 4 KiB, the page it maps. */
+#include "out_of_line.h"
 #include "tpm.h"
 
 static uint32_t rd(struct tpm_dev *t, uint32_t off)
@@ -100,7 +101,7 @@ static void get(struct tpm_dev *t, uint32_t off, uint8_t *p, uint32_t from, uint
 	}
 }
 
-status_t tpm_crb_send(struct tpm_dev *t, const uint8_t *cmd, uint32_t len, uint8_t *rsp,
+OUT_OF_LINE status_t tpm_crb_send(struct tpm_dev *t, const uint8_t *cmd, uint32_t len, uint8_t *rsp,
 		      uint32_t cap, uint32_t *rsp_len)
 {
 	status_t s;
@@ -148,7 +149,7 @@ status_t tpm_crb_send(struct tpm_dev *t, const uint8_t *cmd, uint32_t len, uint8
 	return lb_ok();
 }
 
-void tpm_crb_release(struct tpm_dev *t)
+OUT_OF_LINE void tpm_crb_release(struct tpm_dev *t)
 {
 	if (!t->open)
 		return;

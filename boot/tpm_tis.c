@@ -3,6 +3,7 @@
  * burstCount bytes with TPM_STS.expect set until the last one, tpmGo, wait for
  * dataAvail, the response out of the FIFO the same way. QEMU's tpm-tis (x86, at
  * 0xFED40000) and tpm-tis-device (arm64 virt) present it. */
+#include "out_of_line.h"
 #include "tpm.h"
 
 static uint32_t sts(struct tpm_dev *t)
@@ -136,7 +137,7 @@ static status_t get_response(struct tpm_dev *t, uint8_t *rsp, uint32_t at, uint3
 	return lb_ok();
 }
 
-status_t tpm_tis_send(struct tpm_dev *t, const uint8_t *cmd, uint32_t len, uint8_t *rsp,
+OUT_OF_LINE status_t tpm_tis_send(struct tpm_dev *t, const uint8_t *cmd, uint32_t len, uint8_t *rsp,
 		      uint32_t cap, uint32_t *rsp_len)
 {
 	status_t s = lb_ok();
@@ -177,7 +178,7 @@ status_t tpm_tis_send(struct tpm_dev *t, const uint8_t *cmd, uint32_t len, uint8
 	return lb_ok();
 }
 
-void tpm_tis_release(struct tpm_dev *t)
+OUT_OF_LINE void tpm_tis_release(struct tpm_dev *t)
 {
 	if (!t->open)
 		return;

@@ -5,6 +5,7 @@
 #include "arch.h"
 #include "console.h"
 #include "kernel.h"
+#include "measured.h"
 #include "multiboot_load.h"
 #include "buffer_sizes.h"
 #include "noinit.h"
@@ -42,6 +43,8 @@ static OUT_OF_LINE _Noreturn void boot_multiboot(struct fw_cfg *fc, const struct
 {
 	struct boot_plan plan;
 
+	if (measured)
+		stage_fail("tpm", lb_fail(LB_E_MEASURE_MODULE, 0, 0));
 	console_info("kernel from %s: multiboot %s at %#llx-%#llx, entry %#llx", src->origin,
 		     src->qemu_multiboot ? "image, modules and information built by QEMU" : "image",
 		     (unsigned long long)k->lo, (unsigned long long)k->hi,
@@ -59,6 +62,22 @@ static OUT_OF_LINE _Noreturn void boot_multiboot(struct fw_cfg *fc, const struct
 	console_info("entering the multiboot kernel at %#llx", (unsigned long long)plan.entry);
 	boot_marker(fc, MARKER_LINUX_START_BOOT);
 	arch_enter(&plan);
+}
+
+/* The kernel as the measurement defines it (docs/measured-boot.md): a PVH ELF
+ * by the span it was loaded to, anything else by its file's bytes. */
+static OUT_OF_LINE void measure_end(const struct kernel_source *src, const struct kernel *k,
+				    uint64_t initrd_size, uint32_t cmdline_len)
+{
+	struct measured_kernel mk = {.size = kernel_source_size(src, ITEM_KERNEL)};
+	if (k->format == KERNEL_PVH) {
+		mk.span = (const void *)(uintptr_t)k->lo;
+		mk.span_len = k->hi - k->lo;
+		if (src->preloaded_entry)
+			mk.size = src->preloaded_size;
+	}
+	stage_check("tpm", measured_end(&mk, initrd_size, cmdline, cmdline_len));
+	console_info("measured boot: %u bytes of event log", measured->log.used);
 }
 
 _Noreturn void boot_x86(struct fw_cfg *fc, const struct kernel_source *src, struct memmap *m,
@@ -112,6 +131,8 @@ _Noreturn void boot_x86(struct fw_cfg *fc, const struct kernel_source *src, stru
 	}
 	plan_add_region(&plan, phys(cmdline), CMDLINE_CAP, MEM_CLAIM_FIRMWARE);
 	plan_add_region(&plan, initrd, initrd_size, MEM_CLAIM_INITRD);
+	if (measured)
+		measure_end(src, &k, initrd_size, cmdline_len);
 	stage_check("plan", plan_validate(&plan, m));
 	console_info("entering the %s kernel at %#llx",
 		     plan.mode == BOOT_LINUX64	 ? "64-bit"

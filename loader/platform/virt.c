@@ -40,8 +40,10 @@ status_t platform_memmap(struct platform *pl, struct fw_cfg *fc, struct memmap *
 void platform_tables(struct platform *pl, struct fw_cfg *fc, struct memmap *m)
 {
 	(void)pl;
-	(void)fc;
 	(void)m;
+	/* A TPM (QEMU then allocates its log area): not measured into yet. */
+	if (fw_cfg_has(fc, FW_CFG_TPM_LOG))
+		stage_fail("tpm", lb_fail(LB_E_TPM_NOT_MEASURED, 0, 0));
 }
 
 _Noreturn void platform_boot(struct platform *pl, struct fw_cfg *fc,

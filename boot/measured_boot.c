@@ -1,0 +1,82 @@
+/* The measured boot's events, each into the TPM and then the log. */
+#include "out_of_line.h"
+#include "measured_boot.h"
+#include "version.h"
+#include "../loader/libc/string.h"
+
+#define PCR_FIRMWARE 0
+#define PCR_KERNEL   4
+#define PCR_CMDLINE  8
+#define PCR_INITRD   9
+#define PCRS_SEPARATED 8 /* PCRs 0-7: the firmware's part ends */
+
+static const char version_event[] = "leapboot " LEAPBOOT_VERSION;
+static const char kernel_event[] = "leapboot: kernel";
+static const char initrd_event[] = "leapboot: initrd";
+
+OUT_OF_LINE status_t measured_boot_start(struct measured_boot *mb, struct tpm_dev *t, uint8_t *log,
+			     uint32_t cap)
+{
+	mb->tpm = t;
+	status_t s = tpm_startup(t);
+	if (!s.code)
+		s = tpm_get_banks(t, &mb->banks);
+	if (!s.code)
+		s = tpm_log_start(&mb->log, log, cap, &mb->banks);
+	if (s.code)
+		return s;
+	measure_fetch_start(&mb->fetch, &mb->banks);
+	mb->observer = (struct fetch_observer){.seen = measure_fetch_seen, .ctx = &mb->fetch};
+	return lb_ok();
+}
+
+OUT_OF_LINE status_t measured_boot_event(struct measured_boot *mb, uint32_t pcr, uint32_t type,
+			     const struct tpm2_digests *d, const void *data, uint32_t len)
+{
+	status_t s = tpm_extend(mb->tpm, pcr, d);
+	return s.code ? s : tpm_log_event(&mb->log, pcr, type, d, data, len);
+}
+
+OUT_OF_LINE status_t measured_boot_data(struct measured_boot *mb, uint32_t pcr, uint32_t type,
+			    const void *data, uint32_t len)
+{
+	struct tpm2_digests d;
+	measure_digest(&mb->banks, data, len, &d);
+	return measured_boot_event(mb, pcr, type, &d, data, len);
+}
+
+OUT_OF_LINE status_t measured_boot_firmware(struct measured_boot *mb, const void *image, uint32_t size,
+				const char *form)
+{
+	struct tpm2_digests d;
+	status_t s = measured_boot_data(mb, PCR_FIRMWARE, EV_S_CRTM_VERSION, version_event,
+					sizeof(version_event) - 1);
+	if (s.code)
+		return s;
+	measure_digest(&mb->banks, image, size, &d);
+	return measured_boot_event(mb, PCR_FIRMWARE, EV_S_CRTM_CONTENTS, &d, form,
+				   (uint32_t)strlen(form));
+}
+
+OUT_OF_LINE status_t measured_boot_finish(struct measured_boot *mb, const struct measured_kernel *k,
+			      uint64_t initrd_size, const char *cmdline, uint32_t len)
+{
+	struct tpm2_digests d;
+	status_t s = measure_fetch_kernel(&mb->fetch, k->size, k->span, k->span_len, &d);
+	if (!s.code)
+		s = measured_boot_event(mb, PCR_KERNEL, EV_IPL, &d, kernel_event,
+					sizeof(kernel_event) - 1);
+	if (!s.code && initrd_size) {
+		s = measure_fetch_initrd(&mb->fetch, initrd_size, &d);
+		if (!s.code)
+			s = measured_boot_event(mb, PCR_INITRD, EV_IPL, &d, initrd_event,
+						sizeof(initrd_event) - 1);
+	}
+	if (!s.code)
+		s = measured_boot_data(mb, PCR_CMDLINE, EV_IPL, cmdline, len);
+	static const uint8_t separator[4];
+	for (uint32_t pcr = 0; !s.code && pcr < PCRS_SEPARATED; pcr++)
+		s = measured_boot_data(mb, pcr, EV_SEPARATOR, separator, sizeof(separator));
+	tpm_release(mb->tpm);
+	return s;
+}

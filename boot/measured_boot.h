@@ -1,0 +1,49 @@
+/* The measured boot's events (docs/measured-boot.md): each digest extended
+ * into the TPM's PCR, then written to the event log, in the order leapboot
+ * runs. Pure code: the TPM through struct tpm_dev, the log in a buffer. */
+#ifndef LEAPBOOT_MEASURED_BOOT_H
+#define LEAPBOOT_MEASURED_BOOT_H
+
+#include "measure.h"
+#include "tpm.h"
+#include "tpm_log.h"
+
+struct measured_boot {
+	struct tpm_dev *tpm;
+	struct tpm_log log;
+	struct tpm2_banks banks;
+	struct measure_fetch fetch;	 /* the kernel and initrd as they are fetched */
+	struct fetch_observer observer; /* for struct kernel_source */
+};
+
+/* Starts the TPM, learns its banks and starts the log in [log, log + cap). */
+status_t measured_boot_start(struct measured_boot *mb, struct tpm_dev *t, uint8_t *log,
+			     uint32_t cap);
+
+/* Extends pcr with d and logs the event (type, data). */
+status_t measured_boot_event(struct measured_boot *mb, uint32_t pcr, uint32_t type,
+			     const struct tpm2_digests *d, const void *data, uint32_t len);
+
+/* The same, the digest being of the event's own data. */
+status_t measured_boot_data(struct measured_boot *mb, uint32_t pcr, uint32_t type,
+			    const void *data, uint32_t len);
+
+/* PCR 0: leapboot's version, then its image (form: "leapboot.bin", ...). */
+status_t measured_boot_firmware(struct measured_boot *mb, const void *image, uint32_t size,
+				const char *form);
+
+/* What the kernel was: the bytes the observer should have seen, and for a PVH
+ * ELF the span it was loaded to (0 otherwise). */
+struct measured_kernel {
+	uint64_t size;
+	const void *span;
+	uint64_t span_len;
+};
+
+/* The kernel (PCR 4), the initrd (PCR 9, initrd_size bytes, none if 0), the
+ * command line (PCR 8, len bytes), the separators of PCRs 0-7; then gives the
+ * TPM back. */
+status_t measured_boot_finish(struct measured_boot *mb, const struct measured_kernel *k,
+			      uint64_t initrd_size, const char *cmdline, uint32_t len);
+
+#endif

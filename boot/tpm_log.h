@@ -1,0 +1,61 @@
+/* The TCG crypto-agile event log (PC Client PFP 2.0, section 10), written and
+ * read in a byte area: the Spec ID header, then one TCG_PCR_EVENT2 per extension
+ * (docs/measured-boot.md). Pure code: buffers only, every field little-endian
+ * and written byte by byte (the area has no alignment guarantee). */
+#ifndef LEAPBOOT_TPM_LOG_H
+#define LEAPBOOT_TPM_LOG_H
+
+#include <stdint.h>
+#include "status.h"
+#include "tpm2.h"
+
+/* Event types (PFP, section 10.4.1). */
+#define EV_POST_CODE	    0x01
+#define EV_NO_ACTION	    0x03
+#define EV_SEPARATOR	    0x04
+#define EV_S_CRTM_CONTENTS  0x07
+#define EV_S_CRTM_VERSION   0x08
+#define EV_TABLE_OF_DEVICES 0x0B
+#define EV_IPL		    0x0D
+
+/* The header's bytes for n banks: a TCG_PCClientPCREvent (pcrIndex, eventType,
+ * a SHA-1 digest, eventSize) around a TCG_EfiSpecIDEvent (signature,
+ * platformClass, 4 version bytes, numberOfAlgorithms, {algorithmId, digestSize}
+ * each, vendorInfoSize). */
+#define TPM_LOG_SPEC_ID(n) (16 + 4 + 4 + 4 + 4 * (n) + 1)
+#define TPM_LOG_HEADER(n)  (4 + 4 + 20 + 4 + TPM_LOG_SPEC_ID(n))
+
+/* A log in base[0, cap): used bytes written, entries with banks' digests. */
+struct tpm_log {
+	uint8_t *base;
+	uint32_t cap;
+	uint32_t used;
+	struct tpm2_banks banks;
+};
+
+/* Writes the header for banks (in their order) at area[0]; the rest of the area
+ * is left as it is (a reader stops at zero bytes). Banks a TPM cannot have
+ * are refused: none (LB_E_TPM_NO_BANK), one leapboot cannot hash
+ * (LB_E_TPM_UNKNOWN_BANK), more than TPM2_BANKS_MAX or one twice
+ * (LB_E_TPM_LOG_BANKS); a header larger than cap is LB_E_TPM_LOG_FULL. */
+status_t tpm_log_start(struct tpm_log *l, uint8_t *area, uint32_t cap,
+		       const struct tpm2_banks *banks);
+
+/* Appends a TCG_PCR_EVENT2: pcr, type, d's digests, then len bytes of data. d
+ * must list exactly the log's banks in the header's order (LB_E_TPM_LOG_BANKS);
+ * an event that does not fit is LB_E_TPM_LOG_FULL (its size, the bytes left).
+ * On failure nothing is written. pcr 0 with type 0 would read as the log's end. */
+status_t tpm_log_event(struct tpm_log *l, uint32_t pcr, uint32_t type, const struct tpm2_digests *d,
+		       const void *data, uint32_t len);
+
+/* Takes over a crypto-agile log that another firmware (SeaBIOS) wrote in area:
+ * checks the header (PCR 0, EV_NO_ACTION, the Spec ID signature, 1 to
+ * TPM2_BANKS_MAX banks leapboot hashes, each once, with their digest sizes, an
+ * event size that holds them and the vendor info), then walks the entries (each with the header's
+ * banks in its order, inside cap) up to the first whose pcrIndex and eventType
+ * are zero, or cap. used becomes the end of the last entry. A malformed log is
+ * LB_E_TPM_LOG_BAD (the offset of the field that is wrong, cap); l is then
+ * unchanged. */
+status_t tpm_log_resume(struct tpm_log *l, uint8_t *area, uint32_t cap);
+
+#endif

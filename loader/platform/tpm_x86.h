@@ -1,0 +1,15 @@
+/* Measured boot on pc and q35: finding the TPM and starting the measurements. */
+#ifndef LEAPBOOT_TPM_X86_H
+#define LEAPBOOT_TPM_X86_H
+
+#include "acpi.h"
+#include "fw_cfg.h"
+#include "out_of_line.h"
+
+/* After the tables are installed, with a TPM (fw_cfg has etc/tpm/log): finds
+ * it, starts it and measures leapboot (its rom_size-byte ROM below 4 GiB) and
+ * QEMU's tables. A failure stops the boot. */
+OUT_OF_LINE void tpm_x86_begin(struct fw_cfg *fc, const struct acpi_loader *acpi, uint64_t rsdp,
+			       uint32_t rom_size);
+
+#endif
