@@ -45,17 +45,21 @@ OUT_OF_LINE status_t measured_boot_data(struct measured_boot *mb, uint32_t pcr, 
 	return measured_boot_event(mb, pcr, type, &d, data, len);
 }
 
-OUT_OF_LINE status_t measured_boot_firmware(struct measured_boot *mb, const void *image, uint32_t size,
-				const char *form)
+OUT_OF_LINE status_t measured_boot_firmware(struct measured_boot *mb, const void *image, uint64_t base,
+				uint32_t size)
 {
 	struct tpm2_digests d;
+	uint8_t blob[16];
+	for (int i = 0; i < 8; i++) {
+		blob[i] = (uint8_t)(base >> 8 * i);
+		blob[8 + i] = (uint8_t)((uint64_t)size >> 8 * i);
+	}
 	status_t s = measured_boot_data(mb, PCR_FIRMWARE, EV_S_CRTM_VERSION, version_event,
 					sizeof(version_event) - 1);
 	if (s.code)
 		return s;
 	measure_digest(&mb->banks, image, size, &d);
-	return measured_boot_event(mb, PCR_FIRMWARE, EV_S_CRTM_CONTENTS, &d, form,
-				   (uint32_t)strlen(form));
+	return measured_boot_event(mb, PCR_FIRMWARE, EV_S_CRTM_CONTENTS, &d, blob, sizeof(blob));
 }
 
 OUT_OF_LINE status_t measured_boot_finish(struct measured_boot *mb, const struct measured_kernel *k,

@@ -28,9 +28,11 @@ status_t measured_boot_event(struct measured_boot *mb, uint32_t pcr, uint32_t ty
 status_t measured_boot_data(struct measured_boot *mb, uint32_t pcr, uint32_t type,
 			    const void *data, uint32_t len);
 
-/* PCR 0: leapboot's version, then its image (form: "leapboot.bin", ...). */
-status_t measured_boot_firmware(struct measured_boot *mb, const void *image, uint32_t size,
-				const char *form);
+/* PCR 0: leapboot's version, then its image (size bytes at image, which the
+ * guest sees at address base), the event's data a UEFI_PLATFORM_FIRMWARE_BLOB
+ * (base, length), as the log's readers expect of EV_S_CRTM_CONTENTS. */
+status_t measured_boot_firmware(struct measured_boot *mb, const void *image, uint64_t base,
+				uint32_t size);
 
 /* What the kernel was: the bytes the observer should have seen, and for a PVH
  * ELF the span it was loaded to (0 otherwise). */

@@ -85,13 +85,13 @@ static status_t measure_file(struct measured_boot *mb, struct fw_cfg *fc, struct
 }
 
 status_t measured_begin(struct fw_cfg *fc, struct tpm_dev *t, uint8_t *log, uint32_t cap,
-			const void *image, uint32_t size, const char *form)
+			const void *image, uint64_t base, uint32_t size)
 {
 	struct measured_boot *mb = &measured_state;
 	tpm = *t;
 	status_t s = measured_boot_start(mb, &tpm, log, cap);
 	if (!s.code)
-		s = measured_boot_firmware(mb, image, size, form);
+		s = measured_boot_firmware(mb, image, base, size);
 	for (uint32_t i = 0; !s.code && i < sizeof(table_files) / sizeof(table_files[0]); i++) {
 		struct fw_cfg_blob b = fw_cfg_known(fc, table_files[i]);
 		if (b.key)

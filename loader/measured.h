@@ -17,7 +17,7 @@ extern const struct tpm_mmio_ops tpm_mmio;
 /* Starts the TPM (t: ops, base and interface set), the log in [log, log+cap),
  * and measures leapboot's image (form: its file name) and QEMU's tables. */
 status_t measured_begin(struct fw_cfg *fc, struct tpm_dev *t, uint8_t *log, uint32_t cap,
-			const void *image, uint32_t size, const char *form);
+			const void *image, uint64_t base, uint32_t size);
 
 /* The kernel, initrd and command line, the separators; the TPM is given back. */
 status_t measured_end(const struct measured_kernel *k, uint64_t initrd_size, const char *cmdline,

@@ -34,9 +34,9 @@ static status_t begin(struct fw_cfg *fc, const struct acpi_loader *acpi, uint64_
 	    .short_polls = TPM_SHORT_POLLS,
 	    .long_polls = TPM_LONG_POLLS,
 	};
-	const void *rom = (const void *)(uintptr_t)(0x100000000ull - rom_size);
-	return measured_begin(fc, &dev, b->mem + (ta.log - b->addr), ta.log_len, rom, rom_size,
-			      "leapboot.bin");
+	uint64_t rom = 0x100000000ull - rom_size;
+	return measured_begin(fc, &dev, b->mem + (ta.log - b->addr), ta.log_len,
+			      (const void *)(uintptr_t)rom, rom, rom_size);
 }
 
 void tpm_x86_begin(struct fw_cfg *fc, const struct acpi_loader *acpi, uint64_t rsdp,

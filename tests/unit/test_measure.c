@@ -240,7 +240,7 @@ static void test_measured_boot(enum tpm_iface iface, uint8_t active, uint32_t nb
 	is_u64(mb.banks.n, nbanks, "%s: %u banks", ifn, nbanks);
 	uint8_t rom[4096];
 	memset(rom, 0xA5, sizeof(rom));
-	is_code(measured_boot_firmware(&mb, rom, sizeof(rom), "leapboot.bin"), LB_OK,
+	is_code(measured_boot_firmware(&mb, rom, 0xFFFE0000, sizeof(rom)), LB_OK,
 		"%s: PCR 0", ifn);
 	uint8_t *k = bzimage(5000, 0x20F), initrd[777];
 	memset(initrd, 0x11, sizeof(initrd));
@@ -307,7 +307,7 @@ static void test_measured_failures(void)
 	uint32_t header = TPM_LOG_HEADER(4);
 	is_code(measured_boot_start(&mb, &t, log, header + 100), LB_OK, "a log area of 100 bytes more");
 	uint8_t rom[64] = {0};
-	is_code(measured_boot_firmware(&mb, rom, sizeof(rom), "leapboot.bin"), LB_E_TPM_LOG_FULL,
+	is_code(measured_boot_firmware(&mb, rom, 0xFFFE0000, sizeof(rom)), LB_E_TPM_LOG_FULL,
 		"events that do not fit: full, not truncated");
 
 	fake_tpm_init(&f, TPM_IFACE_TIS);
@@ -316,7 +316,7 @@ static void test_measured_failures(void)
 	f.fault_rc = 0x98E;
 	t = fake_tpm_dev(&f);
 	measured_boot_start(&mb, &t, log, sizeof(log));
-	is_code(measured_boot_firmware(&mb, rom, sizeof(rom), "leapboot.bin"), LB_E_TPM_ERROR,
+	is_code(measured_boot_firmware(&mb, rom, 0xFFFE0000, sizeof(rom)), LB_E_TPM_ERROR,
 		"PCR_Extend failing: an error");
 }
 
