@@ -113,9 +113,11 @@ reset_vector:
 
 	/* The page tables, prebuilt: one PD of 2 MiB pages identity-maps 0 –
 	 * 1 GiB-2 MiB (all leapboot and the kernel's entry need); its last entry
-	 * maps the ROM's 2 MiB page, reached both at its physical address (through
-	 * PDPT[3]) and at the top-2 GiB alias (PML4[511], PDPT[511]). That alias
-	 * also maps 0xFFFFFFFFC0000000 + x to x: where the ELF form's code runs.
+	 * maps the ROM's 2 MiB page at the top-2 GiB alias (PML4[511], PDPT[511]).
+	 * That alias also maps 0xFFFFFFFFC0000000 + x to x: where the ELF form's
+	 * code runs. A second PD identity-maps the last GiB below 4 GiB (PDPT[3]):
+	 * the ROM at its physical address, and the devices there (a TPM at
+	 * 0xFED40000), which MTRRs make uncached.
 	 * In the firmware form they are ROM: no instruction builds them, and the
 	 * preset accessed/dirty bits mean the CPU never writes them. */
 	.section .pagetables, "a"
@@ -125,7 +127,7 @@ pml4:	.quad	pdpt + PTE_TABLE
 	.quad	pdpt + PTE_TABLE
 pdpt:	.quad	pd + PTE_TABLE
 	.fill	2, 8, 0
-	.quad	pd + PTE_TABLE
+	.quad	pd_high + PTE_TABLE
 	.fill	507, 8, 0
 	.quad	pd + PTE_TABLE
 pd:	.set	page, 0
@@ -134,6 +136,11 @@ pd:	.set	page, 0
 	.set	page, page + 1
 	.endr
 	.quad	ROM_2M_PAGE + PTE_2M
+pd_high: .set	page, 0x600
+	.rept	512
+	.quad	page * 0x200000 + PTE_2M
+	.set	page, page + 1
+	.endr
 
 	.section .noinit, "aw", @nobits
 	.globl	__stack_bottom
