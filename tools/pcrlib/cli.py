@@ -1,0 +1,320 @@
+"""tools/leapboot-pcr's command line."""
+
+import argparse
+import json
+import os
+import sys
+
+from . import PcrError, eventlog, events, pcr
+
+PROG = "leapboot-pcr"
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(__file__))))
+DEFAULT_BIN = os.path.join("build", "x86_64", "leapboot.bin")
+VERSION_H = os.path.join(ROOT, "boot", "version.h")
+DEFAULT_PCRS = (0, 4, 8, 9)
+PREDICTED_PCRS = range(10)  # leapboot extends PCRs 0-9; 10 and up belong to the OS
+
+DESCRIPTION = """\
+Predicts the PCR values a leapboot boot (leapboot.bin on QEMU's pc or q35, with a
+TPM 2.0) leaves, from the files alone, before the VM runs: for sealing secrets
+to the boot (tpm2_createpolicy --policy-pcr) or checking a boot afterwards.
+docs/measured-boot.md defines every event leapboot extends; this tool follows it.
+With --replay it instead replays a real TCG event log (Linux's
+/sys/kernel/security/tpm0/binary_bios_measurements) into the PCR values it
+accounts for.
+
+PCRs (Linux TPM PCR Registry, docs/measured-boot.md):
+  0  the firmware: "leapboot VERSION" (EV_S_CRTM_VERSION) and the 64 KiB
+     leapboot.bin (EV_S_CRTM_CONTENTS)
+  1  the platform configuration: QEMU's fw_cfg files etc/acpi/rsdp,
+     etc/acpi/tables, etc/table-loader, etc/smbios/smbios-anchor,
+     etc/smbios/smbios-tables, those the machine has (EV_TABLE_OF_DEVICES);
+     they depend on QEMU's version and command line, so PCR 1 is predicted
+     only with --fw-cfg
+  4  the kernel (EV_IPL "leapboot: kernel"): a bzImage with the setup header
+     fields QEMU's -kernel rewrites taken as zero; a PVH ELF as its loaded span
+     (PT_LOAD segments at their p_paddr, zeros between and after p_filesz);
+     anything else (multiboot) the whole file
+  8  the kernel command line (EV_IPL, the command line itself as event data)
+  9  the initrd (EV_IPL "leapboot: initrd"); untouched (all zero) without one
+  0-7 end with EV_SEPARATOR (four zero bytes): PCRs 2, 3, 5, 6 and 7 hold only it
+"""
+
+EPILOG = """\
+output (text): one line per bank and PCR, banks in --banks order, PCRs rising:
+  BANK:PCR  HEX        e.g.  sha256:4  6c1f...(64 hex digits)
+  i.e. two columns separated by spaces; `awk '$1 == "sha256:4" { print $2 }'`
+  picks one. With --log the event list comes first: per event a line
+  "event N: PCR P TYPE (0xT) DATA" (DATA quoted if printable ASCII, else
+  hex:...), an indented "measured:" line saying what was hashed, and an
+  indented "BANK  HEX" line per bank; then an empty line, then the values.
+
+output (--json): one object:
+  {"mode": "predict" or "replay", "banks": [...],
+   "pcrs": {"sha256": {"0": "HEX", "4": "HEX", ...}, ...},
+   "events": [{"pcr": 0, "type": "EV_S_CRTM_VERSION", "type_code": 8,
+               "data": "leapboot 0.9" (printable ASCII only), "data_hex": "...",
+               "digests": {"sha256": "HEX", ...}, "measured": "..."}, ...],
+   predict: "inputs": {"bin", "kernel": {"path", "kind", "size", ...}, "initrd",
+                       "cmdline", "version", "fw_cfg", "fw_cfg_files"},
+   replay: "log", "startup_locality"}
+  HEX is lowercase, without 0x.
+
+--policy FILE: the --pcrs values of the --policy-bank bank, concatenated in
+  rising PCR order, raw binary, as tpm2-tools read a PCR file:
+    tools/leapboot-pcr --kernel vmlinuz --cmdline "console=ttyS0" --policy pcrs.bin
+    tpm2_createpolicy --policy-pcr -l sha256:0,4,8,9 -f pcrs.bin -L policy.digest
+
+inputs as leapboot sees them:
+  --cmdline is taken byte for byte as the shell passes it, trailing newlines
+  dropped as leapboot drops them: give exactly QEMU's -append (an empty -append
+  or none: --cmdline ""). --fw-cfg DIR is a tools/capture-fw-cfg dump
+  (DIR/etc/acpi/tables, ...) of the same QEMU and machine, captured with the
+  same devices, the TPM included (capture-fw-cfg --machine q35 -- -chardev
+  ... -tpmdev ... -device tpm-tis,...): a TPM adds ACPI tables. A kernel
+  leapboot would refuse (an ELF without the PVH note, a file of no known kind)
+  is measured as the whole file, with a warning on stderr; so is a multiboot
+  kernel given --initrd (its modules, not measured yet), and an empty --initrd
+  file is no initrd at all (no event), as QEMU hands it over.
+
+exit status: 0 done; 1 bad input (a missing file, a ROM that is not 64 KiB, an
+ELF without PT_LOAD, a truncated bzImage header, a malformed event log); 2 bad
+usage.
+
+examples:
+  tools/leapboot-pcr --kernel ~/.cache/leapboot/amd64/vmlinuz --initrd "$(tools/mkinitrd)" \\
+      --cmdline "console=ttyS0 panic=-1" --banks sha256 --log
+  tools/leapboot-pcr --kernel vmlinux --cmdline "" --fw-cfg tests/unit/fixtures/q35 --json
+  tools/leapboot-pcr --replay /sys/kernel/security/tpm0/binary_bios_measurements
+"""
+
+
+def _list(text, what):
+    items = [t.strip() for t in text.split(",")]
+    if not text.strip() or not all(items):
+        raise argparse.ArgumentTypeError("empty item in %s list %r" % (what, text))
+    return items
+
+
+def pcr_list(text):
+    out = []
+    for t in _list(text, "PCR"):
+        try:
+            n = int(t, 0)
+        except ValueError:
+            raise argparse.ArgumentTypeError("not a PCR number: %r" % t) from None
+        if not 0 <= n < pcr.NUM_PCRS:
+            raise argparse.ArgumentTypeError("PCR %d: a TPM has PCRs 0-%d" % (n, pcr.NUM_PCRS - 1))
+        if n in out:
+            raise argparse.ArgumentTypeError("PCR %d given twice" % n)
+        out.append(n)
+    return sorted(out)
+
+
+def bank_list(text):
+    out = []
+    for b in _list(text, "bank"):
+        b = b.lower()
+        if b in out:
+            raise argparse.ArgumentTypeError("bank %s given twice" % b)
+        out.append(b)
+    return out
+
+
+def parser():
+    p = argparse.ArgumentParser(prog=PROG, description=DESCRIPTION, epilog=EPILOG,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    g = p.add_argument_group("prediction (the default mode)")
+    g.add_argument("--bin", metavar="FILE",
+                   help="leapboot's 64 KiB ROM image, as given to QEMU's -bios (default: %s of the "
+                        "repository, if built)" % DEFAULT_BIN)
+    g.add_argument("--kernel", metavar="FILE", help="the kernel: bzImage, PVH ELF (vmlinux) or other (required)")
+    g.add_argument("--initrd", metavar="FILE", help="the initrd, as given to QEMU's -initrd (default: none)")
+    g.add_argument("--cmdline", metavar="TEXT",
+                   help='the kernel command line, as given to QEMU\'s -append (required; "" for none)')
+    g.add_argument("--fw-cfg", metavar="DIR",
+                   help="a tools/capture-fw-cfg dump of the machine: also predict PCR 1 (and show it by default)")
+    g.add_argument("--version-string", metavar="VERSION",
+                   help="leapboot's version in event 1's \"leapboot VERSION\" (default: LEAPBOOT_VERSION "
+                        "of boot/version.h next to this tool)")
+    g = p.add_argument_group("replay")
+    g.add_argument("--replay", metavar="LOG",
+                   help="replay a binary TCG crypto-agile event log instead (default output: every PCR "
+                        "it extends, in every bank it has)")
+    g = p.add_argument_group("output")
+    g.add_argument("--banks", type=bank_list, metavar="LIST",
+                   help="comma-separated banks, the TPM's active ones: sha1, sha256, sha384, sha512 "
+                        "(default: all four; with --replay: the log's)")
+    g.add_argument("--pcrs", type=pcr_list, metavar="LIST",
+                   help="comma-separated PCRs to print (default: 0,4,8,9, and 1 with --fw-cfg; "
+                        "prediction: 0-9 only; with --replay: those the log extends)")
+    g.add_argument("--json", action="store_true", help="print one JSON object instead of text (format below)")
+    g.add_argument("--log", action="store_true",
+                   help="also print the event list (PCR, type, event data, digests); --json always has it")
+    g.add_argument("--policy", metavar="FILE",
+                   help="write the --pcrs values of --policy-bank, concatenated, raw, for tpm2_createpolicy -f")
+    g.add_argument("--policy-bank", metavar="BANK", help="the bank of --policy (default sha256)")
+    return p
+
+
+def check_args(p, args):
+    if args.policy_bank and not args.policy:
+        p.error("--policy-bank goes with --policy")
+    args.policy_bank = (args.policy_bank or "sha256").lower()
+    if args.replay is not None:
+        given = [o for o, v in (("--bin", args.bin), ("--kernel", args.kernel), ("--initrd", args.initrd),
+                                ("--cmdline", args.cmdline), ("--fw-cfg", args.fw_cfg),
+                                ("--version-string", args.version_string)) if v is not None]
+        if given:
+            p.error("--replay reads a log; %s %s for a prediction" % (", ".join(given),
+                                                                    "is" if len(given) == 1 else "are"))
+        return
+    if args.kernel is None:
+        p.error("--kernel is required (or --replay LOG)")
+    if args.cmdline is None:
+        p.error('--cmdline is required: the command line is measured too (--cmdline "" for none)')
+    args.banks = args.banks or list(pcr.BANKS)
+    unknown = [b for b in args.banks if b not in pcr.BANKS]
+    if unknown:
+        p.error("bank %s: leapboot hashes %s" % (unknown[0], ", ".join(pcr.BANKS)))
+    if args.pcrs is None:
+        args.pcrs = sorted(DEFAULT_PCRS + ((1,) if args.fw_cfg is not None else ()))
+    beyond = [n for n in args.pcrs if n not in PREDICTED_PCRS]
+    if beyond:
+        p.error("PCR %d: leapboot extends PCRs 0-9 only; the others are the OS's" % beyond[0])
+    if 1 in args.pcrs and args.fw_cfg is None:
+        p.error("PCR 1 depends on QEMU's fw_cfg files: give --fw-cfg DIR (tools/capture-fw-cfg)")
+    if args.policy and args.policy_bank not in args.banks:
+        p.error("--policy-bank %s is not one of --banks (%s)" % (args.policy_bank, ",".join(args.banks)))
+
+
+def warn(msg):
+    print("%s: warning: %s" % (PROG, msg), file=sys.stderr)
+
+
+def format_pcrs(pcrs):
+    rows = [("%s:%d" % (b, n), v.hex()) for b, values in pcrs.items() for n, v in values.items()]
+    width = max((len(r[0]) for r in rows), default=0) + 2
+    return "".join(label.ljust(width) + value + "\n" for label, value in rows)
+
+
+def format_events(evs, note=None):
+    out = []
+    n = 0
+    for ev in evs:
+        n += 1
+        t = "%s (0x%02x)" % (events.type_name(ev.type), ev.type)
+        extra = "" if ev.extends() else "  (not extended)"
+        out.append("event %d: PCR %d %s %s%s\n" % (n, ev.pcr, t, ev.data_text(), extra))
+        if ev.what:
+            out.append("  measured: %s\n" % ev.what)
+        w = max((len(b) for b in ev.digests), default=0) + 2
+        out += ["  %s%s\n" % (b.ljust(w), d.hex()) for b, d in ev.digests.items()]
+    if note:
+        out.append("note: %s\n" % note)
+    return "".join(out)
+
+
+def json_pcrs(pcrs):
+    return {b: {str(n): v.hex() for n, v in values.items()} for b, values in pcrs.items()}
+
+
+def write_policy(path, pcrs, bank):
+    data = b"".join(pcrs[bank].values())
+    try:
+        with open(path, "wb") as f:
+            f.write(data)
+    except OSError as e:
+        raise PcrError("--policy %s: %s" % (path, e.strerror or e)) from None
+
+
+def run_predict(args):
+    if args.bin is None:
+        args.bin = os.path.join(ROOT, DEFAULT_BIN)
+        if not os.path.isfile(args.bin):
+            raise PcrError("no --bin and no %s (build leapboot with make, or give --bin FILE)" % args.bin)
+    version = args.version_string
+    if version is None:
+        version = events.read_version(VERSION_H)
+    pred = events.predict(args.banks, args.bin, args.kernel, args.cmdline, version,
+                          initrd=args.initrd, fw_cfg_dir=args.fw_cfg)
+    for w in pred.warnings:
+        warn(w)
+    values = pcr.select(pcr.replay(pred.events, args.banks), args.pcrs)
+    if args.policy:
+        write_policy(args.policy, values, args.policy_bank)
+    if args.json:
+        k = pred.kernel
+        kernel = {"path": k.path, "kind": k.kind, "size": k.size, "measured": k.describe()}
+        kernel.update(k.detail)
+        doc = {"mode": "predict", "banks": args.banks, "pcrs": json_pcrs(values),
+               "inputs": {"bin": args.bin, "kernel": kernel, "initrd": args.initrd,
+                          "cmdline": events.cmdline_bytes(args.cmdline).decode(errors="surrogateescape"),
+                          "version": version, "fw_cfg": args.fw_cfg, "fw_cfg_files": pred.fw_cfg},
+               "events": [e.to_json() for e in pred.events]}
+        return json.dumps(doc, indent=2) + "\n"
+    out = ""
+    if args.log:
+        note = None
+        if args.fw_cfg is None:
+            note = "no --fw-cfg: PCR 1's EV_TABLE_OF_DEVICES events (QEMU's fw_cfg files) are not predicted"
+        out = format_events(pred.events, note) + "\n"
+    return out + format_pcrs(values)
+
+
+def run_replay(args):
+    log = eventlog.read(args.replay)
+    have = log.banks()
+    banks = args.banks or have
+    missing = [b for b in banks if b not in have]
+    if missing:
+        raise PcrError("%s: no %s bank in the log (it has %s)" % (args.replay, missing[0], ", ".join(have)))
+    usable = []
+    for b in banks:
+        try:
+            pcr.new_hash(b)
+            usable.append(b)
+        except PcrError as e:
+            warn("%s: bank not replayed" % e)
+    for b in usable:
+        lacking = [i + 1 for i, e in enumerate(log.events) if e.extends() and b not in e.digests]
+        if lacking:
+            warn("event %d has no %s digest: the %s values do not account for it" % (lacking[0], b, b))
+    if args.policy and args.policy_bank not in usable:
+        raise PcrError("--policy-bank %s: not a replayed bank (%s)" % (args.policy_bank, ", ".join(usable)))
+    values = pcr.replay(log.events, usable, log.startup_locality)
+    wanted = args.pcrs
+    if wanted is None:
+        wanted = sorted({e.pcr for e in log.events if e.extends()})
+    values = pcr.select(values, wanted, log.startup_locality)
+    if args.policy:
+        write_policy(args.policy, values, args.policy_bank)
+    if args.json:
+        doc = {"mode": "replay", "log": args.replay, "banks": usable, "pcrs": json_pcrs(values),
+               "startup_locality": log.startup_locality, "events": [e.to_json() for e in log.events]}
+        return json.dumps(doc, indent=2) + "\n"
+    out = ""
+    if args.log:
+        note = None
+        if log.startup_locality:
+            note = "StartupLocality %d: PCR 0 starts at %d" % (log.startup_locality, log.startup_locality)
+        out = format_events(log.events, note) + "\n"
+    return out + format_pcrs(values)
+
+
+def main(argv=None):
+    p = parser()
+    args = p.parse_args(argv)
+    check_args(p, args)
+    try:
+        text = run_replay(args) if args.replay is not None else run_predict(args)
+    except PcrError as e:
+        print("%s: error: %s" % (PROG, e), file=sys.stderr)
+        return 1
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Python flushes stdout again at exit: point it at nothing.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 0
