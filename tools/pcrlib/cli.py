@@ -24,7 +24,7 @@ With --replay it instead replays a real TCG event log (Linux's
 accounts for.
 
 PCRs (Linux TPM PCR Registry, docs/measured-boot.md):
-  0  the firmware: "leapboot VERSION" (EV_S_CRTM_VERSION) and the 64 KiB
+  0  the firmware: "leapboot VERSION" (EV_S_CRTM_VERSION) and the 128 KiB
      leapboot.bin (EV_S_CRTM_CONTENTS)
   1  the platform configuration: QEMU's fw_cfg files etc/acpi/rsdp,
      etc/acpi/tables, etc/table-loader, etc/smbios/smbios-anchor,
@@ -77,7 +77,7 @@ inputs as leapboot sees them:
   kernel given --initrd (its modules, not measured yet), and an empty --initrd
   file is no initrd at all (no event), as QEMU hands it over.
 
-exit status: 0 done; 1 bad input (a missing file, a ROM that is not 64 KiB, an
+exit status: 0 done; 1 bad input (a missing file, a ROM that is not 128 KiB, an
 ELF without PT_LOAD, a truncated bzImage header, a malformed event log); 2 bad
 usage.
 
@@ -126,7 +126,7 @@ def parser():
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     g = p.add_argument_group("prediction (the default mode)")
     g.add_argument("--bin", metavar="FILE",
-                   help="leapboot's 64 KiB ROM image, as given to QEMU's -bios (default: %s of the "
+                   help="leapboot's 128 KiB ROM image, as given to QEMU's -bios (default: %s of the "
                         "repository, if built)" % DEFAULT_BIN)
     g.add_argument("--kernel", metavar="FILE", help="the kernel: bzImage, PVH ELF (vmlinux) or other (required)")
     g.add_argument("--initrd", metavar="FILE", help="the initrd, as given to QEMU's -initrd (default: none)")

@@ -3,6 +3,7 @@
 
 import os
 import re
+import struct
 from dataclasses import dataclass, field
 
 from . import PcrError
@@ -34,7 +35,8 @@ EVENT_TYPES = {
     0x800000E1: "EV_EFI_SPDM_FIRMWARE_BLOB", 0x800000E2: "EV_EFI_SPDM_FIRMWARE_CONFIG",
 }
 
-ROM_SIZE = 64 * 1024
+ROM_SIZE = 128 * 1024
+ROM_BASE = 0x100000000 - ROM_SIZE  # where QEMU maps -bios: it ends at 4 GiB
 # Event 3: the fw_cfg files measured into PCR 1, in this order, where QEMU has them.
 FW_CFG_FILES = ("etc/acpi/rsdp", "etc/acpi/tables", "etc/table-loader",
                 "etc/smbios/smbios-anchor", "etc/smbios/smbios-tables")
@@ -133,8 +135,10 @@ def predict(banks, rom, kernel, cmdline, version, initrd=None, fw_cfg_dir=None):
                             b"leapboot " + version.encode(), banks, "the event data"))
     digests, size = file_digest(rom, banks)
     if size != ROM_SIZE:
-        raise PcrError("%s: %d bytes, not a 64 KiB leapboot.bin ROM image (%d bytes)" % (rom, size, ROM_SIZE))
-    ev.append(Event(0, EV_S_CRTM_CONTENTS, b"leapboot.bin", digests, "%s, %d bytes" % (rom, size)))
+        raise PcrError("%s: %d bytes, not a 128 KiB leapboot.bin ROM image (%d bytes)" % (rom, size, ROM_SIZE))
+    # A UEFI_PLATFORM_FIRMWARE_BLOB: base and length (what tpm2_eventlog expects here).
+    blob = struct.pack("<QQ", ROM_BASE, ROM_SIZE)
+    ev.append(Event(0, EV_S_CRTM_CONTENTS, blob, digests, "%s, %d bytes" % (rom, size)))
     fw = None
     if fw_cfg_dir is not None:
         fw = fw_cfg_events(fw_cfg_dir, banks)

@@ -8,6 +8,7 @@ import json
 import os
 import re
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
@@ -61,7 +62,7 @@ class Cli(unittest.TestCase):
         self.tmp = tempfile.TemporaryDirectory()
         self.addCleanup(self.tmp.cleanup)
         d = self.d = self.tmp.name
-        self.rom_bytes = bytes((i * 13) & 0xFF for i in range(65536))
+        self.rom_bytes = bytes((i * 13) & 0xFF for i in range(131072))
         self.rom = synth.write(d, "leapboot.bin", self.rom_bytes)
         self.kernel_bytes = bytes(synth.bzimage())
         self.kernel = synth.write(d, "bzImage", self.kernel_bytes)
@@ -137,7 +138,7 @@ class Cli(unittest.TestCase):
 
     def test_replay_of_a_log_written_here_equals_the_prediction(self):
         # The log leapboot would write, put together here from the files.
-        entries = [(0, 8, b"leapboot 0.9", b"leapboot 0.9"), (0, 7, b"leapboot.bin", self.rom_bytes)]
+        entries = [(0, 8, b"leapboot 0.9", b"leapboot 0.9"), (0, 7, struct.pack("<QQ", 0xFFFE0000, 0x20000), self.rom_bytes)]
         entries += [(1, 0xB, n.encode(), self.fw_files[n]) for n in
                     ("etc/acpi/rsdp", "etc/acpi/tables", "etc/smbios/smbios-tables")]
         entries += [(4, 0xD, b"leapboot: kernel", self.kernel_measured()),
@@ -285,7 +286,7 @@ class Cli(unittest.TestCase):
             (k + ["--kernel", absent], 1, "absent: No such file or directory"),
             (k + ["--kernel", self.kernel, "--initrd", absent], 1, "absent: No such file or directory"),
             (["--bin", absent, "--kernel", self.kernel, "--cmdline", ""], 1, "absent: No such file"),
-            (["--bin", short_rom, "--kernel", self.kernel, "--cmdline", ""], 1, "4096 bytes, not a 64 KiB"),
+            (["--bin", short_rom, "--kernel", self.kernel, "--cmdline", ""], 1, "4096 bytes, not a 128 KiB"),
             (k + ["--kernel", truncated], 1, "truncated bzImage header"),
             (k + ["--kernel", noload], 1, "ELF without a PT_LOAD segment"),
             (k + ["--kernel", self.kernel, "--fw-cfg", absent], 1, "not a directory"),
