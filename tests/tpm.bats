@@ -359,3 +359,17 @@ assert_measured_boot() {
 	assert_userspace
 	assert_predicted "$p" sha256 0 4 8 9
 }
+
+# Forms that do not measure yet stop rather than boot unmeasured: the chain-loader under
+# SeaBIOS (which started the TPM and logged its own part) sees QEMU's etc/tpm/log.
+@test "leapboot.elf under SeaBIOS with a TPM: one tpm error line, no boot (not measured yet)" {
+	tpm_start --banks sha256
+	local -a targs
+	mapfile -t targs < <(tpm_qemu_args tis)
+	boot_leapboot q35 --bios "" "${targs[@]}" -kernel "${LEAPBOOT_BIN%/*}/leapboot.elf" \
+		-fw_cfg "name=opt/leapboot/kernel,file=$LEAPBOOT_KERNEL" \
+		-fw_cfg "name=opt/leapboot/cmdline,string=$BASE_CMDLINE"
+	assert_leapboot_error '^leapboot: error: tpm: a TPM is attached, but this form of leapboot does not measure yet'
+	refute_log '^USERSPACE-UP' "no kernel ran"
+	assert_status 3 "leapboot's failure exit"
+}
