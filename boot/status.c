@@ -113,6 +113,9 @@ static const char *const messages[LB_E_COUNT] = {
     [LB_E_TPM_RESPONSE_TOO_BIG] = "TPM response too large (%llu bytes, leapboot takes %llu)",
     [LB_E_TPM_CRB_BUFFER] =
 	"TPM CRB buffer outside the TPM's registers (address %#llx, %llu bytes)",
+    [LB_E_TPM_LOG_FULL] = "TPM event log full (%llu bytes needed, %llu left)",
+    [LB_E_TPM_LOG_BAD] = "malformed TPM event log (at byte %llu of %llu)",
+    [LB_E_TPM_LOG_BANKS] = "TPM event log bank mismatch (entry %llu, algorithm %#llx)",
     [LB_E_ARM64_NOT_IMAGE] = "not an arm64 Image (magic %#llx at offset 0x38, expected %#llx)",
     [LB_E_ARM64_TOO_SHORT] = "not an arm64 Image (%llu bytes, shorter than its %llu-byte header)",
     [LB_E_ARM64_OLD_IMAGE] = "arm64 Image without image_size, pre-3.17 (text_offset %#llx, %llu)",
