@@ -5,8 +5,7 @@
 
 #define ACPI_HEADER 36
 
-const struct acpi_blob *acpi_find_blob(const struct acpi_loader *l, const char *name,
-				       uint32_t len)
+const struct acpi_blob *acpi_find_blob(const struct acpi_loader *l, const char *name, uint32_t len)
 {
 	for (uint32_t i = 0; i < l->nblobs; i++)
 		if (l->blob[i].name_len == len && !memcmp(l->blob[i].name, name, len))
@@ -16,8 +15,7 @@ const struct acpi_blob *acpi_find_blob(const struct acpi_loader *l, const char *
 
 /* Where leapboot wrote the guest address addr, with *avail bytes to its blob's
  * end; 0 if no blob holds at least need bytes there. */
-static const uint8_t *at(const struct acpi_loader *l, uint64_t addr, uint32_t need,
-			 uint32_t *avail)
+static const uint8_t *at(const struct acpi_loader *l, uint64_t addr, uint32_t need, uint32_t *avail)
 {
 	for (uint32_t i = 0; i < l->nblobs; i++) {
 		const struct acpi_blob *b = &l->blob[i];

@@ -7,8 +7,7 @@
 #include "acpi.h"
 
 /* The installed blob named name (len bytes), or 0. */
-const struct acpi_blob *acpi_find_blob(const struct acpi_loader *l, const char *name,
-				       uint32_t len);
+const struct acpi_blob *acpi_find_blob(const struct acpi_loader *l, const char *name, uint32_t len);
 
 /* The table with signature sig ("TPM2" as a little-endian word) that the RSDP
  * at rsdp lists, and the bytes readable there (*avail, to its blob's end); 0 if

@@ -8,7 +8,7 @@
 
 enum kernel_format {
 	KERNEL_BZIMAGE,
-	KERNEL_PVH, /* an ELF with the Xen PVH note, loaded by leapboot or by QEMU */
+	KERNEL_PVH,	  /* an ELF with the Xen PVH note, loaded by leapboot or by QEMU */
 	KERNEL_MULTIBOOT, /* a multiboot (v1) ELF or a.out-kludge image, or QEMU's buffer */
 };
 

@@ -29,7 +29,7 @@ OUT_OF_LINE void measure_hash_final(struct measure_hash *h, struct tpm2_digests 
 }
 
 OUT_OF_LINE void measure_digest(const struct tpm2_banks *banks, const void *data, size_t n,
-		    struct tpm2_digests *d)
+				struct tpm2_digests *d)
 {
 	struct measure_hash h;
 	measure_hash_start(&h, banks);
@@ -52,9 +52,9 @@ OUT_OF_LINE void measure_bzimage_canonical(uint8_t *head, uint32_t len)
 	zero(head, len, 0x210, 1); /* type_of_loader */
 	if (len > 0x211)
 		head[0x211] &= 0x7F; /* loadflags: CAN_USE_HEAP */
-	zero(head, len, 0x218, 8); /* ramdisk_image, ramdisk_size */
-	zero(head, len, 0x224, 2); /* heap_end_ptr */
-	zero(head, len, 0x228, 4); /* cmd_line_ptr */
+	zero(head, len, 0x218, 8);   /* ramdisk_image, ramdisk_size */
+	zero(head, len, 0x224, 2);   /* heap_end_ptr */
+	zero(head, len, 0x228, 4);   /* cmd_line_ptr */
 	if (le16(head + 0x206) >= 0x209)
 		zero(head, len, 0x250, 8); /* setup_data */
 }
@@ -111,8 +111,8 @@ OUT_OF_LINE void measure_fetch_start(struct measure_fetch *f, const struct tpm2_
 	f->unmeasured = false;
 }
 
-OUT_OF_LINE void measure_fetch_seen(void *ctx, enum kernel_item item, uint64_t offset, const void *bytes,
-			uint64_t len)
+OUT_OF_LINE void measure_fetch_seen(void *ctx, enum kernel_item item, uint64_t offset,
+				    const void *bytes, uint64_t len)
 {
 	struct measure_fetch *f = ctx;
 	if (item == ITEM_KERNEL)
@@ -131,7 +131,7 @@ static status_t item_done(struct measure_item *it, uint64_t size)
 }
 
 OUT_OF_LINE status_t measure_fetch_kernel(struct measure_fetch *f, uint64_t size, const void *span,
-			      uint64_t span_len, struct tpm2_digests *d)
+					  uint64_t span_len, struct tpm2_digests *d)
 {
 	struct measure_item *it = &f->kernel;
 	if (f->unmeasured)
@@ -152,7 +152,8 @@ OUT_OF_LINE status_t measure_fetch_kernel(struct measure_fetch *f, uint64_t size
 	return lb_ok();
 }
 
-OUT_OF_LINE status_t measure_fetch_initrd(struct measure_fetch *f, uint64_t size, struct tpm2_digests *d)
+OUT_OF_LINE status_t measure_fetch_initrd(struct measure_fetch *f, uint64_t size,
+					  struct tpm2_digests *d)
 {
 	status_t s = item_done(&f->initrd, size);
 	if (!s.code)

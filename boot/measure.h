@@ -36,9 +36,9 @@ void measure_bzimage_canonical(uint8_t *head, uint32_t len);
 /* An item being hashed as it is fetched: its bytes must come whole, in order. */
 struct measure_item {
 	struct measure_hash h;
-	uint64_t seen;	/* bytes hashed so far */
-	bool broken;	/* a gap or an overlap: its digest would mean nothing */
-	bool skipped;	/* the kernel is an ELF file, measured where it was loaded */
+	uint64_t seen; /* bytes hashed so far */
+	bool broken;   /* a gap or an overlap: its digest would mean nothing */
+	bool skipped;  /* the kernel is an ELF file, measured where it was loaded */
 	uint32_t head_len;
 	uint8_t head[MEASURE_HEAD]; /* the kernel's first bytes, held until whole */
 };

@@ -4,10 +4,10 @@
 #include "version.h"
 #include "../loader/libc/string.h"
 
-#define PCR_FIRMWARE 0
-#define PCR_KERNEL   4
-#define PCR_CMDLINE  8
-#define PCR_INITRD   9
+#define PCR_FIRMWARE   0
+#define PCR_KERNEL     4
+#define PCR_CMDLINE    8
+#define PCR_INITRD     9
 #define PCRS_SEPARATED 8 /* PCRs 0-7: the firmware's part ends */
 
 static const char version_event[] = "leapboot " LEAPBOOT_VERSION;
@@ -15,7 +15,7 @@ static const char kernel_event[] = "leapboot: kernel";
 static const char initrd_event[] = "leapboot: initrd";
 
 OUT_OF_LINE status_t measured_boot_start(struct measured_boot *mb, struct tpm_dev *t, uint8_t *log,
-			     uint32_t cap)
+					 uint32_t cap)
 {
 	mb->tpm = t;
 	status_t s = tpm_startup(t);
@@ -31,22 +31,23 @@ OUT_OF_LINE status_t measured_boot_start(struct measured_boot *mb, struct tpm_de
 }
 
 OUT_OF_LINE status_t measured_boot_event(struct measured_boot *mb, uint32_t pcr, uint32_t type,
-			     const struct tpm2_digests *d, const void *data, uint32_t len)
+					 const struct tpm2_digests *d, const void *data,
+					 uint32_t len)
 {
 	status_t s = tpm_extend(mb->tpm, pcr, d);
 	return s.code ? s : tpm_log_event(&mb->log, pcr, type, d, data, len);
 }
 
 OUT_OF_LINE status_t measured_boot_data(struct measured_boot *mb, uint32_t pcr, uint32_t type,
-			    const void *data, uint32_t len)
+					const void *data, uint32_t len)
 {
 	struct tpm2_digests d;
 	measure_digest(&mb->banks, data, len, &d);
 	return measured_boot_event(mb, pcr, type, &d, data, len);
 }
 
-OUT_OF_LINE status_t measured_boot_firmware(struct measured_boot *mb, const void *image, uint64_t base,
-				uint32_t size)
+OUT_OF_LINE status_t measured_boot_firmware(struct measured_boot *mb, const void *image,
+					    uint64_t base, uint32_t size)
 {
 	struct tpm2_digests d;
 	uint8_t blob[16];
@@ -63,7 +64,7 @@ OUT_OF_LINE status_t measured_boot_firmware(struct measured_boot *mb, const void
 }
 
 OUT_OF_LINE status_t measured_boot_finish(struct measured_boot *mb, const struct measured_kernel *k,
-			      uint64_t initrd_size, const char *cmdline, uint32_t len)
+					  uint64_t initrd_size, const char *cmdline, uint32_t len)
 {
 	struct tpm2_digests d;
 	status_t s = measure_fetch_kernel(&mb->fetch, k->size, k->span, k->span_len, &d);

@@ -12,7 +12,7 @@ struct measured_boot {
 	struct tpm_dev *tpm;
 	struct tpm_log log;
 	struct tpm2_banks banks;
-	struct measure_fetch fetch;	 /* the kernel and initrd as they are fetched */
+	struct measure_fetch fetch;	/* the kernel and initrd as they are fetched */
 	struct fetch_observer observer; /* for struct kernel_source */
 };
 
@@ -25,8 +25,8 @@ status_t measured_boot_event(struct measured_boot *mb, uint32_t pcr, uint32_t ty
 			     const struct tpm2_digests *d, const void *data, uint32_t len);
 
 /* The same, the digest being of the event's own data. */
-status_t measured_boot_data(struct measured_boot *mb, uint32_t pcr, uint32_t type,
-			    const void *data, uint32_t len);
+status_t measured_boot_data(struct measured_boot *mb, uint32_t pcr, uint32_t type, const void *data,
+			    uint32_t len);
 
 /* PCR 0: leapboot's version, then its image (size bytes at image, which the
  * guest sees at address base), the event's data a UEFI_PLATFORM_FIRMWARE_BLOB

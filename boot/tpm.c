@@ -4,8 +4,8 @@
 #include "out_of_line.h"
 #include "tpm.h"
 
-OUT_OF_LINE status_t tpm_send(struct tpm_dev *t, const uint8_t *cmd, uint32_t len, uint8_t *rsp, uint32_t cap,
-		  uint32_t *rsp_len)
+OUT_OF_LINE status_t tpm_send(struct tpm_dev *t, const uint8_t *cmd, uint32_t len, uint8_t *rsp,
+			      uint32_t cap, uint32_t *rsp_len)
 {
 	if (t->iface == TPM_IFACE_CRB)
 		return tpm_crb_send(t, cmd, len, rsp, cap, rsp_len);

@@ -65,7 +65,8 @@ OUT_OF_LINE uint32_t tpm2_get_pcr_banks(uint8_t *buf, uint32_t cap)
 	return finish(&o);
 }
 
-OUT_OF_LINE uint32_t tpm2_pcr_extend(uint8_t *buf, uint32_t cap, uint32_t pcr, const struct tpm2_digests *d)
+OUT_OF_LINE uint32_t tpm2_pcr_extend(uint8_t *buf, uint32_t cap, uint32_t pcr,
+				     const struct tpm2_digests *d)
 {
 	struct out o = {buf, 0, cap};
 	put(&o, TPM_ST_SESSIONS, 2);

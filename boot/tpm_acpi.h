@@ -19,8 +19,8 @@
 
 struct tpm_acpi {
 	enum tpm_iface iface;
-	uint64_t base;	/* locality 0's registers */
-	uint64_t log;	/* LASA */
+	uint64_t base;	  /* locality 0's registers */
+	uint64_t log;	  /* LASA */
 	uint32_t log_len; /* LAML */
 };
 

@@ -102,7 +102,7 @@ static void get(struct tpm_dev *t, uint32_t off, uint8_t *p, uint32_t from, uint
 }
 
 OUT_OF_LINE status_t tpm_crb_send(struct tpm_dev *t, const uint8_t *cmd, uint32_t len, uint8_t *rsp,
-		      uint32_t cap, uint32_t *rsp_len)
+				  uint32_t cap, uint32_t *rsp_len)
 {
 	status_t s;
 	uint32_t v, polls;

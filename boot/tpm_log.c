@@ -1,9 +1,11 @@
+/* The TCG crypto-agile event log, written and read in a byte area. */
 #include "out_of_line.h"
 #include "tpm_log.h"
 #include "le.h"
 #include "../loader/libc/string.h"
 
-#define EVENT2_FIXED (4 + 4 + 4 + 4) /* pcrIndex, eventType, digest count, eventSize */
+/* An entry's bytes besides its digests and event: the count's frame, eventSize. */
+#define EVENT2_FIXED ((uint32_t)sizeof(struct tcg_pcr_event2) + 4)
 
 static const uint8_t spec_id_signature[16] = "Spec ID Event03";
 
@@ -31,7 +33,7 @@ static status_t check_banks(const struct tpm2_banks *b)
 }
 
 OUT_OF_LINE status_t tpm_log_start(struct tpm_log *l, uint8_t *area, uint32_t cap,
-		       const struct tpm2_banks *banks)
+				   const struct tpm2_banks *banks)
 {
 	status_t s = check_banks(banks);
 	if (s.code)
@@ -40,33 +42,33 @@ OUT_OF_LINE status_t tpm_log_start(struct tpm_log *l, uint8_t *area, uint32_t ca
 	if (size > cap)
 		return lb_fail(LB_E_TPM_LOG_FULL, size, cap);
 
-	/* The SHA-1 format's fields, so that a reader of the old format skips it:
+	/* The SHA-1 format's frame, so that a reader of the old format skips it:
 	 * PCR 0, EV_NO_ACTION, a zero digest. */
-	uint8_t *p = area;
-	memset(p, 0, 28);
-	le_put32(p + 4, EV_NO_ACTION);
-	le_put32(p + 28, TPM_LOG_SPEC_ID(n));
-	p += 32;
-	memcpy(p, spec_id_signature, 16);
-	le_put32(p + 16, 0); /* platformClass: client */
-	p[20] = 0;	     /* specVersionMinor */
-	p[21] = 2;	     /* specVersionMajor */
-	p[22] = 0;	     /* specErrata */
-	p[23] = 2;	     /* uintnSize: UINT64 */
-	le_put32(p + 24, n);
-	p += 28;
-	for (uint32_t i = 0; i < n; i++, p += 4) {
-		le_put16(p, banks->alg[i]);
-		le_put16(p + 2, (uint16_t)sha_digest_size(banks->alg[i]));
+	struct tcg_pcr_event *h = (struct tcg_pcr_event *)area;
+	memset(h, 0, sizeof(*h));
+	le_put32(h->event_type, EV_NO_ACTION);
+	le_put32(h->event_size, TPM_LOG_SPEC_ID(n));
+	struct tcg_spec_id_event *e = (struct tcg_spec_id_event *)(h + 1);
+	memcpy(e->signature, spec_id_signature, sizeof(e->signature));
+	le_put32(e->platform_class, 0); /* client */
+	e->spec_version_minor = 0;
+	e->spec_version_major = 2;
+	e->spec_errata = 0;
+	e->uintn_size = 2; /* UINT64 */
+	le_put32(e->number_of_algorithms, n);
+	struct tcg_alg_size *alg = (struct tcg_alg_size *)(e + 1);
+	for (uint32_t i = 0; i < n; i++) {
+		le_put16(alg[i].algorithm_id, banks->alg[i]);
+		le_put16(alg[i].digest_size, (uint16_t)sha_digest_size(banks->alg[i]));
 	}
-	*p = 0; /* vendorInfoSize */
+	*(uint8_t *)(alg + n) = 0; /* vendorInfoSize */
 
 	*l = (struct tpm_log){area, cap, size, *banks};
 	return lb_ok();
 }
 
-OUT_OF_LINE status_t tpm_log_event(struct tpm_log *l, uint32_t pcr, uint32_t type, const struct tpm2_digests *d,
-		       const void *data, uint32_t len)
+OUT_OF_LINE status_t tpm_log_event(struct tpm_log *l, uint32_t pcr, uint32_t type,
+				   const struct tpm2_digests *d, const void *data, uint32_t len)
 {
 	uint32_t i = 0, digests = 0;
 	while (i < l->banks.n && i < d->n && d->alg[i] == l->banks.alg[i])
@@ -81,11 +83,11 @@ OUT_OF_LINE status_t tpm_log_event(struct tpm_log *l, uint32_t pcr, uint32_t typ
 	if (size > left)
 		return lb_fail(LB_E_TPM_LOG_FULL, size, left);
 
-	uint8_t *p = l->base + l->used;
-	le_put32(p, pcr);
-	le_put32(p + 4, type);
-	le_put32(p + 8, d->n);
-	p += 12;
+	struct tcg_pcr_event2 *ev = (struct tcg_pcr_event2 *)(l->base + l->used);
+	le_put32(ev->pcr_index, pcr);
+	le_put32(ev->event_type, type);
+	le_put32(ev->count, d->n);
+	uint8_t *p = (uint8_t *)(ev + 1);
 	for (i = 0; i < d->n; i++) {
 		uint32_t n = sha_digest_size(d->alg[i]);
 		le_put16(p, d->alg[i]);
@@ -104,47 +106,53 @@ static status_t bad(uint32_t at, uint32_t cap)
 	return lb_fail(LB_E_TPM_LOG_BAD, at, cap);
 }
 
+/* Offsets in the header, for the place where it is malformed. */
+#define AT_HEADER(field) ((uint32_t)offsetof(struct tcg_pcr_event, field))
+#define AT_SPEC(field)                                                                             \
+	((uint32_t)(sizeof(struct tcg_pcr_event) + offsetof(struct tcg_spec_id_event, field)))
+#define AT_ALGS ((uint32_t)(sizeof(struct tcg_pcr_event) + sizeof(struct tcg_spec_id_event)))
+
 /* The header: a TCG_PCClientPCREvent whose event is a TCG_EfiSpecIDEvent; its
- * banks into *b, its size into *end. */
+ * banks into *b, its end into *end. */
 static status_t read_header(const uint8_t *a, uint32_t cap, struct tpm2_banks *b, uint32_t *end)
 {
-	if (!fits(0, 32, cap))
-		return bad(0, cap);
-	if (le32(a) != 0)
-		return bad(0, cap);
-	if (le32(a + 4) != EV_NO_ACTION)
-		return bad(4, cap);
-	uint32_t size = le32(a + 28);
-	if (!fits(32, size, cap) || size < TPM_LOG_SPEC_ID(0))
-		return bad(28, cap);
-	const uint8_t *e = a + 32;
-	if (memcmp(e, spec_id_signature, 16))
-		return bad(32, cap);
-	uint32_t n = le32(e + 24);
+	const struct tcg_pcr_event *h = (const struct tcg_pcr_event *)a;
+	if (!fits(0, sizeof(*h), cap) || le32(h->pcr_index) != 0)
+		return bad(AT_HEADER(pcr_index), cap);
+	if (le32(h->event_type) != EV_NO_ACTION)
+		return bad(AT_HEADER(event_type), cap);
+	uint32_t size = le32(h->event_size);
+	if (!fits(sizeof(*h), size, cap) || size < TPM_LOG_SPEC_ID(0))
+		return bad(AT_HEADER(event_size), cap);
+	const struct tcg_spec_id_event *e = (const struct tcg_spec_id_event *)(h + 1);
+	if (memcmp(e->signature, spec_id_signature, sizeof(e->signature)))
+		return bad(AT_SPEC(signature), cap);
+	uint32_t n = le32(e->number_of_algorithms);
 	if (n < 1 || n > TPM2_BANKS_MAX)
-		return bad(32 + 24, cap);
+		return bad(AT_SPEC(number_of_algorithms), cap);
 	if (size < TPM_LOG_SPEC_ID(n))
-		return bad(28, cap);
+		return bad(AT_HEADER(event_size), cap);
+	const struct tcg_alg_size *alg = (const struct tcg_alg_size *)(e + 1);
 	b->n = n;
 	for (uint32_t i = 0; i < n; i++) {
-		uint32_t at = 32 + 28 + 4 * i;
-		uint16_t alg = le16(a + at);
-		uint32_t digest = sha_digest_size(alg);
+		uint32_t at = AT_ALGS + i * (uint32_t)sizeof(*alg);
+		uint16_t id = le16(alg[i].algorithm_id);
+		uint32_t digest = sha_digest_size(id);
 		if (!digest)
 			return bad(at, cap);
 		for (uint32_t j = 0; j < i; j++)
-			if (b->alg[j] == alg)
+			if (b->alg[j] == id)
 				return bad(at, cap);
-		if (le16(a + at + 2) != digest)
+		if (le16(alg[i].digest_size) != digest)
 			return bad(at + 2, cap);
-		b->alg[i] = alg;
+		b->alg[i] = id;
 	}
 	/* vendorInfoSize, then that many bytes, inside the event; bytes after them
 	 * are allowed: SeaBIOS before 1.14 wrote vendorInfoSize as 4 bytes. */
-	uint32_t vendor = 32 + TPM_LOG_SPEC_ID(n) - 1;
-	if (size - TPM_LOG_SPEC_ID(n) < a[vendor])
-		return bad(vendor, cap);
-	*end = 32 + size;
+	uint8_t vendor = *(const uint8_t *)(alg + n);
+	if (size - TPM_LOG_SPEC_ID(n) < vendor)
+		return bad(AT_ALGS + n * (uint32_t)sizeof(*alg), cap);
+	*end = (uint32_t)sizeof(*h) + size;
 	return lb_ok();
 }
 
@@ -153,19 +161,20 @@ static status_t read_header(const uint8_t *a, uint32_t cap, struct tpm2_banks *b
 static status_t read_event(const uint8_t *a, uint32_t cap, const struct tpm2_banks *b, uint32_t at,
 			   uint32_t *end)
 {
+	const struct tcg_pcr_event2 *ev = (const struct tcg_pcr_event2 *)(a + at);
 	*end = at;
-	if (!fits(at, 8, cap)) {
+	if (!fits(at, sizeof(ev->pcr_index) + sizeof(ev->event_type), cap)) {
 		for (uint32_t i = at; i < cap; i++)
 			if (a[i])
 				return bad(at, cap);
 		return lb_ok();
 	}
-	if (!le32(a + at) && !le32(a + at + 4))
+	if (!le32(ev->pcr_index) && !le32(ev->event_type))
 		return lb_ok();
-	uint32_t p = at + 8;
-	if (!fits(p, 4, cap) || le32(a + p) != b->n)
+	uint32_t p = at + (uint32_t)offsetof(struct tcg_pcr_event2, count);
+	if (!fits(p, sizeof(ev->count), cap) || le32(ev->count) != b->n)
 		return bad(p, cap);
-	p += 4;
+	p += sizeof(ev->count);
 	for (uint32_t i = 0; i < b->n; i++) {
 		if (!fits(p, 2, cap) || le16(a + p) != b->alg[i])
 			return bad(p, cap);
@@ -183,7 +192,7 @@ static status_t read_event(const uint8_t *a, uint32_t cap, const struct tpm2_ban
 
 OUT_OF_LINE status_t tpm_log_resume(struct tpm_log *l, uint8_t *area, uint32_t cap)
 {
-	struct tpm2_banks b;
+	struct tpm2_banks b = {0, {0}}; /* unused slots zero, as compared whole */
 	uint32_t at, end;
 	status_t s = read_header(area, cap, &b, &at);
 	/* Each entry has at least 16 bytes: the walk ends. */

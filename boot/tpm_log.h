@@ -5,6 +5,7 @@
 #ifndef LEAPBOOT_TPM_LOG_H
 #define LEAPBOOT_TPM_LOG_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include "status.h"
 #include "tpm2.h"
@@ -18,12 +19,59 @@
 #define EV_TABLE_OF_DEVICES 0x0B
 #define EV_IPL		    0x0D
 
-/* The header's bytes for n banks: a TCG_PCClientPCREvent (pcrIndex, eventType,
- * a SHA-1 digest, eventSize) around a TCG_EfiSpecIDEvent (signature,
- * platformClass, 4 version bytes, numberOfAlgorithms, {algorithmId, digestSize}
- * each, vendorInfoSize). */
-#define TPM_LOG_SPEC_ID(n) (16 + 4 + 4 + 4 + 4 * (n) + 1)
-#define TPM_LOG_HEADER(n)  (4 + 4 + 20 + 4 + TPM_LOG_SPEC_ID(n))
+/* The layouts, as byte arrays: the area has no alignment guarantee, fields are
+ * read and written byte by byte (le.h). */
+
+/* TCG_PCClientPCREvent, the SHA-1 format: the header's frame. */
+struct tcg_pcr_event {
+	uint8_t pcr_index[4];
+	uint8_t event_type[4];
+	uint8_t digest[20];
+	uint8_t event_size[4];
+};
+
+/* TCG_EfiSpecIDEvent, the header's event; then numberOfAlgorithms
+ * {algorithmId, digestSize} (tcg_alg_size), vendorInfoSize, vendorInfo. */
+struct tcg_spec_id_event {
+	uint8_t signature[16];
+	uint8_t platform_class[4];
+	uint8_t spec_version_minor;
+	uint8_t spec_version_major;
+	uint8_t spec_errata;
+	uint8_t uintn_size;
+	uint8_t number_of_algorithms[4];
+};
+
+struct tcg_alg_size {
+	uint8_t algorithm_id[2];
+	uint8_t digest_size[2];
+};
+
+/* TCG_PCR_EVENT2 up to its digests; then count {hashAlg, digest}, eventSize,
+ * event. */
+struct tcg_pcr_event2 {
+	uint8_t pcr_index[4];
+	uint8_t event_type[4];
+	uint8_t count[4];
+};
+
+_Static_assert(offsetof(struct tcg_pcr_event, event_type) == 4, "eventType");
+_Static_assert(offsetof(struct tcg_pcr_event, digest) == 8, "digest");
+_Static_assert(offsetof(struct tcg_pcr_event, event_size) == 28, "eventDataSize");
+_Static_assert(sizeof(struct tcg_pcr_event) == 32, "TCG_PCClientPCREvent");
+_Static_assert(offsetof(struct tcg_spec_id_event, platform_class) == 16, "class");
+_Static_assert(offsetof(struct tcg_spec_id_event, spec_version_minor) == 20, "minor");
+_Static_assert(offsetof(struct tcg_spec_id_event, uintn_size) == 23, "uintnSize");
+_Static_assert(offsetof(struct tcg_spec_id_event, number_of_algorithms) == 24, "algs");
+_Static_assert(sizeof(struct tcg_spec_id_event) == 28, "TCG_EfiSpecIDEvent");
+_Static_assert(sizeof(struct tcg_alg_size) == 4, "TCG_EfiSpecIdEventAlgorithmSize");
+_Static_assert(offsetof(struct tcg_pcr_event2, count) == 8, "digests.count");
+_Static_assert(sizeof(struct tcg_pcr_event2) == 12, "TCG_PCR_EVENT2");
+
+/* The header's event and the whole header for n banks (vendorInfoSize 0). */
+#define TPM_LOG_SPEC_ID(n)                                                                         \
+	((uint32_t)(sizeof(struct tcg_spec_id_event) + (n) * sizeof(struct tcg_alg_size) + 1))
+#define TPM_LOG_HEADER(n) ((uint32_t)sizeof(struct tcg_pcr_event) + TPM_LOG_SPEC_ID(n))
 
 /* A log in base[0, cap): used bytes written, entries with banks' digests. */
 struct tpm_log {
@@ -51,11 +99,12 @@ status_t tpm_log_event(struct tpm_log *l, uint32_t pcr, uint32_t type, const str
 /* Takes over a crypto-agile log that another firmware (SeaBIOS) wrote in area:
  * checks the header (PCR 0, EV_NO_ACTION, the Spec ID signature, 1 to
  * TPM2_BANKS_MAX banks leapboot hashes, each once, with their digest sizes, an
- * event size that holds them and the vendor info), then walks the entries (each with the header's
- * banks in its order, inside cap) up to the first whose pcrIndex and eventType
- * are zero, or cap. used becomes the end of the last entry. A malformed log is
- * LB_E_TPM_LOG_BAD (the offset of the field that is wrong, cap); l is then
- * unchanged. */
+ * event size that holds them and the vendor info), then walks the entries (each
+ * with the header's banks in its order, inside cap) up to the first whose
+ * pcrIndex and eventType are zero (or fewer than 8 bytes before cap, all zero),
+ * or cap. used becomes the end of the last entry, banks the header's. A
+ * malformed log is LB_E_TPM_LOG_BAD (the offset of the field that is wrong,
+ * cap); l is then unchanged. */
 status_t tpm_log_resume(struct tpm_log *l, uint8_t *area, uint32_t cap);
 
 #endif

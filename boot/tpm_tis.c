@@ -138,7 +138,7 @@ static status_t get_response(struct tpm_dev *t, uint8_t *rsp, uint32_t at, uint3
 }
 
 OUT_OF_LINE status_t tpm_tis_send(struct tpm_dev *t, const uint8_t *cmd, uint32_t len, uint8_t *rsp,
-		      uint32_t cap, uint32_t *rsp_len)
+				  uint32_t cap, uint32_t *rsp_len)
 {
 	status_t s = lb_ok();
 	uint32_t st, polls;
