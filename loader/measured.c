@@ -57,12 +57,15 @@ const struct tpm_mmio_ops tpm_mmio = {
 
 /* QEMU's files that make the tables Linux gets, each as QEMU supplies it. */
 static const enum fw_cfg_known_file table_files[] = {
-    FW_CFG_ACPI_RSDP,	  FW_CFG_ACPI_TABLES,	 FW_CFG_TABLE_LOADER,
+    FW_CFG_ACPI_RSDP,	  FW_CFG_ACPI_TABLES,	FW_CFG_TABLE_LOADER,
     FW_CFG_SMBIOS_ANCHOR, FW_CFG_SMBIOS_TABLES,
 };
 static const char *const table_names[] = {
-    "etc/acpi/rsdp",	       "etc/acpi/tables",	   "etc/table-loader",
-    "etc/smbios/smbios-anchor", "etc/smbios/smbios-tables",
+    "etc/acpi/rsdp",
+    "etc/acpi/tables",
+    "etc/table-loader",
+    "etc/smbios/smbios-anchor",
+    "etc/smbios/smbios-tables",
 };
 
 static status_t measure_file(struct measured_boot *mb, struct fw_cfg *fc, struct fw_cfg_blob b,
@@ -72,7 +75,8 @@ static status_t measure_file(struct measured_boot *mb, struct fw_cfg *fc, struct
 	struct tpm2_digests d;
 	measure_hash_start(&h, &mb->banks);
 	for (uint32_t at = 0; at < b.size;) {
-		uint32_t n = b.size - at < sizeof(scratch) ? b.size - at : (uint32_t)sizeof(scratch);
+		uint32_t n =
+		    b.size - at < sizeof(scratch) ? b.size - at : (uint32_t)sizeof(scratch);
 		status_t s = fw_cfg_read(fc, b.key, at, phys(scratch), n);
 		if (s.code)
 			return s;

@@ -14,8 +14,8 @@
 #include "tap.h"
 #include "tpm_acpi.h"
 
-static const struct tpm2_banks four = {4, {TPM_ALG_SHA1, TPM_ALG_SHA256, TPM_ALG_SHA384,
-					   TPM_ALG_SHA512}};
+static const struct tpm2_banks four = {
+    4, {TPM_ALG_SHA1, TPM_ALG_SHA256, TPM_ALG_SHA384, TPM_ALG_SHA512}};
 static const struct tpm2_banks sha256_only = {1, {TPM_ALG_SHA256}};
 
 static void put16(uint8_t *p, uint16_t v)
@@ -91,7 +91,8 @@ static void test_kernel_digest(void)
 	struct tpm2_digests a, b, want;
 
 	is_code(observed(&four, orig, n, n, &a), LB_OK, "bzImage: whole file at once");
-	is_code(observed(&four, qemu, n, 1, &b), LB_OK, "bzImage: -kernel's rewrites, byte by byte");
+	is_code(observed(&four, qemu, n, 1, &b), LB_OK,
+		"bzImage: -kernel's rewrites, byte by byte");
 	ok(same(&a, &b), "bzImage: the same digests in every bank with QEMU's rewrites");
 
 	/* The definition: the file with the fields zeroed, one SHA-256. */
@@ -116,8 +117,8 @@ static void test_kernel_digest(void)
 	}
 
 	/* Any other byte counts: loadflags' other bits, the byte after a field. */
-	static const uint32_t others[] = {0x1F9, 0x1FC, 0x211, 0x217, 0x220, 0x226, 0x22C, 0x258,
-					  0x4000};
+	static const uint32_t others[] = {0x1F9, 0x1FC, 0x211, 0x217, 0x220,
+					  0x226, 0x22C, 0x258, 0x4000};
 	for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++) {
 		uint8_t *m = bzimage(n, 0x20F);
 		m[others[i]] ^= others[i] == 0x211 ? 0x40 : 0x01;
@@ -162,7 +163,8 @@ static void test_incomplete(void)
 	measure_fetch_start(&m, &four);
 	measure_fetch_seen(&m, ITEM_KERNEL, 0, f, 4000);
 	measure_fetch_seen(&m, ITEM_KERNEL, 4096, f + 4096, 4096);
-	is_code(measure_fetch_kernel(&m, 8192, 0, 0, &d), LB_E_MEASURE_INCOMPLETE, "a gap: refused");
+	is_code(measure_fetch_kernel(&m, 8192, 0, 0, &d), LB_E_MEASURE_INCOMPLETE,
+		"a gap: refused");
 
 	measure_fetch_start(&m, &four);
 	measure_fetch_seen(&m, ITEM_KERNEL, 0, f, 4096);
@@ -240,16 +242,15 @@ static void test_measured_boot(enum tpm_iface iface, uint8_t active, uint32_t nb
 	is_u64(mb.banks.n, nbanks, "%s: %u banks", ifn, nbanks);
 	uint8_t rom[4096];
 	memset(rom, 0xA5, sizeof(rom));
-	is_code(measured_boot_firmware(&mb, rom, 0xFFFE0000, sizeof(rom)), LB_OK,
-		"%s: PCR 0", ifn);
+	is_code(measured_boot_firmware(&mb, rom, 0xFFFE0000, sizeof(rom)), LB_OK, "%s: PCR 0", ifn);
 	uint8_t *k = bzimage(5000, 0x20F), initrd[777];
 	memset(initrd, 0x11, sizeof(initrd));
 	mb.observer.seen(mb.observer.ctx, ITEM_KERNEL, 0, k, 5000);
 	mb.observer.seen(mb.observer.ctx, ITEM_INITRD, 0, initrd, sizeof(initrd));
 	struct measured_kernel mk = {.size = 5000};
 	const char cmdline[] = "console=ttyS0";
-	is_code(measured_boot_finish(&mb, &mk, sizeof(initrd), cmdline, sizeof(cmdline) - 1),
-		LB_OK, "%s: finished", ifn);
+	is_code(measured_boot_finish(&mb, &mk, sizeof(initrd), cmdline, sizeof(cmdline) - 1), LB_OK,
+		"%s: finished", ifn);
 
 	/* Version, image, kernel, initrd, command line, 8 separators. */
 	static const uint32_t pcrs[] = {0, 0, 4, 9, 8, 0, 1, 2, 3, 4, 5, 6, 7};
@@ -305,7 +306,8 @@ static void test_measured_failures(void)
 	fake_tpm_init(&f, TPM_IFACE_CRB);
 	t = fake_tpm_dev(&f);
 	uint32_t header = TPM_LOG_HEADER(4);
-	is_code(measured_boot_start(&mb, &t, log, header + 100), LB_OK, "a log area of 100 bytes more");
+	is_code(measured_boot_start(&mb, &t, log, header + 100), LB_OK,
+		"a log area of 100 bytes more");
 	uint8_t rom[64] = {0};
 	is_code(measured_boot_firmware(&mb, rom, 0xFFFE0000, sizeof(rom)), LB_E_TPM_LOG_FULL,
 		"events that do not fit: full, not truncated");
@@ -321,8 +323,7 @@ static void test_measured_failures(void)
 }
 
 /* A TPM2 table as QEMU builds it. */
-static void tpm2_table(uint8_t *t, uint32_t method, uint64_t control, uint32_t laml,
-		       uint64_t lasa)
+static void tpm2_table(uint8_t *t, uint32_t method, uint64_t control, uint32_t laml, uint64_t lasa)
 {
 	memset(t, 0, TPM2_TABLE_LOG);
 	memcpy(t, "TPM2", 4);
@@ -346,7 +347,8 @@ static void test_tpm_acpi(void)
 	   "TPM2: TIS at 0xFED40000, the log area");
 	tpm2_table(t, TPM2_START_CRB, 0xFED40040, 0x10000, 0x7FFF0000);
 	is_code(tpm_acpi_parse(t, sizeof(t), &a), LB_OK, "TPM2: CRB");
-	ok(a.iface == TPM_IFACE_CRB && a.base == 0xFED40000, "TPM2: CRB registers from the control area");
+	ok(a.iface == TPM_IFACE_CRB && a.base == 0xFED40000,
+	   "TPM2: CRB registers from the control area");
 	tpm2_table(t, TPM2_START_CRB, 0xFED40080, 0x10000, 0x7FFF0000);
 	is_code(tpm_acpi_parse(t, sizeof(t), &a), LB_E_TPM_START_METHOD,
 		"TPM2: a CRB control area not at 0x40");
@@ -371,10 +373,16 @@ static void test_find_table(void)
 {
 	static uint8_t tables[4096], rsdp[36];
 	struct acpi_loader l = {.nblobs = 2};
-	l.blob[0] = (struct acpi_blob){.name = "etc/acpi/tables", .name_len = 15, .addr = 0x7000000,
-				       .mem = tables, .size = sizeof(tables)};
-	l.blob[1] = (struct acpi_blob){.name = "etc/acpi/rsdp", .name_len = 13, .addr = 0xF0000,
-				       .mem = rsdp, .size = sizeof(rsdp)};
+	l.blob[0] = (struct acpi_blob){.name = "etc/acpi/tables",
+				       .name_len = 15,
+				       .addr = 0x7000000,
+				       .mem = tables,
+				       .size = sizeof(tables)};
+	l.blob[1] = (struct acpi_blob){.name = "etc/acpi/rsdp",
+				       .name_len = 13,
+				       .addr = 0xF0000,
+				       .mem = rsdp,
+				       .size = sizeof(rsdp)};
 	/* RSDT at 0, FACP at 256, TPM2 at 512, XSDT at 1024. */
 	memcpy(tables, "RSDT", 4);
 	put32(tables + 4, 36 + 8);
