@@ -88,7 +88,7 @@ struct fw_cfg_blob {
 	X(LEAPBOOT_VERBOSE, "opt/leapboot/verbose", 13, arg)                                       \
 	X(ACPI_TABLES, "etc/acpi/tables", 9, arg) /* which the table-loader names */               \
 	X(ACPI_RSDP, "etc/acpi/rsdp", 9, arg)                                                      \
-	X(TPM_LOG, "etc/tpm/log", 5, arg) /* QEMU has a TPM: the log area's blob */
+	X(TPM_LOG, "etc/tpm/log", 5, arg) /* the TPM log area: empty without a TPM */
 
 #define FW_CFG_KNOWN_ENUM(id, name, at, arg) FW_CFG_##id,
 enum fw_cfg_known_file { FW_CFG_KNOWN_LIST(FW_CFG_KNOWN_ENUM, ) FW_CFG_KNOWN_FILES };
@@ -137,6 +137,13 @@ bool fw_cfg_find_field(const struct fw_cfg *fc, const char name[56], size_t len,
 static inline struct fw_cfg_blob fw_cfg_known(const struct fw_cfg *fc, enum fw_cfg_known_file f)
 {
 	return fc->known[f];
+}
+
+/* QEMU has a TPM: on pc and q35 (and arm virt) etc/tpm/log always exists, with
+ * the log area's size only when a TPM is attached. */
+static inline bool fw_cfg_has_tpm(const struct fw_cfg *fc)
+{
+	return fc->known[FW_CFG_TPM_LOG].size != 0;
 }
 
 static inline bool fw_cfg_has(const struct fw_cfg *fc, enum fw_cfg_known_file f)

@@ -1,5 +1,5 @@
 /* The TPM of pc and q35, as QEMU describes it: the table-loader allocates the
- * log area (etc/tpm/log, whose presence says there is a TPM), and the ACPI
+ * log area (etc/tpm/log, which is empty without a TPM), and the ACPI
  * TPM2 table gives the interface (TIS or CRB) and the log area's place. */
 #include "tpm_x86.h"
 #include "measured.h"

@@ -6,7 +6,7 @@
 #include "fw_cfg.h"
 #include "out_of_line.h"
 
-/* After the tables are installed, with a TPM (fw_cfg has etc/tpm/log): finds
+/* After the tables are installed, with a TPM (etc/tpm/log not empty): finds
  * it, starts it and measures leapboot (its rom_size-byte ROM below 4 GiB) and
  * QEMU's tables. A failure stops the boot. */
 OUT_OF_LINE void tpm_x86_begin(struct fw_cfg *fc, const struct acpi_loader *acpi, uint64_t rsdp,

@@ -42,7 +42,7 @@ void platform_tables(struct platform *pl, struct fw_cfg *fc, struct memmap *m)
 	(void)pl;
 	(void)m;
 	/* A TPM (QEMU then allocates its log area): not measured into yet. */
-	if (fw_cfg_has(fc, FW_CFG_TPM_LOG))
+	if (fw_cfg_has_tpm(fc))
 		stage_fail("tpm", lb_fail(LB_E_TPM_NOT_MEASURED, 0, 0));
 }
 

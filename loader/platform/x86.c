@@ -101,7 +101,7 @@ void platform_tables(struct platform *pl, struct fw_cfg *fc, struct memmap *m)
 	struct platform_arch *a = &pl->arch;
 	if (a->si) {
 		/* SeaBIOS's TPM, started and logged: not measured into yet. */
-		if (fw_cfg_has(fc, FW_CFG_TPM_LOG))
+		if (fw_cfg_has_tpm(fc))
 			stage_fail("tpm", lb_fail(LB_E_TPM_NOT_MEASURED, 0, 0));
 		return;
 	}
@@ -140,7 +140,7 @@ void platform_tables(struct platform *pl, struct fw_cfg *fc, struct memmap *m)
 			console_info("no ACPI: MP table for %u CPUs at %#llx", cpus.count,
 				     (unsigned long long)mp);
 	}
-	if (fw_cfg_has(fc, FW_CFG_TPM_LOG))
+	if (fw_cfg_has_tpm(fc))
 		tpm_x86_begin(fc, &acpi, a->rsdp, ROM_SIZE);
 }
 
