@@ -22,7 +22,7 @@
 
 #define MIN_RAM	     0x200000ull
 #define E820_RAW_MAX 128
-#define ROM_SIZE     0x10000 /* leapboot.bin, as the Makefile checks it */
+#define ROM_SIZE     0x20000 /* leapboot.bin, as the Makefile checks it */
 
 static struct boot_e820_entry e820_raw[E820_RAW_MAX] NOINIT;
 static struct acpi_loader acpi NOINIT;

@@ -32,7 +32,7 @@
 #define SEL_CODE32	0x08		/* start.S's gdt: flat 32-bit code */
 #define SEL_LINUX_CS	0x10		/* the hand-off's GDT (handoff.S): flat 32-bit code */
 #define IDT_GATE32	0x8E		/* present, DPL 0, 32-bit interrupt gate */
-#define ROM_BASE	0xFFFF0000
+#define TRAP_HIGH	0xFFFF0000	/* the top 16 bits of every address in .bios_trap */
 #define COM1		0x3F8
 #define UART_LSR	5
 #define LSR_THRE	0x20
@@ -212,9 +212,9 @@ msg_exception:
 	.balign	8, 0
 idt32	= . - 11 * 8
 	.macro	gate32 handler
-	.word	\handler - ROM_BASE, SEL_LINUX_CS
+	.word	\handler - TRAP_HIGH, SEL_LINUX_CS
 	.byte	0, IDT_GATE32
-	.word	ROM_BASE >> 16
+	.word	TRAP_HIGH >> 16
 	.endm
 	gate32	trap32_np			/* 11 */
 	.quad	0				/* 12 */

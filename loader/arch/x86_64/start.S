@@ -2,7 +2,7 @@
  * From the reset vector to C: real mode only long enough to load a GDT, then
  * 32-bit protected mode to switch on the prebuilt page tables, then long mode.
  *
- * The ROM is 64 KiB ending at 4 GiB. This file is linked at its physical address
+ * The ROM is 128 KiB ending at 4 GiB. This file is linked at its physical address
  * (it runs before paging); the C code is linked at the ROM's alias in the top
  * 2 GiB of the address space (-mcmodel=kernel), which the page tables map onto
  * the same physical ROM.
@@ -23,7 +23,8 @@
  * writes the tables back while walking them. */
 #define PTE_TABLE	0x23
 #define PTE_2M		0xE3
-#define ROM_BASE	0xFFFF0000
+/* CS's base from reset until the far jump (whatever the ROM's size). */
+#define RESET_CS_BASE	0xFFFF0000
 #define ROM_2M_PAGE	0xFFE00000
 
 #define SEL_CODE32	0x08
@@ -37,7 +38,7 @@ start16:
 	cli
 	cld
 	xorl	%ebx, %ebx		/* no PVH start_info: the firmware form */
-	lgdtl	%cs:(gdt_desc - ROM_BASE)
+	lgdtl	%cs:(gdt_desc - RESET_CS_BASE)
 	movl	%cr0, %eax
 	orl	$CR0_PE, %eax
 	movl	%eax, %cr0
