@@ -1,11 +1,13 @@
 /* Finding an installed ACPI table through the RSDT or XSDT. */
 #include "acpi_tables.h"
+#include "out_of_line.h"
 #include "le.h"
 #include "../loader/libc/string.h"
 
 #define ACPI_HEADER 36
 
-const struct acpi_blob *acpi_find_blob(const struct acpi_loader *l, const char *name, uint32_t len)
+OUT_OF_LINE const struct acpi_blob *acpi_find_blob(const struct acpi_loader *l, const char *name,
+						   uint32_t len)
 {
 	for (uint32_t i = 0; i < l->nblobs; i++)
 		if (l->blob[i].name_len == len && !memcmp(l->blob[i].name, name, len))
@@ -28,8 +30,8 @@ static const uint8_t *at(const struct acpi_loader *l, uint64_t addr, uint32_t ne
 	return 0;
 }
 
-const uint8_t *acpi_find_table(const struct acpi_loader *l, uint64_t rsdp, uint32_t sig,
-			       uint32_t *avail)
+OUT_OF_LINE const uint8_t *acpi_find_table(const struct acpi_loader *l, uint64_t rsdp, uint32_t sig,
+					   uint32_t *avail)
 {
 	uint32_t n;
 	const uint8_t *r = at(l, rsdp, 20, &n);

@@ -16,6 +16,13 @@ struct measured_boot {
 	struct fetch_observer observer; /* for struct kernel_source */
 };
 
+/* The measured boot whose observer o is. */
+static inline struct measured_boot *measured_boot_of(const struct fetch_observer *o)
+{
+	return (struct measured_boot *)((char *)o -
+					__builtin_offsetof(struct measured_boot, observer));
+}
+
 /* Starts the TPM, learns its banks and starts the log in [log, log + cap). */
 status_t measured_boot_start(struct measured_boot *mb, struct tpm_dev *t, uint8_t *log,
 			     uint32_t cap);

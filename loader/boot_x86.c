@@ -5,7 +5,7 @@
 #include "arch.h"
 #include "console.h"
 #include "kernel.h"
-#include "measured.h"
+#include "measured_boot.h"
 #include "multiboot_load.h"
 #include "buffer_sizes.h"
 #include "noinit.h"
@@ -43,8 +43,6 @@ static OUT_OF_LINE _Noreturn void boot_multiboot(struct fw_cfg *fc, const struct
 {
 	struct boot_plan plan;
 
-	if (measured)
-		stage_fail("tpm", lb_fail(LB_E_MEASURE_MODULE, 0, 0));
 	console_info("kernel from %s: multiboot %s at %#llx-%#llx, entry %#llx", src->origin,
 		     src->qemu_multiboot ? "image, modules and information built by QEMU" : "image",
 		     (unsigned long long)k->lo, (unsigned long long)k->hi,
@@ -69,6 +67,7 @@ static OUT_OF_LINE _Noreturn void boot_multiboot(struct fw_cfg *fc, const struct
 static OUT_OF_LINE void measure_end(const struct kernel_source *src, const struct kernel *k,
 				    uint64_t initrd_size, uint32_t cmdline_len)
 {
+	struct measured_boot *mb = measured_boot_of(src->observer);
 	struct measured_kernel mk = {.size = kernel_source_size(src, ITEM_KERNEL)};
 	if (k->format == KERNEL_PVH) {
 		mk.span = (const void *)(uintptr_t)k->lo;
@@ -76,8 +75,8 @@ static OUT_OF_LINE void measure_end(const struct kernel_source *src, const struc
 		if (src->preloaded_entry)
 			mk.size = src->preloaded_size;
 	}
-	stage_check("tpm", measured_end(&mk, initrd_size, cmdline, cmdline_len));
-	console_info("measured boot: %u bytes of event log", measured->log.used);
+	stage_check("tpm", measured_boot_finish(mb, &mk, initrd_size, cmdline, cmdline_len));
+	console_info("measured boot: %u bytes of event log", mb->log.used);
 }
 
 _Noreturn void boot_x86(struct fw_cfg *fc, const struct kernel_source *src, struct memmap *m,
@@ -88,8 +87,11 @@ _Noreturn void boot_x86(struct fw_cfg *fc, const struct kernel_source *src, stru
 	uint64_t initrd;
 
 	stage_check("kernel", kernel_load(fc, src, m, reach, &k));
-	if (k.format == KERNEL_MULTIBOOT)
+	if (k.format == KERNEL_MULTIBOOT) {
+		if (src->observer)
+			stage_fail("tpm", lb_fail(LB_E_MEASURE_MODULE, 0, 0));
 		boot_multiboot(fc, src, &k, m, reach);
+	}
 	if (k.format == KERNEL_BZIMAGE)
 		console_info("kernel from %s: bzImage protocol %x, %llu bytes at %#llx, "
 			     "init_size %#llx",
@@ -131,7 +133,7 @@ _Noreturn void boot_x86(struct fw_cfg *fc, const struct kernel_source *src, stru
 	}
 	plan_add_region(&plan, phys(cmdline), CMDLINE_CAP, MEM_CLAIM_FIRMWARE);
 	plan_add_region(&plan, initrd, initrd_size, MEM_CLAIM_INITRD);
-	if (measured)
+	if (src->observer)
 		measure_end(src, &k, initrd_size, cmdline_len);
 	stage_check("plan", plan_validate(&plan, m));
 	console_info("entering the %s kernel at %#llx",

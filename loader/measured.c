@@ -7,7 +7,6 @@
 
 #define PCR_TABLES 1
 
-struct measured_boot *measured;
 static struct measured_boot measured_state NOINIT;
 static struct tpm_dev tpm NOINIT;
 /* QEMU's files pass through here in pieces, for their digests only. */
@@ -89,7 +88,7 @@ static status_t measure_file(struct measured_boot *mb, struct fw_cfg *fc, struct
 }
 
 status_t measured_begin(struct fw_cfg *fc, struct tpm_dev *t, uint8_t *log, uint32_t cap,
-			const void *image, uint64_t base, uint32_t size)
+			const void *image, uint64_t base, uint32_t size, struct measured_boot **out)
 {
 	struct measured_boot *mb = &measured_state;
 	tpm = *t;
@@ -101,14 +100,6 @@ status_t measured_begin(struct fw_cfg *fc, struct tpm_dev *t, uint8_t *log, uint
 		if (b.key)
 			s = measure_file(mb, fc, b, table_names[i]);
 	}
-	if (s.code)
-		return s;
-	measured = mb;
-	return lb_ok();
-}
-
-status_t measured_end(const struct measured_kernel *k, uint64_t initrd_size, const char *cmdline,
-		      uint32_t len)
-{
-	return measured_boot_finish(measured, k, initrd_size, cmdline, len);
+	*out = mb;
+	return s;
 }

@@ -8,19 +8,14 @@
 #include "fw_cfg.h"
 #include "measured_boot.h"
 
-/* The boot in progress, once measured_begin succeeded; 0 without a TPM. */
-extern struct measured_boot *measured;
-
 /* MMIO access to a TPM's registers at its physical base (struct tpm_dev.ctx). */
 extern const struct tpm_mmio_ops tpm_mmio;
 
 /* Starts the TPM (t: ops, base and interface set), the log in [log, log+cap),
- * and measures leapboot's image (form: its file name) and QEMU's tables. */
+ * and measures leapboot's image (size bytes at image, which the guest sees at
+ * base) and QEMU's tables; *mb the measured boot, to be finished
+ * (measured_boot_finish) before the jump. */
 status_t measured_begin(struct fw_cfg *fc, struct tpm_dev *t, uint8_t *log, uint32_t cap,
-			const void *image, uint64_t base, uint32_t size);
-
-/* The kernel, initrd and command line, the separators; the TPM is given back. */
-status_t measured_end(const struct measured_kernel *k, uint64_t initrd_size, const char *cmdline,
-		      uint32_t len);
+			const void *image, uint64_t base, uint32_t size, struct measured_boot **mb);
 
 #endif

@@ -10,7 +10,7 @@
 #define SIG_TPM2 0x324D5054u /* "TPM2" */
 
 static status_t begin(struct fw_cfg *fc, const struct acpi_loader *acpi, uint64_t rsdp,
-		      uint32_t rom_size)
+		      uint32_t rom_size, struct measured_boot **mb)
 {
 	struct tpm_acpi ta;
 	uint32_t avail;
@@ -36,11 +36,13 @@ static status_t begin(struct fw_cfg *fc, const struct acpi_loader *acpi, uint64_
 	};
 	uint64_t rom = 0x100000000ull - rom_size;
 	return measured_begin(fc, &dev, b->mem + (ta.log - b->addr), ta.log_len,
-			      (const void *)(uintptr_t)rom, rom, rom_size);
+			      (const void *)(uintptr_t)rom, rom, rom_size, mb);
 }
 
-void tpm_x86_begin(struct fw_cfg *fc, const struct acpi_loader *acpi, uint64_t rsdp,
-		   uint32_t rom_size)
+struct measured_boot *tpm_x86_begin(struct fw_cfg *fc, const struct acpi_loader *acpi,
+				    uint64_t rsdp, uint32_t rom_size)
 {
-	stage_check("tpm", begin(fc, acpi, rsdp, rom_size));
+	struct measured_boot *mb;
+	stage_check("tpm", begin(fc, acpi, rsdp, rom_size, &mb));
+	return mb;
 }

@@ -8,7 +8,6 @@
 #include "noinit.h"
 #include "phys.h"
 #include "stage.h"
-#include "measured.h"
 #include "tables.h"
 #include "tpm_x86.h"
 #include "arch/x86_64/arch_x86.h"
@@ -99,12 +98,8 @@ status_t platform_memmap(struct platform *pl, struct fw_cfg *fc, struct memmap *
 void platform_tables(struct platform *pl, struct fw_cfg *fc, struct memmap *m)
 {
 	struct platform_arch *a = &pl->arch;
-	if (a->si) {
-		/* SeaBIOS's TPM, started and logged: not measured into yet. */
-		if (fw_cfg_has_tpm(fc))
-			stage_fail("tpm", lb_fail(LB_E_TPM_NOT_MEASURED, 0, 0));
+	if (a->si)
 		return;
-	}
 
 	struct mtrr_plan mtrr;
 	mtrr_setup(m, a->mmconfig_base, a->mmconfig_size, &mtrr);
@@ -140,23 +135,26 @@ void platform_tables(struct platform *pl, struct fw_cfg *fc, struct memmap *m)
 			console_info("no ACPI: MP table for %u CPUs at %#llx", cpus.count,
 				     (unsigned long long)mp);
 	}
-	if (fw_cfg_has_tpm(fc))
-		tpm_x86_begin(fc, &acpi, a->rsdp, ROM_SIZE);
 }
 
-/* The kernel's items pass the measurement on their way in. */
+/* With a TPM: leapboot and the tables measured, then the kernel's items on
+ * their way in. The chain-loader's TPM (SeaBIOS started it and logged its own
+ * part) is not measured into yet. */
 static OUT_OF_LINE _Noreturn void boot_measured(struct platform *pl, struct fw_cfg *fc,
 						const struct kernel_source *src, struct memmap *m)
 {
+	if (pl->arch.si)
+		stage_fail("tpm", lb_fail(LB_E_TPM_NOT_MEASURED, 0, 0));
+	struct measured_boot *mb = tpm_x86_begin(fc, &acpi, pl->arch.rsdp, ROM_SIZE);
 	struct kernel_source measured_src = *src;
-	measured_src.observer = &measured->observer;
+	measured_src.observer = &mb->observer;
 	boot_x86(fc, &measured_src, m, arch_identity_limit(), pl->arch.rsdp);
 }
 
 _Noreturn void platform_boot(struct platform *pl, struct fw_cfg *fc,
 			     const struct kernel_source *src, struct memmap *m)
 {
-	if (measured)
+	if (fw_cfg_has_tpm(fc))
 		boot_measured(pl, fc, src, m);
 	boot_x86(fc, src, m, arch_identity_limit(), pl->arch.rsdp);
 }
