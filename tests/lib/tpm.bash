@@ -115,6 +115,12 @@ tpm_setup_file() {
 		leapboot_fail "$TPM_INITRD: missing or empty"
 		return 1
 	}
+	# A copy of this file's own: the cached one is rebuilt when another checkout's tests
+	# run, and a boot and its PCR prediction must read the same bytes.
+	if [[ -n ${BATS_FILE_TMPDIR:-} ]]; then
+		cp "$TPM_INITRD" "$BATS_FILE_TMPDIR/initrd-tpm.img" || return 1
+		TPM_INITRD=$BATS_FILE_TMPDIR/initrd-tpm.img
+	fi
 	export TPM_INITRD
 }
 
