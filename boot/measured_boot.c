@@ -27,6 +27,30 @@ OUT_OF_LINE status_t measured_boot_start(struct measured_boot *mb, struct tpm_de
 		return s;
 	measure_fetch_start(&mb->fetch, &mb->banks);
 	mb->observer = (struct fetch_observer){.seen = measure_fetch_seen, .ctx = &mb->fetch};
+	mb->separated = false;
+	return lb_ok();
+}
+
+OUT_OF_LINE status_t measured_boot_resume(struct measured_boot *mb, struct tpm_dev *t, uint8_t *log,
+					  uint32_t cap)
+{
+	mb->tpm = t;
+	status_t s = tpm_startup(t); /* answered "started already" */
+	if (!s.code)
+		s = tpm_get_banks(t, &mb->banks);
+	if (!s.code)
+		s = tpm_log_resume(&mb->log, log, cap);
+	if (s.code)
+		return s;
+	/* Every event goes into the TPM and the log alike: the same banks, in order. */
+	bool same = mb->log.banks.n == mb->banks.n;
+	for (uint32_t i = 0; same && i < mb->banks.n; i++)
+		same = mb->log.banks.alg[i] == mb->banks.alg[i];
+	if (!same)
+		return lb_fail(LB_E_TPM_LOG_BANKS, mb->log.banks.n, mb->banks.n);
+	measure_fetch_start(&mb->fetch, &mb->banks);
+	mb->observer = (struct fetch_observer){.seen = measure_fetch_seen, .ctx = &mb->fetch};
+	mb->separated = true;
 	return lb_ok();
 }
 
@@ -80,7 +104,7 @@ OUT_OF_LINE status_t measured_boot_finish(struct measured_boot *mb, const struct
 	if (!s.code)
 		s = measured_boot_data(mb, PCR_CMDLINE, EV_IPL, cmdline, len);
 	static const uint8_t separator[4];
-	for (uint32_t pcr = 0; !s.code && pcr < PCRS_SEPARATED; pcr++)
+	for (uint32_t pcr = 0; !s.code && !mb->separated && pcr < PCRS_SEPARATED; pcr++)
 		s = measured_boot_data(mb, pcr, EV_SEPARATOR, separator, sizeof(separator));
 	tpm_release(mb->tpm);
 	return s;

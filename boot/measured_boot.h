@@ -14,6 +14,7 @@ struct measured_boot {
 	struct tpm2_banks banks;
 	struct measure_fetch fetch;	/* the kernel and initrd as they are fetched */
 	struct fetch_observer observer; /* for struct kernel_source */
+	bool separated;			/* the firmware before leapboot closed PCRs 0-7 already */
 };
 
 /* The measured boot whose observer o is. */
@@ -26,6 +27,12 @@ static inline struct measured_boot *measured_boot_of(const struct fetch_observer
 /* Starts the TPM, learns its banks and starts the log in [log, log + cap). */
 status_t measured_boot_start(struct measured_boot *mb, struct tpm_dev *t, uint8_t *log,
 			     uint32_t cap);
+
+/* Takes over a TPM that the firmware before leapboot (SeaBIOS, whose
+ * chain-loader leapboot is) started, logged into and separated: its log in
+ * [log, log + cap) goes on, in the same banks as the TPM's. */
+status_t measured_boot_resume(struct measured_boot *mb, struct tpm_dev *t, uint8_t *log,
+			      uint32_t cap);
 
 /* Extends pcr with d and logs the event (type, data). */
 status_t measured_boot_event(struct measured_boot *mb, uint32_t pcr, uint32_t type,
@@ -50,8 +57,8 @@ struct measured_kernel {
 };
 
 /* The kernel (PCR 4), the initrd (PCR 9, initrd_size bytes, none if 0), the
- * command line (PCR 8, len bytes), the separators of PCRs 0-7; then gives the
- * TPM back. */
+ * command line (PCR 8, len bytes), the separators of PCRs 0-7 (unless the
+ * firmware before leapboot placed them); then gives the TPM back. */
 status_t measured_boot_finish(struct measured_boot *mb, const struct measured_kernel *k,
 			      uint64_t initrd_size, const char *cmdline, uint32_t len);
 

@@ -103,3 +103,10 @@ status_t measured_begin(struct fw_cfg *fc, struct tpm_dev *t, uint8_t *log, uint
 	*out = mb;
 	return s;
 }
+
+status_t measured_resume(struct tpm_dev *t, uint8_t *log, uint32_t cap, struct measured_boot **out)
+{
+	tpm = *t;
+	*out = &measured_state;
+	return measured_boot_resume(&measured_state, &tpm, log, cap);
+}

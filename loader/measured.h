@@ -18,4 +18,8 @@ extern const struct tpm_mmio_ops tpm_mmio;
 status_t measured_begin(struct fw_cfg *fc, struct tpm_dev *t, uint8_t *log, uint32_t cap,
 			const void *image, uint64_t base, uint32_t size, struct measured_boot **mb);
 
+/* The same for a TPM the firmware before leapboot started and logged into
+ * (the chain-loader's): its log goes on; nothing of leapboot's own. */
+status_t measured_resume(struct tpm_dev *t, uint8_t *log, uint32_t cap, struct measured_boot **mb);
+
 #endif

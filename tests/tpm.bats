@@ -360,16 +360,52 @@ assert_measured_boot() {
 	assert_predicted "$p" sha256 0 4 8 9
 }
 
-# Forms that do not measure yet stop rather than boot unmeasured: the chain-loader under
-# SeaBIOS (which started the TPM and logged its own part) sees QEMU's etc/tpm/log.
-@test "leapboot.elf under SeaBIOS with a TPM: one tpm error line, no boot (not measured yet)" {
-	tpm_start --banks sha256
+# event_digests JSON PCR DATA: the sha256 digests of the events in PCR with event data DATA, one
+# per line, from leapboot-pcr's --json (a prediction or a replay).
+event_digests() {
+	python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+for e in d["events"]:
+    if e["pcr"] == int(sys.argv[2]) and e.get("data") == sys.argv[3]:
+        print(e["digests"]["sha256"])' "$@"
+}
+
+# The chain-loader: SeaBIOS started the TPM, measured its own part and closed PCRs 0-7 with
+# separators; leapboot.elf continues SeaBIOS's log with the kernel (PCR 4, after SeaBIOS's
+# "Calling INT 19h"), the initrd (9) and the command line (8), and places no separator.
+@test "leapboot.elf under SeaBIOS with a TPM: SeaBIOS's log goes on, PCRs 0-9 replay, 8 and 9 predicted" {
+	tpm_start
 	local -a targs
 	mapfile -t targs < <(tpm_qemu_args tis)
 	boot_leapboot q35 --bios "" "${targs[@]}" -kernel "${LEAPBOOT_BIN%/*}/leapboot.elf" \
 		-fw_cfg "name=opt/leapboot/kernel,file=$LEAPBOOT_KERNEL" \
+		-fw_cfg "name=opt/leapboot/initrd,file=$TPM_INITRD" \
 		-fw_cfg "name=opt/leapboot/cmdline,string=$BASE_CMDLINE"
-	assert_leapboot_error '^leapboot: error: tpm: a TPM is attached, but this form of leapboot does not measure yet'
-	refute_log '^USERSPACE-UP' "no kernel ran"
-	assert_status 3 "leapboot's failure exit"
+	assert_userspace
+	assert_tpm tpm_tis
+	local bank
+	for bank in sha1 sha256 sha384 sha512; do
+		assert_log_replays "$bank" 0 1 2 3 4 5 6 7 8 9
+	done
+	local p
+	p=$(predict sha256 "$LEAPBOOT_KERNEL" "$TPM_INITRD" "$BASE_CMDLINE") || return 1
+	assert_predicted "$p" sha256 8 9
+	# The kernel's event in PCR 4 has the digest leapboot-pcr predicts, once.
+	local log want got
+	log=$(tpm_log_file) || return 1
+	"$LEAPBOOT_ROOT/tools/leapboot-pcr" --bin "$LEAPBOOT_BIN" --kernel "$LEAPBOOT_KERNEL" \
+		--initrd "$TPM_INITRD" --cmdline "$BASE_CMDLINE" --banks sha256 --json \
+		>"$BATS_TEST_TMPDIR/predicted.json" || return 1
+	"$LEAPBOOT_ROOT/tools/leapboot-pcr" --replay "$log" --json >"$BATS_TEST_TMPDIR/replayed.json" ||
+		return 1
+	want=$(event_digests "$BATS_TEST_TMPDIR/predicted.json" 4 "leapboot: kernel")
+	got=$(event_digests "$BATS_TEST_TMPDIR/replayed.json" 4 "leapboot: kernel")
+	[[ -n $want && $got == "$want" ]] ||
+		leapboot_fail "PCR 4's kernel events in the log: '$got', predicted '$want'"
+	# No separator of leapboot's: SeaBIOS's eight (ff ff ff ff) are the only ones.
+	local n
+	n=$(python3 -c 'import json, sys
+print(sum(e["type"] == "EV_SEPARATOR" for e in json.load(open(sys.argv[1]))["events"]))' \
+		"$BATS_TEST_TMPDIR/replayed.json")
+	[[ $n == 8 ]] || leapboot_fail "$n separators in the log, expected SeaBIOS's 8"
 }

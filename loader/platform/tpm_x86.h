@@ -14,4 +14,9 @@
 OUT_OF_LINE struct measured_boot *tpm_x86_begin(struct fw_cfg *fc, const struct acpi_loader *acpi,
 						uint64_t rsdp, uint32_t rom_size);
 
+/* The chain-loader's TPM, which SeaBIOS started, logged into and separated
+ * (the ACPI tables at rsdp, in RAM below reach): the log goes on with the
+ * kernel, initrd and command line. A failure stops the boot. */
+OUT_OF_LINE struct measured_boot *tpm_x86_resume(uint64_t rsdp, uint64_t reach);
+
 #endif

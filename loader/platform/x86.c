@@ -137,15 +137,14 @@ void platform_tables(struct platform *pl, struct fw_cfg *fc, struct memmap *m)
 	}
 }
 
-/* With a TPM: leapboot and the tables measured, then the kernel's items on
- * their way in. The chain-loader's TPM (SeaBIOS started it and logged its own
- * part) is not measured into yet. */
+/* With a TPM: leapboot and the tables measured (the chain-loader: SeaBIOS's
+ * log continued), then the kernel's items on their way in. */
 static OUT_OF_LINE _Noreturn void boot_measured(struct platform *pl, struct fw_cfg *fc,
 						const struct kernel_source *src, struct memmap *m)
 {
-	if (pl->arch.si)
-		stage_fail("tpm", lb_fail(LB_E_TPM_NOT_MEASURED, 0, 0));
-	struct measured_boot *mb = tpm_x86_begin(fc, &acpi, pl->arch.rsdp, ROM_SIZE);
+	struct measured_boot *mb = pl->arch.si
+				       ? tpm_x86_resume(pl->arch.rsdp, arch_identity_limit())
+				       : tpm_x86_begin(fc, &acpi, pl->arch.rsdp, ROM_SIZE);
 	struct kernel_source measured_src = *src;
 	measured_src.observer = &mb->observer;
 	boot_x86(fc, &measured_src, m, arch_identity_limit(), pl->arch.rsdp);

@@ -322,6 +322,50 @@ static void test_measured_failures(void)
 		"PCR_Extend failing: an error");
 }
 
+/* The chain-loader's boot: SeaBIOS's log goes on, no separators of leapboot's. */
+static void test_resume(void)
+{
+	struct fake_tpm f;
+	fake_tpm_init(&f, TPM_IFACE_TIS);
+	f.active = FAKE_TPM_SHA256;
+	struct tpm_dev t = fake_tpm_dev(&f);
+	static uint8_t log[8192];
+	memset(log, 0, sizeof(log));
+	struct tpm_log earlier;
+	struct tpm2_digests d;
+	static const uint8_t sep[4] = {0xFF, 0xFF, 0xFF, 0xFF};
+	tpm_log_start(&earlier, log, sizeof(log), &sha256_only);
+	measure_digest(&sha256_only, sep, 4, &d);
+	for (uint32_t pcr = 0; pcr < 8; pcr++)
+		tpm_log_event(&earlier, pcr, EV_SEPARATOR, &d, sep, 4);
+	tpm_startup(&t);
+
+	struct measured_boot mb;
+	is_code(measured_boot_resume(&mb, &t, log, sizeof(log)), LB_OK, "resume: SeaBIOS's log");
+	is_u64(mb.log.used, earlier.used, "resume: appends after its last event");
+	uint8_t *k = bzimage(3000, 0x20F);
+	mb.observer.seen(mb.observer.ctx, ITEM_KERNEL, 0, k, 3000);
+	struct measured_kernel mk = {.size = 3000};
+	uint32_t before = f.n_log;
+	is_code(measured_boot_finish(&mb, &mk, 0, "x", 1), LB_OK, "resume: finished");
+	is_u64(f.n_log - before, 2, "resume: the kernel and the command line, no separators");
+	struct tpm_log back;
+	is_code(tpm_log_resume(&back, log, sizeof(log)), LB_OK, "resume: the log reads back");
+	is_u64(back.used, mb.log.used, "resume: to its new end");
+
+	fake_tpm_init(&f, TPM_IFACE_TIS); /* four banks, the log has one */
+	t = fake_tpm_dev(&f);
+	is_code(measured_boot_resume(&mb, &t, log, sizeof(log)), LB_E_TPM_LOG_BANKS,
+		"resume: a log in other banks than the TPM's");
+	memset(log, 0xA5, 64);
+	fake_tpm_init(&f, TPM_IFACE_TIS);
+	f.active = FAKE_TPM_SHA256;
+	t = fake_tpm_dev(&f);
+	is_code(measured_boot_resume(&mb, &t, log, sizeof(log)), LB_E_TPM_LOG_BAD,
+		"resume: no log there");
+	free(k);
+}
+
 /* A TPM2 table as QEMU builds it. */
 static void tpm2_table(uint8_t *t, uint32_t method, uint64_t control, uint32_t laml, uint64_t lasa)
 {
@@ -427,6 +471,7 @@ int main(void)
 	test_measured_boot(TPM_IFACE_TIS, FAKE_TPM_SHA256, 1);
 	test_measured_boot(TPM_IFACE_CRB, FAKE_TPM_SHA256, 1);
 	test_measured_failures();
+	test_resume();
 	test_tpm_acpi();
 	test_find_table();
 	return done_testing();
