@@ -121,7 +121,7 @@ static const char *const messages[LB_E_COUNT] = {
 	"TPM2 table names a start method leapboot cannot drive (%llu, control area %#llx)",
     [LB_E_TPM_LOG_AREA] = "TPM event log area unusable (address %#llx, %llu bytes)",
     [LB_E_TPM_NOT_MEASURED] = "a TPM is attached, but this form of leapboot does not measure "
-			      "yet (only leapboot.bin as -bios on pc and q35 does)",
+			      "yet (on x86, leapboot.bin and leapboot.elf do)",
     [LB_E_MEASURE_INCOMPLETE] = "an item passed the measurement incompletely (%llu of %llu bytes)",
     [LB_E_MEASURE_MODULE] = "multiboot kernels are not measured yet (boot without the TPM)",
     [LB_E_ARM64_NOT_IMAGE] = "not an arm64 Image (magic %#llx at offset 0x38, expected %#llx)",
