@@ -52,17 +52,62 @@
 # | 39 | a 256 MiB multiboot module with -m 128M | opt/leapboot/module0, -initrd | module does not fit; via -initrd QEMU's buffer is not in free RAM |
 # | 40 | 33 multiboot modules | opt/leapboot/module0…32 | too many modules, 32 |
 # | 41 | opt/leapboot/initrd with a multiboot kernel | opt/leapboot/initrd | modules, not an initrd |
+# | 42 | a TPM whose every PCR_Extend answers TPM_RC_FAILURE (q35, tpm-tis and tpm-crb) | fake-swtpm --fault rc | TPM command failed, 0x182, 0x101 |
+# | 43 | a TPM whose Startup answers TPM_RC_FAILURE (pc, tpm-tis) | fake-swtpm --fault rc --on startup | TPM command failed, 0x144, 0x101 |
+# | 44 | an error on the kernel's PCR 4 extend, after leapboot and the tables were measured | fake-swtpm --fault rc --pcr 4 | TPM command failed, 0x182, 0x101 |
+# | 45 | a response tag of 0x00C4 (TPM 1.2's): on Startup (tpm-tis), on GetCapability (tpm-crb) | fake-swtpm --fault wrong-tag | wrong tag, 0xc4 |
+# | 46 | a response size field 4 bytes larger than the bytes sent (Startup) | fake-swtpm --fault size-lie | timed out: QEMU waits for the rest, the guest gets no answer |
+# | 47 | a PCR_Extend response whose size field says 10 of its 19 bytes | fake-swtpm --fault size-short | malformed TPM response, 0x182, 10 bytes |
+# | 48 | a TPM that never answers Startup (tpm-tis and tpm-crb) | fake-swtpm --fault no-answer | timed out, 2000000 polls |
+# | 49 | the TPM hangs up (closes its data socket) on Startup | fake-swtpm --fault hang-up | tpm-tis: wrong tag 0xc4 (QEMU answers TPM_FAIL itself); tpm-crb: fatal error, CRB status 0x1 |
+# | 50 | an active PCR bank leapboot cannot hash (SM3_256, 0x0012) | fake-swtpm --fault banks-unknown | bank leapboot cannot hash, 0x12 |
+# | 51 | microvm (no TPM in QEMU 7.2) with a non-empty etc/tpm/log injected | etc/tpm/log | no usable ACPI TPM2 table |
+# | 52 | a TPM2 table without a log area: LAML and LASA 0; a revision 3 table that ends before them | etc/acpi/*, etc/table-loader, etc/tpm/log (q35,acpi=off) | log area unusable, 0x0, 0 bytes |
+# | 53 | a log area outside RAM (LASA 0x60000000, -m 512M) | the same | log area unusable, 0x60000000 |
+# | 54 | a log area that is not etc/tpm/log: LASA on the ACPI tables; LAML 64 KiB for a 512-byte etc/tpm/log | the same | log area unusable, LAML |
+# | 55 | a log area too small for the events (LAML = etc/tpm/log = 512 bytes) | the same | event log full |
+#
+# The TPM cases (42-55, issue 24): a TPM failure must stop the boot with one "leapboot: error:
+# tpm: ..." line, since a measured boot that silently measured nothing would be worse than
+# none. The misbehaving TPM is tests/lib/fake-swtpm: it speaks swtpm's control protocol to
+# QEMU's -tpmdev emulator and answers leapboot's Startup, GetCapability and PCR_Extend, well or
+# with the fault asked for, and logs which command got the fault; each case asserts that log
+# line too, and fails if leapboot let the fault pass (the kernel would start, QEMU would not exit
+# with 3). The test "fake-swtpm control" shows that its good default is a TPM: leapboot
+# measures, Linux's tpm_tis finds it, and its PCRs equal the replay of leapboot's event log.
+# The timeouts (46, 48) spend leapboot's long poll budget (TPM_LONG_POLLS, 2000000 polls): 1-2 s
+# under TCG (0.4-0.9 us a poll, with the host's load), 1.5-2.5 s for the whole QEMU run (the
+# tests print it).
+# QEMU stands between the TPM and the guest and frames each response by its size field: a size
+# field larger than the bytes sent is, for the guest, a TPM that never finishes answering (46);
+# one smaller is a short response (47). A size field that disagrees with the TIS FIFO's
+# dataAvail, or is larger than QEMU's buffer, cannot reach the guest through QEMU.
+# The log area cases (52-55) bring their own ACPI tables on q35,acpi=off (where QEMU builds none
+# and has no etc/tpm/log): an RSDT listing a TPM2 table, the table-loader script that links
+# them, and etc/tpm/log; a fake-swtpm is attached, and 52-54 check that it got no command
+# (leapboot checks the table before it touches the TPM); 53 and 54 are the loader's check that
+# the log area is the table-loader's etc/tpm/log, which no unit test reaches.
+# Only in the unit tests (tests/unit/test_tpm.c, test_tpm2.c, test_measure.c, test_tpm_log.c,
+# with the register model of tests/unit/fake_tpm.c), as QEMU's tpm-tis and tpm-crb never do
+# it: a locality never granted, burstCount stuck at 0, dataAvail disagreeing with the size
+# field, a CRB buffer outside the registers, a malformed bank list, no active bank.
 #
 # Not here, and why: fw_cfg missing entirely cannot be shown with QEMU 7.2 — pc, q35, microvm
 # and virt always have it and no option removes it; the unit tests (tests/unit/test_fw_cfg.c)
 # show a device without the signature is refused. More bad inputs live with their features:
 # tests/arm64.bats (Image header cases), tests/efi.bats (leapboot.efi), tests/pvh.bats.
 
-# An error is reported within a second; a boot that gets this far is hung.
+# An error is reported within a second (a TPM timeout, 46 and 48, within a few); a boot that
+# gets this far is hung.
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-30}
 
 load lib/qemu
 load lib/arm64
+load lib/tpm
+
+# The fake-swtpm of a TPM case is stopped whatever happened (lib/tpm's teardown).
+teardown() { tpm_teardown; }
+teardown_file() { tpm_assert_no_leftover; }
 
 setup_file() {
 	leapboot_setup_file || return 1
@@ -182,6 +227,57 @@ setup_file() {
 		put("mb-elf.bin", elf())
 		put("mb-elf-entry.bin", elf(entry=0x300000))
 		put("mb-elf-over-leapboot.bin", elf(paddr=0x4000))
+	EOF
+	# The log area cases (52-55): for each, etc/acpi/rsdp, etc/acpi/tables (an RSDT at 0 listing
+	# a TPM2 table at 64, start method TIS), etc/table-loader (allocate the three blobs, link the
+	# RSDT entry and, where the case wants it, the TPM2 table's LASA, checksum the tables) and
+	# etc/tpm/log, as <case>-rsdp.bin, -tables.bin, -loader.bin and -log.bin.
+	python3 - "$d" <<-'EOF'
+		import os, struct, sys
+		d = sys.argv[1]
+		def put(name, data):
+		    open(os.path.join(d, name), "wb").write(data)
+		def cmd(kind, body):
+		    return struct.pack("<I", kind) + body.ljust(124, b"\0")
+		def name(n):
+		    return n.encode().ljust(56, b"\0")
+		def allocate(f, align, zone):  # zone 1: high memory, 2: the F-segment
+		    return cmd(1, name(f) + struct.pack("<IB", align, zone))
+		def pointer(dst, src, off, size):
+		    return cmd(2, name(dst) + name(src) + struct.pack("<IB", off, size))
+		def checksum(f, off, start, length):
+		    return cmd(3, name(f) + struct.pack("<III", off, start, length))
+		def sdt(sig, rev, body):
+		    return sig + struct.pack("<IBB6s8sI4sI", 36 + len(body), rev, 0, b"LEAPBT",
+		                             b"BADTPM  ", 1, b"LBT ", 1) + body
+		TPM2 = 64  # the TPM2 table's offset in etc/acpi/tables
+		def case(c, laml=0, lasa=0, link=None, log=65536, rev=4):
+		    # platform class, reserved, control area, start method 6 (TIS), its parameters, then
+		    # (revision 4) LAML and LASA; link: the blob LASA is made to point into, if any.
+		    body = struct.pack("<HHQI12s", 0, 0, 0, 6, bytes(12))
+		    if rev >= 4:
+		        body += struct.pack("<IQ", laml, lasa)
+		    tpm2 = sdt(b"TPM2", rev, body)
+		    rsdt = sdt(b"RSDT", 1, struct.pack("<I", TPM2))
+		    put(c + "-tables.bin", rsdt.ljust(TPM2, b"\0") + tpm2)
+		    put(c + "-rsdp.bin", b"RSD PTR \0LEAPBT\0" + struct.pack("<I", 0))
+		    put(c + "-log.bin", bytes(log))
+		    s = allocate("etc/acpi/rsdp", 16, 2) + allocate("etc/acpi/tables", 64, 1)
+		    s += allocate("etc/tpm/log", 64, 1)
+		    s += pointer("etc/acpi/tables", "etc/acpi/tables", 36, 4)
+		    if link:
+		        s += pointer("etc/acpi/tables", link, TPM2 + 68, 8)
+		    s += checksum("etc/acpi/tables", TPM2 + 9, TPM2, len(tpm2))
+		    s += checksum("etc/acpi/tables", 9, 0, len(rsdt))
+		    s += pointer("etc/acpi/rsdp", "etc/acpi/tables", 16, 4)
+		    s += checksum("etc/acpi/rsdp", 8, 0, 20)
+		    put(c + "-loader.bin", s)
+		case("tpm2-no-log")
+		case("tpm2-rev3", rev=3)
+		case("tpm2-outside-ram", laml=65536, lasa=0x60000000)
+		case("tpm2-on-tables", laml=140, link="etc/acpi/tables")
+		case("tpm2-laml-big", laml=65536, link="etc/tpm/log", log=512)
+		case("tpm2-small", laml=512, link="etc/tpm/log", log=512)
 	EOF
 	# Sparse initrds: 256 MiB (bigger than -m 128M) and 32 MiB.
 	truncate -s 256M "$d/initrd-256m.img"
@@ -441,4 +537,196 @@ MB_NOT_FREE='^leapboot: error: kernel: multiboot image not in free RAM below 4 G
 @test "41 opt/leapboot/initrd with a multiboot kernel → modules, not an initrd" {
 	via_fw_cfg "$(f mb-aout.bin)" -fw_cfg "name=opt/leapboot/initrd,file=$(f mb-aout.bin)"
 	assert_leapboot_error '^leapboot: error: multiboot: a multiboot kernel takes modules, not an initrd: use opt/leapboot/module0, module1, ... \(8192 bytes\)$'
+}
+
+# --- the TPM (issue 24, point 7) ------------------------------------------------------------
+
+# fake_boot MACHINE tis|crb [qemu args…]: the Debian kernel with BASE_CMDLINE through leapboot,
+# the running fake-swtpm as its TPM; FAKE_BOOT_MS: QEMU's wall time in milliseconds.
+fake_boot() {
+	local machine=$1 iface=$2 rc=0 t0=${EPOCHREALTIME/./}
+	shift 2
+	local -a targs
+	mapfile -t targs < <(tpm_qemu_args "$iface")
+	[[ ${#targs[@]} -gt 0 ]] || return 1
+	boot_leapboot "$machine" "${targs[@]}" -kernel "$LEAPBOOT_KERNEL" -append "$BASE_CMDLINE" "$@" ||
+		rc=1
+	FAKE_BOOT_MS=$(((${EPOCHREALTIME/./} - t0) / 1000))
+	return $rc
+}
+
+# tables_args CASE: the -fw_cfg arguments of a log area case's files (setup_file made them).
+tables_args() {
+	local f
+	for f in rsdp:acpi/rsdp tables:acpi/tables loader:table-loader log:tpm/log; do
+		printf '%s\n' -fw_cfg "name=etc/${f#*:},file=$(f "$1-${f%%:*}.bin")"
+	done
+}
+
+E_EXTEND_FAILED='^leapboot: error: tpm: TPM command failed \(command code 0x182, response code 0x101\)$'
+E_WRONG_TAG='^leapboot: error: tpm: TPM response with a wrong tag \(0xc4\)$'
+E_TIMEOUT='^leapboot: error: tpm: TPM command timed out \(status 0x[0-9a-f]+ after 2000000 polls\)$'
+E_LOG_AREA='^leapboot: error: tpm: TPM event log area unusable \(address 0x[0-9a-f]+, [0-9]+ bytes\)$'
+
+@test "fake-swtpm control: its good default is a TPM (leapboot measures, Linux finds it, the log replays to its PCRs)" {
+	tpm_setup_file || return 1
+	tpm_start_fake || return 1
+	tpm_boot q35 tis "${VERBOSE_ARGS[@]}"
+	assert_userspace || return 1
+	assert_log '^leapboot: measured boot: [0-9]+ bytes of event log$' "leapboot measured" || return 1
+	assert_log '^LEAPBOOT-TPM-DRIVER=tpm_tis$' "Linux's tpm_tis found the fake" || return 1
+	assert_fake_log '^cmd 0x144 Startup -> rc 0x0$' || return 1
+	refute_fake_log '^fault ' || return 1
+	local bank
+	for bank in $TPM_ALL_BANKS; do
+		assert_log_measures "$bank" 0 1 2 3 4 5 6 7 8 9 || return 1
+		assert_log_replays "$bank" 0 1 2 3 4 5 6 7 8 9 || return 1
+	done
+	echo "# fake-swtpm control: start-up $(tpm_secs "$TPM_START_MS"), QEMU $(tpm_secs "$TPM_BOOT_MS")" >&3
+}
+
+@test "42 every PCR_Extend answered TPM_RC_FAILURE (q35, tpm-tis and tpm-crb) → command failed" {
+	local iface
+	for iface in tis crb; do
+		tpm_start_fake rc || return 1
+		fake_boot q35 "$iface"
+		assert_leapboot_error "$E_EXTEND_FAILED" || return 1
+		assert_fake_log '^fault rc on cmd 0x182 PCR_Extend pcr=0$' "the first extend, PCR 0" || return 1
+		tpm_stop || return 1
+	done
+}
+
+@test "43 Startup answered TPM_RC_FAILURE (pc, tpm-tis) → command failed, 0x144" {
+	tpm_start_fake rc --on startup || return 1
+	fake_boot pc tis
+	assert_leapboot_error '^leapboot: error: tpm: TPM command failed \(command code 0x144, response code 0x101\)$' ||
+		return 1
+	assert_fake_log '^fault rc on cmd 0x144 Startup$'
+}
+
+@test "44 an error on the kernel's PCR 4 extend, after PCRs 0 and 1 → command failed" {
+	tpm_start_fake rc --pcr 4 || return 1
+	fake_boot q35 tis
+	assert_leapboot_error "$E_EXTEND_FAILED" || return 1
+	assert_fake_log '^cmd 0x182 PCR_Extend pcr=1 -> rc 0x0$' "the tables were measured first" || return 1
+	assert_fake_log '^fault rc on cmd 0x182 PCR_Extend pcr=4$'
+}
+
+@test "45 a response tag of 0x00C4: on Startup (tpm-tis), on GetCapability (tpm-crb) → wrong tag" {
+	tpm_start_fake wrong-tag || return 1
+	fake_boot q35 tis
+	assert_leapboot_error "$E_WRONG_TAG" || return 1
+	assert_fake_log '^fault wrong-tag on cmd 0x144 Startup$' || return 1
+	tpm_stop || return 1
+	tpm_start_fake wrong-tag --on getcap || return 1
+	fake_boot q35 crb
+	assert_leapboot_error "$E_WRONG_TAG" || return 1
+	assert_fake_log '^fault wrong-tag on cmd 0x17a GetCapability$'
+}
+
+@test "46 a response size field larger than the bytes sent → timed out (QEMU waits for the rest)" {
+	tpm_start_fake size-lie || return 1
+	fake_boot q35 tis
+	assert_leapboot_error "$E_TIMEOUT" || return 1
+	assert_fake_log '^fault size-lie on cmd 0x144 Startup$' || return 1
+	echo "# 46 size-lie, tpm-tis: leapboot's timeout error after $(tpm_secs "$FAKE_BOOT_MS") of QEMU" >&3
+}
+
+@test "47 a PCR_Extend response whose size field says 10 of its 19 bytes → malformed response" {
+	tpm_start_fake size-short || return 1
+	fake_boot q35 tis
+	assert_leapboot_error '^leapboot: error: tpm: malformed TPM response \(command code 0x182, 10 bytes\)$' ||
+		return 1
+	assert_fake_log '^fault size-short on cmd 0x182 PCR_Extend pcr=0$'
+}
+
+@test "48 a TPM that never answers Startup (tpm-tis and tpm-crb) → timed out" {
+	local iface
+	for iface in tis crb; do
+		tpm_start_fake no-answer || return 1
+		fake_boot q35 "$iface"
+		assert_leapboot_error "$E_TIMEOUT" || return 1
+		assert_fake_log '^fault no-answer on cmd 0x144 Startup$' || return 1
+		echo "# 48 no-answer, tpm-$iface: leapboot's timeout error after $(tpm_secs "$FAKE_BOOT_MS") of QEMU" >&3
+		tpm_stop || return 1
+	done
+}
+
+@test "49 the TPM hangs up on Startup → wrong tag (tpm-tis), fatal error (tpm-crb)" {
+	tpm_start_fake hang-up || return 1
+	fake_boot q35 tis
+	assert_leapboot_error "$E_WRONG_TAG" || return 1
+	assert_fake_log '^fault hang-up on cmd 0x144 Startup$' || return 1
+	tpm_stop || return 1
+	tpm_start_fake hang-up || return 1
+	fake_boot q35 crb
+	assert_leapboot_error '^leapboot: error: tpm: TPM reports a fatal error \(CRB status 0x1, command code 0x144\)$' ||
+		return 1
+	assert_fake_log '^fault hang-up on cmd 0x144 Startup$'
+}
+
+@test "50 an active SM3_256 bank → a bank leapboot cannot hash" {
+	tpm_start_fake banks-unknown || return 1
+	fake_boot q35 tis
+	assert_leapboot_error '^leapboot: error: tpm: TPM bank leapboot cannot hash is active \(algorithm 0x12\)$' ||
+		return 1
+	assert_fake_log '^fault banks-unknown on cmd 0x17a GetCapability$'
+}
+
+@test "51 microvm with an injected etc/tpm/log (QEMU 7.2's microvm has no TPM) → no TPM2 table" {
+	boot_leapboot microvm -kernel "$LEAPBOOT_KERNEL" -append "$BASE_CMDLINE" \
+		-fw_cfg "name=etc/tpm/log,file=$(f tpm2-small-log.bin)"
+	assert_leapboot_error '^leapboot: error: tpm: no usable ACPI TPM2 table \(0 bytes of 0\)$'
+}
+
+# log_area_boot CASE [qemu args…]: q35 without QEMU's ACPI, the case's tables, a fake-swtpm.
+log_area_boot() {
+	local -a files
+	mapfile -t files < <(tables_args "$1")
+	tpm_start_fake || return 1
+	fake_boot q35,acpi=off tis "${files[@]}" "${@:2}"
+}
+
+@test "52 a TPM2 table without a log area: LAML and LASA 0; revision 3, shorter → log area unusable" {
+	local c
+	for c in tpm2-no-log tpm2-rev3; do
+		log_area_boot "$c" || return 1
+		assert_leapboot_error '^leapboot: error: tpm: TPM event log area unusable \(address 0x0, 0 bytes\)$' ||
+			return 1
+		refute_fake_log '^cmd ' "leapboot checks the table before the TPM" || return 1
+		tpm_stop || return 1
+	done
+}
+
+@test "53 a log area outside RAM (0x60000000, -m 512M) → log area unusable" {
+	log_area_boot tpm2-outside-ram -m 512M || return 1
+	assert_leapboot_error '^leapboot: error: tpm: TPM event log area unusable \(address 0x60000000, 65536 bytes\)$' ||
+		return 1
+	refute_fake_log '^cmd '
+}
+
+@test "54 a log area that is not etc/tpm/log: on the ACPI tables; larger than the blob → log area unusable" {
+	log_area_boot tpm2-on-tables || return 1
+	assert_leapboot_error "$E_LOG_AREA" || return 1
+	log_grep '^leapboot: error: .*, 140 bytes\)$' >/dev/null ||
+		leapboot_fail "the error names LAML 140" || return 1
+	refute_fake_log '^cmd ' || return 1
+	tpm_stop || return 1
+	log_area_boot tpm2-laml-big || return 1
+	assert_leapboot_error "$E_LOG_AREA" || return 1
+	log_grep '^leapboot: error: .*, 65536 bytes\)$' >/dev/null ||
+		leapboot_fail "the error names LAML 65536" || return 1
+	refute_fake_log '^cmd '
+}
+
+@test "55 a 512-byte log area, too small for the events → event log full" {
+	log_area_boot tpm2-small || return 1
+	assert_leapboot_error '^leapboot: error: tpm: TPM event log full \([0-9]+ bytes needed, [0-9]+ left\)$' ||
+		return 1
+	assert_fake_log '^cmd 0x182 PCR_Extend pcr=0 -> rc 0x0$' "measuring had begun" || return 1
+	local line
+	line=$(log_grep '^leapboot: error:')
+	[[ $line =~ \(([0-9]+)\ bytes\ needed,\ ([0-9]+)\ left\) ]] &&
+		((BASH_REMATCH[1] > BASH_REMATCH[2] && BASH_REMATCH[2] < 512)) ||
+		leapboot_fail "needed must exceed left, and left be under 512: $line"
 }

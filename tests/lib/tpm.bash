@@ -24,6 +24,13 @@
 # configuration means no certificate tool and no EK, which is all these tests need (the
 # default /etc/swtpm_setup.conf would do the same, but it is the machine's, not ours).
 #
+# fake-swtpm (tests/lib/fake-swtpm, for the failure cases of tests/bad-input.bats): a TPM that
+# speaks swtpm's control protocol to QEMU and answers leapboot's commands well by default, or
+# with a chosen fault (an error code, a wrong tag, a size field that lies, no answer, a hang-up,
+# a bank leapboot cannot hash). tpm_start_fake starts it in the same TPM_PID/TPM_DIR/TPM_SOCK
+# as tpm_start, so tpm_qemu_args, tpm_boot, tpm_stop and tpm_teardown serve both; it logs each
+# command it got and each fault it applied to TPM_FAKE_LOG.
+#
 # The guest side is tests/lib/tpm-init, built once per .bats file into TPM_INITRD; it prints
 # LEAPBOOT-TPM=present|absent, LEAPBOOT-TPM-DRIVER=, LEAPBOOT-PCR-<bank>-<n>=<hex> (n 0..9,
 # lower-case) for each bank the kernel shows, and the event log in base64 between
@@ -45,6 +52,12 @@
 #                                TPM_INITRD ($LEAPBOOT_CACHE/initrd-tpm.img)
 #   tpm_start [--banks all|LIST] starts swtpm; sets TPM_PID, TPM_DIR, TPM_SOCK, TPM_BANKS,
 #                                TPM_START_MS (swtpm_setup and start-up, milliseconds)
+#   tpm_start_fake [FAULT] [fake-swtpm options…]
+#                                starts fake-swtpm (FAULT: none, the default, or one of its
+#                                --fault names); sets what tpm_start sets (TPM_BANKS: the
+#                                --banks given, else all four) and TPM_FAKE_LOG
+#   assert_fake_log ERE [what]   the fake's log has a line matching ERE
+#   refute_fake_log ERE [what]   it has none
 #   tpm_stop                     kills TPM_PID (TERM, then KILL after 5 s), reaps it, removes
 #                                TPM_DIR; fails if the process outlived that
 #   tpm_teardown                 tpm_stop, tpm_assert_no_leftover, leapboot_teardown
@@ -228,8 +241,68 @@ tpm_stop() {
 	if [[ -n $dir && $dir == */leapboot-tpm.* ]]; then
 		rm -rf "$dir"
 	fi
-	TPM_PID="" TPM_DIR="" TPM_SOCK=""
+	TPM_PID="" TPM_DIR="" TPM_SOCK="" TPM_FAKE_LOG=""
 	return $rc
+}
+
+# --- fake-swtpm -----------------------------------------------------------------------------
+
+tpm_start_fake() {
+	local fault=none
+	if [[ $# -gt 0 && $1 != -* ]]; then
+		fault=$1
+		shift
+	fi
+	if [[ -n ${TPM_PID:-} ]]; then
+		leapboot_fail "tpm_start_fake: TPM $TPM_PID is still running (tpm_stop first)"
+		return 1
+	fi
+	local a prev=
+	TPM_BANKS=$TPM_ALL_BANKS
+	for a in "$@"; do
+		[[ $prev == --banks ]] && TPM_BANKS=${a//,/ }
+		prev=$a
+	done
+
+	local t0=${EPOCHREALTIME/./}
+	TPM_DIR=$(mktemp -d "${TMPDIR:-/tmp}/leapboot-tpm.XXXXXX") || return 1
+	TPM_SOCK=$TPM_DIR/ctrl.sock TPM_FAKE_LOG=$TPM_DIR/fake.log
+	if [[ $TPM_SOCK == *,* || ${#TPM_SOCK} -gt 107 ]]; then
+		leapboot_fail "tpm_start_fake: socket path '$TPM_SOCK' has a comma or is too long (set TMPDIR)"
+		rm -rf "$TPM_DIR"
+		return 1
+	fi
+	# fd 3 is bats' output: a background process that keeps it open hangs bats.
+	"$LEAPBOOT_ROOT/tests/lib/fake-swtpm" --ctrl "$TPM_SOCK" --log "$TPM_FAKE_LOG" \
+		--fault "$fault" "$@" </dev/null >"$TPM_DIR/fake.err" 2>&1 3>&- &
+	TPM_PID=$!
+	echo "$TPM_PID $TPM_DIR" >>"$(tpm_started_list)"
+	# Python's start can take a second (a pyenv shim): up to 10 s.
+	local i
+	for ((i = 0; i < 200; i++)); do
+		[[ -S $TPM_SOCK ]] && break
+		kill -0 "$TPM_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	if [[ ! -S $TPM_SOCK ]]; then
+		leapboot_fail "fake-swtpm did not create $TPM_SOCK within 10 s: $(tail -n 5 "$TPM_DIR/fake.err" 2>/dev/null)"
+		tpm_stop
+		return 1
+	fi
+	TPM_START_MS=$(((${EPOCHREALTIME/./} - t0) / 1000))
+}
+
+assert_fake_log() { # <ERE> [what]
+	grep -qE -- "$1" "${TPM_FAKE_LOG:-/dev/null}" ||
+		leapboot_fail "fake-swtpm's log has no line matching /$1/${2:+ ($2)}"
+}
+
+refute_fake_log() { # <ERE> [what]
+	local hit
+	if hit=$(grep -E -- "$1" "${TPM_FAKE_LOG:-/dev/null}" | head -n 3) && [[ -n $hit ]]; then
+		leapboot_fail "fake-swtpm's log has a line matching /$1/${2:+ ($2)}: $hit"
+		return 1
+	fi
 }
 
 # Every swtpm tpm_start started in this .bats file has ended (by tpm_stop or by itself).
@@ -254,6 +327,12 @@ tpm_teardown() {
 			{
 				echo "---- swtpm's log:"
 				tail -n 10 "$TPM_DIR/swtpm.log"
+			} >&2
+		fi
+		if [[ -n ${TPM_FAKE_LOG:-} && -s $TPM_FAKE_LOG ]]; then
+			{
+				echo "---- fake-swtpm's log (its last 15 lines):"
+				tail -n 15 "$TPM_FAKE_LOG"
 			} >&2
 		fi
 		# The serial log's tail is mostly the event log's base64: the TPM lines first.
