@@ -58,7 +58,9 @@ OUT_OF_LINE status_t measured_boot_event(struct measured_boot *mb, uint32_t pcr,
 					 const struct tpm2_digests *d, const void *data,
 					 uint32_t len)
 {
-	status_t s = tpm_extend(mb->tpm, pcr, d);
+	status_t s = tpm_log_room(&mb->log, len);
+	if (!s.code)
+		s = tpm_extend(mb->tpm, pcr, d);
 	return s.code ? s : tpm_log_event(&mb->log, pcr, type, d, data, len);
 }
 

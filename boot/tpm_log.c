@@ -67,6 +67,16 @@ OUT_OF_LINE status_t tpm_log_start(struct tpm_log *l, uint8_t *area, uint32_t ca
 	return lb_ok();
 }
 
+OUT_OF_LINE status_t tpm_log_room(const struct tpm_log *l, uint32_t len)
+{
+	uint32_t digests = 0;
+	for (uint32_t i = 0; i < l->banks.n; i++)
+		digests += 2 + sha_digest_size(l->banks.alg[i]);
+	uint64_t size = (uint64_t)EVENT2_FIXED + digests + len;
+	uint32_t left = l->used < l->cap ? l->cap - l->used : 0;
+	return size > left ? lb_fail(LB_E_TPM_LOG_FULL, size, left) : lb_ok();
+}
+
 OUT_OF_LINE status_t tpm_log_event(struct tpm_log *l, uint32_t pcr, uint32_t type,
 				   const struct tpm2_digests *d, const void *data, uint32_t len)
 {

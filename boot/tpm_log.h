@@ -96,6 +96,10 @@ status_t tpm_log_start(struct tpm_log *l, uint8_t *area, uint32_t cap,
 status_t tpm_log_event(struct tpm_log *l, uint32_t pcr, uint32_t type, const struct tpm2_digests *d,
 		       const void *data, uint32_t len);
 
+/* An event of len bytes of data fits (LB_E_TPM_LOG_FULL if not): checked
+ * before its PCR is extended, so that the TPM never holds what the log lacks. */
+status_t tpm_log_room(const struct tpm_log *l, uint32_t len);
+
 /* Takes over a crypto-agile log that another firmware (SeaBIOS) wrote in area:
  * checks the header (PCR 0, EV_NO_ACTION, the Spec ID signature, 1 to
  * TPM2_BANKS_MAX banks leapboot hashes, each once, with their digest sizes, an

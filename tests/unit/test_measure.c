@@ -311,6 +311,7 @@ static void test_measured_failures(void)
 	uint8_t rom[64] = {0};
 	is_code(measured_boot_firmware(&mb, rom, 0xFFFE0000, sizeof(rom)), LB_E_TPM_LOG_FULL,
 		"events that do not fit: full, not truncated");
+	is_u64(f.n_log, 0, "an event that does not fit is not extended either");
 
 	fake_tpm_init(&f, TPM_IFACE_TIS);
 	f.fault = FAKE_TPM_RC;
