@@ -15,7 +15,9 @@ extern struct measured_boot *measured;
 extern const struct tpm_mmio_ops tpm_mmio;
 
 /* Starts the TPM (t: ops, base and interface set), the log in [log, log+cap),
- * and measures leapboot's image (form: its file name) and QEMU's tables. */
+ * and measures leapboot's image (size bytes at image, which the guest sees at
+ * base) and, with fc, QEMU's tables (PCR 1; arm virt passes 0: leapboot hands
+ * its kernel none of them, docs/measured-boot.md). */
 status_t measured_begin(struct fw_cfg *fc, struct tpm_dev *t, uint8_t *log, uint32_t cap,
 			const void *image, uint64_t base, uint32_t size);
 
