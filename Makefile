@@ -22,10 +22,11 @@ WARN := -Wall -Wextra -Werror
 # leaves it 6.3 KiB, as 54 KiB of a 64 KiB ROM did (the 10 KiB not budgeted are the
 # pool and what the start-up code, the BIOS trap and the reset vector leave free of
 # the top 4 KiB; with today's, 6.8 KiB). While the image is under 64 KiB the pool
-# is all 44 KiB of 0xF0000-0xFAFFF. arm64 has a 64 MiB flash and 96 KiB is a
-# budget, not a bound.
+# is all 44 KiB of 0xF0000-0xFAFFF. arm64 has a 64 MiB flash and 128 KiB is a
+# budget, not a bound (96 KiB until measured boot: the TPM transports, SHA-1/-256/
+# -384/-512, the event log and the device-tree TPM code add 24 KiB).
 ROM_LIMIT_x86_64 := 120832
-ROM_LIMIT_aarch64 := 98304
+ROM_LIMIT_aarch64 := 131072
 ROM_LIMIT := $(ROM_LIMIT_$(ARCH))
 
 # Pure code (no port, MMIO, inline assembly or firmware service): boot/, elf/ and
@@ -33,7 +34,7 @@ ROM_LIMIT := $(ROM_LIMIT_$(ARCH))
 # device-tree code needs libfdt, which only the arm64 forms link.
 PURE_SRCS := $(sort $(wildcard boot/*.c boot/efi/*.c elf/*.c pvh/*.c))
 PURE_HDRS := $(wildcard boot/*.h boot/efi/*.h elf/*.h pvh/*.h)
-FDT_SRCS := boot/dtb.c boot/fdt_check.c
+FDT_SRCS := boot/dtb.c boot/dtb_tpm.c boot/fdt_check.c
 # Hardware and firmware code every form shares (console, stages, the freestanding
 # libc), then each form's own.
 LOADER_SRCS := loader/console.c loader/stage.c loader/libc/format.c loader/libc/string.c
@@ -61,7 +62,8 @@ FW_ASFLAGS := $(INCLUDES)
 ARM64_LOADER_SRCS := $(LOADER_SRCS) loader/libc/stack_protector.c loader/libc/malloc.c \
 	loader/gunzip.c loader/fw_cfg_mmio.c
 FW_SRCS := $(PURE_SRCS) $(ARM64_LOADER_SRCS) loader/main.c loader/firmware_ram.c \
-	loader/boot_arm64.c loader/platform/virt.c $(wildcard loader/arch/aarch64/*.c)
+	loader/boot_arm64.c loader/measured.c loader/platform/virt.c loader/platform/tpm_virt.c \
+	$(wildcard loader/arch/aarch64/*.c)
 FW_ASM := loader/arch/aarch64/start.S loader/arch/aarch64/handoff.S \
 	loader/arch/aarch64/vectors.S loader/arch/aarch64/el2_stub.S
 FW_OBJS := $(FW_SRCS:%.c=$(OBJ)/%.o) $(FW_ASM:%.S=$(OBJ)/%.o)
@@ -92,9 +94,17 @@ $(BUILD)/leapboot-rom.elf: $(FW_OBJS) $(LDS)
 	$(call say,LD,$@)
 	$(Q)$(LD) -nostdlib -static --gc-sections -T $(LDS) -o $@ $(FW_OBJS) $(FW_LIBS)
 
+# Measured boot hashes the file as it lies in memory, [__image_file_start,
+# __image_file_end) by the linker script: the file must be exactly that.
+check_image_file = sym() { $(CROSS)nm $(1) | awk -v s=$$1 '$$3 == s { print $$1 }'; }; \
+	want=$$(( 0x$$(sym __image_file_end) - 0x$$(sym __image_file_start) )); \
+	test "$$(stat -c %s $(2))" -eq "$$want" || \
+	{ echo "$(2) is $$(stat -c %s $(2)) bytes, the linker script says $$want" >&2; rm -f $(2); exit 1; }
+
 $(BUILD)/leapboot.bin: $(BUILD)/leapboot-rom.elf
 	$(call say,BIN,$@)
 	$(Q)$(OBJCOPY) -O binary $< $@
+	@$(call check_image_file,$<,$@)
 	@used=$$(( 0x$$(nm $< | awk '$$3 == "__rom_used" {print $$1}') )); \
 		echo "leapboot.bin (arm64): $$(stat -c %s $@) bytes, $$used used by code+data (budget $(ROM_LIMIT))"
 
@@ -106,6 +116,7 @@ $(BUILD)/leapboot-image.elf: $(FW_OBJS) $(IMAGE_LDS)
 $(BUILD)/leapboot.Image: $(BUILD)/leapboot-image.elf
 	$(call say,BIN,$@)
 	$(Q)$(OBJCOPY) -O binary $< $@
+	@$(call check_image_file,$<,$@)
 else
 # -flto and a high inline limit: the boot path crosses many small functions in many
 # files, most called once; inlined across them it runs about 12% fewer

@@ -4,7 +4,9 @@
 #include "le.h"
 #include "../loader/libc/string.h"
 
-#define ELF_MAGIC 0x464C457Fu /* "\x7fELF" */
+#define ELF_MAGIC   0x464C457Fu /* "\x7fELF" */
+#define GZIP_MAGIC0 0x1F
+#define GZIP_MAGIC1 0x8B
 
 OUT_OF_LINE void measure_hash_start(struct measure_hash *h, const struct tpm2_banks *banks)
 {
@@ -69,10 +71,12 @@ static void item_start(struct measure_item *it, const struct tpm2_banks *banks)
 }
 
 /* The kernel's first bytes, whole: a bzImage's header made route-independent,
- * an ELF file left to be measured where it is loaded. */
+ * an ELF file left to be measured where it is loaded, a gzip file (an arm64
+ * Image.gz) by the image it inflates to. */
 static void head_flush(struct measure_item *it)
 {
-	if (it->head_len >= 4 && le32(it->head) == ELF_MAGIC) {
+	if ((it->head_len >= 4 && le32(it->head) == ELF_MAGIC) ||
+	    (it->head_len >= 2 && it->head[0] == GZIP_MAGIC0 && it->head[1] == GZIP_MAGIC1)) {
 		it->skipped = true;
 		return;
 	}
@@ -142,7 +146,8 @@ OUT_OF_LINE status_t measure_fetch_kernel(struct measure_fetch *f, uint64_t size
 	if (it->head_len < MEASURE_HEAD)
 		head_flush(it);
 	if (span && it->skipped) {
-		/* A PVH ELF leapboot loaded itself: the span, as QEMU would load it. */
+		/* A PVH ELF leapboot loaded itself: the span, as QEMU would load it;
+		 * an Image.gz leapboot inflated: the Image, as QEMU would inflate it. */
 		struct measure_hash *h = &it->h;
 		measure_hash_update(h, span, span_len);
 	} else if (it->skipped) {

@@ -38,7 +38,7 @@ struct measure_item {
 	struct measure_hash h;
 	uint64_t seen; /* bytes hashed so far */
 	bool broken;   /* a gap or an overlap: its digest would mean nothing */
-	bool skipped;  /* the kernel is an ELF file, measured where it was loaded */
+	bool skipped;  /* the kernel is an ELF or gzip file, measured where it was loaded */
 	uint32_t head_len;
 	uint8_t head[MEASURE_HEAD]; /* the kernel's first bytes, held until whole */
 };
@@ -56,8 +56,9 @@ void measure_fetch_seen(void *ctx, enum kernel_item item, uint64_t offset, const
 			uint64_t len);
 
 /* The kernel's digests: of its bytes as they passed (size bytes in all), or,
- * for a PVH ELF (span set), of the span it was loaded to, [span, span+span_len).
- * An item that did not pass whole is an error. */
+ * for a PVH ELF or a gzip file (span set), of the span it was loaded or
+ * inflated to, [span, span+span_len). An item that did not pass whole is an
+ * error, and so is an ELF or gzip file without its span. */
 status_t measure_fetch_kernel(struct measure_fetch *f, uint64_t size, const void *span,
 			      uint64_t span_len, struct tpm2_digests *d);
 /* The initrd's digests (size bytes). */

@@ -124,6 +124,13 @@ static const char *const messages[LB_E_COUNT] = {
 			      "yet (on x86, leapboot.bin and leapboot.elf do)",
     [LB_E_MEASURE_INCOMPLETE] = "an item passed the measurement incompletely (%llu of %llu bytes)",
     [LB_E_MEASURE_MODULE] = "multiboot kernels are not measured yet (boot without the TPM)",
+    [LB_E_TPM_DTB] = "unusable TPM node in the device tree: its reg is missing or malformed, or "
+		     "outside its bus's ranges (address %#llx, node %llu)",
+    [LB_E_TPM_NO_NODE] =
+	"a TPM is attached, but the device tree has no enabled "
+	"tcg,tpm-tis-mmio node to measure it with (fw_cfg's etc/tpm/log: %llu bytes)",
+    [LB_E_TPM_UNMAPPED] = "TPM registers outside the first GiB, which leapboot maps as device "
+			  "memory (address %#llx, %llu bytes)",
     [LB_E_ARM64_NOT_IMAGE] = "not an arm64 Image (magic %#llx at offset 0x38, expected %#llx)",
     [LB_E_ARM64_TOO_SHORT] = "not an arm64 Image (%llu bytes, shorter than its %llu-byte header)",
     [LB_E_ARM64_OLD_IMAGE] = "arm64 Image without image_size, pre-3.17 (text_offset %#llx, %llu)",

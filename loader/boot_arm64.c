@@ -10,10 +10,13 @@
 #include "console.h"
 #include "gunzip.h"
 #include "initrd.h"
+#include "measured_boot.h"
 #include "noinit.h"
+#include "out_of_line.h"
 #include "phys.h"
 #include "stage.h"
 #include "libc/string.h"
+#include "../boot/dtb_tpm.h"
 
 #define DTB_ROOM 0x200000ull /* the DTB gets a 2 MiB region of its own */
 
@@ -50,6 +53,22 @@ static status_t load_gzip(struct fw_cfg *fc, const struct kernel_source *src, st
 	return s;
 }
 
+/* The kernel as the measurement defines it (docs/measured-boot.md): an Image by
+ * its file's bytes as they passed, an Image.gz by the Image it inflated to
+ * (inflated bytes at entry; what QEMU hands over when it inflates the file). */
+static OUT_OF_LINE void measure_end(struct measured_boot *mb, const struct kernel_source *src,
+				    uint64_t entry, uint64_t inflated, uint64_t initrd_size,
+				    uint32_t cmdline_len)
+{
+	struct measured_kernel mk = {.size = kernel_source_size(src, ITEM_KERNEL)};
+	if (inflated) {
+		mk.span = (const void *)(uintptr_t)entry;
+		mk.span_len = inflated;
+	}
+	stage_check("tpm", measured_boot_finish(mb, &mk, initrd_size, cmdline, cmdline_len));
+	console_info("measured boot: %u bytes of event log", mb->log.used);
+}
+
 _Noreturn void boot_arm64(struct fw_cfg *fc, const struct kernel_source *src, struct memmap *m,
 			  const void *dtb)
 {
@@ -62,7 +81,8 @@ _Noreturn void boot_arm64(struct fw_cfg *fc, const struct kernel_source *src, st
 	uint32_t n = kernel.size < ARM64_HEAD_BYTES ? kernel.size : ARM64_HEAD_BYTES;
 	uint64_t entry = 0, loaded = kernel.size;
 	stage_check("kernel", kernel_source_peek(fc, src, ITEM_KERNEL, 0, phys(head), n));
-	if (n >= 2 && head[0] == 0x1f && head[1] == 0x8b) {
+	bool gzip = n >= 2 && head[0] == 0x1f && head[1] == 0x8b;
+	if (gzip) {
 		stage_check("kernel", load_gzip(fc, src, m, &img, &entry, &loaded));
 	} else {
 		stage_check("kernel", arm64_parse(&img, head, n));
@@ -75,9 +95,8 @@ _Noreturn void boot_arm64(struct fw_cfg *fc, const struct kernel_source *src, st
 			    kernel_source_fetch(fc, src, ITEM_KERNEL, 0, entry, kernel.size));
 	}
 	console_info("kernel from %s: arm64 Image%s, %llu bytes at %#llx, image_size %#llx",
-		     src->origin, loaded == kernel.size ? "" : " (gzip)",
-		     (unsigned long long)loaded, (unsigned long long)entry,
-		     (unsigned long long)img.image_size);
+		     src->origin, gzip ? " (gzip)" : "", (unsigned long long)loaded,
+		     (unsigned long long)entry, (unsigned long long)img.image_size);
 
 	if (initrd.size) {
 		stage_check("initrd", initrd_place(m, initrd.size, UINT64_MAX, &initrd_addr));
@@ -89,13 +108,21 @@ _Noreturn void boot_arm64(struct fw_cfg *fc, const struct kernel_source *src, st
 	uint32_t cmdline_len;
 	stage_check("cmdline", kernel_source_cmdline(fc, src, ARM64_CMDLINE_MAX, cmdline,
 						     CMDLINE_CAP, &cmdline_len));
-	const char *bootargs = src->cmdline.size ? cmdline : 0;
+	/* Measured, bootargs is always the command line measured (empty without
+	 * one): the tree's own (QEMU's -append for leapboot.Image) must not reach
+	 * the kernel unmeasured. */
+	struct measured_boot *mb = src->observer ? measured_boot_of(src->observer) : 0;
+	const char *bootargs = src->cmdline.size || mb ? cmdline : 0;
+	if (mb)
+		measure_end(mb, src, entry, gzip ? loaded : 0, initrd.size, cmdline_len);
 
 	/* The DTB in a 2 MiB region of its own, with room for /chosen. */
 	stage_check("dtb", memmap_find(m, DTB_ROOM, DTB_ROOM, 0, UINT64_MAX, false, &dtb_addr));
 	stage_check("dtb", memmap_claim(m, dtb_addr, DTB_ROOM, MEM_CLAIM_FIRMWARE));
 	void *fdt = (void *)(uintptr_t)dtb_addr;
 	stage_check("dtb", dtb_chosen(dtb, fdt, DTB_ROOM, bootargs, initrd_addr, initrd.size));
+	if (mb)
+		stage_check("tpm", dtb_tpm_log(fdt, DTB_ROOM, phys(mb->log.base), mb->log.cap));
 
 	memset(&plan, 0, sizeof(plan));
 	plan.mode = BOOT_ARM64;
@@ -105,6 +132,8 @@ _Noreturn void boot_arm64(struct fw_cfg *fc, const struct kernel_source *src, st
 	plan_add_region(&plan, img.base, img.text_offset + img.image_size, MEM_CLAIM_KERNEL);
 	plan_add_region(&plan, dtb_addr, fdt_totalsize(fdt), MEM_CLAIM_FIRMWARE);
 	plan_add_region(&plan, initrd_addr, initrd.size, MEM_CLAIM_INITRD);
+	if (mb) /* cleaned to the point of coherency, like the DTB */
+		plan_add_region(&plan, phys(mb->log.base), mb->log.cap, MEM_CLAIM_FIRMWARE);
 	stage_check("plan", plan_validate(&plan, m));
 	console_info("entering the arm64 kernel at %#llx, DTB at %#llx", (unsigned long long)entry,
 		     (unsigned long long)dtb_addr);

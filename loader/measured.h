@@ -13,7 +13,8 @@ extern const struct tpm_mmio_ops tpm_mmio;
 
 /* Starts the TPM (t: ops, base and interface set), the log in [log, log+cap),
  * and measures leapboot's image (size bytes at image, which the guest sees at
- * base) and QEMU's tables; *mb the measured boot, to be finished
+ * base) and, with fc, QEMU's tables (arm virt passes 0: leapboot hands its
+ * kernel none of them); *mb the measured boot, to be finished
  * (measured_boot_finish) before the jump. */
 status_t measured_begin(struct fw_cfg *fc, struct tpm_dev *t, uint8_t *log, uint32_t cap,
 			const void *image, uint64_t base, uint32_t size, struct measured_boot **mb);

@@ -1,6 +1,6 @@
-/* QEMU's arm virt machine behind loader/platform.h: the DTB says where RAM and
- * fw_cfg are; nothing to program, no tables to install (the kernel reads the
- * DTB, or QEMU's ACPI through its EFI stub). */
+/* QEMU's arm virt machine behind loader/platform.h: the DTB says where RAM,
+ * fw_cfg and a TPM are; nothing to program, no tables to install (the kernel
+ * reads the DTB, or QEMU's ACPI through its EFI stub). */
 #include <libfdt.h>
 #include "virt.h"
 #include "../platform.h"
@@ -10,6 +10,8 @@
 #include "../stage.h"
 #include "dtb.h"
 #include "fdt_check.h"
+#include "../measured.h"
+#include "tpm_virt.h"
 
 void platform_init(struct platform *pl, uint64_t boot_arg)
 {
@@ -37,17 +39,28 @@ status_t platform_memmap(struct platform *pl, struct fw_cfg *fc, struct memmap *
 	return s;
 }
 
+/* Nothing to install; with a TPM, the measurements begin. */
 void platform_tables(struct platform *pl, struct fw_cfg *fc, struct memmap *m)
 {
 	(void)pl;
+	(void)fc;
 	(void)m;
-	/* A TPM (QEMU then allocates its log area): not measured into yet. */
-	if (fw_cfg_has_tpm(fc))
-		stage_fail("tpm", lb_fail(LB_E_TPM_NOT_MEASURED, 0, 0));
+}
+
+/* With a TPM: leapboot measured, then the kernel's items on their way in. */
+static OUT_OF_LINE _Noreturn void boot_measured(struct platform *pl, struct fw_cfg *fc,
+						const struct kernel_source *src, struct memmap *m)
+{
+	struct measured_boot *mb = tpm_virt_begin(fc, pl->arch.dtb, m);
+	struct kernel_source measured_src = *src;
+	measured_src.observer = &mb->observer;
+	boot_arm64(fc, &measured_src, m, pl->arch.dtb);
 }
 
 _Noreturn void platform_boot(struct platform *pl, struct fw_cfg *fc,
 			     const struct kernel_source *src, struct memmap *m)
 {
+	if (fw_cfg_has_tpm(fc))
+		boot_measured(pl, fc, src, m);
 	boot_arm64(fc, src, m, pl->arch.dtb);
 }

@@ -7,5 +7,7 @@
 #define VIRT_RAM_BASE	 0x40000000ull
 #define VIRT_FW_CFG_BASE 0x09020000ull
 #define VIRT_UART_BASE	 0x09000000ull
+/* start.S maps [0, this) as device memory: the flash and every MMIO device. */
+#define VIRT_DEVICE_END 0x40000000ull
 
 #endif

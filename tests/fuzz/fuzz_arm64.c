@@ -11,7 +11,11 @@
  *    sorted, disjoint map or an error, never a crash; dtb_chosen copies it
  *    into a separate buffer with a command line and an initrd, and on success the
  *    result passes fdt_check_full, holds exactly those values, and (for a source
- *    that passes fdt_check_full) describes the same RAM; the source is never written.
+ *    that passes fdt_check_full) describes the same RAM; the source is never written;
+ *    dtb_tpm_find finds a TPM (a non-empty register range that does not wrap)
+ *    or none, or refuses the tree or the node, and dtb_tpm_log then gives the
+ *    copy's TPM node linux,sml-base/-size and a /memreserve/ entry, the result
+ *    passing fdt_check_full with the TPM where it was.
  * Seeds (tests/fuzz/corpus/arm64): hand-made Image headers and device trees
  * (tests/fuzz/make-seeds). */
 #include <libfdt.h>
@@ -21,6 +25,7 @@
 
 #include "../boot/arm64.h"
 #include "../boot/dtb.h"
+#include "../boot/dtb_tpm.h"
 #include "../unit/bytes.h"
 
 #define check(cond)                                                                                \
@@ -32,10 +37,12 @@
 		}                                                                                  \
 	} while (0)
 
-#define GiB	 (1ull << 30)
-#define CMDLINE	 "console=ttyAMA0 fuzz=1"
-#define INITRD	 0x48000000ull
-#define INITRD_N 0x1000ull
+#define GiB	  (1ull << 30)
+#define CMDLINE	  "console=ttyAMA0 fuzz=1"
+#define INITRD	  0x48000000ull
+#define INITRD_N  0x1000ull
+#define TPM_LOG	  0x5fff0000ull
+#define TPM_LOG_N 0x10000u
 
 static void fuzz_image(const uint8_t *data, size_t size)
 {
@@ -95,11 +102,45 @@ static void fuzz_tree(const uint8_t *data, size_t size)
 	if (mem.code == LB_OK)
 		check(m.n > 0);
 
+	uint64_t tpm = 1, tpm_n = 1;
+	status_t t = dtb_tpm_find(src, &tpm, &tpm_n);
+	check(t.code == LB_OK || t.code == LB_E_TPM_DTB || t.code == LB_E_FDT_BAD);
+	if (t.code != LB_OK)
+		check(tpm == 0 && tpm_n == 0);
+	check(tpm_n == 0 ? tpm == 0 : tpm + tpm_n > tpm);
+
 	size_t cap = n + 8192;
 	uint8_t *out = malloc(cap);
 	status_t s = dtb_chosen(src, out, cap, CMDLINE, INITRD, INITRD_N);
 	check(memcmp(src, data, n) == 0);
-	if (s.code == LB_OK) {
+	if (s.code == LB_OK && tpm_n) {
+		status_t l = dtb_tpm_log(out, cap, TPM_LOG, TPM_LOG_N);
+		check(l.code == LB_OK || l.code == LB_E_FDT_FULL || l.code == LB_E_FDT_BAD ||
+		      l.code == LB_E_TPM_DTB);
+		if (l.code == LB_OK) {
+			check(fdt_check_full(out, cap) == 0);
+			/* The first enabled TPM node has the log (a disabled one may precede it).
+			 */
+			int node = -1, len;
+			const void *p = 0;
+			while (!p && (node = fdt_node_offset_by_compatible(
+					  out, node, DTB_TPM_COMPATIBLE)) >= 0)
+				p = fdt_getprop(out, node, "linux,sml-base", &len);
+			check(node >= 0);
+			check(p && len == 8 && fdt64_ld(p) == TPM_LOG);
+			p = fdt_getprop(out, node, "linux,sml-size", &len);
+			check(p && len == 4 && fdt32_ld(p) == TPM_LOG_N);
+			int r = fdt_num_mem_rsv(out);
+			uint64_t a = 0, z = 0;
+			check(r >= 1 && fdt_get_mem_rsv(out, r - 1, &a, &z) == 0);
+			check(a == TPM_LOG && z == TPM_LOG_N);
+			if (fdt_check_full(src, n) == 0) {
+				uint64_t again, again_n;
+				check(dtb_tpm_find(out, &again, &again_n).code == LB_OK);
+				check(again == tpm && again_n == tpm_n);
+			}
+		}
+	} else if (s.code == LB_OK) {
 		check(fdt_check_full(out, cap) == 0);
 		int chosen = fdt_path_offset(out, "/chosen");
 		check(chosen >= 0);

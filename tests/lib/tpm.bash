@@ -48,8 +48,10 @@
 # log, and may crash (status 139) on garbage: tpm_replay fails on either.
 #
 # Functions (each prints its message and returns 1 on failure):
-#   tpm_setup_file               checks swtpm, swtpm_setup, tpm2_eventlog, base64; exports
-#                                TPM_INITRD ($LEAPBOOT_CACHE/initrd-tpm.img)
+#   tpm_setup_file [--arch arm64] checks swtpm, swtpm_setup, tpm2_eventlog, base64; exports
+#                                TPM_INITRD ($LEAPBOOT_CACHE/initrd-tpm.img; arm64:
+#                                initrd-tpm-arm64.img, with the tpm_tis_core and tpm_tis
+#                                modules of Debian's arm64 cloud kernel, which tpm-init loads)
 #   tpm_start [--banks all|LIST] starts swtpm; sets TPM_PID, TPM_DIR, TPM_SOCK, TPM_BANKS,
 #                                TPM_START_MS (swtpm_setup and start-up, milliseconds)
 #   tpm_start_fake [FAULT] [fake-swtpm options…]
@@ -62,7 +64,8 @@
 #                                TPM_DIR; fails if the process outlived that
 #   tpm_teardown                 tpm_stop, tpm_assert_no_leftover, leapboot_teardown
 #   tpm_assert_no_leftover       no swtpm that tpm_start started in this .bats file still runs
-#   tpm_qemu_args tis|crb        prints the QEMU arguments for the running swtpm, one a line
+#   tpm_qemu_args tis|crb|tis-device
+#                                prints the QEMU arguments for the running swtpm, one a line
 #   tpm_boot MACHINE tis|crb|none [--bios FILE] [qemu args…]
 #                                boot_leapboot with TPM_INITRD, the Debian kernel and
 #                                BASE_CMDLINE; sets TPM_BOOT_MS (QEMU's wall time)
@@ -108,16 +111,36 @@ tpm_zero() {
 # --- inputs ---------------------------------------------------------------------------------
 
 # The tools and the guest initrd, once per .bats file; a missing one fails every test of the
-# file with a message saying how to get it.
+# file with a message saying how to get it. arm64: Debian's arm64 cloud kernel has the TIS
+# driver as modules (CONFIG_TCG_TIS=m), which the initrd carries and tpm-init loads.
 tpm_setup_file() {
-	local t
+	local t arch=amd64
+	if [[ ${1:-} == --arch ]]; then
+		arch=${2:-}
+		[[ $arch == arm64 ]] || {
+			leapboot_fail "tpm_setup_file: --arch '$arch' (only arm64 is another)"
+			return 1
+		}
+	fi
 	for t in swtpm swtpm_setup tpm2_eventlog base64; do
 		command -v "$t" >/dev/null || {
 			leapboot_fail "$t not found: install swtpm swtpm-tools tpm2-tools (tools/install-deps does)"
 			return 1
 		}
 	done
-	if [[ -z ${TPM_INITRD:-} ]]; then
+	if [[ $arch == arm64 ]]; then
+		local mods
+		if ! mods=$("$LEAPBOOT_ROOT/tools/fetch-kernels" --arch arm64 --print-modules); then
+			leapboot_fail "no modules of the arm64 kernel cached: run tools/fetch-kernels --arch arm64"
+			return 1
+		fi
+		if ! TPM_INITRD=$("$LEAPBOOT_ROOT/tools/mkinitrd" --arch arm64 \
+			--init "$LEAPBOOT_ROOT/tests/lib/tpm-init" --modules "$mods" \
+			--module-list tpm_tis_core,tpm_tis -o "$TPM_CACHE_ROOT/initrd-tpm-arm64.img"); then
+			leapboot_fail "tools/mkinitrd could not build the arm64 TPM initrd (see its message above)"
+			return 1
+		fi
+	elif [[ -z ${TPM_INITRD:-} ]]; then
 		if ! TPM_INITRD=$("$LEAPBOOT_ROOT/tools/mkinitrd" --init "$LEAPBOOT_ROOT/tests/lib/tpm-init" \
 			-o "$TPM_CACHE_ROOT/initrd-tpm.img"); then
 			leapboot_fail "tools/mkinitrd could not build the TPM initrd (see its message above)"
@@ -349,16 +372,18 @@ tpm_teardown() {
 	return $rc
 }
 
-# tpm_qemu_args tis|crb: QEMU's arguments for the running swtpm, one a line (read them with
-# mapfile -t): the control socket as a chardev, the emulator backend, and the TPM device
-# (tpm-tis at 0xFED40000, or tpm-crb; QEMU 7.2 takes both on pc and q35, not on microvm).
+# tpm_qemu_args tis|crb|tis-device: QEMU's arguments for the running swtpm, one a line (read
+# them with mapfile -t): the control socket as a chardev, the emulator backend, and the TPM
+# device (tpm-tis at 0xFED40000, or tpm-crb; QEMU 7.2 takes both on pc and q35, not on
+# microvm; tpm-tis-device is arm virt's, on its platform bus).
 tpm_qemu_args() {
 	local dev
 	case "${1:-}" in
 	tis) dev=tpm-tis ;;
 	crb) dev=tpm-crb ;;
+	tis-device) dev=tpm-tis-device ;;
 	*)
-		leapboot_fail "tpm_qemu_args: interface '${1:-}' is not tis or crb"
+		leapboot_fail "tpm_qemu_args: interface '${1:-}' is not tis, crb or tis-device"
 		return 1
 		;;
 	esac

@@ -1,9 +1,10 @@
 /* boot/measure.c, boot/measured_boot.c, boot/tpm_acpi.c and boot/acpi_tables.c:
  * the kernel's digest is the same whichever fields QEMU's -kernel rewrote and
  * however the bytes are split, an item that passes with a gap is refused, a
- * PVH ELF is measured by its span, the whole measured boot against the fake
- * TPM (every extension, in order, and the log that records them), the TPM2
- * table's fields and refusals, and the table found through RSDT and XSDT. */
+ * PVH ELF is measured by its span and an Image.gz by its Image, the whole
+ * measured boot against the fake TPM (every extension, in order, and the log
+ * that records them), the TPM2 table's fields and refusals, and the table found
+ * through RSDT and XSDT. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -224,6 +225,63 @@ static void test_pvh_span(void)
 	measure_fetch_seen(&m, ITEM_KERNEL, 0, file, sizeof(file));
 	is_code(measure_fetch_kernel(&m, sizeof(file), 0, 0, &d), LB_E_MEASURE_INCOMPLETE,
 		"an ELF file without its span: refused");
+}
+
+/* An arm64 Image.gz leapboot inflated is measured by the Image it inflated to,
+ * which is what the observer sees when QEMU inflated it (-kernel with -bios). */
+static void test_gzip_span(void)
+{
+	uint8_t file[2000] = {0x1F, 0x8B, 0x08};
+	uint8_t image[5000];
+	for (uint32_t i = 0; i < sizeof(image); i++)
+		image[i] = (uint8_t)(i * 31 + 7);
+	memcpy(image + 0x38, "ARM\x64", 4);
+	struct measure_fetch m;
+	struct tpm2_digests d, want;
+	measure_digest(&four, image, sizeof(image), &want);
+
+	measure_fetch_start(&m, &four);
+	measure_fetch_seen(&m, ITEM_KERNEL, 0, file, 1);
+	measure_fetch_seen(&m, ITEM_KERNEL, 1, file + 1, sizeof(file) - 1);
+	is_code(measure_fetch_kernel(&m, sizeof(file), image, sizeof(image), &d), LB_OK,
+		"Image.gz: measured");
+	ok(same(&d, &want), "Image.gz: the digest of the Image it inflated to");
+
+	measure_fetch_start(&m, &four);
+	measure_fetch_seen(&m, ITEM_KERNEL, 0, image, 3000);
+	measure_fetch_seen(&m, ITEM_KERNEL, 3000, image + 3000, sizeof(image) - 3000);
+	is_code(measure_fetch_kernel(&m, sizeof(image), 0, 0, &d), LB_OK,
+		"the Image QEMU inflated: measured");
+	ok(same(&d, &want), "the Image QEMU inflated: the same digest");
+
+	/* A plain Image is its file, whatever span the caller gives. */
+	measure_fetch_start(&m, &four);
+	measure_fetch_seen(&m, ITEM_KERNEL, 0, image, sizeof(image));
+	is_code(measure_fetch_kernel(&m, sizeof(image), file, sizeof(file), &d), LB_OK,
+		"an Image with a span: measured");
+	ok(same(&d, &want), "an Image with a span: its file's digest");
+
+	measure_fetch_start(&m, &four);
+	measure_fetch_seen(&m, ITEM_KERNEL, 0, file, sizeof(file));
+	is_code(measure_fetch_kernel(&m, sizeof(file), 0, 0, &d), LB_E_MEASURE_INCOMPLETE,
+		"an Image.gz without the Image: refused");
+
+	/* A file shorter than the held header, gzip all the same. */
+	measure_fetch_start(&m, &four);
+	measure_fetch_seen(&m, ITEM_KERNEL, 0, file, 20);
+	is_code(measure_fetch_kernel(&m, 20, image, sizeof(image), &d), LB_OK,
+		"a 20-byte gzip file: measured");
+	ok(same(&d, &want), "a 20-byte gzip file: by its span");
+
+	/* One gzip byte is not gzip. */
+	uint8_t one[600] = {0x1F, 0x8C};
+	struct tpm2_digests whole;
+	measure_digest(&four, one, sizeof(one), &whole);
+	measure_fetch_start(&m, &four);
+	measure_fetch_seen(&m, ITEM_KERNEL, 0, one, sizeof(one));
+	is_code(measure_fetch_kernel(&m, sizeof(one), image, sizeof(image), &d), LB_OK,
+		"1f 8c: measured");
+	ok(same(&d, &whole), "1f 8c: not gzip, the whole file");
 }
 
 /* The TPM's extends, in order, against the events the boot defines. */
@@ -467,6 +525,7 @@ int main(void)
 	test_kernel_digest();
 	test_incomplete();
 	test_pvh_span();
+	test_gzip_span();
 	test_measured_boot(TPM_IFACE_TIS, FAKE_TPM_ALL, 4);
 	test_measured_boot(TPM_IFACE_CRB, FAKE_TPM_ALL, 4);
 	test_measured_boot(TPM_IFACE_TIS, FAKE_TPM_SHA256, 1);

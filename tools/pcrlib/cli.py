@@ -9,14 +9,16 @@ from . import PcrError, eventlog, events, pcr
 
 PROG = "leapboot-pcr"
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(__file__))))
-DEFAULT_BIN = os.path.join("build", "x86_64", "leapboot.bin")
+DEFAULT_BIN = {"x86_64": os.path.join("build", "x86_64", "leapboot.bin"),
+               "arm64": os.path.join("build", "aarch64", "leapboot.bin")}
 VERSION_H = os.path.join(ROOT, "boot", "version.h")
 DEFAULT_PCRS = (0, 4, 8, 9)
 PREDICTED_PCRS = range(10)  # leapboot extends PCRs 0-9; 10 and up belong to the OS
 
 DESCRIPTION = """\
-Predicts the PCR values a leapboot boot (leapboot.bin on QEMU's pc or q35, with a
-TPM 2.0) leaves, from the files alone, before the VM runs: for sealing secrets
+Predicts the PCR values a leapboot boot (leapboot.bin on QEMU's pc or q35, or with
+--arch arm64 leapboot.bin or leapboot.Image on QEMU's arm virt, with a TPM 2.0)
+leaves, from the files alone, before the VM runs: for sealing secrets
 to the boot (tpm2_createpolicy --policy-pcr) or checking a boot afterwards.
 docs/measured-boot.md defines every event leapboot extends; this tool follows it.
 With --replay it instead replays a real TCG event log (Linux's
@@ -38,6 +40,17 @@ PCRs (Linux TPM PCR Registry, docs/measured-boot.md):
   8  the kernel command line (EV_IPL, the command line itself as event data)
   9  the initrd (EV_IPL "leapboot: initrd"); untouched (all zero) without one
   0-7 end with EV_SEPARATOR (four zero bytes): PCRs 2, 3, 5, 6 and 7 hold only it
+
+arm64 (--arch arm64, QEMU virt):
+  0  "leapboot VERSION", then leapboot's own file as it lies in memory:
+     leapboot.bin (--bin) in the flash at 0, or leapboot.Image (--image) at
+     0x40000000 + its text_offset; the event data is that base and the length
+  1  nothing but the separator: leapboot hands Linux the device tree, none of
+     QEMU's ACPI or SMBIOS files, and measures none (predicted without --fw-cfg)
+  4  an Image as the whole file; an Image.gz as the Image it inflates to (the
+     same whether QEMU inflates it, -kernel with -bios, or leapboot does,
+     opt/leapboot/kernel)
+  8, 9 and the separators as on x86
 """
 
 EPILOG = """\
@@ -55,7 +68,7 @@ output (--json): one object:
    "events": [{"pcr": 0, "type": "EV_S_CRTM_VERSION", "type_code": 8,
                "data": "leapboot 0.9" (printable ASCII only), "data_hex": "...",
                "digests": {"sha256": "HEX", ...}, "measured": "..."}, ...],
-   predict: "inputs": {"bin", "kernel": {"path", "kind", "size", ...}, "initrd",
+   predict: "inputs": {"arch", "bin", "image", "kernel": {"path", "kind", "size", ...}, "initrd",
                        "cmdline", "version", "fw_cfg", "fw_cfg_files"},
    replay: "log", "startup_locality"}
   HEX is lowercase, without 0x.
@@ -85,6 +98,9 @@ examples:
   tools/leapboot-pcr --kernel ~/.cache/leapboot/amd64/vmlinuz --initrd "$(tools/mkinitrd)" \\
       --cmdline "console=ttyS0 panic=-1" --banks sha256 --log
   tools/leapboot-pcr --kernel vmlinux --cmdline "" --fw-cfg tests/unit/fixtures/q35 --json
+  tools/leapboot-pcr --arch arm64 --kernel ~/.cache/leapboot/arm64/Image.gz \\
+      --cmdline "console=ttyAMA0" --banks sha256
+  tools/leapboot-pcr --arch arm64 --image build/aarch64/leapboot.Image --kernel Image --cmdline ""
   tools/leapboot-pcr --replay /sys/kernel/security/tpm0/binary_bios_measurements
 """
 
@@ -121,14 +137,28 @@ def bank_list(text):
     return out
 
 
+def arch_name(text):
+    a = text.strip().lower()
+    a = {"aarch64": "arm64", "amd64": "x86_64", "x86-64": "x86_64"}.get(a, a)
+    if a not in events.ARCHES:
+        raise argparse.ArgumentTypeError("unknown architecture %r (x86_64 or arm64)" % text)
+    return a
+
+
 def parser():
     p = argparse.ArgumentParser(prog=PROG, description=DESCRIPTION, epilog=EPILOG,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     g = p.add_argument_group("prediction (the default mode)")
+    g.add_argument("--arch", type=arch_name, metavar="ARCH",
+                   help="x86_64 (default: pc and q35) or arm64 (aarch64: virt)")
     g.add_argument("--bin", metavar="FILE",
-                   help="leapboot's 128 KiB ROM image, as given to QEMU's -bios (default: %s of the "
-                        "repository, if built)" % DEFAULT_BIN)
-    g.add_argument("--kernel", metavar="FILE", help="the kernel: bzImage, PVH ELF (vmlinux) or other (required)")
+                   help="leapboot.bin, as given to QEMU's -bios: x86, the 128 KiB ROM image (default: %s "
+                        "of the repository, if built); arm64, the flash image (default: %s)"
+                        % (DEFAULT_BIN["x86_64"], DEFAULT_BIN["arm64"]))
+    g.add_argument("--image", metavar="FILE",
+                   help="arm64: leapboot.Image, the form given to QEMU's -kernel (instead of --bin)")
+    g.add_argument("--kernel", metavar="FILE", help="the kernel: bzImage, PVH ELF (vmlinux) or other; arm64: Image or Image.gz "
+                        "(required)")
     g.add_argument("--initrd", metavar="FILE", help="the initrd, as given to QEMU's -initrd (default: none)")
     g.add_argument("--cmdline", metavar="TEXT",
                    help='the kernel command line, as given to QEMU\'s -append (required; "" for none)')
@@ -162,13 +192,22 @@ def check_args(p, args):
         p.error("--policy-bank goes with --policy")
     args.policy_bank = (args.policy_bank or "sha256").lower()
     if args.replay is not None:
-        given = [o for o, v in (("--bin", args.bin), ("--kernel", args.kernel), ("--initrd", args.initrd),
+        given = [o for o, v in (("--arch", args.arch), ("--bin", args.bin), ("--image", args.image),
+                                ("--kernel", args.kernel), ("--initrd", args.initrd),
                                 ("--cmdline", args.cmdline), ("--fw-cfg", args.fw_cfg),
                                 ("--version-string", args.version_string)) if v is not None]
         if given:
             p.error("--replay reads a log; %s %s for a prediction" % (", ".join(given),
                                                                     "is" if len(given) == 1 else "are"))
         return
+    args.arch = args.arch or "x86_64"
+    if args.image is not None:
+        if args.arch != "arm64":
+            p.error("--image is leapboot.Image, arm64's -kernel form: give --arch arm64")
+        if args.bin is not None:
+            p.error("--bin and --image are two forms of leapboot: give one")
+    if args.arch == "arm64" and args.fw_cfg is not None:
+        p.error("--fw-cfg: on arm64 leapboot measures no fw_cfg file (PCR 1 holds only its separator)")
     if args.kernel is None:
         p.error("--kernel is required (or --replay LOG)")
     if args.cmdline is None:
@@ -182,7 +221,7 @@ def check_args(p, args):
     beyond = [n for n in args.pcrs if n not in PREDICTED_PCRS]
     if beyond:
         p.error("PCR %d: leapboot extends PCRs 0-9 only; the others are the OS's" % beyond[0])
-    if 1 in args.pcrs and args.fw_cfg is None:
+    if 1 in args.pcrs and args.fw_cfg is None and args.arch != "arm64":
         p.error("PCR 1 depends on QEMU's fw_cfg files: give --fw-cfg DIR (tools/capture-fw-cfg)")
     if args.policy and args.policy_bank not in args.banks:
         p.error("--policy-bank %s is not one of --banks (%s)" % (args.policy_bank, ",".join(args.banks)))
@@ -229,15 +268,17 @@ def write_policy(path, pcrs, bank):
 
 
 def run_predict(args):
-    if args.bin is None:
-        args.bin = os.path.join(ROOT, DEFAULT_BIN)
+    if args.bin is None and args.image is None:
+        args.bin = os.path.join(ROOT, DEFAULT_BIN[args.arch])
         if not os.path.isfile(args.bin):
-            raise PcrError("no --bin and no %s (build leapboot with make, or give --bin FILE)" % args.bin)
+            make = "make ARCH=aarch64" if args.arch == "arm64" else "make"
+            raise PcrError("no --bin and no %s (build leapboot with %s, or give --bin FILE)" % (args.bin, make))
     version = args.version_string
     if version is None:
         version = events.read_version(VERSION_H)
-    pred = events.predict(args.banks, args.bin, args.kernel, args.cmdline, version,
-                          initrd=args.initrd, fw_cfg_dir=args.fw_cfg)
+    form = "Image" if args.image is not None else "bin"
+    pred = events.predict(args.banks, args.image or args.bin, args.kernel, args.cmdline, version,
+                          initrd=args.initrd, fw_cfg_dir=args.fw_cfg, arch=args.arch, form=form)
     for w in pred.warnings:
         warn(w)
     values = pcr.select(pcr.replay(pred.events, args.banks), args.pcrs)
@@ -248,7 +289,8 @@ def run_predict(args):
         kernel = {"path": k.path, "kind": k.kind, "size": k.size, "measured": k.describe()}
         kernel.update(k.detail)
         doc = {"mode": "predict", "banks": args.banks, "pcrs": json_pcrs(values),
-               "inputs": {"bin": args.bin, "kernel": kernel, "initrd": args.initrd,
+               "inputs": {"arch": args.arch, "bin": args.bin, "image": args.image, "kernel": kernel,
+                          "initrd": args.initrd,
                           "cmdline": events.cmdline_bytes(args.cmdline).decode(errors="surrogateescape"),
                           "version": version, "fw_cfg": args.fw_cfg, "fw_cfg_files": pred.fw_cfg},
                "events": [e.to_json() for e in pred.events]}
@@ -256,7 +298,7 @@ def run_predict(args):
     out = ""
     if args.log:
         note = None
-        if args.fw_cfg is None:
+        if args.fw_cfg is None and args.arch != "arm64":
             note = "no --fw-cfg: PCR 1's EV_TABLE_OF_DEVICES events (QEMU's fw_cfg files) are not predicted"
         out = format_events(pred.events, note) + "\n"
     return out + format_pcrs(values)

@@ -6,7 +6,7 @@ import re
 import struct
 from dataclasses import dataclass, field
 
-from . import PcrError
+from . import PcrError, arm64
 from .kernel import file_digest, kernel_digest
 from .pcr import Hashes
 
@@ -128,22 +128,43 @@ def fw_cfg_events(fw_cfg_dir, banks):
     return out
 
 
-def predict(banks, rom, kernel, cmdline, version, initrd=None, fw_cfg_dir=None):
-    """The events leapboot logs for these files, in log order."""
-    ev = []
-    ev.append(measure_bytes(0, EV_S_CRTM_VERSION, b"leapboot " + version.encode(),
-                            b"leapboot " + version.encode(), banks, "the event data"))
+ARCHES = ("x86_64", "arm64")
+
+
+def firmware_event(banks, rom, arch, form):
+    """PCR 0's EV_S_CRTM_CONTENTS: leapboot's image, and a
+    UEFI_PLATFORM_FIRMWARE_BLOB (base, length) as its data (what tpm2_eventlog
+    expects there). x86: the 128 KiB ROM below 4 GiB; arm64: leapboot.bin in
+    the flash at 0, or leapboot.Image (form "Image") where QEMU loads it."""
+    if arch == "arm64":
+        digests, base, size = arm64.firmware(rom, banks, form)
+        where = "leapboot.bin in the flash" if form == "bin" else "leapboot.Image as loaded"
+        return Event(0, EV_S_CRTM_CONTENTS, struct.pack("<QQ", base, size), digests,
+                     "%s, %d bytes (%s at 0x%x)" % (rom, size, where, base))
     digests, size = file_digest(rom, banks)
     if size != ROM_SIZE:
         raise PcrError("%s: %d bytes, not a 128 KiB leapboot.bin ROM image (%d bytes)" % (rom, size, ROM_SIZE))
-    # A UEFI_PLATFORM_FIRMWARE_BLOB: base and length (what tpm2_eventlog expects here).
-    blob = struct.pack("<QQ", ROM_BASE, ROM_SIZE)
-    ev.append(Event(0, EV_S_CRTM_CONTENTS, blob, digests, "%s, %d bytes" % (rom, size)))
+    return Event(0, EV_S_CRTM_CONTENTS, struct.pack("<QQ", ROM_BASE, ROM_SIZE), digests,
+                 "%s, %d bytes" % (rom, size))
+
+
+def predict(banks, rom, kernel, cmdline, version, initrd=None, fw_cfg_dir=None, arch="x86_64", form="bin"):
+    """The events leapboot logs for these files, in log order. arch: "x86_64"
+    or "arm64" (virt, where leapboot measures no fw_cfg file: PCR 1 holds only
+    its separator); form: "bin" (-bios) or, on arm64, "Image" (-kernel)."""
+    if arch not in ARCHES:
+        raise PcrError("unknown architecture %r (%s)" % (arch, ", ".join(ARCHES)))
+    if arch == "arm64" and fw_cfg_dir is not None:
+        raise PcrError("arm64: leapboot measures no fw_cfg file (PCR 1 holds only its separator)")
+    ev = []
+    ev.append(measure_bytes(0, EV_S_CRTM_VERSION, b"leapboot " + version.encode(),
+                            b"leapboot " + version.encode(), banks, "the event data"))
+    ev.append(firmware_event(banks, rom, arch, form))
     fw = None
     if fw_cfg_dir is not None:
         fw = fw_cfg_events(fw_cfg_dir, banks)
         ev += fw
-    k = kernel_digest(kernel, banks)
+    k = arm64.kernel_digest(kernel, banks) if arch == "arm64" else kernel_digest(kernel, banks)
     ev.append(Event(4, EV_IPL, b"leapboot: kernel", k.digests, "%s: %s" % (kernel, k.describe())))
     warnings = [k.warning] if k.warning else []
     if initrd is not None:

@@ -54,7 +54,7 @@ FOUR_GIB = 1 << 32
 @dataclass
 class KernelDigest:
     path: str
-    kind: str  # "bzimage", "pvh", "multiboot", "other"
+    kind: str  # "bzimage", "pvh", "multiboot", "other"; arm64: "arm64-image", "arm64-image-gz"
     size: int  # the file's size
     digests: dict  # bank -> digest
     detail: dict = field(default_factory=dict)  # bzimage: protocol; pvh: span
@@ -70,6 +70,11 @@ class KernelDigest:
             return "PVH ELF%d, loaded span 0x%x-0x%x (%d bytes) from %d PT_LOAD segments" % (
                 d["elf_class"], d["span_start"], d["span_end"], d["span_end"] - d["span_start"],
                 d["segments"])
+        if self.kind == "arm64-image":
+            return "arm64 Image, the whole file, %d bytes" % self.size
+        if self.kind == "arm64-image-gz":
+            return "arm64 Image.gz of %d bytes, by the Image it inflates to, %d bytes" % (
+                self.size, d["inflated_size"])
         if self.kind == "multiboot":
             return "multiboot kernel (header at 0x%x), the whole file, %d bytes" % (d["header_offset"], self.size)
         return "the whole file, %d bytes" % self.size
