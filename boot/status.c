@@ -124,6 +124,18 @@ static const char *const messages[LB_E_COUNT] = {
 			      "yet (only leapboot.bin as -bios on pc and q35 does)",
     [LB_E_MEASURE_INCOMPLETE] = "an item passed the measurement incompletely (%llu of %llu bytes)",
     [LB_E_MEASURE_MODULE] = "multiboot kernels are not measured yet (boot without the TPM)",
+    [LB_E_TCG2_CAPABILITY] = "the firmware's EFI_TCG2_PROTOCOL did not say what it has "
+			     "(GetCapability: EFI status %#llx, size %llu)",
+    [LB_E_TCG2_EXTEND] =
+	"the firmware's EFI_TCG2_PROTOCOL did not measure (HashLogExtendEvent: EFI status %#llx, "
+	"PCR %llu)",
+    [LB_E_TCG2_LOG] = "the firmware's EFI_TCG2_PROTOCOL gave no event log (GetEventLog: EFI "
+		      "status %#llx, %llu)",
+    [LB_E_TCG2_EVENT] = "cannot watch ExitBootServices to check the initrd's measurement "
+			"(CreateEvent: EFI status %#llx, %llu)",
+    [LB_E_TCG2_NO_STUB] = "a kernel without an EFI stub is not measured under UEFI yet (only "
+			  "kernels leapboot.efi starts through their stub are); boot it without "
+			  "the TPM",
     [LB_E_ARM64_NOT_IMAGE] = "not an arm64 Image (magic %#llx at offset 0x38, expected %#llx)",
     [LB_E_ARM64_TOO_SHORT] = "not an arm64 Image (%llu bytes, shorter than its %llu-byte header)",
     [LB_E_ARM64_OLD_IMAGE] = "arm64 Image without image_size, pre-3.17 (text_offset %#llx, %llu)",
