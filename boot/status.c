@@ -133,9 +133,9 @@ static const char *const messages[LB_E_COUNT] = {
 		      "status %#llx, %llu)",
     [LB_E_TCG2_EVENT] = "cannot watch ExitBootServices to check the initrd's measurement "
 			"(CreateEvent: EFI status %#llx, %llu)",
-    [LB_E_TCG2_NO_STUB] = "a kernel without an EFI stub is not measured under UEFI yet (only "
-			  "kernels leapboot.efi starts through their stub are); boot it without "
-			  "the TPM",
+    [LB_E_TCG2_NO_STUB] = "a kernel without an EFI stub is not measured under UEFI yet; boot it "
+			  "without the TPM (the firmware measures only kernels leapboot.efi "
+			  "starts through their stub)",
     [LB_E_ARM64_NOT_IMAGE] = "not an arm64 Image (magic %#llx at offset 0x38, expected %#llx)",
     [LB_E_ARM64_TOO_SHORT] = "not an arm64 Image (%llu bytes, shorter than its %llu-byte header)",
     [LB_E_ARM64_OLD_IMAGE] = "arm64 Image without image_size, pre-3.17 (text_offset %#llx, %llu)",
