@@ -218,5 +218,7 @@ OUT_OF_LINE status_t tpm_log_find(const uint8_t *area, uint32_t cap, uint32_t la
 			*found = true;
 		at = end;
 	}
+	if (s.code)
+		*found = false;
 	return s;
 }

@@ -64,7 +64,7 @@ status_t tpm_log_resume(struct tpm_log *l, uint8_t *area, uint32_t cap);
  * it, and the entries up to the one that begins at offset last (the firmware's
  * EventLogLastEntry; what follows it is not log). *found: an entry for pcr of
  * type whose event data begin with the len bytes at prefix. A malformed entry
- * is LB_E_TPM_LOG_BAD, as for tpm_log_resume. */
+ * is LB_E_TPM_LOG_BAD, as for tpm_log_resume, and *found is then false. */
 status_t tpm_log_find(const uint8_t *area, uint32_t cap, uint32_t last, uint32_t pcr, uint32_t type,
 		      const void *prefix, uint32_t len, bool *found);
 

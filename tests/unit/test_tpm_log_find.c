@@ -112,6 +112,11 @@ static void test_malformed(void)
 	   "an event larger than the area: malformed");
 	area[size_at + 3] = 0;
 	ok(find(last, 9, EV_EVENT_TAG, tag, 4, LB_OK), "repaired, it is found again");
+	uint32_t after = event(5, EV_SEPARATOR, "\0\0\0\0", 4);
+	area[after + 8] = 3;
+	ok(!find(after, 9, EV_EVENT_TAG, tag, 4, LB_E_TPM_LOG_BAD),
+	   "a malformed entry after the match: malformed, and nothing found (fuzz_efi)");
+	area[after + 8] = 1;
 	memcpy(area + 32, "Spec ID Event02", 16);
 	ok(!find(last, 9, EV_EVENT_TAG, tag, 4, LB_E_TPM_LOG_BAD), "a header of another format");
 }
