@@ -129,8 +129,8 @@ static const char *const messages[LB_E_COUNT] = {
     [LB_E_TCG2_EXTEND] =
 	"the firmware's EFI_TCG2_PROTOCOL did not measure (HashLogExtendEvent: EFI status %#llx, "
 	"PCR %llu)",
-    [LB_E_TCG2_LOG] = "the firmware's EFI_TCG2_PROTOCOL gave no event log (GetEventLog: EFI "
-		      "status %#llx, %llu)",
+    [LB_E_TCG2_LOG] = "the firmware's EFI_TCG2_PROTOCOL gave no whole event log (GetEventLog: "
+		      "EFI status %#llx, truncated %llu)",
     [LB_E_TCG2_EVENT] = "cannot watch ExitBootServices to check the initrd's measurement "
 			"(CreateEvent: EFI status %#llx, %llu)",
     [LB_E_TCG2_NO_STUB] = "a kernel without an EFI stub is not measured under UEFI yet; boot it "

@@ -109,8 +109,9 @@ status_t efi_tcg2_log_has(uint32_t pcr, uint32_t type, const void *prefix, uint3
 	*found = false;
 	EFI_STATUS st =
 	    tcg2->get_event_log(tcg2, TCG2_EVENT_LOG_FORMAT_TCG_2, &at, &last, &truncated);
-	if (EFI_ERROR(st) || !at)
-		return lb_fail(LB_E_TCG2_LOG, st, at);
+	/* A truncated log may lack the very event looked for. */
+	if (EFI_ERROR(st) || !at || truncated)
+		return lb_fail(LB_E_TCG2_LOG, st, truncated);
 	/* An empty log: last is 0, or the header itself. */
 	if (!last || last < at)
 		return lb_ok();
