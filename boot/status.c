@@ -131,6 +131,18 @@ static const char *const messages[LB_E_COUNT] = {
 	"tcg,tpm-tis-mmio node to measure it with (fw_cfg's etc/tpm/log: %llu bytes)",
     [LB_E_TPM_UNMAPPED] = "TPM registers outside the first GiB, which leapboot maps as device "
 			  "memory (address %#llx, %llu bytes)",
+    [LB_E_TCG2_CAPABILITY] = "the firmware's EFI_TCG2_PROTOCOL did not say what it has "
+			     "(GetCapability: EFI status %#llx, size %llu)",
+    [LB_E_TCG2_EXTEND] =
+	"the firmware's EFI_TCG2_PROTOCOL did not measure (HashLogExtendEvent: EFI status %#llx, "
+	"PCR %llu)",
+    [LB_E_TCG2_LOG] = "the firmware's EFI_TCG2_PROTOCOL gave no whole event log (GetEventLog: "
+		      "EFI status %#llx, truncated %llu)",
+    [LB_E_TCG2_EVENT] = "cannot watch ExitBootServices to check the initrd's measurement "
+			"(CreateEvent: EFI status %#llx, %llu)",
+    [LB_E_TCG2_NO_STUB] = "a kernel without an EFI stub is not measured under UEFI yet; boot it "
+			  "without the TPM (the firmware measures only kernels leapboot.efi "
+			  "starts through their stub)",
     [LB_E_ARM64_NOT_IMAGE] = "not an arm64 Image (magic %#llx at offset 0x38, expected %#llx)",
     [LB_E_ARM64_TOO_SHORT] = "not an arm64 Image (%llu bytes, shorter than its %llu-byte header)",
     [LB_E_ARM64_OLD_IMAGE] = "arm64 Image without image_size, pre-3.17 (text_offset %#llx, %llu)",

@@ -166,13 +166,15 @@ static status_t read_header(const uint8_t *a, uint32_t cap, struct tpm2_banks *b
 	return lb_ok();
 }
 
-/* The end of the TCG_PCR_EVENT2 at at, with the digests of b; at itself if it
- * is the log's end: zero pcrIndex and eventType, or zero bytes to cap. */
+/* The end of the TCG_PCR_EVENT2 at at, with the digests of b, and where its
+ * event data start; at itself if it is the log's end: zero pcrIndex and
+ * eventType, or zero bytes to cap. */
 static status_t read_event(const uint8_t *a, uint32_t cap, const struct tpm2_banks *b, uint32_t at,
-			   uint32_t *end)
+			   uint32_t *end, uint32_t *data)
 {
 	const struct tcg_pcr_event2 *ev = (const struct tcg_pcr_event2 *)(a + at);
 	*end = at;
+	*data = at;
 	if (!fits(at, sizeof(ev->pcr_index) + sizeof(ev->event_type), cap)) {
 		for (uint32_t i = at; i < cap; i++)
 			if (a[i])
@@ -196,6 +198,7 @@ static status_t read_event(const uint8_t *a, uint32_t cap, const struct tpm2_ban
 	}
 	if (!fits(p, 4, cap) || !fits(p + 4, le32(a + p), cap))
 		return bad(p, cap);
+	*data = p + 4;
 	*end = p + 4 + le32(a + p);
 	return lb_ok();
 }
@@ -203,11 +206,11 @@ static status_t read_event(const uint8_t *a, uint32_t cap, const struct tpm2_ban
 OUT_OF_LINE status_t tpm_log_resume(struct tpm_log *l, uint8_t *area, uint32_t cap)
 {
 	struct tpm2_banks b = {0, {0}}; /* unused slots zero, as compared whole */
-	uint32_t at, end;
+	uint32_t at, end, data;
 	status_t s = read_header(area, cap, &b, &at);
 	/* Each entry has at least 16 bytes: the walk ends. */
 	while (!s.code && at < cap) {
-		s = read_event(area, cap, &b, at, &end);
+		s = read_event(area, cap, &b, at, &end, &data);
 		if (end == at)
 			break;
 		at = end;
@@ -216,4 +219,25 @@ OUT_OF_LINE status_t tpm_log_resume(struct tpm_log *l, uint8_t *area, uint32_t c
 		return s;
 	*l = (struct tpm_log){area, cap, at, b};
 	return lb_ok();
+}
+
+OUT_OF_LINE status_t tpm_log_find(const uint8_t *area, uint32_t cap, uint32_t last, uint32_t pcr,
+				  uint32_t type, const void *prefix, uint32_t len, bool *found)
+{
+	struct tpm2_banks b;
+	uint32_t at, end, data;
+	*found = false;
+	status_t s = read_header(area, cap, &b, &at);
+	while (!s.code && at <= last) {
+		s = read_event(area, cap, &b, at, &end, &data);
+		if (s.code || end == at)
+			break;
+		if (le32(area + at) == pcr && le32(area + at + 4) == type && end - data >= len &&
+		    !memcmp(area + data, prefix, len))
+			*found = true;
+		at = end;
+	}
+	if (s.code)
+		*found = false;
+	return s;
 }

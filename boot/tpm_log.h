@@ -14,6 +14,7 @@
 #define EV_POST_CODE	    0x01
 #define EV_NO_ACTION	    0x03
 #define EV_SEPARATOR	    0x04
+#define EV_EVENT_TAG	    0x06
 #define EV_S_CRTM_CONTENTS  0x07
 #define EV_S_CRTM_VERSION   0x08
 #define EV_TABLE_OF_DEVICES 0x0B
@@ -110,5 +111,14 @@ status_t tpm_log_room(const struct tpm_log *l, uint32_t len);
  * malformed log is LB_E_TPM_LOG_BAD (the offset of the field that is wrong,
  * cap); l is then unchanged. */
 status_t tpm_log_resume(struct tpm_log *l, uint8_t *area, uint32_t cap);
+
+/* Looks through a crypto-agile log that a UEFI firmware keeps (EFI_TCG2's
+ * GetEventLog): area[0, cap) holds the header, checked as tpm_log_resume checks
+ * it, and the entries up to the one that begins at offset last (the firmware's
+ * EventLogLastEntry; what follows it is not log). *found: an entry for pcr of
+ * type whose event data begin with the len bytes at prefix. A malformed entry
+ * is LB_E_TPM_LOG_BAD, as for tpm_log_resume, and *found is then false. */
+status_t tpm_log_find(const uint8_t *area, uint32_t cap, uint32_t last, uint32_t pcr, uint32_t type,
+		      const void *prefix, uint32_t len, bool *found);
 
 #endif

@@ -36,6 +36,35 @@ status_t efi_boot_stub(struct fw_cfg *fc, const struct kernel_source *src, uint3
  * UART and the runtime services are left. */
 status_t efi_exit_boot_services(const void **final, uint64_t *size, uint64_t *desc_size);
 
+/* Measured boot through the firmware's EFI_TCG2_PROTOCOL (tcg2.c). */
+/* The longest event data leapboot.efi logs (a command line, at most CMDLINE_CAP
+ * bytes, is cut to this in the log; its digest covers all of it). */
+#define TCG2_EVENT_DATA_MAX 4096
+
+/* Finds the protocol; a firmware without one, or whose TPM is absent, is no
+ * error (*banks 0: nothing is measured). *banks: the active PCR banks
+ * (EFI_TCG2_BOOT_HASH_ALG_* bits). A protocol that fails is LB_E_TCG2_CAPABILITY. */
+status_t efi_tcg2_find(uint32_t *banks);
+/* The protocol was found and has a TPM. */
+bool efi_tcg2_present(void);
+/* Extends pcr in every active bank with the digest of [data, data+len) and logs
+ * an event of type with desc_len bytes of desc as its data (HashLogExtendEvent). */
+status_t efi_tcg2_extend(uint32_t pcr, uint32_t type, uint64_t data, uint64_t len, const void *desc,
+			 uint32_t desc_len);
+/* *found: the firmware's log has an event for pcr of type whose data begin with
+ * the len bytes at prefix. */
+status_t efi_tcg2_log_has(uint32_t pcr, uint32_t type, const void *prefix, uint32_t len,
+			  bool *found);
+
+/* What leapboot.efi measures itself (measured.c), with a TPM: the command line
+ * into PCR 8 (EV_IPL, the command line as data); the initrd into PCR 9 only if
+ * the kernel's EFI stub did not, checked at ExitBootServices (a watch created
+ * before StartImage; efi_measure_initrd_served records what LoadFile2 gave the
+ * stub). A failure there prints its tpm error line and powers off. */
+status_t efi_measure_cmdline(const char *cmdline, uint32_t len);
+status_t efi_measure_initrd_watch(void);
+void efi_measure_initrd_served(uint64_t at, uint64_t bytes);
+
 /* What a front end does beyond the EFI stub, decided in main.c: x86 boots a
  * kernel without one (a PVH ELF, a bzImage) after leaving the firmware, and has
  * no gzip kernels (x86 kernels decompress themselves); arm64 inflates an

@@ -44,6 +44,11 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	console_info("leapboot.efi at %#llx-%#llx, fw_cfg %s, %u files",
 		     (unsigned long long)efi_image_start, (unsigned long long)efi_image_end,
 		     fc.dma ? "DMA" : "without DMA", fc.nfiles);
+	uint32_t banks;
+	stage_check("tpm", efi_tcg2_find(&banks));
+	if (banks)
+		console_info("measured boot: the firmware's EFI_TCG2_PROTOCOL, PCR banks %#x",
+			     banks);
 
 	/* -kernel went to the firmware: the kernel is in the opt/leapboot files. */
 	stage_check("kernel", kernel_source_find(&fc, true, &src));
@@ -64,6 +69,9 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 			   efi_boot_stub(&fc, &src, efi_arch_cmdline_max(head, n), inflated, len));
 	stage_check("kernel", efi_arch_check_kernel(head, n));
 #if EFI_ARCH_BOOTS_DIRECT
+	/* The firmware measures only what it loads: such a kernel would go unmeasured. */
+	if (efi_tcg2_present())
+		stage_fail("tpm", lb_fail(LB_E_TCG2_NO_STUB, 0, 0));
 	efi_arch_boot_direct(&fc, &src);
 #else
 	stage_fail("kernel", lb_fail(LB_E_EFI_NO_STUB, 0, 0));

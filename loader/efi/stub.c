@@ -48,6 +48,7 @@ static EFI_STATUS EFIAPI initrd_load(EFI_LOAD_FILE_PROTOCOL *self, EFI_DEVICE_PA
 		return EFI_DEVICE_ERROR;
 	}
 	*size = initrd.size;
+	efi_measure_initrd_served(phys(buf), initrd.size);
 	console_info("initrd: %u bytes to %#llx for the EFI stub", initrd.size,
 		     (unsigned long long)phys(buf));
 	return EFI_SUCCESS;
@@ -78,7 +79,8 @@ static status_t serve_initrd(struct fw_cfg *fc, const struct kernel_source *src)
 	return EFI_ERROR(st) ? lb_fail(LB_E_EFI_PROTOCOL, st, 2) : lb_ok();
 }
 
-/* The command line as UCS-2 load options; *bytes includes the NUL. */
+/* The command line as UCS-2 load options; *bytes includes the NUL. With a TPM
+ * the command line is measured (the stub measures only its load options). */
 static status_t read_cmdline(struct fw_cfg *fc, const struct kernel_source *src, uint32_t max,
 			     uint32_t *bytes)
 {
@@ -89,7 +91,7 @@ static status_t read_cmdline(struct fw_cfg *fc, const struct kernel_source *src,
 	for (uint32_t i = 0; i <= len; i++)
 		load_options[i] = (CHAR16)(unsigned char)cmdline[i];
 	*bytes = (len + 1) * sizeof(CHAR16);
-	return lb_ok();
+	return efi_tcg2_present() ? efi_measure_cmdline(cmdline, len) : lb_ok();
 }
 
 /* The kernel's bytes in pages of their own: read from fw_cfg unless *image
@@ -129,6 +131,8 @@ status_t efi_boot_stub(struct fw_cfg *fc, const struct kernel_source *src, uint3
 	status_t s = read_cmdline(fc, src, cmdline_max, &options);
 	if (!s.code && src->initrd.size)
 		s = serve_initrd(fc, src);
+	if (!s.code && src->initrd.size && efi_tcg2_present())
+		s = efi_measure_initrd_watch();
 	if (!s.code)
 		s = load_kernel(fc, src, image, len, &child);
 	if (s.code)

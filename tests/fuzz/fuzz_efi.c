@@ -1,6 +1,6 @@
 /* libFuzzer target: leapboot.efi's pure parsers (boot/efi) on arbitrary bytes.
  *
- * The input is taken three ways at once:
+ * The input is taken four ways at once:
  *  - as a kernel's head: pe_is_efi_app on an exact-size heap copy, for x86_64,
  *    arm64 and the machine the head itself names, agrees with a reference that
  *    reads the PE/COFF spec's offsets (MZ, e_lfanew at 0x3c in 64-bit arithmetic,
@@ -18,9 +18,15 @@
  *    reference written with indices (the first "QEMU0002\0", the first "_CRS"
  *    within 128 bytes after it, a Buffer there, the first Memory32Fixed inside
  *    both the Buffer's PkgLength and those 128 bytes), and writes nothing when it
- *    finds nothing.
+ *    finds nothing;
+ *  - as the firmware's TPM event log (EFI_TCG2's GetEventLog), looked through
+ *    for Linux's initrd event: the offset of the last entry is the first two
+ *    bytes (LE), the log the rest, in an exact-size heap copy. tpm_log_find reads
+ *    nothing outside it, answers success or LB_E_TPM_LOG_BAD only, finds the
+ *    event only where its tag's bytes are, and what it finds up to one entry it
+ *    still finds with the walk taken further (when that walk is well-formed).
  * Seeds (tests/fuzz/corpus/efi): Debian's kernel PE headers, OVMF-shaped maps,
- * QEMU virt's Device (FWCF) (tests/fuzz/make-seeds). */
+ * QEMU virt's Device (FWCF), OVMF-shaped event logs (tests/fuzz/make-seeds). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +35,7 @@
 #include "../boot/efi/acpi_fw_cfg.h"
 #include "../boot/efi/efi_memmap.h"
 #include "../boot/efi/pe.h"
+#include "../boot/tpm_log.h"
 #include "../unit/bytes.h"
 
 /* Harness code: no coverage feedback, which is for the code under test. */
@@ -275,10 +282,44 @@ static void fuzz_dsdt(const uint8_t *data, size_t size)
 		check(base == 0x5a5a5a5a5a5a5a5aull && sz == 0x5a5a5a5a);
 }
 
+/* --- the firmware's event log -------------------------------------------------- */
+
+static const uint8_t initrd_tag[4] = {0xEC, 0x22, 0x3B, 0x8F};
+
+static HARNESS bool has_tag(const uint8_t *p, uint32_t n)
+{
+	for (uint32_t i = 0; i + 4 <= n; i++)
+		if (!memcmp(p + i, initrd_tag, 4))
+			return true;
+	return false;
+}
+
+static HARNESS void fuzz_tcg2_log(const uint8_t *data, size_t size)
+{
+	if (size < 2)
+		return;
+	uint32_t last = le16(data), n = (uint32_t)(size - 2);
+	uint8_t *log = malloc(n ? n : 1);
+	memcpy(log, data + 2, n);
+	bool found = true;
+	status_t s = tpm_log_find(log, n, last, 9, EV_EVENT_TAG, initrd_tag, 4, &found);
+	check(s.code == LB_OK || s.code == LB_E_TPM_LOG_BAD);
+	check(!s.code || !found);
+	check(!found || has_tag(log, n));
+	if (!s.code && found) {
+		bool further = false;
+		status_t t =
+		    tpm_log_find(log, n, 0xFFFFFFFFu, 9, EV_EVENT_TAG, initrd_tag, 4, &further);
+		check(t.code || further);
+	}
+	free(log);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	fuzz_pe(data, size);
 	fuzz_memmap(data, size);
 	fuzz_dsdt(data, size);
+	fuzz_tcg2_log(data, size);
 	return 0;
 }

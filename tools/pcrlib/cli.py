@@ -5,7 +5,7 @@ import json
 import os
 import sys
 
-from . import PcrError, eventlog, events, pcr
+from . import PcrError, efi, eventlog, events, pcr
 
 PROG = "leapboot-pcr"
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(__file__))))
@@ -14,6 +14,7 @@ DEFAULT_BIN = {"x86_64": os.path.join("build", "x86_64", "leapboot.bin"),
 VERSION_H = os.path.join(ROOT, "boot", "version.h")
 DEFAULT_PCRS = (0, 4, 8, 9)
 PREDICTED_PCRS = range(10)  # leapboot extends PCRs 0-9; 10 and up belong to the OS
+EFI_PCRS = (4, 8, 9)  # --efi: the PCRs that do not depend on the firmware's build
 
 DESCRIPTION = """\
 Predicts the PCR values a leapboot boot (leapboot.bin on QEMU's pc or q35, or with
@@ -51,6 +52,19 @@ arm64 (--arch arm64, QEMU virt):
      same whether QEMU inflates it, -kernel with -bios, or leapboot does,
      opt/leapboot/kernel)
   8, 9 and the separators as on x86
+
+With --efi LEAPBOOT.EFI it predicts leapboot.efi's boot under a UEFI firmware
+with a TPM (OVMF, AAVMF) instead, of a kernel with an EFI stub, PCRs 4, 8, 9:
+  4  the firmware's "Calling EFI Application from Boot Option" and separator at
+     the first boot attempt (and "Returning ..." and "Calling ..." at each
+     later one: --efi-boot-attempts), then the Authenticode digests of
+     leapboot.efi and of the kernel (an Image.gz inflated), as the firmware
+     measures them at LoadImage
+  8  the command line (EV_IPL), measured by leapboot.efi
+  9  Linux's EFI stub: its load options (the command line in UCS-2 with its
+     NUL; Linux 6.1 and later, else --no-stub-load-options), then the initrd
+The others hold the firmware's own measurements (its volumes, variables,
+tables): replay its log for them.
 """
 
 EPILOG = """\
@@ -167,6 +181,16 @@ def parser():
     g.add_argument("--version-string", metavar="VERSION",
                    help="leapboot's version in event 1's \"leapboot VERSION\" (default: LEAPBOOT_VERSION "
                         "of boot/version.h next to this tool)")
+    g = p.add_argument_group("leapboot.efi (instead of leapboot.bin)")
+    g.add_argument("--efi", metavar="FILE",
+                   help="predict leapboot.efi's boot under UEFI: FILE is leapboot.efi as the firmware "
+                        "starts it (EFI/BOOT/BOOTX64.EFI or BOOTAA64.EFI); PCRs 4, 8 and 9")
+    g.add_argument("--efi-boot-attempts", metavar="N", type=int,
+                   help="the boot option the firmware started leapboot.efi from is its Nth attempt "
+                        "(default 1; OVMF on q35 tries QEMU's empty CD-ROM first: 2)")
+    g.add_argument("--no-stub-load-options", action="store_true",
+                   help="the kernel's EFI stub predates Linux 6.1 and does not measure its load "
+                        "options into PCR 9")
     g = p.add_argument_group("replay")
     g.add_argument("--replay", metavar="LOG",
                    help="replay a binary TCG crypto-agile event log instead (default output: every PCR "
@@ -200,6 +224,23 @@ def check_args(p, args):
             p.error("--replay reads a log; %s %s for a prediction" % (", ".join(given),
                                                                     "is" if len(given) == 1 else "are"))
         return
+    if args.efi is None and (args.efi_boot_attempts is not None or args.no_stub_load_options):
+        p.error("--efi-boot-attempts and --no-stub-load-options go with --efi")
+    if args.efi is not None:
+        given = [o for o, v in (("--bin", args.bin), ("--fw-cfg", args.fw_cfg),
+                                ("--version-string", args.version_string)) if v is not None]
+        if given:
+            p.error("--efi predicts leapboot.efi's boot: %s is for leapboot.bin's" % given[0])
+        if args.efi_boot_attempts is None:
+            args.efi_boot_attempts = 1
+        if args.efi_boot_attempts < 1:
+            p.error("--efi-boot-attempts %d: the first attempt is 1" % args.efi_boot_attempts)
+        if args.pcrs is None:
+            args.pcrs = list(EFI_PCRS)
+        beyond = [n for n in args.pcrs if n not in EFI_PCRS]
+        if beyond:
+            p.error("PCR %d: with --efi only PCRs 4, 8 and 9 are predicted (the others hold the "
+                    "firmware's own measurements)" % beyond[0])
     args.arch = args.arch or "x86_64"
     if args.image is not None:
         if args.arch != "arm64":
@@ -267,7 +308,28 @@ def write_policy(path, pcrs, bank):
         raise PcrError("--policy %s: %s" % (path, e.strerror or e)) from None
 
 
+def run_predict_efi(args):
+    evs = efi.predict(args.banks, args.efi, args.kernel, args.cmdline, initrd=args.initrd,
+                      boot_attempts=args.efi_boot_attempts,
+                      load_options=not args.no_stub_load_options)
+    values = pcr.select(pcr.replay(evs, args.banks), args.pcrs)
+    if args.policy:
+        write_policy(args.policy, values, args.policy_bank)
+    if args.json:
+        doc = {"mode": "predict-efi", "banks": args.banks, "pcrs": json_pcrs(values),
+               "inputs": {"efi": args.efi, "kernel": args.kernel, "initrd": args.initrd,
+                          "cmdline": events.cmdline_bytes(args.cmdline).decode(errors="surrogateescape"),
+                          "efi_boot_attempts": args.efi_boot_attempts,
+                          "stub_load_options": not args.no_stub_load_options},
+               "events": [e.to_json() for e in evs]}
+        return json.dumps(doc, indent=2) + "\n"
+    out = format_events(evs) + "\n" if args.log else ""
+    return out + format_pcrs(values)
+
+
 def run_predict(args):
+    if args.efi is not None:
+        return run_predict_efi(args)
     if args.bin is None and args.image is None:
         args.bin = os.path.join(ROOT, DEFAULT_BIN[args.arch])
         if not os.path.isfile(args.bin):
