@@ -206,7 +206,7 @@ static status_t read_event(const uint8_t *a, uint32_t cap, const struct tpm2_ban
 OUT_OF_LINE status_t tpm_log_resume(struct tpm_log *l, uint8_t *area, uint32_t cap)
 {
 	struct tpm2_banks b = {0, {0}}; /* unused slots zero, as compared whole */
-	uint32_t at, end, data;
+	uint32_t at = 0, end, data;
 	status_t s = read_header(area, cap, &b, &at);
 	/* Each entry has at least 16 bytes: the walk ends. */
 	while (!s.code && at < cap) {
@@ -224,8 +224,8 @@ OUT_OF_LINE status_t tpm_log_resume(struct tpm_log *l, uint8_t *area, uint32_t c
 OUT_OF_LINE status_t tpm_log_find(const uint8_t *area, uint32_t cap, uint32_t last, uint32_t pcr,
 				  uint32_t type, const void *prefix, uint32_t len, bool *found)
 {
-	struct tpm2_banks b;
-	uint32_t at, end, data;
+	struct tpm2_banks b = {0, {0}};
+	uint32_t at = 0, end, data;
 	*found = false;
 	status_t s = read_header(area, cap, &b, &at);
 	while (!s.code && at <= last) {
