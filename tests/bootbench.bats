@@ -2,8 +2,10 @@
 # tools/bootbench itself: presets resolve, bad requests are refused with a clear line, a
 # failing configuration is reported with its logs while the others are measured, the
 # phases add up, CSV and JSON are well-formed, --count gives the same counts on two runs,
-# the per-run timeout and Ctrl-C kill QEMU, Markdown and the chart render from JSON.
-# Boots are PVH (Debian's vmlinux, about 2 s each under TCG) with -n 2 and no warm-up.
+# the per-run timeout and Ctrl-C kill QEMU, Markdown and the chart render from JSON, a TPM
+# (a swtpm per run) is counted, said to vary, and its swtpm stopped after every run.
+# Boots are PVH (Debian's vmlinux, about 2 s each under TCG) with -n 2 and no warm-up; the
+# TPM's is the bzImage (leapboot measures a PVH kernel by its loaded span: 46 MiB, not 14 MB).
 
 bats_require_minimum_version 1.5.0
 
@@ -44,6 +46,14 @@ refute_qemu_left() {
 	fi
 }
 
+# No swtpm of this test's work directory is left (their state is in its run directories).
+refute_swtpm_left() {
+	if pgrep -af swtpm | grep -F -- "$1"; then
+		echo "swtpm processes of $1 are still running" >&2
+		return 1
+	fi
+}
+
 @test "--help and --list describe every preset and the default set" {
 	run -0 "$BB" --help
 	[[ $output == *"--count"* && $output == *"--baseline"* && $output == *"examples:"* ]]
@@ -68,6 +78,10 @@ refute_qemu_left() {
 	[[ $output == *"--baseline seabios-pvh is not one of the configurations run"* ]]
 	run -2 "$BB" --count --accel kvm -c leapboot-pvh
 	[[ $output == *"--count needs TCG"* ]]
+	run -2 "$BB" -c leapboot-pvh+tpm-tis@microvm
+	[[ $output == *"leapboot-pvh@microvm: a TPM needs an x86 machine with one, q35 or pc"* ]]
+	run -2 "$BB" -c leapboot-pvh --tpm-banks sha256
+	[[ $output == *"--tpm-banks goes with --tpm"* ]]
 	run -2 "$BB" -c leapboot-pvh --kernel /etc/hostname
 	[[ $output == *"neither a bzImage, a PVH ELF nor an arm64 Image"* ]]
 	run -2 "$BB" -c qemu-direct-arm64 --kernel "$("$ROOT/tools/fetch-kernels" --print)"
@@ -142,6 +156,38 @@ all(all(v >= 0 for v in r["ms"].values()) and
 	# Every MSR access and CPUID is listed: a place with one always is.
 	[[ $output =~ MMIO\ +MSR\ +CPUID\ +translated ]]
 	json_check "$d/p.json" '[sum(r[k] for r in c["leapboot-pvh"]["profile"]) for k in (5, 6)] == [c["leapboot-pvh"]["counts"][k] for k in ("msr", "cpuid")]'
+}
+
+@test "--count with a TPM: counted, said to vary, a fresh swtpm each run and none left" {
+	local d=$BATS_TEST_TMPDIR
+	run -0 "$BB" --count -c leapboot-bzimage+tpm-crb-sha256 --workdir "$d/work" --json "$d/t.json" -q
+	[[ $output =~ leapboot-bzimage\+tpm-crb-sha256\ .*\ no\ \(below\) ]]
+	[[ $output == *"leapboot-bzimage+tpm-crb-sha256: the two runs "*"the firmware polls the TPM until swtpm has answered"* ]]
+	json_check "$d/t.json" 'c["leapboot-bzimage+tpm-crb-sha256"]["status"] == "ok" and c["leapboot-bzimage+tpm-crb-sha256"]["tpm"] == "crb" and c["leapboot-bzimage+tpm-crb-sha256"]["tpm_banks"] == ["sha256"]'
+	# QEMU had the TPM: the emulator backend on the run's swtpm socket, as tpm-crb.
+	json_check "$d/t.json" '(
+"tpm-crb,tpmdev=tpm0" in (a := c["leapboot-bzimage+tpm-crb-sha256"]["command"]) and
+"emulator,id=tpm0,chardev=chrtpm" in a and
+a[a.index("-chardev") + 1] == "socket,id=chrtpm,path=%s/work/leapboot-bzimage+tpm-crb-sha256/count1/swtpm/sock" % sys.argv[1].rsplit("/", 1)[0])'
+	# leapboot measured: SHA-256 of the 14 MB kernel takes hundreds of millions of
+	# instructions, and the TPM's registers are MMIO; both runs reached the kernel.
+	json_check "$d/t.json" 'all(x["insns"] > 100_000_000 and x["mmio"] > 100 for x in (c["leapboot-bzimage+tpm-crb-sha256"]["counts"], c["leapboot-bzimage+tpm-crb-sha256"]["counts_again"]))'
+	refute_swtpm_left "$d/work"
+	refute_qemu_left "$d/work"
+	# The runs' directories are gone (no --keep), the swtpm states with them.
+	[ -z "$(find "$d/work" -name 'tpm2-00.permall')" ]
+}
+
+@test "a TPM's swtpm is stopped when its run times out" {
+	local d=$BATS_TEST_TMPDIR
+	run -1 "$BB" --firmware "$BATS_FILE_TMPDIR/spin.bin" --tpm tis -n 1 --warmup 0 --timeout 3 \
+		--workdir "$d/work" -q
+	[[ $output == *"fw:spin.bin+tpm-tis"*"timed out"* ]]
+	refute_swtpm_left "$d/work"
+	refute_qemu_left "$d/work"
+	# The failed run's logs are kept: its swtpm's state and log, its command with the TPM.
+	[ -s "$d/work/fw:spin.bin+tpm-tis/run00/swtpm/tpm2-00.permall" ]
+	grep -q -- "-device tpm-tis,tpmdev=tpm0" "$d/work/fw:spin.bin+tpm-tis/run00/command"
 }
 
 @test "the per-run timeout kills QEMU and the run is reported as timed out" {

@@ -34,6 +34,19 @@ configurations:
   them all with what each needs. --firmware FILE adds FILE as -bios (x86, or
   arm64 with --machine virt).
 
+a TPM 2.0 (x86, q35 and pc):
+  NAME+tpm-tis or NAME+tpm-crb (then @MACHINE if any) boots with a TPM of that
+  interface, all four PCR banks (sha1, sha256, sha384, sha512); +tpm-tis-sha256
+  (any list of banks, joined by -) with only those; --tpm tis|crb and
+  --tpm-banks all|LIST give every configuration without a TPM part one. Each
+  QEMU run gets a fresh swtpm (swtpm_setup --pcr-banks, then swtpm socket, its
+  state in the run's directory), started before QEMU and outside the times,
+  stopped by its PID after the run, also on a failure, a timeout or Ctrl-C.
+  QEMU: -chardev socket,id=chrtpm,path=SOCK -tpmdev emulator,id=tpm0,chardev=chrtpm
+  -device tpm-tis|tpm-crb,tpmdev=tpm0. With --count the counts are not
+  deterministic: the firmware polls the TPM until swtpm has answered over its
+  socket, in host time, which -icount does not order; the table says so.
+
 how phases are timed:
   TCG: the fwcount plugin (tools/fwcount) stamps the first guest instruction and
   the kernel's first instruction (recognised by its address and code bytes, or
@@ -58,6 +71,9 @@ examples:
   tools/bootbench --count --config leapboot-bzimage --profile
   tools/bootbench --config leapboot-pvh@microvm --config microvm-default-pvh --count --baseline microvm-default-pvh
   tools/bootbench --count -c leapboot-multiboot -c seabios-multiboot      # Xen with a dom0
+  tools/bootbench -n 5 -c leapboot-bzimage -c leapboot-bzimage+tpm-tis -c leapboot-bzimage+tpm-tis-sha256
+  tools/bootbench --count --profile -c leapboot-bzimage+tpm-crb            # where measuring goes
+  tools/bootbench --tpm tis -c seabios-bzimage -c ovmf-bzimage             # both with a TPM
 
 exit status: 0 all configurations measured; 1 one or more failed (the others are
 still reported); 2 usage or set-up error; 130 interrupted.
@@ -80,6 +96,10 @@ def parse(argv):
     a("--qemu-arg", action="append", default=[], metavar="ARG", help="one more QEMU argument (repeatable; split like a shell word list)")
     a("--memory", "-m", metavar="SIZE", help="guest RAM (default 512M; multiboot: 1024M, half of it for Xen's dom0)")
     a("--accel", default="tcg", choices=["tcg", "kvm"], help="accelerator (default tcg)")
+    a("--tpm", choices=sorted(configs.TPM_DEVICES), help="a TPM 2.0 (a fresh swtpm each run) as tpm-tis or "
+      "tpm-crb for every configuration without a +tpm part (x86: q35, pc)")
+    a("--tpm-banks", metavar="all|LIST", help="with --tpm: its PCR banks, all (default: sha1, sha256, sha384, "
+      "sha512) or a list such as sha256")
     a("--no-plugin", action="store_true", help="TCG without the fwcount plugin: time as under KVM (markers, fw_cfg bounds)")
     a("-n", "--runs", type=int, default=10, metavar="N", help="measured runs per configuration (default 10)")
     a("--warmup", type=int, default=1, metavar="K", help="warm-up runs per configuration, not counted (default 1)")
@@ -108,6 +128,12 @@ def parse(argv):
         p.error("--count counts with the fwcount plugin; --no-plugin does not go with it")
     if args.profile and not args.count:
         p.error("--profile goes with --count")
+    if args.tpm_banks and not args.tpm:
+        p.error("--tpm-banks goes with --tpm (a configuration's own: NAME+tpm-tis-sha256)")
+    try:
+        args.tpm_banks = configs.tpm_banks(args.tpm_banks or "all")
+    except configs.ConfigError as e:
+        p.error("--tpm-banks: %s" % e)
     return args
 
 
@@ -122,12 +148,17 @@ def list_presets():
     print("\ndefault set: " + " ".join(configs.DEFAULT))
     print("multiboot presets: Xen from %s (decompressed into the cache), dom0: Debian's generic kernel "
           "(tools/fetch-kernels --flavour generic), -m %s" % (configs.XEN_GZ, configs.MULTIBOOT_MEMORY))
+    miss = [t for t in ("swtpm", "swtpm_setup") if not shutil.which(t)]
+    print("with a TPM: an x86 preset on %s as NAME+tpm-tis or NAME+tpm-crb (all banks: %s), or "
+          "NAME+tpm-tis-sha256 (those banks); needs swtpm, swtpm_setup: %s"
+          % (" or ".join(configs.TPM_MACHINES), " ".join(configs.TPM_BANKS),
+             "ready" if not miss else "missing %s (%s)" % (", ".join(miss), configs.SWTPM_HOW)))
 
 
 def choose(args):
     specs = args.config or ([] if args.firmware else configs.DEFAULT)
-    cfgs = [configs.resolve(s, args.machine) for s in specs]
-    cfgs += [configs.custom(f, args.machine) for f in args.firmware]
+    cfgs = [configs.resolve(s, args.machine, args.tpm, args.tpm_banks) for s in specs]
+    cfgs += [configs.custom(f, args.machine, args.tpm, args.tpm_banks) for f in args.firmware]
     names = [c.name for c in cfgs]
     dup = {n for n in names if names.count(n) > 1}
     if dup:

@@ -83,10 +83,22 @@ def _opt(value):
     return value.replace(",", ",,")
 
 
-def build(cfg, inputs, rundir, plugin_arg=None, markers=False, debugcon=None, trace=None):
+def tpm_args(iface, sock):
+    """QEMU's arguments for a TPM (cfg.tpm: tis or crb) whose swtpm serves the
+    control socket sock: QEMU's emulator backend on it, the interface's device."""
+    if "," in sock:
+        raise configs.ConfigError("TPM socket %s: QEMU cannot take a comma in a chardev path" % sock)
+    return ["-chardev", "socket,id=chrtpm,path=" + sock, "-tpmdev", "emulator,id=tpm0,chardev=chrtpm",
+            "-device", "%s,tpmdev=tpm0" % configs.TPM_DEVICES[iface]]
+
+
+def build(cfg, inputs, rundir, plugin_arg=None, markers=False, debugcon=None, trace=None, tpm_sock=None):
     """The argv for QEMU. markers: turn on leapboot's boot markers; debugcon:
     {port: fd} for isa-debugcon devices that catch x86 markers; trace: (events,
-    logfile) for QEMU's own trace events with host time stamps."""
+    logfile) for QEMU's own trace events with host time stamps; tpm_sock: the
+    swtpm control socket of a configuration with a TPM."""
+    if cfg.tpm and not tpm_sock:
+        raise configs.ConfigError("%s: a TPM needs its swtpm's socket" % cfg.name)
     kernel = inputs.kernels[cfg.kind]
     append = cmdline(cfg, inputs)
     x86 = cfg.arch == "x86_64"
@@ -139,6 +151,8 @@ def build(cfg, inputs, rundir, plugin_arg=None, markers=False, debugcon=None, tr
     for port, fd in sorted((debugcon or {}).items()):
         argv += ["-chardev", "file,id=bbmark%x,path=/dev/fd/%d" % (port, fd),
                  "-device", "isa-debugcon,iobase=0x%x,chardev=bbmark%x" % (port, port)]
+    if cfg.tpm:
+        argv += tpm_args(cfg.tpm, tpm_sock)
     argv += cfg.qemu_args + inputs.qemu_args
     if trace:
         events, logfile = trace

@@ -8,6 +8,7 @@ command line, memory, accelerator) is the run's and shared by all.
 import glob
 import os
 import re
+import shutil
 from dataclasses import dataclass, field
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -27,6 +28,15 @@ EDK2_ARM64 = "/usr/share/qemu-efi-aarch64/QEMU_EFI.fd"
 UBOOT_ARM64 = "/usr/lib/u-boot/qemu_arm64/u-boot.bin"
 
 X86_MACHINES = ("q35", "pc", "microvm")
+
+# A TPM 2.0 (swtpm, QEMU's emulator backend): its interfaces, the QEMU device of
+# each, the PCR banks swtpm can allocate (in the order the labels list them), and
+# the machines that have one (QEMU 7.2's microvm has none; leapboot on arm64 virt
+# refuses one, unmeasured).
+TPM_DEVICES = {"tis": "tpm-tis", "crb": "tpm-crb"}
+TPM_BANKS = ("sha1", "sha256", "sha384", "sha512")
+TPM_MACHINES = ("q35", "pc")
+SWTPM_HOW = "apt-get install swtpm swtpm-tools"
 
 
 def _debian_xen():
@@ -88,6 +98,8 @@ class Config:
     leapboot: bool = False  # leapboot's own code runs: qemu-boot-time markers on
     qemu_args: list = field(default_factory=list)
     kernel_file: str = None  # where its default kernel comes from, if not fetched (Xen)
+    tpm: str = None  # a fresh swtpm each run, as this interface (tis | crb); None: no TPM
+    tpm_banks: tuple = TPM_BANKS  # its PCR banks
 
     def files(self, with_kernel=False):
         """The files it needs; with_kernel: the run brings its own kernel (--kernel)."""
@@ -95,8 +107,12 @@ class Config:
         return [f for f in (self.firmware, self.loader, self.code, self.vars, kernel) if f]
 
     def missing(self, with_kernel=False):
-        """(file, how to get it) for every file the configuration lacks."""
-        return [(f, HOW.get(f, "")) for f in self.files(with_kernel) if not os.path.isfile(f)]
+        """(file, how to get it) for every file the configuration lacks, and for
+        swtpm and swtpm_setup (on $PATH) when it has a TPM."""
+        miss = [(f, HOW.get(f, "")) for f in self.files(with_kernel) if not os.path.isfile(f)]
+        if self.tpm:
+            miss += [(t, SWTPM_HOW) for t in ("swtpm", "swtpm_setup") if not shutil.which(t)]
+        return miss
 
 
 def _x86(name, kind, form, title, **kw):
@@ -182,9 +198,52 @@ def memory(cfg, given=None):
     return given or (MULTIBOOT_MEMORY if cfg.kind == "multiboot" else DEFAULT_MEMORY)
 
 
-def resolve(spec, machine=None):
-    """A Config for spec, "NAME" or "NAME@MACHINE"; machine is the run's default."""
-    name, _, pinned = spec.partition("@")
+def tpm_banks(text):
+    """The PCR banks of "all" or a list ("sha256", "sha1,sha256"; commas or
+    dashes), in TPM_BANKS' order."""
+    words = [w for w in re.split(r"[,-]", text.strip().lower()) if w]
+    if words == ["all"]:
+        return TPM_BANKS
+    bad = [w for w in words if w not in TPM_BANKS]
+    if bad or not words:
+        raise ConfigError("TPM banks '%s': 'all' or a list of %s" % (text, ", ".join(TPM_BANKS)))
+    return tuple(b for b in TPM_BANKS if b in words)
+
+
+def tpm_label(iface, banks=TPM_BANKS):
+    """A configuration name's TPM part: "+tpm-tis" (all banks), "+tpm-crb-sha256"."""
+    return "+tpm-" + iface + ("" if tuple(banks) == TPM_BANKS else "".join("-" + b for b in banks))
+
+
+def parse_tpm(text):
+    """(interface, banks) of a name's TPM part without its "+": "tpm-tis",
+    "tpm-crb-sha256", "tpm-tis-sha1-sha256"."""
+    words = text.split("-")
+    if len(words) < 2 or words[0] != "tpm" or words[1] not in TPM_DEVICES:
+        raise ConfigError("'+%s': a TPM is +tpm-tis or +tpm-crb, then any banks (+tpm-tis-sha256; "
+                          "default all: %s)" % (text, " ".join(TPM_BANKS)))
+    return words[1], (tpm_banks(",".join(words[2:])) if words[2:] else TPM_BANKS)
+
+
+def with_tpm(c, iface, banks=TPM_BANKS):
+    """c with a TPM of interface iface and those banks, its name saying so
+    ("NAME+tpm-IFACE[-BANK…][@MACHINE]")."""
+    if c.arch != "x86_64" or c.machine not in TPM_MACHINES:
+        raise ConfigError("%s: a TPM needs an x86 machine with one, %s (QEMU 7.2's microvm has none; "
+                          "leapboot on arm64 refuses one)" % (c.name, " or ".join(TPM_MACHINES)))
+    name, at, machine = c.name.partition("@")
+    return _copy(c, name=name + tpm_label(iface, banks) + at + machine, tpm=iface, tpm_banks=tuple(banks))
+
+
+def resolve(spec, machine=None, tpm=None, banks=TPM_BANKS):
+    """A Config for spec, "NAME", "NAME@MACHINE", either with a TPM part
+    ("NAME+tpm-crb-sha256@pc"); machine is the run's default, tpm and banks the
+    run's TPM (--tpm, --tpm-banks) for a spec that names none."""
+    m = re.fullmatch(r"([^@+]*)(?:\+([^@]*))?(?:@([^+]*))?(?:\+(.*))?", spec)
+    name, pinned = m.group(1), m.group(3) or ""
+    if m.group(2) is not None and m.group(4) is not None:
+        raise ConfigError("'%s': one TPM part, before or after @MACHINE" % spec)
+    tpm_part = m.group(2) if m.group(2) is not None else m.group(4)
     if name not in PRESETS:
         raise ConfigError("unknown configuration '%s' (tools/bootbench --list shows them)" % name)
     c = PRESETS[name]
@@ -193,21 +252,26 @@ def resolve(spec, machine=None):
         raise ConfigError("%s is an x86 configuration; -M virt is arm64" % name)
     if want not in c.machines:
         raise ConfigError("%s runs on %s, not on '%s'" % (name, " or ".join(c.machines), want))
-    label = spec if pinned or want == "q35" or c.machine else "%s@%s" % (name, want)
-    return _copy(c, name=label, machine=want)
+    label = name + ("@" + want if pinned or (want != "q35" and not c.machine) else "")
+    c = _copy(c, name=label, machine=want)
+    if tpm_part is not None:
+        return with_tpm(c, *parse_tpm(tpm_part))
+    return with_tpm(c, tpm, banks) if tpm else c
 
 
-def custom(firmware, machine=None):
-    """A free-form configuration: FIRMWARE as -bios, on the run's machine."""
+def custom(firmware, machine=None, tpm=None, banks=TPM_BANKS):
+    """A free-form configuration: FIRMWARE as -bios, on the run's machine, with the run's TPM."""
     machine = machine or "q35"
     base = os.path.basename(firmware)
     if machine == "virt":
-        return Config("fw:" + base, "aarch64", "arm64", "bios", "%s as -bios" % firmware,
-                      firmware=os.path.abspath(firmware), machine="virt", machines=("virt",))
-    if machine not in X86_MACHINES:
+        c = Config("fw:" + base, "aarch64", "arm64", "bios", "%s as -bios" % firmware,
+                   firmware=os.path.abspath(firmware), machine="virt", machines=("virt",))
+    elif machine not in X86_MACHINES:
         raise ConfigError("unknown machine '%s' (q35, pc, microvm or virt)" % machine)
-    return Config("fw:" + base, "x86_64", "bzimage", "bios", "%s as -bios" % firmware,
-                  firmware=os.path.abspath(firmware), machine=machine, machines=X86_MACHINES)
+    else:
+        c = Config("fw:" + base, "x86_64", "bzimage", "bios", "%s as -bios" % firmware,
+                   firmware=os.path.abspath(firmware), machine=machine, machines=X86_MACHINES)
+    return with_tpm(c, tpm, banks) if tpm else c
 
 
 def _copy(c, **kw):

@@ -56,6 +56,9 @@ def to_dict(results, meta):
             d["summary"] = r.summary()
             d["approximate"] = r.approx()
             d["runs"] = [{"ms": t.phase_ms(), "source": t.source} for t in r.runs]
+        if r.cfg.tpm:
+            d["tpm"] = r.cfg.tpm
+            d["tpm_banks"] = list(r.cfg.tpm_banks)
         if r.counts is not None:
             d["counts"] = r.counts
             d["counts_again"] = r.counts_again
@@ -203,11 +206,13 @@ def _counterpart(data, baseline, c):
     base = next((x for x in data["configs"] if x["name"] == baseline), None)
     if base is None or base.get("kind") == c.get("kind"):
         return base
-    # A label may carry its machine ("qboot-bzimage@pc"): the counterpart keeps it.
+    # A label may carry a TPM and its machine ("qboot-bzimage+tpm-tis@pc"): the
+    # counterpart keeps them.
     stem, at, machine = base["name"].partition("@")
+    stem, plus, tpm = stem.partition("+")
     if not stem.endswith("-" + str(base.get("kind"))):
         return base
-    name = stem[: -len(base["kind"])] + str(c.get("kind")) + at + machine
+    name = stem[: -len(base["kind"])] + str(c.get("kind")) + plus + tpm + at + machine
     return next((x for x in data["configs"] if x["name"] == name and x.get("runs")), base)
 
 

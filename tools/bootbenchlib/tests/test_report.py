@@ -177,6 +177,15 @@ class ShiftTable(unittest.TestCase):
         _, rows = report.shift_rows(data, "qboot-bzimage@pc")
         self.assertEqual([r[:2] for r in rows], [["leapboot-pvh@pc", "qboot-pvh@pc"]])
 
+    def test_counterpart_with_a_tpm(self):
+        data = wall(wall_config("leapboot-pvh+tpm-tis@pc", "pvh", SLOW, SLOW),
+                    wall_config("seabios-bzimage+tpm-tis@pc", "bzimage", BASE, BASE),
+                    wall_config("seabios-pvh+tpm-tis@pc", "pvh", BASE, BASE),
+                    wall_config("seabios-pvh@pc", "pvh", BASE, BASE))
+        _, rows = report.shift_rows(data, "seabios-bzimage+tpm-tis@pc")
+        self.assertEqual([r[:2] for r in rows], [["leapboot-pvh+tpm-tis@pc", "seabios-pvh+tpm-tis@pc"],
+                                                 ["seabios-pvh@pc", "seabios-pvh+tpm-tis@pc"]])
+
     def test_the_baseline_itself_where_the_counterpart_did_not_run(self):
         data = wall(wall_config("leapboot-pvh", "pvh", SLOW, SLOW), wall_config("qboot-bzimage", "bzimage", BASE, BASE),
                     failed("qboot-pvh"))
