@@ -32,7 +32,10 @@ ROM_LIMIT := $(ROM_LIMIT_$(ARCH))
 # Pure code (no port, MMIO, inline assembly or firmware service): boot/, elf/ and
 # pvh/, compiled unchanged into every form, the unit tests and the fuzzers. The
 # device-tree code needs libfdt, which only the arm64 forms link.
-PURE_SRCS := $(sort $(wildcard boot/*.c boot/efi/*.c elf/*.c pvh/*.c))
+# The SHA functions with the ARMv8 SHA instructions (boot/*_armv8.c) are pure
+# too but arm64 code: only the arm64 forms and their unit tests have them.
+ARMV8_SRCS := $(wildcard boot/*_armv8.c)
+PURE_SRCS := $(sort $(filter-out $(ARMV8_SRCS),$(wildcard boot/*.c boot/efi/*.c elf/*.c pvh/*.c)))
 PURE_HDRS := $(wildcard boot/*.h boot/efi/*.h elf/*.h pvh/*.h)
 FDT_SRCS := boot/dtb.c boot/dtb_tpm.c boot/fdt_check.c
 # Hardware and firmware code every form shares (console, stages, the freestanding
@@ -61,7 +64,7 @@ FW_ASFLAGS := $(INCLUDES)
 # zlib and libfdt need malloc and the stack protector's hook.
 ARM64_LOADER_SRCS := $(LOADER_SRCS) loader/libc/stack_protector.c loader/libc/malloc.c \
 	loader/gunzip.c loader/fw_cfg_mmio.c
-FW_SRCS := $(PURE_SRCS) $(ARM64_LOADER_SRCS) loader/main.c loader/firmware_ram.c \
+FW_SRCS := $(PURE_SRCS) $(ARMV8_SRCS) $(ARM64_LOADER_SRCS) loader/main.c loader/firmware_ram.c \
 	loader/boot_arm64.c loader/measured.c loader/platform/virt.c loader/platform/tpm_virt.c \
 	$(wildcard loader/arch/aarch64/*.c)
 FW_ASM := loader/arch/aarch64/start.S loader/arch/aarch64/handoff.S \
@@ -79,7 +82,7 @@ EFI_CFLAGS := -std=gnu11 -O2 $(WARN) -ffreestanding -fpic -fshort-wchar -fno-sta
 	-fno-asynchronous-unwind-tables -mstrict-align -DLEAPBOOT_EFI $(INCLUDES) \
 	-Iloader/arch/aarch64 -isystem $(SYSROOT)/usr/include -isystem $(SYSROOT)/usr/include/efi \
 	-isystem $(SYSROOT)/usr/include/efi/aarch64
-EFI_ARCH_SRCS := $(PURE_SRCS) $(ARM64_LOADER_SRCS) $(wildcard loader/efi/aarch64/*.c)
+EFI_ARCH_SRCS := $(PURE_SRCS) $(ARMV8_SRCS) $(ARM64_LOADER_SRCS) $(wildcard loader/efi/aarch64/*.c)
 EFI_LDS := $(SYSROOT)/usr/lib/elf_aarch64_efi.lds
 EFI_CRT0 := $(SYSROOT)/usr/lib/crt0-efi-aarch64.o
 EFI_LIBS := $(SYSROOT)/usr/lib/aarch64-linux-gnu/libfdt.a $(SYSROOT)/usr/lib/aarch64-linux-gnu/libz.a \
@@ -257,6 +260,56 @@ $(BUILD)/unit/test_%: tests/unit/test_%.c $(UNIT_SRCS) $(UNIT_HDRS) Makefile
 unit: $(UNIT_TESTS)
 	prove $(UNIT_TESTS)
 
+# --- arm64 unit tests (qemu-user) ---------------------------------------------
+# make ARCH=aarch64 unit-arm64  the code only arm64 runs (the SHA instructions):
+# each tests/unit/aarch64/test_*.c linked, static, with the firmware's own objects
+# and run by qemu-aarch64 (Debian's qemu-user) on each of ARM64_UNIT_CPUS: max
+# has the SHA-1, SHA-256 and SHA-512 instructions, cortex-a57 no SHA-512 ones.
+# tests/run-all runs it.
+ifeq ($(ARCH),aarch64)
+ARM64_UNIT_CPUS := max cortex-a57
+ARM64_UNIT_TESTS := $(patsubst tests/unit/aarch64/test_%.c,$(BUILD)/unit-qemu/test_%, \
+	$(wildcard tests/unit/aarch64/test_*.c))
+ARM64_UNIT_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(filter boot/sha%,$(PURE_SRCS) $(ARMV8_SRCS)))
+
+$(BUILD)/unit-qemu/test_%: tests/unit/aarch64/test_%.c $(ARM64_UNIT_OBJS) $(UNIT_HDRS) Makefile
+	@mkdir -p $(dir $@)
+	$(call say,CC,$@)
+	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) $(INCLUDES) -Itests/unit -static -no-pie -o $@ $< \
+		$(ARM64_UNIT_OBJS)
+
+.PHONY: unit-arm64
+unit-arm64: $(ARM64_UNIT_TESTS)
+	@st=0; for cpu in $(ARM64_UNIT_CPUS); do \
+		LEAPBOOT_QEMU_CPU=$$cpu prove -v --exec "qemu-aarch64 -cpu $$cpu" \
+			$(ARM64_UNIT_TESTS) || st=1; \
+	done; exit $$st
+
+# make ARCH=aarch64 sha-ipb  instructions per byte of each SHA block function,
+# portable and with the SHA instructions, on -cpu cortex-a57 and -cpu max: a -bios
+# image of leapboot's entry and SHA code with tests/sha-bench/sha_bench.c in
+# place of leapboot_main, counted by tools/fwcount (tests/sha-bench/sha-ipb).
+# tests/sha-armv8.bats boots the same image.
+SHA_BENCH_OBJS := $(OBJ)/tests/sha-bench/sha_bench.o $(ARM64_UNIT_OBJS) \
+	$(patsubst %,$(OBJ)/loader/arch/aarch64/%.o,start vectors el2_stub arch) \
+	$(OBJ)/loader/console.o $(OBJ)/loader/libc/format.o $(OBJ)/loader/libc/string.o
+-include $(OBJ)/tests/sha-bench/sha_bench.d
+
+$(BUILD)/sha-bench.elf: $(SHA_BENCH_OBJS) $(LDS)
+	$(call say,LD,$@)
+	$(Q)$(LD) -nostdlib -static --gc-sections -T $(LDS) -o $@ $(SHA_BENCH_OBJS)
+
+$(BUILD)/sha-bench.bin: $(BUILD)/sha-bench.elf
+	$(call say,BIN,$@)
+	$(Q)$(OBJCOPY) -O binary $< $@
+
+.PHONY: sha-bench sha-ipb
+sha-bench: $(BUILD)/sha-bench.bin
+sha-ipb: $(BUILD)/sha-bench.bin
+	$(MAKE) --no-print-directory -s -C tools/fwcount fwcount.so
+	tests/sha-bench/sha-ipb $(BUILD)/sha-bench.elf $(BUILD)/sha-bench.bin
+endif
+
 size-check: $(BUILD)/leapboot.bin
 	tests/size-check $(BUILD)/leapboot-rom.elf $(ROM_LIMIT)
 
@@ -380,6 +433,8 @@ help:
 	@echo "make check       both architectures, then tests/run-all: size and anchor checks, unit tests,"
 	@echo "                 fuzz smoke run, QEMU boot tests; ends with 'N passed, N failed'"
 	@echo "make unit        build and run the host unit tests (tests/unit, prove)"
+	@echo "make ARCH=aarch64 unit-arm64"
+	@echo "                 the arm64 unit tests (tests/unit/aarch64) under qemu-aarch64, per CPU"
 	@echo "make size-check  check leapboot.bin's code+data against the ROM budget (tests/size-check)"
 	@echo "make rom-limit   print that budget in bytes for ARCH ($(ROM_LIMIT))"
 	@echo "make fuzz        run every libFuzzer target for FUZZ_TIME seconds (default 60)"

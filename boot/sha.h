@@ -37,4 +37,17 @@ void sha_final(struct sha_ctx *c, uint8_t *digest);
 /* One message at once. */
 void sha_digest(uint16_t alg, const void *data, size_t n, uint8_t *digest);
 
+/* The CPU's SHA instructions the functions above may use, SHA_CPU_* bits (sha_cpu.c):
+ * 0, the portable code, unless the loader, which can read the CPU's ID registers,
+ * set it before hashing. A bit for which the build has no code changes nothing:
+ * x86 and the host tests always run the portable code. Either way the digests are
+ * the same. */
+extern uint32_t sha_cpu;
+#define SHA_CPU_SHA1   (1u << 0)
+#define SHA_CPU_SHA256 (1u << 1)
+#define SHA_CPU_SHA512 (1u << 2) /* also SHA-384 */
+
+/* The bits an arm64 CPU allows, from its ID_AA64ISAR0_EL1 (read by the caller). */
+uint32_t sha_cpu_armv8(uint64_t id_aa64isar0);
+
 #endif

@@ -2,8 +2,8 @@
 #include "sha_block.h"
 
 /* The first 32 bits of the fractional parts of the cube roots of the first 64
- * primes, and of the square roots of the first 8. */
-static const uint32_t k[64] = {
+ * primes (shared with sha256_armv8.c), and of the square roots of the first 8. */
+const uint32_t sha256_k[64] = {
     0x428a2f98u, 0x71374491u, 0xb5c0fbcfu, 0xe9b5dba5u, 0x3956c25bu, 0x59f111f1u, 0x923f82a4u,
     0xab1c5ed5u, 0xd807aa98u, 0x12835b01u, 0x243185beu, 0x550c7dc3u, 0x72be5d74u, 0x80deb1feu,
     0x9bdc06a7u, 0xc19bf174u, 0xe49b69c1u, 0xefbe4786u, 0x0fc19dc6u, 0x240ca1ccu, 0x2de92c6fu,
@@ -54,7 +54,7 @@ void sha256_blocks(uint64_t *h, const uint8_t *p, size_t blocks)
 			 d = (uint32_t)h[3], e = (uint32_t)h[4], f = (uint32_t)h[5],
 			 g = (uint32_t)h[6], hh = (uint32_t)h[7];
 		for (int t = 0; t < 64; t += 8) {
-			const uint32_t *kt = k + t, *wt = w + t;
+			const uint32_t *kt = sha256_k + t, *wt = w + t;
 			/* Keeps GCC from loading the constants ahead into registers it
 			 * then lacks: each is read by the add that uses it. */
 			__asm__("" : "+r"(kt));

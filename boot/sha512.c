@@ -2,9 +2,9 @@
 #include "sha_block.h"
 
 /* The first 64 bits of the fractional parts of the cube roots of the first 80
- * primes; the square roots of the first 8 (SHA-512) and of the 9th to 16th
- * (SHA-384). */
-static const uint64_t k[80] = {
+ * primes (shared with sha512_armv8.c); the square roots of the first 8 (SHA-512)
+ * and of the 9th to 16th (SHA-384). */
+const uint64_t sha512_k[80] = {
     0x428a2f98d728ae22ull, 0x7137449123ef65cdull, 0xb5c0fbcfec4d3b2full, 0xe9b5dba58189dbbcull,
     0x3956c25bf348b538ull, 0x59f111f1b605d019ull, 0x923f82a4af194f9bull, 0xab1c5ed5da6d8118ull,
     0xd807aa98a3030242ull, 0x12835b0145706fbeull, 0x243185be4ee4b28cull, 0x550c7dc3d5ffb4e2ull,
@@ -65,7 +65,7 @@ void sha512_blocks(uint64_t *h, const uint8_t *p, size_t blocks)
 		uint64_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6],
 			 hh = h[7];
 		for (int t = 0; t < 80; t += 8) {
-			const uint64_t *kt = k + t, *wt = w + t;
+			const uint64_t *kt = sha512_k + t, *wt = w + t;
 			/* See sha256.c. */
 			__asm__("" : "+r"(kt));
 			R(a, b, c, d, e, f, g, hh, 0);

@@ -12,6 +12,24 @@ void sha256_blocks(uint64_t *h, const uint8_t *p, size_t blocks);
 void sha512_blocks(uint64_t *h, const uint8_t *p, size_t blocks);
 
 extern const uint64_t sha1_iv[8], sha256_iv[8], sha384_iv[8], sha512_iv[8];
+/* The round constants, shared by both forms of each function; aligned for the
+ * 16-byte vector loads of sha*_armv8.c (built with -mstrict-align). */
+extern const uint32_t sha256_k[64] __attribute__((aligned(16)));
+extern const uint64_t sha512_k[80] __attribute__((aligned(16)));
+
+/* The same functions with the CPU's SHA instructions: the ARMv8 Cryptographic
+ * Extension's (sha*_armv8.c), in arm64 builds only. sha.c calls one when sha_cpu
+ * (set by the loader, which reads the CPU's ID registers) says the CPU has it. */
+#ifdef __aarch64__
+void sha1_blocks_armv8(uint64_t *h, const uint8_t *p, size_t blocks);
+void sha256_blocks_armv8(uint64_t *h, const uint8_t *p, size_t blocks);
+void sha512_blocks_armv8(uint64_t *h, const uint8_t *p, size_t blocks);
+#define SHA_ARMV8(name) name##_armv8
+#define SHA_CPU_FNS	1
+#else
+#define SHA_ARMV8(name) 0
+#define SHA_CPU_FNS	0 /* sha.c's test folds away: the portable code only */
+#endif
 
 static inline uint32_t sha_be32(const uint8_t *p)
 {

@@ -3,7 +3,7 @@
  * kernel (the Image form, x0 = DTB). Drop from EL2 to EL1 (leaving the EL2 stub
  * that returns the kernel to EL2, see el2_stub.S), stack, FP/SIMD, vectors,
  * .data/.bss, then the MMU with caches (zlib and libfdt make unaligned accesses,
- * which fault with the MMU off).
+ * which fault with the MMU off), then the CPU's SHA instructions.
  */
 #define IMAGE_TEXT_OFFSET 0x80000	/* keep in step with leapboot-image.lds */
 #define SCTLR_M		(1 << 0)
@@ -91,6 +91,12 @@ el1:
 	orr	x1, x1, #SCTLR_I
 	msr	sctlr_el1, x1
 	isb
+	/* Which SHA instructions the CPU has, for the SHA code (boot/sha_cpu.c),
+	 * once and before anything hashes: FP/SIMD is on, so it may use them. */
+	mrs	x0, id_aa64isar0_el1
+	bl	sha_cpu_armv8
+	ldr	x1, =sha_cpu
+	str	w0, [x1]
 	mov	x0, x19
 	bl	leapboot_main
 6:	wfi
