@@ -37,7 +37,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		at += step;
 	}
 	status_t s = measure_fetch_kernel(&f, n, 0, 0, &d);
-	int elf = n >= 4 && !memcmp(k, "\x7f" "ELF", 4);
+	int elf = n >= 4 && !memcmp(k,
+				    "\x7f"
+				    "ELF",
+				    4);
 	if (elf) {
 		check(s.code == LB_E_MEASURE_INCOMPLETE);
 		return 0;

@@ -28,8 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct tpm_acpi ta;
 	if (!tpm_acpi_parse(b, (uint32_t)size, &ta).code) {
 		check(ta.log != 0 && ta.log_len != 0);
-		check(ta.iface == TPM_IFACE_TIS ? ta.base == TPM_PC_BASE
-						: (ta.base & 0xFFF) == 0);
+		check(ta.iface == TPM_IFACE_TIS ? ta.base == TPM_PC_BASE : (ta.base & 0xFFF) == 0);
 	}
 
 	static struct acpi_loader l;
