@@ -290,6 +290,28 @@ assert_measured_boot() {
 	assert_predicted "$p" sha256 0 4 8 9
 }
 
+# PCR 1 depends on QEMU's tables: leapboot-pcr predicts it from a tools/capture-fw-cfg dump of
+# a machine with the same devices (the TPM adds its ACPI table).
+@test "q35, leapboot.bin, tpm-tis: PCR 1 as leapboot-pcr predicts it from a capture-fw-cfg dump" {
+	tpm_start --banks sha256
+	local -a targs
+	mapfile -t targs < <(tpm_qemu_args tis)
+	local dump=$BATS_TEST_TMPDIR/fw-cfg
+	"$LEAPBOOT_ROOT/tools/capture-fw-cfg" --machine q35 --out "$dump" -- "${targs[@]}" >/dev/null ||
+		leapboot_fail "tools/capture-fw-cfg failed" || return 1
+	[[ -s $dump/etc/acpi/tables && -s $dump/etc/tpm/log ]] ||
+		leapboot_fail "the dump lacks etc/acpi/tables or etc/tpm/log" || return 1
+	tpm_stop
+	tpm_start --banks sha256
+	tpm_boot q35 tis
+	assert_userspace
+	local p
+	p=$("$LEAPBOOT_ROOT/tools/leapboot-pcr" --bin "$LEAPBOOT_BIN" --kernel "$LEAPBOOT_KERNEL" \
+		--initrd "$TPM_INITRD" --cmdline "$BOOT_CMDLINE" --banks sha256 --fw-cfg "$dump") ||
+		leapboot_fail "tools/leapboot-pcr --fw-cfg failed" || return 1
+	assert_predicted "$p" sha256 0 1 4 8 9
+}
+
 # Each input moves its own PCR: the prediction for the changed input holds for every PCR, and
 # differs from the unchanged boot's in that PCR only.
 @test "leapboot, tpm-tis: a changed command line changes PCR 8, and only it" {
