@@ -225,6 +225,18 @@ static void test_pvh_span(void)
 	measure_fetch_seen(&m, ITEM_KERNEL, 0, file, sizeof(file));
 	is_code(measure_fetch_kernel(&m, sizeof(file), 0, 0, &d), LB_E_MEASURE_INCOMPLETE,
 		"an ELF file without its span: refused");
+
+	/* An Image.gz: measured as what it inflates to, never as the file. */
+	static const uint8_t gz[8] = {0x1f, 0x8b, 0x0a, 0x1f, 0x00, 0x00};
+	measure_fetch_start(&m, &four);
+	measure_fetch_seen(&m, ITEM_KERNEL, 0, gz, 6);
+	is_code(measure_fetch_kernel(&m, 6, 0, 0, &d), LB_E_MEASURE_INCOMPLETE,
+		"a gzip file without what it inflates to: refused (fuzz_measure's finding)");
+	measure_fetch_start(&m, &four);
+	measure_fetch_seen(&m, ITEM_KERNEL, 0, gz, 6);
+	is_code(measure_fetch_kernel(&m, 6, span, sizeof(span), &d), LB_OK,
+		"a gzip file with the image it inflated to: measured");
+	ok(same(&d, &want), "a gzip file: the digest of the inflated image");
 }
 
 /* An arm64 Image.gz leapboot inflated is measured by the Image it inflated to,
