@@ -49,10 +49,11 @@ struct tpm_dev {
 };
 
 /* Budgets in polls, each a register read (an exit to the VMM) and the loader's
- * short delay: measured at 0.5-1 us a poll under TCG, so about 2 s for the
- * short waits (PTP's TIMEOUT_B) and 10-20 s for a command; longer under KVM. */
-#define TPM_SHORT_POLLS 2000000
-#define TPM_LONG_POLLS	20000000
+ * short delay: measured at 0.5-1 us a poll under TCG, so 0.1-0.2 s for the
+ * short waits and 1-2 s for a command (swtpm answers in milliseconds); longer
+ * under KVM, where an exit costs more. */
+#define TPM_SHORT_POLLS 200000
+#define TPM_LONG_POLLS	2000000
 
 /* TIS registers of one locality (PTP, TPM_ACCESS_x to TPM_RID_x). */
 struct tpm_tis_regs {
