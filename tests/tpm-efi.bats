@@ -44,7 +44,7 @@ setup_file() {
 		leapboot_fail "tools/mkinitrd could not build the arm64 TPM initrd"
 		return 1
 	}
-	cp "$TPM_INITRD" "$d/initrd-tpm.img" && TPM_INITRD=$d/initrd-tpm.img || return 1
+	# TPM_INITRD: tpm_setup_file made it this file's own copy already.
 	# Debian's bzImage without its PE header: a kernel with no EFI stub.
 	cp "$LEAPBOOT_KERNEL" "$d/bzimage-nostub"
 	printf '\0\0' | dd of="$d/bzimage-nostub" conv=notrunc status=none
