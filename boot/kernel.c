@@ -188,12 +188,14 @@ status_t kernel_load_initrd(struct fw_cfg *fc, const struct kernel_source *src,
 			    const struct kernel *k, struct memmap *m, uint64_t reach,
 			    uint64_t *addr)
 {
+	uint64_t size = kernel_source_initrd_size(src);
 	*addr = 0;
-	if (!src->initrd.size)
+	if (!size)
 		return lb_ok();
-	uint64_t limit = fc->dma ? UINT64_MAX : reach;
-	status_t s = initrd_place_limited(m, src->initrd.size, k->initrd_limit, limit, addr);
+	/* A unified kernel image's archives are padded by the CPU. */
+	uint64_t limit = fc->dma && !src->uki ? UINT64_MAX : reach;
+	status_t s = initrd_place_limited(m, size, k->initrd_limit, limit, addr);
 	if (s.code)
 		return s;
-	return kernel_source_fetch(fc, src, ITEM_INITRD, 0, *addr, src->initrd.size);
+	return kernel_source_fetch_initrd(fc, src, *addr);
 }

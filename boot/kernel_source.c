@@ -100,37 +100,54 @@ status_t kernel_source_modules(const struct fw_cfg *fc, struct kernel_modules *m
 	}
 }
 
-static struct fw_cfg_blob item_blob(const struct kernel_source *src, enum kernel_item item)
+/* Where an item's bytes are: size bytes from at in the fw_cfg item key. */
+static struct kernel_part item_part(const struct kernel_source *src, enum kernel_item item)
 {
+	struct fw_cfg_blob b;
+	if (item >= ITEM_UKI(0))
+		return src->uki_part[item - ITEM_UKI(0)];
 	if (item >= ITEM_MODULE0) {
 		uint32_t i = (uint32_t)(item - ITEM_MODULE0) / 2;
-		return (item - ITEM_MODULE0) % 2 ? src->modules->cmdline[i] : src->modules->file[i];
+		b = (item - ITEM_MODULE0) % 2 ? src->modules->cmdline[i] : src->modules->file[i];
+	} else if (item == ITEM_CMDLINE) {
+		if (src->uki_cmdline)
+			return src->uki_part[UKI_CMDLINE];
+		b = src->cmdline;
+	} else if (item == ITEM_KERNEL && src->uki) {
+		return src->uki_part[UKI_LINUX];
+	} else {
+		b = item == ITEM_INITRD ? src->initrd : src->image;
 	}
-	return item == ITEM_INITRD ? src->initrd : item == ITEM_CMDLINE ? src->cmdline : src->image;
+	return (struct kernel_part){b.key, 0, b.size};
 }
 
 uint64_t kernel_source_size(const struct kernel_source *src, enum kernel_item item)
 {
-	return (uint64_t)item_blob(src, item).size + (item == ITEM_KERNEL ? src->setup.size : 0);
+	return (uint64_t)item_part(src, item).size + (item == ITEM_KERNEL ? src->setup.size : 0);
 }
 
 /* A split kernel is its setup blob, then its image blob: a read stays in one. */
 status_t kernel_source_peek(struct fw_cfg *fc, const struct kernel_source *src,
 			    enum kernel_item item, uint32_t offset, uint64_t dst, uint32_t len)
 {
-	struct fw_cfg_blob b = item_blob(src, item);
+	struct kernel_part p = item_part(src, item);
 	if (item == ITEM_KERNEL && src->setup.size) {
 		if (offset < src->setup.size)
-			b = src->setup;
+			p = (struct kernel_part){src->setup.key, 0, src->setup.size};
 		else
 			offset -= src->setup.size;
 	}
-	return fw_cfg_read(fc, b.key, offset, dst, len);
+	return fw_cfg_read(fc, p.key, p.at + offset, dst, len);
 }
 
 void kernel_source_show(const struct kernel_source *src, enum kernel_item item, uint64_t offset,
 			uint64_t addr, uint64_t len)
 {
+	/* A unified kernel image's kernel and command line are its sections. */
+	if (src->uki && item == ITEM_KERNEL)
+		item = ITEM_UKI(UKI_LINUX);
+	else if (src->uki_cmdline && item == ITEM_CMDLINE)
+		item = ITEM_UKI(UKI_CMDLINE);
 	if (src->observer && len)
 		src->observer->seen(src->observer->ctx, item, offset, (const void *)(uintptr_t)addr,
 				    len);
@@ -181,6 +198,8 @@ status_t kernel_source_text(struct fw_cfg *fc, const struct kernel_source *src,
 	while (n && (buf[n - 1] == '\0' || buf[n - 1] == '\n'))
 		buf[--n] = '\0';
 	*len = (uint32_t)strlen(buf);
+	if (src->uki && item == ITEM_CMDLINE)
+		*len = uki_cmdline_mangle(buf, *len);
 	if (*len > max)
 		return lb_fail(LB_E_CMDLINE_TOO_LONG, *len, max);
 	return lb_ok();

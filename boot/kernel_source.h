@@ -5,6 +5,7 @@
 #define LEAPBOOT_KERNEL_SOURCE_H
 
 #include "fw_cfg.h"
+#include "uki.h"
 
 enum kernel_item {
 	ITEM_KERNEL, /* the file: a split bzImage's setup part, then the rest */
@@ -15,6 +16,8 @@ enum kernel_item {
 #define ITEM_MODULE(i)	       ((enum kernel_item)(ITEM_MODULE0 + 2 * (i)))
 #define ITEM_MODULE_CMDLINE(i) ((enum kernel_item)(ITEM_MODULE0 + 2 * (i) + 1))
 #define KERNEL_SOURCE_MODULES  32 /* MULTIBOOT_MODULES_MAX */
+/* A unified kernel image's section s (boot/uki.h), as an item of its own. */
+#define ITEM_UKI(s) ((enum kernel_item)(0x80 + (s)))
 
 /* Shown the bytes [offset, offset + len) of an item, at bytes; each byte of
  * an item once, offsets rising. */
@@ -46,6 +49,15 @@ struct kernel_source {
 	/* A multiboot kernel's modules: set only where they are fetched. */
 	const struct kernel_modules *modules;
 	const struct fetch_observer *observer; /* 0: nobody looks */
+	/* A unified kernel image: its sections, each inside one fw_cfg item. The
+	 * kernel is .linux (image names its item, setup is empty); the command
+	 * line is .cmdline unless the user gave one (uki_cmdline). */
+	bool uki, uki_cmdline;
+	uint32_t uki_stub; /* systemd-stub's version, 0: unknown */
+	struct kernel_part {
+		uint16_t key;
+		uint32_t at, size;
+	} uki_part[UKI_SECTIONS];
 };
 
 /* QEMU's -kernel items (or etc/boot/kernel where QEMU has it), else the
@@ -61,6 +73,27 @@ status_t kernel_source_modules(const struct fw_cfg *fc, struct kernel_modules *m
 /* "opt/leapboot/module<i>" into name, NUL-ended; its length. */
 #define KERNEL_SOURCE_NAME_CAP 40
 uint32_t kernel_source_module_name(uint32_t i, char name[KERNEL_SOURCE_NAME_CAP]);
+
+/* If src's kernel file is a unified kernel image for machine, makes its
+ * sections src's items; hdr: UKI_HEADERS_MAX bytes of scratch. Anything else
+ * is left as it is. */
+status_t kernel_source_open_uki(struct fw_cfg *fc, struct kernel_source *src, uint16_t machine,
+				uint8_t *hdr);
+
+/* The initrd the kernel gets: a unified kernel image's .ucode, then its
+ * .initrd (each padded to 4 bytes, as systemd-stub joins them), then the
+ * user's; its size, and fetching it to dst. */
+uint64_t kernel_source_initrd_size(const struct kernel_source *src);
+status_t kernel_source_fetch_initrd(struct fw_cfg *fc, const struct kernel_source *src,
+				    uint64_t dst);
+
+/* A unified kernel image's part of its measurement: shows the sections the
+ * boot did not fetch and describes the image in k; *initrd_size becomes the
+ * user's initrd's (the image's own are its sections). Nothing for a kernel. */
+struct measured_kernel;
+status_t kernel_source_measured_uki(struct fw_cfg *fc, const struct kernel_source *src,
+				    uint32_t cmdline_len, struct measured_kernel *k,
+				    uint64_t *initrd_size);
 
 /* The size of an item (the kernel: its whole file). */
 uint64_t kernel_source_size(const struct kernel_source *src, enum kernel_item item);

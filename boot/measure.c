@@ -110,17 +110,44 @@ static void item_bytes(struct measure_item *it, bool held, uint64_t offset, cons
 
 OUT_OF_LINE void measure_fetch_start(struct measure_fetch *f, const struct tpm2_banks *banks)
 {
+	f->banks = *banks;
 	item_start(&f->kernel, banks);
 	item_start(&f->initrd, banks);
 	f->unmeasured = false;
+	f->current = -1;
+	memset(f->section_seen, 0, sizeof(f->section_seen));
+}
+
+/* The section passing ends when another begins, or at the end. */
+static void section_end(struct measure_fetch *f)
+{
+	if (f->current < 0)
+		return;
+	f->section_seen[f->current] = f->section.broken ? UINT64_MAX : f->section.seen;
+	measure_hash_final(&f->section.h, &f->section_digest[f->current]);
+	f->current = -1;
+}
+
+static void section_bytes(struct measure_fetch *f, int32_t sec, uint64_t offset, const uint8_t *p,
+			  uint64_t len)
+{
+	if (sec != f->current) {
+		section_end(f);
+		item_start(&f->section, &f->banks);
+		f->section.broken = f->section_seen[sec] != 0; /* a second pass */
+		f->current = sec;
+	}
+	item_bytes(&f->section, false, offset, p, len);
 }
 
 OUT_OF_LINE void measure_fetch_seen(void *ctx, enum kernel_item item, uint64_t offset,
 				    const void *bytes, uint64_t len)
 {
 	struct measure_fetch *f = ctx;
-	if (item == ITEM_KERNEL)
-		item_bytes(&f->kernel, true, offset, bytes, len);
+	if (item == ITEM_KERNEL || item == ITEM_UKI(UKI_LINUX)) /* nobody rewrites .linux */
+		item_bytes(&f->kernel, item == ITEM_KERNEL, offset, bytes, len);
+	else if (item > ITEM_UKI(UKI_LINUX) && item < ITEM_UKI(UKI_SECTIONS))
+		section_bytes(f, (int32_t)(item - ITEM_UKI(0)), offset, bytes, len);
 	else if (item == ITEM_INITRD)
 		item_bytes(&f->initrd, false, offset, bytes, len);
 	else if (item != ITEM_CMDLINE) /* the command line is measured as the kernel gets it */
@@ -154,6 +181,16 @@ OUT_OF_LINE status_t measure_fetch_kernel(struct measure_fetch *f, uint64_t size
 		return lb_fail(LB_E_MEASURE_INCOMPLETE, 0, size);
 	}
 	measure_hash_final(&it->h, d);
+	return lb_ok();
+}
+
+OUT_OF_LINE status_t measure_fetch_section(struct measure_fetch *f, enum uki_section sec,
+					   uint64_t size, struct tpm2_digests *d)
+{
+	section_end(f);
+	if (f->section_seen[sec] != size)
+		return lb_fail(LB_E_MEASURE_INCOMPLETE, f->section_seen[sec], size);
+	*d = f->section_digest[sec];
 	return lb_ok();
 }
 

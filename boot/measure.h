@@ -48,6 +48,13 @@ struct measure_item {
 struct measure_fetch {
 	struct measure_item kernel, initrd;
 	bool unmeasured; /* an item leapboot does not measure was fetched */
+	/* A unified kernel image's sections but .linux (the kernel), each
+	 * passing whole before the next: the one passing, and those passed. */
+	struct tpm2_banks banks;
+	struct measure_item section;
+	int32_t current; /* -1: none yet */
+	uint64_t section_seen[UKI_SECTIONS];
+	struct tpm2_digests section_digest[UKI_SECTIONS];
 };
 
 void measure_fetch_start(struct measure_fetch *f, const struct tpm2_banks *banks);
@@ -61,6 +68,10 @@ void measure_fetch_seen(void *ctx, enum kernel_item item, uint64_t offset, const
  * error, and so is an ELF or gzip file without its span. */
 status_t measure_fetch_kernel(struct measure_fetch *f, uint64_t size, const void *span,
 			      uint64_t span_len, struct tpm2_digests *d);
+/* A unified kernel image's section's digests (size bytes), but .linux's:
+ * those are the kernel's. */
+status_t measure_fetch_section(struct measure_fetch *f, enum uki_section sec, uint64_t size,
+			       struct tpm2_digests *d);
 /* The initrd's digests (size bytes). */
 status_t measure_fetch_initrd(struct measure_fetch *f, uint64_t size, struct tpm2_digests *d);
 

@@ -8,7 +8,9 @@
 #define PCR_KERNEL     4
 #define PCR_CMDLINE    8
 #define PCR_INITRD     9
-#define PCRS_SEPARATED 8 /* PCRs 0-7: the firmware's part ends */
+#define PCR_UKI	       11 /* systemd-stub: the image's sections */
+#define PCR_UKI_PARAMS 12 /* systemd-stub: the loader's command line */
+#define PCRS_SEPARATED 8  /* PCRs 0-7: the firmware's part ends */
 
 static const char version_event[] = "leapboot " LEAPBOOT_VERSION;
 static const char kernel_event[] = "leapboot: kernel";
@@ -89,6 +91,43 @@ OUT_OF_LINE status_t measured_boot_firmware(struct measured_boot *mb, const void
 	return measured_boot_event(mb, PCR_FIRMWARE, EV_S_CRTM_CONTENTS, &d, blob, sizeof(blob));
 }
 
+/* An ASCII string with its NUL as UTF-16LE in mb->utf16 (systemd-stub's event
+ * data, and its command line's digest); its size in bytes. */
+static uint32_t utf16(struct measured_boot *mb, const char *s, uint32_t len)
+{
+	if (len >= sizeof(mb->utf16) / 2)
+		len = sizeof(mb->utf16) / 2 - 1;
+	for (uint32_t i = 0; i <= len; i++) {
+		mb->utf16[2 * i] = i < len ? (uint8_t)s[i] : 0;
+		mb->utf16[2 * i + 1] = 0;
+	}
+	return 2 * (len + 1);
+}
+
+/* systemd-stub's PCR 11: each measured section present, in its order, as two
+ * events: the name with its NUL, then the contents. */
+static status_t measure_uki(struct measured_boot *mb, const struct kernel_source *src,
+			    const struct tpm2_digests *kernel)
+{
+	status_t s = lb_ok();
+	for (uint32_t i = 0; !s.code && i < UKI_SECTIONS; i++) {
+		const char *name = uki_section_name[i];
+		uint32_t size = src->uki_part[i].size, len = (uint32_t)strlen(name);
+		if (!size || !uki_section_measured(i, src->uki_stub))
+			continue;
+		struct tpm2_digests d;
+		uint32_t data = utf16(mb, name, len);
+		measure_digest(&mb->banks, name, len + 1, &d);
+		s = measured_boot_event(mb, PCR_UKI, EV_IPL, &d, mb->utf16, data);
+		if (!s.code && i != UKI_LINUX)
+			s = measure_fetch_section(&mb->fetch, i, size, &d);
+		if (!s.code)
+			s = measured_boot_event(mb, PCR_UKI, EV_IPL, i == UKI_LINUX ? kernel : &d,
+						mb->utf16, data);
+	}
+	return s;
+}
+
 OUT_OF_LINE status_t measured_boot_finish(struct measured_boot *mb, const struct measured_kernel *k,
 					  uint64_t initrd_size, const char *cmdline, uint32_t len)
 {
@@ -97,6 +136,8 @@ OUT_OF_LINE status_t measured_boot_finish(struct measured_boot *mb, const struct
 	if (!s.code)
 		s = measured_boot_event(mb, PCR_KERNEL, EV_IPL, &d, kernel_event,
 					sizeof(kernel_event) - 1);
+	if (!s.code && k->uki)
+		s = measure_uki(mb, k->uki, &d);
 	if (!s.code && initrd_size) {
 		s = measure_fetch_initrd(&mb->fetch, initrd_size, &d);
 		if (!s.code)
@@ -105,6 +146,10 @@ OUT_OF_LINE status_t measured_boot_finish(struct measured_boot *mb, const struct
 	}
 	if (!s.code)
 		s = measured_boot_data(mb, PCR_CMDLINE, EV_IPL, cmdline, len);
+	if (!s.code && k->user_cmdline_len) {
+		uint32_t n = utf16(mb, cmdline, k->user_cmdline_len);
+		s = measured_boot_data(mb, PCR_UKI_PARAMS, EV_IPL, mb->utf16, n);
+	}
 	static const uint8_t separator[4];
 	for (uint32_t pcr = 0; !s.code && !mb->separated && pcr < PCRS_SEPARATED; pcr++)
 		s = measured_boot_data(mb, pcr, EV_SEPARATOR, separator, sizeof(separator));

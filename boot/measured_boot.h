@@ -4,6 +4,7 @@
 #ifndef LEAPBOOT_MEASURED_BOOT_H
 #define LEAPBOOT_MEASURED_BOOT_H
 
+#include "buffer_sizes.h"
 #include "measure.h"
 #include "tpm.h"
 #include "tpm_log.h"
@@ -15,6 +16,7 @@ struct measured_boot {
 	struct measure_fetch fetch;	/* the kernel and initrd as they are fetched */
 	struct fetch_observer observer; /* for struct kernel_source */
 	bool separated;			/* the firmware before leapboot closed PCRs 0-7 already */
+	uint8_t utf16[2 * CMDLINE_CAP]; /* systemd-stub's events' data are UTF-16 */
 };
 
 /* The measured boot whose observer o is. */
@@ -54,11 +56,19 @@ struct measured_kernel {
 	uint64_t size;
 	const void *span;
 	uint64_t span_len;
+	/* A unified kernel image (0: none), whose sections go into PCR 11 as
+	 * systemd-stub measures them; the user's command line replacing its
+	 * .cmdline, the first user_cmdline_len bytes of the command line, into
+	 * PCR 12 (0: none). */
+	const struct kernel_source *uki;
+	uint32_t user_cmdline_len;
 };
 
-/* The kernel (PCR 4), the initrd (PCR 9, initrd_size bytes, none if 0), the
- * command line (PCR 8, len bytes), the separators of PCRs 0-7 (unless the
- * firmware before leapboot placed them); then gives the TPM back. */
+/* The kernel (PCR 4), a unified kernel image's sections (PCR 11), the initrd
+ * (PCR 9, initrd_size bytes, none if 0), the command line (PCR 8, len bytes)
+ * and the user's override of a unified kernel image's (PCR 12), the
+ * separators of PCRs 0-7 (unless the firmware before leapboot placed them);
+ * then gives the TPM back. */
 status_t measured_boot_finish(struct measured_boot *mb, const struct measured_kernel *k,
 			      uint64_t initrd_size, const char *cmdline, uint32_t len);
 

@@ -70,4 +70,8 @@ uint32_t uki_stub_version(const char *magic, uint32_t len);
  * never). Version 0 (unknown) measures as the newest. */
 bool uki_section_measured(enum uki_section s, uint32_t stub_version);
 
+/* A command line as systemd-stub hands it on: control characters become
+ * spaces, trailing spaces go; its new length. */
+uint32_t uki_cmdline_mangle(char *s, uint32_t len);
+
 #endif

@@ -56,15 +56,16 @@ static status_t load_gzip(struct fw_cfg *fc, const struct kernel_source *src, st
 /* The kernel as the measurement defines it (docs/measured-boot.md): an Image by
  * its file's bytes as they passed, an Image.gz by the Image it inflated to
  * (inflated bytes at entry; what QEMU hands over when it inflates the file). */
-static OUT_OF_LINE void measure_end(struct measured_boot *mb, const struct kernel_source *src,
-				    uint64_t entry, uint64_t inflated, uint64_t initrd_size,
-				    uint32_t cmdline_len)
+static OUT_OF_LINE void measure_end(struct fw_cfg *fc, struct measured_boot *mb,
+				    const struct kernel_source *src, uint64_t entry,
+				    uint64_t inflated, uint64_t initrd_size, uint32_t cmdline_len)
 {
 	struct measured_kernel mk = {.size = kernel_source_size(src, ITEM_KERNEL)};
 	if (inflated) {
 		mk.span = (const void *)(uintptr_t)entry;
 		mk.span_len = inflated;
 	}
+	stage_check("tpm", kernel_source_measured_uki(fc, src, cmdline_len, &mk, &initrd_size));
 	stage_check("tpm", measured_boot_finish(mb, &mk, initrd_size, cmdline, cmdline_len));
 	console_info("measured boot: %u bytes of event log", mb->log.used);
 }
@@ -77,7 +78,7 @@ _Noreturn void boot_arm64(struct fw_cfg *fc, const struct kernel_source *src, st
 	uint64_t initrd_addr = 0, dtb_addr;
 	uint8_t head[ARM64_HEAD_BYTES];
 
-	const struct fw_cfg_blob kernel = src->image, initrd = src->initrd;
+	const struct fw_cfg_blob kernel = src->image;
 	uint32_t n = kernel.size < ARM64_HEAD_BYTES ? kernel.size : ARM64_HEAD_BYTES;
 	uint64_t entry = 0, loaded = kernel.size;
 	stage_check("kernel", kernel_source_peek(fc, src, ITEM_KERNEL, 0, phys(head), n));
@@ -98,11 +99,11 @@ _Noreturn void boot_arm64(struct fw_cfg *fc, const struct kernel_source *src, st
 		     src->origin, gzip ? " (gzip)" : "", (unsigned long long)loaded,
 		     (unsigned long long)entry, (unsigned long long)img.image_size);
 
-	if (initrd.size) {
-		stage_check("initrd", initrd_place(m, initrd.size, UINT64_MAX, &initrd_addr));
-		stage_check("initrd",
-			    kernel_source_fetch(fc, src, ITEM_INITRD, 0, initrd_addr, initrd.size));
-		console_info("initrd: %u bytes at %#llx", initrd.size,
+	uint64_t initrd_size = kernel_source_initrd_size(src);
+	if (initrd_size) {
+		stage_check("initrd", initrd_place(m, initrd_size, UINT64_MAX, &initrd_addr));
+		stage_check("initrd", kernel_source_fetch_initrd(fc, src, initrd_addr));
+		console_info("initrd: %llu bytes at %#llx", (unsigned long long)initrd_size,
 			     (unsigned long long)initrd_addr);
 	}
 	uint32_t cmdline_len;
@@ -112,15 +113,15 @@ _Noreturn void boot_arm64(struct fw_cfg *fc, const struct kernel_source *src, st
 	 * one): the tree's own (QEMU's -append for leapboot.Image) must not reach
 	 * the kernel unmeasured. */
 	struct measured_boot *mb = src->observer ? measured_boot_of(src->observer) : 0;
-	const char *bootargs = src->cmdline.size || mb ? cmdline : 0;
+	const char *bootargs = kernel_source_size(src, ITEM_CMDLINE) || mb ? cmdline : 0;
 	if (mb)
-		measure_end(mb, src, entry, gzip ? loaded : 0, initrd.size, cmdline_len);
+		measure_end(fc, mb, src, entry, gzip ? loaded : 0, initrd_size, cmdline_len);
 
 	/* The DTB in a 2 MiB region of its own, with room for /chosen. */
 	stage_check("dtb", memmap_find(m, DTB_ROOM, DTB_ROOM, 0, UINT64_MAX, false, &dtb_addr));
 	stage_check("dtb", memmap_claim(m, dtb_addr, DTB_ROOM, MEM_CLAIM_FIRMWARE));
 	void *fdt = (void *)(uintptr_t)dtb_addr;
-	stage_check("dtb", dtb_chosen(dtb, fdt, DTB_ROOM, bootargs, initrd_addr, initrd.size));
+	stage_check("dtb", dtb_chosen(dtb, fdt, DTB_ROOM, bootargs, initrd_addr, initrd_size));
 	if (mb)
 		stage_check("tpm", dtb_tpm_log(fdt, DTB_ROOM, phys(mb->log.base), mb->log.cap));
 
@@ -131,7 +132,7 @@ _Noreturn void boot_arm64(struct fw_cfg *fc, const struct kernel_source *src, st
 	plan.reach = arch_identity_limit();
 	plan_add_region(&plan, img.base, img.text_offset + img.image_size, MEM_CLAIM_KERNEL);
 	plan_add_region(&plan, dtb_addr, fdt_totalsize(fdt), MEM_CLAIM_FIRMWARE);
-	plan_add_region(&plan, initrd_addr, initrd.size, MEM_CLAIM_INITRD);
+	plan_add_region(&plan, initrd_addr, initrd_size, MEM_CLAIM_INITRD);
 	if (mb) /* cleaned to the point of coherency, like the DTB */
 		plan_add_region(&plan, phys(mb->log.base), mb->log.cap, MEM_CLAIM_FIRMWARE);
 	stage_check("plan", plan_validate(&plan, m));

@@ -64,8 +64,9 @@ static OUT_OF_LINE _Noreturn void boot_multiboot(struct fw_cfg *fc, const struct
 
 /* The kernel as the measurement defines it (docs/measured-boot.md): a PVH ELF
  * by the span it was loaded to, anything else by its file's bytes. */
-static OUT_OF_LINE void measure_end(const struct kernel_source *src, const struct kernel *k,
-				    uint64_t initrd_size, uint32_t cmdline_len)
+static OUT_OF_LINE void measure_end(struct fw_cfg *fc, const struct kernel_source *src,
+				    const struct kernel *k, uint64_t initrd_size,
+				    uint32_t cmdline_len)
 {
 	struct measured_boot *mb = measured_boot_of(src->observer);
 	struct measured_kernel mk = {.size = kernel_source_size(src, ITEM_KERNEL)};
@@ -75,6 +76,7 @@ static OUT_OF_LINE void measure_end(const struct kernel_source *src, const struc
 		if (src->preloaded_entry)
 			mk.size = src->preloaded_size;
 	}
+	stage_check("tpm", kernel_source_measured_uki(fc, src, cmdline_len, &mk, &initrd_size));
 	stage_check("tpm", measured_boot_finish(mb, &mk, initrd_size, cmdline, cmdline_len));
 	console_info("measured boot: %u bytes of event log", mb->log.used);
 }
@@ -103,14 +105,14 @@ _Noreturn void boot_x86(struct fw_cfg *fc, const struct kernel_source *src, stru
 			     (unsigned long long)k.lo, (unsigned long long)k.hi,
 			     (unsigned long long)k.entry);
 	stage_check("initrd", kernel_load_initrd(fc, src, &k, m, reach, &initrd));
+	uint64_t initrd_size = initrd ? kernel_source_initrd_size(src) : 0;
 	if (initrd)
-		console_info("initrd: %u bytes at %#llx", src->initrd.size,
+		console_info("initrd: %llu bytes at %#llx", (unsigned long long)initrd_size,
 			     (unsigned long long)initrd);
 	uint32_t cmdline_len;
 	stage_check("cmdline", kernel_source_cmdline(fc, src, k.cmdline_max, cmdline, CMDLINE_CAP,
 						     &cmdline_len));
 
-	uint64_t initrd_size = initrd ? src->initrd.size : 0;
 	if (k.format == KERNEL_BZIMAGE) {
 		struct bzimage_args args = {
 		    .cmdline = phys(cmdline),
@@ -134,7 +136,7 @@ _Noreturn void boot_x86(struct fw_cfg *fc, const struct kernel_source *src, stru
 	plan_add_region(&plan, phys(cmdline), CMDLINE_CAP, MEM_CLAIM_FIRMWARE);
 	plan_add_region(&plan, initrd, initrd_size, MEM_CLAIM_INITRD);
 	if (src->observer)
-		measure_end(src, &k, initrd_size, cmdline_len);
+		measure_end(fc, src, &k, initrd_size, cmdline_len);
 	stage_check("plan", plan_validate(&plan, m));
 	console_info("entering the %s kernel at %#llx",
 		     plan.mode == BOOT_LINUX64	 ? "64-bit"

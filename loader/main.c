@@ -4,6 +4,7 @@
 #include "boot_markers.h"
 #include "buffer_sizes.h"
 #include "console.h"
+#include "efi/pe.h"
 #include "fw_cfg.h"
 #include "kernel_source.h"
 #include "memmap.h"
@@ -13,6 +14,13 @@
 
 static struct fw_cfg_file fw_cfg_dir[FW_CFG_DIR_MAX] NOINIT;
 static struct memmap memmap NOINIT;
+static uint8_t uki_headers[UKI_HEADERS_MAX] NOINIT;
+
+#ifdef __aarch64__
+#define UKI_MACHINE PE_MACHINE_ARM64
+#else
+#define UKI_MACHINE PE_MACHINE_X86_64
+#endif
 
 /* boot_arg: what the entry was handed (x86: a PVH start_info when another
  * firmware started the ELF form, else 0; arm64: the DTB in the Image form,
@@ -39,5 +47,9 @@ void leapboot_main(uint64_t boot_arg)
 	boot_marker(&fc, MARKER_FW_DO_BOOT);
 
 	stage_check("kernel", kernel_source_find(&fc, pl.opt_only, &src));
+	stage_check("kernel", kernel_source_open_uki(&fc, &src, UKI_MACHINE, uki_headers));
+	if (src.uki)
+		console_info("unified kernel image from %s: systemd-stub %u, command line from %s",
+			     src.origin, src.uki_stub, src.uki_cmdline ? ".cmdline" : "the user");
 	platform_boot(&pl, &fc, &src, &memmap);
 }

@@ -1,0 +1,138 @@
+/* A unified kernel image as the kernel source: its sections become the items
+ * (boot/kernel_source.h), read in place from the file QEMU or opt/leapboot
+ * handed over, with no copy of the file. */
+#include "kernel_source.h"
+#include "measured_boot.h"
+#include "phys.h"
+#include "../loader/libc/string.h"
+
+#define SDMAGIC_MAX 128 /* "#### LoaderInfo: systemd-stub <version> ####" */
+
+/* The file's first n bytes, across a split file's two fw_cfg items. */
+static status_t read_head(struct fw_cfg *fc, const struct kernel_source *src, uint8_t *hdr,
+			  uint32_t n)
+{
+	uint32_t first = src->setup.size && src->setup.size < n ? src->setup.size : n;
+	status_t s = kernel_source_peek(fc, src, ITEM_KERNEL, 0, phys(hdr), first);
+	if (!s.code && first < n)
+		s = kernel_source_peek(fc, src, ITEM_KERNEL, first, phys(hdr + first), n - first);
+	return s;
+}
+
+/* Where a section is: QEMU's -kernel on x86 splits a PE file as it would an
+ * old zImage (setup part, then the rest); a section must lie in one of them. */
+static status_t place(const struct kernel_source *src, uint32_t i, struct uki_range r,
+		      struct kernel_part *p)
+{
+	uint32_t split = src->setup.size;
+	if (!split)
+		*p = (struct kernel_part){src->image.key, r.at, r.size};
+	else if (r.at >= split)
+		*p = (struct kernel_part){src->image.key, r.at - split, r.size};
+	else if (r.at + r.size <= split)
+		*p = (struct kernel_part){src->setup.key, r.at, r.size};
+	else
+		return lb_fail(LB_E_UKI_SPLIT, i, split);
+	return lb_ok();
+}
+
+/* systemd-stub's rule without Secure Boot: the loader's command line replaces
+ * .cmdline unless it is empty or starts with a control character. */
+static status_t user_cmdline(struct fw_cfg *fc, const struct kernel_source *src, bool *given)
+{
+	uint8_t first = 0;
+	*given = false;
+	if (!src->cmdline.size)
+		return lb_ok();
+	status_t s = fw_cfg_read(fc, src->cmdline.key, 0, phys(&first), 1);
+	*given = !s.code && first > 0x1F;
+	return s;
+}
+
+status_t kernel_source_open_uki(struct fw_cfg *fc, struct kernel_source *src, uint16_t machine,
+				uint8_t *hdr)
+{
+	uint64_t size = kernel_source_size(src, ITEM_KERNEL);
+	if (src->preloaded_entry || src->qemu_multiboot || size < 2)
+		return lb_ok();
+	uint32_t n = size < UKI_HEADERS_MAX ? (uint32_t)size : UKI_HEADERS_MAX;
+	status_t s = read_head(fc, src, hdr, 2);
+	if (s.code || !uki_is_mz(hdr, 2))
+		return s;
+	struct uki u;
+	s = read_head(fc, src, hdr, n);
+	if (!s.code)
+		s = uki_parse(hdr, n, size, machine, &u);
+	if (s.code == LB_E_UKI_NOT_UKI)
+		return lb_ok();
+	for (uint32_t i = 0; !s.code && i < UKI_SECTIONS; i++)
+		if (u.section[i].size)
+			s = place(src, i, u.section[i], &src->uki_part[i]);
+	bool given = false;
+	if (!s.code)
+		s = user_cmdline(fc, src, &given);
+	if (s.code)
+		return s;
+	src->uki = true;
+	src->uki_cmdline = !given && u.section[UKI_CMDLINE].size;
+	src->image = (struct fw_cfg_blob){src->uki_part[UKI_LINUX].key, u.section[UKI_LINUX].size};
+	src->setup = (struct fw_cfg_blob){0, 0};
+	if (u.section[UKI_SDMAGIC].size) {
+		char magic[SDMAGIC_MAX];
+		uint32_t len = u.section[UKI_SDMAGIC].size;
+		if (len > sizeof(magic))
+			len = sizeof(magic);
+		s = kernel_source_peek(fc, src, ITEM_UKI(UKI_SDMAGIC), 0, phys(magic), len);
+		src->uki_stub = s.code ? 0 : uki_stub_version(magic, len);
+	}
+	return s;
+}
+
+uint64_t kernel_source_initrd_size(const struct kernel_source *src)
+{
+	uint64_t n = src->initrd.size;
+	if (src->uki)
+		n += (((uint64_t)src->uki_part[UKI_UCODE].size + 3) & ~3ull) +
+		     (((uint64_t)src->uki_part[UKI_INITRD].size + 3) & ~3ull);
+	return n;
+}
+
+status_t kernel_source_fetch_initrd(struct fw_cfg *fc, const struct kernel_source *src,
+				    uint64_t dst)
+{
+	static const enum kernel_item parts[] = {ITEM_UKI(UKI_UCODE), ITEM_UKI(UKI_INITRD),
+						 ITEM_INITRD};
+	status_t s = lb_ok();
+	for (uint32_t i = src->uki ? 0 : 2; !s.code && i < 3; i++) {
+		uint32_t n = (uint32_t)kernel_source_size(src, parts[i]);
+		if (!n)
+			continue;
+		s = kernel_source_fetch(fc, src, parts[i], 0, dst, n);
+		dst += n;
+		if (parts[i] != ITEM_INITRD)
+			for (; n % 4; n++) /* the next archive starts 4-byte aligned */
+				*(volatile uint8_t *)(uintptr_t)dst++ = 0;
+	}
+	return s;
+}
+
+status_t kernel_source_measured_uki(struct fw_cfg *fc, const struct kernel_source *src,
+				    uint32_t cmdline_len, struct measured_kernel *k,
+				    uint64_t *initrd_size)
+{
+	status_t s = lb_ok();
+	if (!src->uki)
+		return s;
+	*initrd_size = src->initrd.size; /* the image's own are its sections */
+	k->uki = src;
+	if (!src->uki_cmdline && kernel_source_size(src, ITEM_CMDLINE))
+		k->user_cmdline_len = cmdline_len;
+	for (uint32_t i = 0; !s.code && i < UKI_SECTIONS; i++) {
+		bool fetched = i == UKI_LINUX || i == UKI_UCODE || i == UKI_INITRD ||
+			       (i == UKI_CMDLINE && src->uki_cmdline);
+		if (!fetched && uki_section_measured(i, src->uki_stub))
+			s = kernel_source_show_unplaced(fc, src, ITEM_UKI(i), 0,
+							src->uki_part[i].size);
+	}
+	return s;
+}
