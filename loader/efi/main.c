@@ -3,6 +3,7 @@
 #include "efi.h"
 #include "buffer_sizes.h"
 #include "../../boot/efi/pe.h"
+#include "../../boot/uki.h"
 #include "../console.h"
 #include "phys.h"
 #include "../libc/string.h"
@@ -64,9 +65,15 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 		n = len < KERNEL_HEAD_BYTES ? (uint32_t)len : KERNEL_HEAD_BYTES;
 		memcpy(head, (const void *)(uintptr_t)inflated, n);
 	}
-	if (pe_is_efi_app(head, n, efi_arch_pe_machine()))
-		stage_fail("kernel",
-			   efi_boot_stub(&fc, &src, efi_arch_cmdline_max(head, n), inflated, len));
+	if (pe_is_efi_app(head, n, efi_arch_pe_machine())) {
+		/* A unified kernel image's systemd-stub hands the command line on to
+		 * the kernel inside, whose limit it applies. */
+		struct uki u;
+		bool uki =
+		    uki_parse(head, n, len, efi_arch_pe_machine(), &u).code != LB_E_UKI_NOT_UKI;
+		uint32_t max = uki ? CMDLINE_CAP - 1 : efi_arch_cmdline_max(head, n);
+		stage_fail("kernel", efi_boot_stub(&fc, &src, max, inflated, len));
+	}
 	stage_check("kernel", efi_arch_check_kernel(head, n));
 #if EFI_ARCH_BOOTS_DIRECT
 	/* The firmware measures only what it loads: such a kernel would go unmeasured. */
