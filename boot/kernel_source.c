@@ -208,5 +208,17 @@ status_t kernel_source_text(struct fw_cfg *fc, const struct kernel_source *src,
 status_t kernel_source_cmdline(struct fw_cfg *fc, const struct kernel_source *src, uint32_t max,
 			       char *buf, uint32_t cap, uint32_t *len)
 {
-	return kernel_source_text(fc, src, ITEM_CMDLINE, max, buf, cap, len);
+	status_t s = kernel_source_text(fc, src, ITEM_CMDLINE, max, buf, cap, len);
+	struct kernel_part x = src->uki_extra;
+	if (s.code || !x.size)
+		return s;
+	uint32_t n = *len + (*len ? 1 : 0) + x.size;
+	if (n > max || n >= cap)
+		return lb_fail(LB_E_CMDLINE_TOO_LONG, n, max);
+	if (*len)
+		buf[(*len)++] = ' ';
+	s = fw_cfg_read(fc, x.key, x.at, phys(buf + *len), x.size);
+	buf[n] = '\0';
+	*len = n;
+	return s;
 }

@@ -58,6 +58,9 @@ struct kernel_source {
 		uint16_t key;
 		uint32_t at, size;
 	} uki_part[UKI_SECTIONS];
+	/* The value of the SMBIOS OEM string io.systemd.stub.kernel-cmdline-extra,
+	 * appended to the command line after a space as systemd-stub does. */
+	struct kernel_part uki_extra;
 };
 
 /* QEMU's -kernel items (or etc/boot/kernel where QEMU has it), else the
@@ -127,7 +130,8 @@ status_t kernel_source_text(struct fw_cfg *fc, const struct kernel_source *src,
 
 /* Reads src's command line into buf (cap bytes), NUL-terminated ("" when there
  * is none; *len its length), shows the item, and refuses one longer than max,
- * the kernel's limit. */
+ * the kernel's limit. A unified kernel image's: as systemd-stub makes it,
+ * with the SMBIOS extra (src->uki_extra) appended. */
 status_t kernel_source_cmdline(struct fw_cfg *fc, const struct kernel_source *src, uint32_t max,
 			       char *buf, uint32_t cap, uint32_t *len);
 

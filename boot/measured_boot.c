@@ -150,6 +150,10 @@ OUT_OF_LINE status_t measured_boot_finish(struct measured_boot *mb, const struct
 		uint32_t n = utf16(mb, cmdline, k->user_cmdline_len);
 		s = measured_boot_data(mb, PCR_UKI_PARAMS, EV_IPL, mb->utf16, n);
 	}
+	if (!s.code && k->extra_len) {
+		uint32_t n = utf16(mb, cmdline + len - k->extra_len, k->extra_len);
+		s = measured_boot_data(mb, PCR_UKI_PARAMS, EV_IPL, mb->utf16, n);
+	}
 	static const uint8_t separator[4];
 	for (uint32_t pcr = 0; !s.code && !mb->separated && pcr < PCRS_SEPARATED; pcr++)
 		s = measured_boot_data(mb, pcr, EV_SEPARATOR, separator, sizeof(separator));

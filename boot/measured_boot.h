@@ -62,6 +62,7 @@ struct measured_kernel {
 	 * PCR 12 (0: none). */
 	const struct kernel_source *uki;
 	uint32_t user_cmdline_len;
+	uint32_t extra_len; /* PCR 12: the SMBIOS extra, the command line's end */
 };
 
 /* The kernel (PCR 4), a unified kernel image's sections (PCR 11), the initrd

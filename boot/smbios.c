@@ -78,6 +78,32 @@ status_t smbios_scan(const uint8_t *t, uint32_t len, struct smbios_table_info *i
 	return lb_ok();
 }
 
+bool smbios_oem_value(const uint8_t *t, uint32_t len, const char *name, uint32_t *at, uint32_t *n)
+{
+	uint32_t off = 0, nlen = (uint32_t)strlen(name);
+	while (len - off >= 4 && t[off + 1] >= 4 && t[off + 1] <= len - off && t[off] != 127) {
+		bool oem = t[off] == 11;
+		off += t[off + 1];
+		/* Each string to its NUL; a second NUL ends the structure. */
+		do {
+			uint32_t end = off;
+			while (end < len && t[end])
+				end++;
+			if (end >= len)
+				return false;
+			if (oem && end - off > nlen && !memcmp(t + off, name, nlen) &&
+			    t[off + nlen] == '=') {
+				*at = off + nlen + 1;
+				*n = end - *at;
+				return true;
+			}
+			off = end + 1;
+		} while (off < len && t[off]);
+		off++;
+	}
+	return false;
+}
+
 /* QEMU writes the user's binary structures (-smbios file=) first, then its own
  * in type order, each with the handle type << 8 (plus an index), type 0 only
  * when the user gave its fields (-smbios type=0,...). So when the first

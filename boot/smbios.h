@@ -97,6 +97,11 @@ status_t smbios_check(const uint8_t *entry, uint32_t len, uint32_t tables_size);
  * its header or whose strings run past the end is an error. */
 status_t smbios_scan(const uint8_t *t, uint32_t len, struct smbios_table_info *info);
 
+/* The value of the first OEM string (type 11) "name=value" in a table area of
+ * len bytes: its offset in t and length; false if there is none. A malformed
+ * structure ends the search. */
+bool smbios_oem_value(const uint8_t *t, uint32_t len, const char *name, uint32_t *at, uint32_t *n);
+
 /* The same answer for the tables QEMU gives with this (checked) entry point,
  * from their first structure where QEMU's order settles it, else by a walk. */
 status_t smbios_survey(const uint8_t *entry, const uint8_t *t, uint32_t len,

@@ -4,9 +4,13 @@
 #include "kernel_source.h"
 #include "measured_boot.h"
 #include "phys.h"
+#include "smbios.h"
 #include "../loader/libc/string.h"
 
 #define SDMAGIC_MAX 128 /* "#### LoaderInfo: systemd-stub <version> ####" */
+/* The SMBIOS OEM string (type 11) whose value systemd-stub appends to the
+ * command line (outside confidential VMs, which leapboot cannot tell). */
+#define CMDLINE_EXTRA "io.systemd.stub.kernel-cmdline-extra"
 
 /* The file's first n bytes, across a split file's two fw_cfg items. */
 static status_t read_head(struct fw_cfg *fc, const struct kernel_source *src, uint8_t *hdr,
@@ -77,13 +81,18 @@ status_t kernel_source_open_uki(struct fw_cfg *fc, struct kernel_source *src, ui
 	src->uki_cmdline = !given && u.section[UKI_CMDLINE].size;
 	src->image = (struct fw_cfg_blob){src->uki_part[UKI_LINUX].key, u.section[UKI_LINUX].size};
 	src->setup = (struct fw_cfg_blob){0, 0};
-	if (u.section[UKI_SDMAGIC].size) {
+	struct fw_cfg_blob smbios = fw_cfg_known(fc, FW_CFG_SMBIOS_TABLES);
+	uint32_t at, len = smbios.size < UKI_HEADERS_MAX ? smbios.size : UKI_HEADERS_MAX;
+	if (len && !(s = fw_cfg_read(fc, smbios.key, 0, phys(hdr), len)).code &&
+	    smbios_oem_value(hdr, len, CMDLINE_EXTRA, &at, &len))
+		src->uki_extra = (struct kernel_part){smbios.key, at, len};
+	if (!s.code && u.section[UKI_SDMAGIC].size) {
 		char magic[SDMAGIC_MAX];
-		uint32_t len = u.section[UKI_SDMAGIC].size;
-		if (len > sizeof(magic))
-			len = sizeof(magic);
-		s = kernel_source_peek(fc, src, ITEM_UKI(UKI_SDMAGIC), 0, phys(magic), len);
-		src->uki_stub = s.code ? 0 : uki_stub_version(magic, len);
+		uint32_t n = u.section[UKI_SDMAGIC].size;
+		if (n > sizeof(magic))
+			n = sizeof(magic);
+		s = kernel_source_peek(fc, src, ITEM_UKI(UKI_SDMAGIC), 0, phys(magic), n);
+		src->uki_stub = s.code ? 0 : uki_stub_version(magic, n);
 	}
 	return s;
 }
@@ -125,6 +134,10 @@ status_t kernel_source_measured_uki(struct fw_cfg *fc, const struct kernel_sourc
 		return s;
 	*initrd_size = src->initrd.size; /* the image's own are its sections */
 	k->uki = src;
+	uint32_t extra = src->uki_extra.size;
+	k->extra_len = extra;
+	if (extra) /* after the user's or the image's command line and a space */
+		cmdline_len -= extra + (cmdline_len > extra);
 	if (!src->uki_cmdline && kernel_source_size(src, ITEM_CMDLINE))
 		k->user_cmdline_len = cmdline_len;
 	for (uint32_t i = 0; !s.code && i < UKI_SECTIONS; i++) {
