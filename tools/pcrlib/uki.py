@@ -99,11 +99,13 @@ class Uki:
         self._parse()
         if ".linux" not in self.sections or not self.sections[".linux"].virtual_size:
             raise PcrError("--uki %s: a PE image without a .linux section: not a unified kernel image" % path)
-        self.stub_version, self.stub_version_from = self._stub_version()
-        self.stub_major = None
-        if self.stub_version:
-            m = re.match(r"(\d+)", self.stub_version)
-            self.stub_major = int(m.group(1)) if m else None
+        self.set_stub_version(*self._stub_version())
+
+    def set_stub_version(self, version, source):
+        """The stub's version ("252.39-1~deb12u2"; None: unknown) and where it was found."""
+        self.stub_version, self.stub_version_from = version, source
+        m = re.match(r"(\d+)", version or "")
+        self.stub_major = int(m.group(1)) if m else None
 
     def _parse(self):
         d, p = self.data, self.path
