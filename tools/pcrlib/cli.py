@@ -309,15 +309,21 @@ def check_args(p, args):
     unknown = [b for b in args.banks if b not in pcr.BANKS]
     if unknown:
         p.error("bank %s: leapboot hashes %s" % (unknown[0], ", ".join(pcr.BANKS)))
-    if args.pcrs is None:
-        args.pcrs = sorted(DEFAULT_PCRS + ((1,) if args.fw_cfg is not None else ()))
-    beyond = [n for n in args.pcrs if n not in PREDICTED_PCRS]
-    if beyond:
-        p.error("PCR %d: leapboot extends PCRs 0-9 only; the others are the OS's" % beyond[0])
-    if 1 in args.pcrs and args.fw_cfg is None and args.arch != "arm64":
-        p.error("PCR 1 depends on QEMU's fw_cfg files: give --fw-cfg DIR (tools/capture-fw-cfg)")
+    check_pcrs(p, args, (), "leapboot extends PCRs 0-9 only")
     if args.policy and args.policy_bank not in args.banks:
         p.error("--policy-bank %s is not one of --banks (%s)" % (args.policy_bank, ",".join(args.banks)))
+
+
+def check_pcrs(p, args, more, says):
+    """The default --pcrs (DEFAULT_PCRS, more, and 1 with --fw-cfg), and no PCR
+    beyond 0-9 and more; PCR 1 only with --fw-cfg (x86)."""
+    if args.pcrs is None:
+        args.pcrs = sorted(DEFAULT_PCRS + tuple(more) + ((1,) if args.fw_cfg is not None else ()))
+    beyond = [n for n in args.pcrs if n not in PREDICTED_PCRS and n not in more]
+    if beyond:
+        p.error("PCR %d: %s; the others are the OS's" % (beyond[0], says))
+    if 1 in args.pcrs and args.fw_cfg is None and args.arch != "arm64":
+        p.error("PCR 1 depends on QEMU's fw_cfg files: give --fw-cfg DIR (tools/capture-fw-cfg)")
 
 
 def check_uki_args(p, args):
@@ -349,13 +355,7 @@ def check_uki_args(p, args):
             p.error("--image is leapboot.Image, arm64's -kernel form: give --arch arm64")
         if args.arch == "arm64" and args.fw_cfg is not None:
             p.error("--fw-cfg: on arm64 leapboot measures no fw_cfg file (PCR 1 holds only its separator)")
-        if args.pcrs is None:
-            args.pcrs = sorted(DEFAULT_PCRS + UKI_PCRS + ((1,) if args.fw_cfg is not None else ()))
-        beyond = [n for n in args.pcrs if n not in PREDICTED_PCRS and n not in UKI_PCRS]
-        if beyond:
-            p.error("PCR %d: a UKI boot extends PCRs 0-9, 11 and 12; the others are the OS's" % beyond[0])
-        if 1 in args.pcrs and args.fw_cfg is None and args.arch != "arm64":
-            p.error("PCR 1 depends on QEMU's fw_cfg files: give --fw-cfg DIR (tools/capture-fw-cfg)")
+        check_pcrs(p, args, UKI_PCRS, "a UKI boot extends PCRs 0-9, 11 and 12")
     if args.policy and args.policy_bank not in args.banks:
         p.error("--policy-bank %s is not one of --banks (%s)" % (args.policy_bank, ",".join(args.banks)))
 

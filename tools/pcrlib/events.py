@@ -148,6 +148,15 @@ def firmware_event(banks, rom, arch, form):
                  "%s, %d bytes" % (rom, size))
 
 
+def initrd_event(ev, warnings, initrd, banks):
+    """PCR 9's "leapboot: initrd" onto ev; an empty file is no initrd (a warning)."""
+    digests, size = file_digest(initrd, banks)
+    if size:
+        ev.append(Event(9, EV_IPL, b"leapboot: initrd", digests, "%s, %d bytes" % (initrd, size)))
+    else:
+        warnings.append("%s is empty: leapboot sees no initrd, so there is no initrd event" % initrd)
+
+
 def predict(banks, rom, kernel, cmdline, version, initrd=None, fw_cfg_dir=None, arch="x86_64", form="bin",
             boot=None):
     """The events leapboot logs for these files, in log order. arch: "x86_64"
@@ -179,11 +188,7 @@ def predict(banks, rom, kernel, cmdline, version, initrd=None, fw_cfg_dir=None, 
     ev.append(Event(4, EV_IPL, b"leapboot: kernel", k.digests, "%s: %s" % (kernel, k.describe())))
     warnings = [k.warning] if k.warning else []
     if initrd is not None:
-        digests, size = file_digest(initrd, banks)
-        if size:
-            ev.append(Event(9, EV_IPL, b"leapboot: initrd", digests, "%s, %d bytes" % (initrd, size)))
-        else:
-            warnings.append("%s is empty: leapboot sees no initrd, so there is no initrd event" % initrd)
+        initrd_event(ev, warnings, initrd, banks)
         if k.kind == "multiboot":
             warnings.append("a multiboot kernel's -initrd files are its modules, which leapboot does not "
                             "measure yet: with a TPM it stops with an error (docs/measured-boot.md, \"Not yet\")")

@@ -46,8 +46,7 @@ import struct
 from dataclasses import dataclass
 
 from . import PcrError
-from .events import EV_IPL, Event, measure_bytes
-from .kernel import file_digest
+from .events import EV_IPL, initrd_event, measure_bytes
 
 SDMAGIC = re.compile(rb"#### LoaderInfo: systemd-stub ([^ \0]+) ####")
 SMBIOS_EXTRA = "io.systemd.stub.kernel-cmdline-extra"
@@ -224,11 +223,7 @@ def leapboot_events(uki, banks, append=None, smbios_extra=None, initrd=None):
                         "%s: the .linux section (%d bytes)" % (uki.path, len(body)))]
     warnings = []
     if initrd is not None:
-        digests, size = file_digest(initrd, banks)
-        if size:
-            ev.append(Event(9, EV_IPL, b"leapboot: initrd", digests, "%s, %d bytes" % (initrd, size)))
-        else:
-            warnings.append("%s is empty: leapboot sees no initrd, so there is no initrd event" % initrd)
+        initrd_event(ev, warnings, initrd, banks)
     cl = final_cmdline(uki, append, smbios_extra)
     ev.append(measure_bytes(8, EV_IPL, cl, cl, banks, "the event data (%d bytes)" % len(cl)))
     return ev, warnings

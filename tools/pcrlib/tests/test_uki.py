@@ -4,19 +4,17 @@ hand, leapboot's own events and the command line's checks. The real stub's
 measurements are checked under OVMF and against systemd-measure in
 tests/uki-ovmf.bats."""
 
-import contextlib
 import hashlib
-import io
 import json
 import os
 import struct
-import subprocess
 import sys
 import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
-from pcrlib import PcrError, cli, uki  # noqa: E402
+from pcrlib import PcrError, uki  # noqa: E402
+from test_cli import run  # noqa: E402  (leapboot-pcr in-process: status, stdout, stderr)
 
 MAGIC = b"#### LoaderInfo: systemd-stub %s ####"
 
@@ -59,16 +57,6 @@ def by_hand(sections, bank="sha256"):
         v = extend(v, name.encode() + b"\0", bank)
         v = extend(v, data, bank)
     return v.hex()
-
-
-def run(*args):
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            code = cli.main(list(args))
-        except SystemExit as e:
-            code = e.code
-    return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
 
 
 def value(out, key):
