@@ -60,13 +60,36 @@ refute_swtpm_left() {
 	run -0 "$BB" --list
 	for c in leapboot-bzimage leapboot-pvh leapboot-elf-bzimage leapboot-efi-bzimage seabios-bzimage \
 		seabios-pvh qboot-bzimage qboot-pvh microvm-default-pvh ovmf-bzimage qemu-direct-arm64 \
-		leapboot-arm64-bios leapboot-arm64-image leapboot-arm64-efi uboot-arm64 edk2-arm64; do
+		leapboot-arm64-bios leapboot-arm64-image leapboot-arm64-efi uboot-arm64 edk2-arm64 ovmf-uki leapboot-uki; do
 		grep -q "^$c " <<<"$output" || {
 			echo "--list lacks $c" >&2
 			return 1
 		}
 	done
 	[[ $output == *"default set: leapboot-bzimage leapboot-pvh seabios-bzimage"* ]]
+}
+
+# The UKI presets: one UKI of the run's bzImage, initrd and command line (tests/lib/uki.bash),
+# cached; OVMF starts its systemd-stub (about 10 s under TCG), leapboot takes it from fw_cfg.
+@test "ovmf-uki boots a UKI to userspace; leapboot-uki hands the same UKI as opt/leapboot/kernel, alone" {
+	run -0 "$BB" -c ovmf-uki -n 1 --warmup 0 -q --json "$BATS_TEST_TMPDIR/uki.json"
+	[[ $output == *"ovmf-uki "* ]]
+	python3 - "$BATS_TEST_TMPDIR/uki.json" "$ROOT" <<-'PY'
+		import json, os, sys
+		sys.path.insert(0, os.path.join(sys.argv[2], "tools"))
+		from bootbenchlib import command, configs
+		doc = json.dumps(json.load(open(sys.argv[1])))
+		assert "ovmf-uki" in doc, "no ovmf-uki in the JSON"
+		inputs = command.Inputs(kernels={"bzimage": type("K", (), {"path": os.path.expanduser(
+		    "~/.cache/leapboot/amd64/vmlinuz")})()}, initrd=None, cache=os.path.join(
+		    os.environ["BATS_TEST_TMPDIR"], "cache"))
+		argv = command.build(configs.resolve("leapboot-uki"), inputs, os.environ["BATS_TEST_TMPDIR"])
+		kern = [a for a in argv if a.startswith("name=opt/leapboot/kernel,file=")]
+		assert len(kern) == 1 and kern[0].endswith(".efi"), argv
+		assert "-kernel" not in argv and "-append" not in argv and "-initrd" not in argv, argv
+		assert not any("opt/leapboot/cmdline" in a for a in argv), argv
+		assert argv[argv.index("-bios") + 1] == configs.LEAPBOOT_X86, argv
+	PY
 }
 
 @test "bad requests: one clear line, exit status 2, nothing run" {

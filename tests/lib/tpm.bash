@@ -32,7 +32,7 @@
 # command it got and each fault it applied to TPM_FAKE_LOG.
 #
 # The guest side is tests/lib/tpm-init, built once per .bats file into TPM_INITRD; it prints
-# LEAPBOOT-TPM=present|absent, LEAPBOOT-TPM-DRIVER=, LEAPBOOT-PCR-<bank>-<n>=<hex> (n 0..9,
+# LEAPBOOT-TPM=present|absent, LEAPBOOT-TPM-DRIVER=, LEAPBOOT-PCR-<bank>-<n>=<hex> (n 0..15,
 # lower-case) for each bank the kernel shows, and the event log in base64 between
 # LEAPBOOT-TPM-LOG-BEGIN and LEAPBOOT-TPM-LOG-END (or LEAPBOOT-TPM-LOG=none).
 #

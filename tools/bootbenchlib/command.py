@@ -1,7 +1,9 @@
 """The QEMU command line for one run of one configuration."""
 
+import hashlib
 import os
 import shutil
+import subprocess
 from dataclasses import dataclass, field
 
 from . import configs
@@ -92,6 +94,28 @@ def tpm_args(iface, sock):
             "-device", "%s,tpmdev=tpm0" % configs.TPM_DEVICES[iface]]
 
 
+UKI_LIB = os.path.join(configs.ROOT, "tests", "lib", "uki.bash")
+
+
+def uki_file(cfg, inputs, kernel, append):
+    """The UKI of kernel, the run's initrd and append (tests/lib/uki.bash's
+    uki_cached, on Debian's systemd-stub), cached in inputs.cache/uki by its
+    inputs: rebuilt when one of the files changes."""
+    key = hashlib.sha256(repr((cfg.arch, os.path.abspath(kernel), inputs.initrd and os.path.abspath(inputs.initrd),
+                               append)).encode()).hexdigest()[:16]
+    d = os.path.join(inputs.cache or os.path.join(os.path.expanduser("~"), ".cache", "leapboot"), "uki")
+    os.makedirs(d, exist_ok=True)
+    out = os.path.join(d, "uki-%s.efi" % key)
+    args = [out, "x86_64" if cfg.arch == "x86_64" else "aarch64", kernel, "--cmdline", append]
+    if inputs.initrd:
+        args += ["--initrd", inputs.initrd]
+    r = subprocess.run(["bash", "-c", 'source "$0" && uki_cached "$@"', UKI_LIB] + args,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if r.returncode != 0:
+        raise configs.ConfigError("%s: cannot build the UKI: %s" % (cfg.name, r.stderr.strip()))
+    return out
+
+
 def build(cfg, inputs, rundir, plugin_arg=None, markers=False, debugcon=None, trace=None, tpm_sock=None):
     """The argv for QEMU. markers: turn on leapboot's boot markers; debugcon:
     {port: fd} for isa-debugcon devices that catch x86 markers; trace: (events,
@@ -117,7 +141,13 @@ def build(cfg, inputs, rundir, plugin_arg=None, markers=False, debugcon=None, tr
             argv += ["-bios", fw]
         if cfg.form == "pflash":
             argv += _pflash(cfg, rundir)
-        if cfg.kind == "multiboot":
+        if cfg.uki and cfg.form == "pflash":
+            # The firmware starts the stub, which has initrd and command line inside.
+            argv += ["-kernel", uki_file(cfg, inputs, kernel.path, append)]
+        elif cfg.uki:
+            # QEMU would take a UKI for an old zImage: leapboot reads it from fw_cfg.
+            argv += ["-fw_cfg", "name=opt/leapboot/kernel,file=" + _opt(uki_file(cfg, inputs, kernel.path, append))]
+        elif cfg.kind == "multiboot":
             # QEMU loads Xen and the modules and hands them over through fw_cfg.
             mods = ",".join(_opt(("%s %s" % m).strip()) for m in multiboot_modules(cfg, inputs))
             argv += ["-kernel", kernel.path, "-append", xen_cmdline(cfg, inputs), "-initrd", mods]

@@ -20,6 +20,7 @@ LEAPBOOT_ARM64 = os.path.join(ROOT, "build/aarch64/leapboot.bin")
 LEAPBOOT_IMAGE = os.path.join(ROOT, "build/aarch64/leapboot.Image")
 LEAPBOOT_EFI_ARM64 = os.path.join(ROOT, "build/aarch64/leapboot.efi")
 QBOOT = "/usr/share/qemu/qboot.rom"
+UKI_STUB = "/usr/lib/systemd/boot/efi/linuxx64.efi.stub"
 OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd"
 OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"
 AAVMF_CODE = "/usr/share/AAVMF/AAVMF_CODE.fd"
@@ -71,6 +72,7 @@ HOW = {
     AAVMF_VARS: "apt-get install qemu-efi-aarch64",
     EDK2_ARM64: "apt-get install qemu-efi-aarch64",
     UBOOT_ARM64: "apt-get install u-boot-qemu",
+    UKI_STUB: "apt-get install systemd-boot-efi",
     XEN_GZ: "apt-get install xen-hypervisor-%s" % os.path.basename(XEN_GZ)[len("xen-"):-len(".gz")],
 }
 
@@ -82,6 +84,9 @@ class Config:
     chain     -kernel LOADER with K, I, C as opt/leapboot fw_cfg files
     pflash    UEFI code + a fresh variable store as pflash, -kernel K ...
     esp       UEFI as pflash booting leapboot.efi from a FAT ESP, K, I, C as opt/leapboot
+    With uki, K, I and C are first made into one unified kernel image (systemd-stub
+    with .linux, .initrd, .cmdline; command.uki_file), which goes alone as -kernel
+    (pflash: the firmware starts its stub) or as opt/leapboot/kernel (bios).
     """
 
     name: str
@@ -100,11 +105,13 @@ class Config:
     kernel_file: str = None  # where its default kernel comes from, if not fetched (Xen)
     tpm: str = None  # a fresh swtpm each run, as this interface (tis | crb); None: no TPM
     tpm_banks: tuple = TPM_BANKS  # its PCR banks
+    uki: bool = False  # the kernel, initrd and command line as one UKI
 
     def files(self, with_kernel=False):
         """The files it needs; with_kernel: the run brings its own kernel (--kernel)."""
         kernel = None if with_kernel else self.kernel_file
-        return [f for f in (self.firmware, self.loader, self.code, self.vars, kernel) if f]
+        stub = UKI_STUB if self.uki else None
+        return [f for f in (self.firmware, self.loader, self.code, self.vars, kernel, stub) if f]
 
     def missing(self, with_kernel=False):
         """(file, how to get it) for every file the configuration lacks, and for
@@ -152,6 +159,12 @@ def _presets():
                   "SeaBIOS (QEMU's default) with its multiboot_dma option ROM, Xen, dom0 and initrd", **mb))
     p.append(_x86("ovmf-bzimage", "bzimage", "pflash", "OVMF's direct kernel boot (-kernel)",
                   code=OVMF_CODE, vars=OVMF_VARS, machines=("q35",)))
+    p.append(_x86("ovmf-uki", "bzimage", "pflash",
+                  "OVMF starts a UKI (-kernel): Debian's systemd-stub with the bzImage, initrd, cmdline",
+                  code=OVMF_CODE, vars=OVMF_VARS, machines=("q35",), uki=True))
+    p.append(_x86("leapboot-uki", "bzimage", "bios",
+                  "leapboot.bin as -bios, a UKI (systemd-stub, bzImage, initrd, cmdline) as opt/leapboot/kernel",
+                  firmware=LEAPBOOT_X86, leapboot=True, machines=("q35", "pc"), uki=True))
     p.append(_arm("qemu-direct-arm64", "bios", "QEMU's direct boot: no firmware, its 6-instruction stub"))
     p.append(_arm("leapboot-arm64-bios", "bios", "leapboot.bin (arm64) as -bios, Image as -kernel",
                   firmware=LEAPBOOT_ARM64, leapboot=True))

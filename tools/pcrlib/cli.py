@@ -3,9 +3,10 @@
 import argparse
 import json
 import os
+import re
 import sys
 
-from . import PcrError, efi, eventlog, events, pcr
+from . import PcrError, efi, eventlog, events, pcr, uki
 
 PROG = "leapboot-pcr"
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(__file__))))
@@ -15,6 +16,7 @@ VERSION_H = os.path.join(ROOT, "boot", "version.h")
 DEFAULT_PCRS = (0, 4, 8, 9)
 PREDICTED_PCRS = range(10)  # leapboot extends PCRs 0-9; 10 and up belong to the OS
 EFI_PCRS = (4, 8, 9)  # --efi: the PCRs that do not depend on the firmware's build
+UKI_PCRS = (11, 12)  # --uki: systemd-stub's PCRs, which leapboot extends as the stub does
 
 DESCRIPTION = """\
 Predicts the PCR values a leapboot boot (leapboot.bin on QEMU's pc or q35, or with
@@ -65,6 +67,28 @@ with a TPM (OVMF, AAVMF) instead, of a kernel with an EFI stub, PCRs 4, 8, 9:
      NUL; Linux 6.1 and later, else --no-stub-load-options), then the initrd
 The others hold the firmware's own measurements (its volumes, variables,
 tables): replay its log for them.
+
+With --uki FILE (instead of --kernel and --cmdline) it predicts the boot of a
+unified kernel image (systemd-stub with .linux, .initrd, .cmdline, ...
+sections, e.g. built by ukify): leapboot measures it as systemd-stub does, by
+the stub's version (from its .sdmagic text; --stub-version overrides it):
+  11  per section present, in the stub's order (systemd < 254: .linux .osrel
+      .cmdline .initrd .splash .dtb .pcrpkey; 254-255 add .uname .sbat after
+      .dtb; 256 .ucode after .initrd; unknown: the newest): EV_IPL of the
+      name (ASCII with NUL), then EV_IPL of its VirtualSize bytes, event
+      data the name in UTF-16LE with NUL. leapboot also measures a .ucode for
+      an older stub (it always hands it to the kernel); --as-stub does not
+  12  --append (the command line that overrides .cmdline: -append) and then
+      --smbios-cmdline-extra (SMBIOS type 11 io.systemd.stub.kernel-cmdline-
+      extra=), each mangled (control characters to spaces, trailing spaces
+      dropped) and measured as UTF-16LE with NUL (EV_IPL, that data)
+  4   "leapboot: kernel": the .linux section's content
+  8   the command line the kernel gets: --append, else .cmdline, mangled, then
+      the SMBIOS extra after a space
+  9   "leapboot: initrd" only for --initrd, an initrd given besides the UKI
+      (.initrd and .ucode are in PCR 11)
+With --as-stub only PCRs 11 and 12 are predicted, as systemd-stub itself
+measures them when a UEFI firmware (OVMF, AAVMF) starts the UKI (no --bin).
 """
 
 EPILOG = """\
@@ -84,6 +108,10 @@ output (--json): one object:
                "digests": {"sha256": "HEX", ...}, "measured": "..."}, ...],
    predict: "inputs": {"arch", "bin", "image", "kernel": {"path", "kind", "size", ...}, "initrd",
                        "cmdline", "version", "fw_cfg", "fw_cfg_files"},
+            with --uki the kernel is {"path", "kind": "uki", "size", "machine",
+            "stub_version", "stub_version_from", "sections": {NAME: VirtualSize},
+            "pcr11_sections": [...]}, and "append", "smbios_cmdline_extra",
+            "as_stub" join the inputs ("mode": "predict-uki" with --as-stub),
    replay: "log", "startup_locality"}
   HEX is lowercase, without 0x.
 
@@ -115,6 +143,8 @@ examples:
   tools/leapboot-pcr --arch arm64 --kernel ~/.cache/leapboot/arm64/Image.gz \\
       --cmdline "console=ttyAMA0" --banks sha256
   tools/leapboot-pcr --arch arm64 --image build/aarch64/leapboot.Image --kernel Image --cmdline ""
+  tools/leapboot-pcr --uki uki.efi --append "console=ttyS0 quiet" --banks sha256
+  tools/leapboot-pcr --uki uki.efi --as-stub --pcrs 11 --banks sha256
   tools/leapboot-pcr --replay /sys/kernel/security/tpm0/binary_bios_measurements
 """
 
@@ -191,6 +221,19 @@ def parser():
     g.add_argument("--no-stub-load-options", action="store_true",
                    help="the kernel's EFI stub predates Linux 6.1 and does not measure its load "
                         "options into PCR 9")
+    g = p.add_argument_group("unified kernel image (instead of --kernel and --cmdline)")
+    g.add_argument("--uki", metavar="FILE",
+                   help="a unified kernel image (systemd-stub PE with a .linux section): also predicts "
+                        "PCRs 11 and 12")
+    g.add_argument("--append", metavar="TEXT",
+                   help="the command line given besides the UKI (-append), overriding .cmdline: PCR 12")
+    g.add_argument("--smbios-cmdline-extra", metavar="TEXT",
+                   help="the SMBIOS type 11 string %s=TEXT: PCR 12, appended to the command line"
+                        % uki.SMBIOS_EXTRA)
+    g.add_argument("--stub-version", metavar="VERSION",
+                   help="the systemd-stub version to measure as (default: the UKI's .sdmagic text)")
+    g.add_argument("--as-stub", action="store_true",
+                   help="only PCRs 11 and 12, as systemd-stub measures them under UEFI firmware")
     g = p.add_argument_group("replay")
     g.add_argument("--replay", metavar="LOG",
                    help="replay a binary TCG crypto-agile event log instead (default output: every PCR "
@@ -219,10 +262,19 @@ def check_args(p, args):
         given = [o for o, v in (("--arch", args.arch), ("--bin", args.bin), ("--image", args.image),
                                 ("--kernel", args.kernel), ("--initrd", args.initrd),
                                 ("--cmdline", args.cmdline), ("--fw-cfg", args.fw_cfg),
-                                ("--version-string", args.version_string)) if v is not None]
+                                ("--version-string", args.version_string), ("--uki", args.uki))
+                 if v is not None]
         if given:
             p.error("--replay reads a log; %s %s for a prediction" % (", ".join(given),
                                                                     "is" if len(given) == 1 else "are"))
+        return
+    uki_only = [o for o, v in (("--append", args.append), ("--smbios-cmdline-extra", args.smbios_cmdline_extra),
+                               ("--stub-version", args.stub_version), ("--as-stub", args.as_stub or None))
+                if v is not None]
+    if args.uki is None and uki_only:
+        p.error("%s goes with --uki" % uki_only[0])
+    if args.uki is not None:
+        check_uki_args(p, args)
         return
     if args.efi is None and (args.efi_boot_attempts is not None or args.no_stub_load_options):
         p.error("--efi-boot-attempts and --no-stub-load-options go with --efi")
@@ -257,13 +309,53 @@ def check_args(p, args):
     unknown = [b for b in args.banks if b not in pcr.BANKS]
     if unknown:
         p.error("bank %s: leapboot hashes %s" % (unknown[0], ", ".join(pcr.BANKS)))
+    check_pcrs(p, args, (), "leapboot extends PCRs 0-9 only")
+    if args.policy and args.policy_bank not in args.banks:
+        p.error("--policy-bank %s is not one of --banks (%s)" % (args.policy_bank, ",".join(args.banks)))
+
+
+def check_pcrs(p, args, more, says):
+    """The default --pcrs (DEFAULT_PCRS, more, and 1 with --fw-cfg), and no PCR
+    beyond 0-9 and more; PCR 1 only with --fw-cfg (x86)."""
     if args.pcrs is None:
-        args.pcrs = sorted(DEFAULT_PCRS + ((1,) if args.fw_cfg is not None else ()))
-    beyond = [n for n in args.pcrs if n not in PREDICTED_PCRS]
+        args.pcrs = sorted(DEFAULT_PCRS + tuple(more) + ((1,) if args.fw_cfg is not None else ()))
+    beyond = [n for n in args.pcrs if n not in PREDICTED_PCRS and n not in more]
     if beyond:
-        p.error("PCR %d: leapboot extends PCRs 0-9 only; the others are the OS's" % beyond[0])
+        p.error("PCR %d: %s; the others are the OS's" % (beyond[0], says))
     if 1 in args.pcrs and args.fw_cfg is None and args.arch != "arm64":
         p.error("PCR 1 depends on QEMU's fw_cfg files: give --fw-cfg DIR (tools/capture-fw-cfg)")
+
+
+def check_uki_args(p, args):
+    if args.efi is not None:
+        p.error("--uki with --efi: leapboot.efi does not boot unified kernel images")
+    if args.kernel is not None:
+        p.error("--uki is the kernel (its .linux section): no --kernel")
+    if args.cmdline is not None:
+        p.error("--uki: the command line is the UKI's .cmdline; a command line given besides it is --append")
+    if args.stub_version is not None and not re.match(r"\d+", args.stub_version):
+        p.error("--stub-version %r: a systemd version (252, 256.4, ...)" % args.stub_version)
+    args.arch = args.arch or "x86_64"
+    args.banks = args.banks or list(pcr.BANKS)
+    unknown = [b for b in args.banks if b not in pcr.BANKS]
+    if unknown:
+        p.error("bank %s: leapboot hashes %s" % (unknown[0], ", ".join(pcr.BANKS)))
+    if args.as_stub:
+        given = [o for o, v in (("--bin", args.bin), ("--image", args.image), ("--initrd", args.initrd),
+                                ("--fw-cfg", args.fw_cfg), ("--version-string", args.version_string))
+                 if v is not None]
+        if given:
+            p.error("--as-stub predicts systemd-stub's PCRs 11 and 12 only: no %s" % given[0])
+        args.pcrs = args.pcrs or list(UKI_PCRS)
+        beyond = [n for n in args.pcrs if n not in UKI_PCRS]
+        if beyond:
+            p.error("PCR %d: with --as-stub only PCRs 11 and 12 are predicted" % beyond[0])
+    else:
+        if args.image is not None and args.arch != "arm64":
+            p.error("--image is leapboot.Image, arm64's -kernel form: give --arch arm64")
+        if args.arch == "arm64" and args.fw_cfg is not None:
+            p.error("--fw-cfg: on arm64 leapboot measures no fw_cfg file (PCR 1 holds only its separator)")
+        check_pcrs(p, args, UKI_PCRS, "a UKI boot extends PCRs 0-9, 11 and 12")
     if args.policy and args.policy_bank not in args.banks:
         p.error("--policy-bank %s is not one of --banks (%s)" % (args.policy_bank, ",".join(args.banks)))
 
@@ -327,9 +419,52 @@ def run_predict_efi(args):
     return out + format_pcrs(values)
 
 
-def run_predict(args):
-    if args.efi is not None:
-        return run_predict_efi(args)
+def uki_json(u, names):
+    return {"path": u.path, "kind": "uki", "size": len(u.data),
+            "machine": uki.MACHINES.get(u.machine, "0x%04x" % u.machine),
+            "stub_version": u.stub_version, "stub_version_from": u.stub_version_from,
+            "sections": {n: s.virtual_size for n, s in u.sections.items()},
+            "pcr11_sections": [n for n in names if u.present(n)]}
+
+
+def run_predict_uki(args):
+    u = uki.Uki(args.uki)
+    if args.stub_version is not None:
+        u.set_stub_version(args.stub_version, "--stub-version")
+    names = uki.measured_sections(u.stub_major, ucode_always=not args.as_stub)
+    stub_ev = uki.pcr11_events(u, args.banks, ucode_always=not args.as_stub)
+    stub_ev += uki.pcr12_events(args.banks, args.append, args.smbios_cmdline_extra)
+    inputs = {"arch": args.arch, "kernel": uki_json(u, names), "append": args.append,
+              "smbios_cmdline_extra": args.smbios_cmdline_extra, "as_stub": args.as_stub}
+    if args.as_stub:
+        evs, warnings, mode = stub_ev, [], "predict-uki"
+    else:
+        bin_path, version, form = predict_firmware(args)
+        boot_ev, warnings = uki.leapboot_events(u, args.banks, args.append, args.smbios_cmdline_extra,
+                                                 args.initrd)
+        pred = events.predict(args.banks, bin_path, None, None, version, fw_cfg_dir=args.fw_cfg,
+                              arch=args.arch, form=form, boot=(boot_ev, warnings, stub_ev))
+        evs, mode = pred.events, "predict"
+        inputs.update({"bin": args.bin, "image": args.image, "initrd": args.initrd,
+                       "cmdline": uki.final_cmdline(u, args.append, args.smbios_cmdline_extra)
+                       .decode(errors="surrogateescape"),
+                       "version": version, "fw_cfg": args.fw_cfg, "fw_cfg_files": pred.fw_cfg})
+    for w in warnings:
+        warn(w)
+    values = pcr.select(pcr.replay(evs, args.banks), args.pcrs)
+    if args.policy:
+        write_policy(args.policy, values, args.policy_bank)
+    if args.json:
+        doc = {"mode": mode, "banks": args.banks, "pcrs": json_pcrs(values), "inputs": inputs,
+               "events": [e.to_json() for e in evs]}
+        return json.dumps(doc, indent=2) + "\n"
+    out = format_events(evs, "PCR 11: " + u.describe()) + "\n" if args.log else ""
+    return out + format_pcrs(values)
+
+
+def predict_firmware(args):
+    """leapboot's own file (--bin or --image, or the repository's build), its
+    version string and form."""
     if args.bin is None and args.image is None:
         args.bin = os.path.join(ROOT, DEFAULT_BIN[args.arch])
         if not os.path.isfile(args.bin):
@@ -338,8 +473,16 @@ def run_predict(args):
     version = args.version_string
     if version is None:
         version = events.read_version(VERSION_H)
-    form = "Image" if args.image is not None else "bin"
-    pred = events.predict(args.banks, args.image or args.bin, args.kernel, args.cmdline, version,
+    return args.image or args.bin, version, "Image" if args.image is not None else "bin"
+
+
+def run_predict(args):
+    if args.efi is not None:
+        return run_predict_efi(args)
+    if args.uki is not None:
+        return run_predict_uki(args)
+    rom, version, form = predict_firmware(args)
+    pred = events.predict(args.banks, rom, args.kernel, args.cmdline, version,
                           initrd=args.initrd, fw_cfg_dir=args.fw_cfg, arch=args.arch, form=form)
     for w in pred.warnings:
         warn(w)

@@ -148,10 +148,23 @@ def firmware_event(banks, rom, arch, form):
                  "%s, %d bytes" % (rom, size))
 
 
-def predict(banks, rom, kernel, cmdline, version, initrd=None, fw_cfg_dir=None, arch="x86_64", form="bin"):
+def initrd_event(ev, warnings, initrd, banks):
+    """PCR 9's "leapboot: initrd" onto ev; an empty file is no initrd (a warning)."""
+    digests, size = file_digest(initrd, banks)
+    if size:
+        ev.append(Event(9, EV_IPL, b"leapboot: initrd", digests, "%s, %d bytes" % (initrd, size)))
+    else:
+        warnings.append("%s is empty: leapboot sees no initrd, so there is no initrd event" % initrd)
+
+
+def predict(banks, rom, kernel, cmdline, version, initrd=None, fw_cfg_dir=None, arch="x86_64", form="bin",
+            boot=None):
     """The events leapboot logs for these files, in log order. arch: "x86_64"
     or "arm64" (virt, where leapboot measures no fw_cfg file: PCR 1 holds only
-    its separator); form: "bin" (-bios) or, on arm64, "Image" (-kernel)."""
+    its separator); form: "bin" (-bios) or, on arm64, "Image" (-kernel).
+    boot: for a unified kernel image, (events, warnings, os_events) from
+    pcrlib.uki: its events replace those of kernel, initrd and cmdline, and
+    os_events (systemd-stub's PCRs 11 and 12) follow the separators."""
     if arch not in ARCHES:
         raise PcrError("unknown architecture %r (%s)" % (arch, ", ".join(ARCHES)))
     if arch == "arm64" and fw_cfg_dir is not None:
@@ -164,15 +177,18 @@ def predict(banks, rom, kernel, cmdline, version, initrd=None, fw_cfg_dir=None, 
     if fw_cfg_dir is not None:
         fw = fw_cfg_events(fw_cfg_dir, banks)
         ev += fw
+    if boot is not None:
+        boot_ev, warnings, os_ev = boot
+        ev += boot_ev
+        ev += [measure_bytes(p, EV_SEPARATOR, SEPARATOR_DATA, SEPARATOR_DATA, banks, "the event data")
+               for p in SEPARATOR_PCRS]
+        return Prediction(list(banks), ev + os_ev, None, version,
+                          None if fw is None else [e.data.decode() for e in fw], warnings)
     k = arm64.kernel_digest(kernel, banks) if arch == "arm64" else kernel_digest(kernel, banks)
     ev.append(Event(4, EV_IPL, b"leapboot: kernel", k.digests, "%s: %s" % (kernel, k.describe())))
     warnings = [k.warning] if k.warning else []
     if initrd is not None:
-        digests, size = file_digest(initrd, banks)
-        if size:
-            ev.append(Event(9, EV_IPL, b"leapboot: initrd", digests, "%s, %d bytes" % (initrd, size)))
-        else:
-            warnings.append("%s is empty: leapboot sees no initrd, so there is no initrd event" % initrd)
+        initrd_event(ev, warnings, initrd, banks)
         if k.kind == "multiboot":
             warnings.append("a multiboot kernel's -initrd files are its modules, which leapboot does not "
                             "measure yet: with a TPM it stops with an error (docs/measured-boot.md, \"Not yet\")")
