@@ -91,12 +91,14 @@ status_t kernel_source_fetch_initrd(struct fw_cfg *fc, const struct kernel_sourc
 				    uint64_t dst);
 
 /* A unified kernel image's part of its measurement: shows the sections the
- * boot did not fetch and describes the image in k; *initrd_size becomes the
- * user's initrd's (the image's own are its sections). Nothing for a kernel. */
+ * boot did not fetch (beyond the kernel, the initrd's and the command line's,
+ * the bit mask fetched names them) and describes the image in k;
+ * *initrd_size becomes the user's initrd's (the image's own are its
+ * sections). Nothing for a kernel. */
 struct measured_kernel;
 status_t kernel_source_measured_uki(struct fw_cfg *fc, const struct kernel_source *src,
-				    uint32_t cmdline_len, struct measured_kernel *k,
-				    uint64_t *initrd_size);
+				    uint32_t cmdline_len, uint32_t fetched,
+				    struct measured_kernel *k, uint64_t *initrd_size);
 
 /* The size of an item (the kernel: its whole file). */
 uint64_t kernel_source_size(const struct kernel_source *src, enum kernel_item item);

@@ -176,6 +176,8 @@ static const char *const messages[LB_E_COUNT] = {
     [LB_E_FDT_BAD] = "bad device tree (libfdt error %llu, %llu)",
     [LB_E_FDT_NO_MEMORY] = "device tree has no /memory (%llu, %llu)",
     [LB_E_FDT_FULL] = "cannot update the device tree (libfdt error %llu, buffer %llu bytes)",
+    [LB_E_FDT_CELLS] = "the unified kernel image's .dtb has #address-cells %llu and #size-cells "
+		       "%llu, unlike the machine's tree",
     [LB_E_STACK_SMASHED] = "stack smashed in a library (%llu, %llu)",
     [LB_E_EFI_NO_MEMORY] = "the firmware has no room for %llu bytes (EFI status %#llx)",
     [LB_E_EFI_LOAD_IMAGE] = "the firmware refused the kernel's EFI stub (LoadImage: EFI status "

@@ -126,8 +126,8 @@ status_t kernel_source_fetch_initrd(struct fw_cfg *fc, const struct kernel_sourc
 }
 
 status_t kernel_source_measured_uki(struct fw_cfg *fc, const struct kernel_source *src,
-				    uint32_t cmdline_len, struct measured_kernel *k,
-				    uint64_t *initrd_size)
+				    uint32_t cmdline_len, uint32_t fetched,
+				    struct measured_kernel *k, uint64_t *initrd_size)
 {
 	status_t s = lb_ok();
 	if (!src->uki)
@@ -141,9 +141,9 @@ status_t kernel_source_measured_uki(struct fw_cfg *fc, const struct kernel_sourc
 	if (!src->uki_cmdline && kernel_source_size(src, ITEM_CMDLINE))
 		k->user_cmdline_len = cmdline_len;
 	for (uint32_t i = 0; !s.code && i < UKI_SECTIONS; i++) {
-		bool fetched = i == UKI_LINUX || i == UKI_UCODE || i == UKI_INITRD ||
-			       (i == UKI_CMDLINE && src->uki_cmdline);
-		if (!fetched && uki_section_measured(i, src->uki_stub))
+		bool seen = i == UKI_LINUX || i == UKI_UCODE || i == UKI_INITRD ||
+			    (i == UKI_CMDLINE && src->uki_cmdline) || fetched & 1u << i;
+		if (!seen && uki_section_measured(i, src->uki_stub))
 			s = kernel_source_show_unplaced(fc, src, ITEM_UKI(i), 0,
 							src->uki_part[i].size);
 	}

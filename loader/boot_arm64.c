@@ -9,6 +9,7 @@
 #include "buffer_sizes.h"
 #include "console.h"
 #include "gunzip.h"
+#include "dtb_uki.h"
 #include "initrd.h"
 #include "measured_boot.h"
 #include "noinit.h"
@@ -65,7 +66,8 @@ static OUT_OF_LINE void measure_end(struct fw_cfg *fc, struct measured_boot *mb,
 		mk.span = (const void *)(uintptr_t)entry;
 		mk.span_len = inflated;
 	}
-	stage_check("tpm", kernel_source_measured_uki(fc, src, cmdline_len, &mk, &initrd_size));
+	stage_check("tpm", kernel_source_measured_uki(fc, src, cmdline_len, 1u << UKI_DTB, &mk,
+						      &initrd_size));
 	stage_check("tpm", measured_boot_finish(mb, &mk, initrd_size, cmdline, cmdline_len));
 	console_info("measured boot: %u bytes of event log", mb->log.used);
 }
@@ -106,6 +108,24 @@ _Noreturn void boot_arm64(struct fw_cfg *fc, const struct kernel_source *src, st
 		console_info("initrd: %llu bytes at %#llx", (unsigned long long)initrd_size,
 			     (unsigned long long)initrd_addr);
 	}
+	/* The DTB in a 2 MiB region of its own, with room for /chosen. */
+	stage_check("dtb", memmap_find(m, DTB_ROOM, DTB_ROOM, 0, UINT64_MAX, false, &dtb_addr));
+	stage_check("dtb", memmap_claim(m, dtb_addr, DTB_ROOM, MEM_CLAIM_FIRMWARE));
+	void *fdt = (void *)(uintptr_t)dtb_addr;
+	uint32_t uki_dtb = src->uki ? src->uki_part[UKI_DTB].size : 0;
+	if (uki_dtb) {
+		/* Fetched to the region's upper half, opened into its lower. */
+		if (uki_dtb > DTB_ROOM / 2)
+			stage_fail("dtb", lb_fail(LB_E_FDT_FULL, uki_dtb, DTB_ROOM / 2));
+		uint64_t tree = dtb_addr + DTB_ROOM / 2;
+		stage_check("dtb",
+			    kernel_source_fetch(fc, src, ITEM_UKI(UKI_DTB), 0, tree, uki_dtb));
+		stage_check(
+		    "dtb", dtb_uki((const void *)(uintptr_t)tree, uki_dtb, dtb, fdt, DTB_ROOM / 2));
+		console_info("device tree: the image's .dtb (%u bytes), with the machine's RAM",
+			     uki_dtb);
+		dtb = fdt;
+	}
 	uint32_t cmdline_len;
 	stage_check("cmdline", kernel_source_cmdline(fc, src, ARM64_CMDLINE_MAX, cmdline,
 						     CMDLINE_CAP, &cmdline_len));
@@ -117,10 +137,6 @@ _Noreturn void boot_arm64(struct fw_cfg *fc, const struct kernel_source *src, st
 	if (mb)
 		measure_end(fc, mb, src, entry, gzip ? loaded : 0, initrd_size, cmdline_len);
 
-	/* The DTB in a 2 MiB region of its own, with room for /chosen. */
-	stage_check("dtb", memmap_find(m, DTB_ROOM, DTB_ROOM, 0, UINT64_MAX, false, &dtb_addr));
-	stage_check("dtb", memmap_claim(m, dtb_addr, DTB_ROOM, MEM_CLAIM_FIRMWARE));
-	void *fdt = (void *)(uintptr_t)dtb_addr;
 	stage_check("dtb", dtb_chosen(dtb, fdt, DTB_ROOM, bootargs, initrd_addr, initrd_size));
 	if (mb)
 		stage_check("tpm", dtb_tpm_log(fdt, DTB_ROOM, phys(mb->log.base), mb->log.cap));

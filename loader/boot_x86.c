@@ -76,7 +76,7 @@ static OUT_OF_LINE void measure_end(struct fw_cfg *fc, const struct kernel_sourc
 		if (src->preloaded_entry)
 			mk.size = src->preloaded_size;
 	}
-	stage_check("tpm", kernel_source_measured_uki(fc, src, cmdline_len, &mk, &initrd_size));
+	stage_check("tpm", kernel_source_measured_uki(fc, src, cmdline_len, 0, &mk, &initrd_size));
 	stage_check("tpm", measured_boot_finish(mb, &mk, initrd_size, cmdline, cmdline_len));
 	console_info("measured boot: %u bytes of event log", mb->log.used);
 }
