@@ -144,15 +144,22 @@ static const char *const messages[LB_E_COUNT] = {
 			  "without the TPM (the firmware measures only kernels leapboot.efi "
 			  "starts through their stub)",
     [LB_E_UKI_NOT_UKI] = "not a unified kernel image (%llu bytes, %llu sections)",
-    [LB_E_UKI_HEADERS] = "unified kernel image: malformed PE headers (they end at %llu, the file has %llu bytes)",
-    [LB_E_UKI_MACHINE] = "unified kernel image for another machine (PE machine %#llx, expected %#llx)",
+    [LB_E_UKI_HEADERS] =
+	"unified kernel image: malformed PE headers (at byte %llu of the %llu read)",
+    [LB_E_UKI_MACHINE] =
+	"unified kernel image for another machine (PE machine %#llx, expected %#llx)",
     [LB_E_UKI_SECTION_COUNT] = "unified kernel image: %llu sections (leapboot reads 1 to %llu)",
-    [LB_E_UKI_NO_LINUX] = "unified kernel image without a .linux section (%llu sections, %llu)",
-    [LB_E_UKI_PAST_END] = "unified kernel image: section %llu reaches past the end of the file (%llu bytes)",
-    [LB_E_UKI_IN_HEADERS] = "unified kernel image: section %llu starts inside the headers (at %#llx)",
+    [LB_E_UKI_NO_LINUX] =
+	"unified kernel image with an empty .linux section (section %llu of %llu)",
+    [LB_E_UKI_PAST_END] =
+	"unified kernel image: section %llu reaches past the end of the file (%llu bytes)",
+    [LB_E_UKI_IN_HEADERS] =
+	"unified kernel image: section %llu starts inside the headers (at %#llx)",
     [LB_E_UKI_OVERLAP] = "unified kernel image: sections %llu and %llu overlap in the file",
-    [LB_E_UKI_VIRTUAL_SIZE] = "unified kernel image: section %llu's virtual size %#llx is beyond its bytes in the file",
-    [LB_E_UKI_PROFILE] = "multi-profile unified kernel images (.profile, section %llu) are not supported (%llu)",
+    [LB_E_UKI_VIRTUAL_SIZE] =
+	"unified kernel image: section %llu's virtual size %#llx is beyond its bytes in the file",
+    [LB_E_UKI_PROFILE] =
+	"multi-profile unified kernel images are not supported (.profile: section %llu of %llu)",
     [LB_E_ARM64_NOT_IMAGE] = "not an arm64 Image (magic %#llx at offset 0x38, expected %#llx)",
     [LB_E_ARM64_TOO_SHORT] = "not an arm64 Image (%llu bytes, shorter than its %llu-byte header)",
     [LB_E_ARM64_OLD_IMAGE] = "arm64 Image without image_size, pre-3.17 (text_offset %#llx, %llu)",
