@@ -90,9 +90,8 @@ status_t uki_parse(const uint8_t *hdr, uint32_t len, uint64_t file_size, uint16_
 	if (!entry[UKI_LINUX])
 		return lb_fail(LB_E_UKI_NOT_UKI, file_size, count);
 
-	u->machine = le16(pe->machine);
-	if (u->machine != machine)
-		return lb_fail(LB_E_UKI_MACHINE, u->machine, machine);
+	if (le16(pe->machine) != machine)
+		return lb_fail(LB_E_UKI_MACHINE, le16(pe->machine), machine);
 	const struct pe_optional_header *opt = (const struct pe_optional_header *)(pe + 1);
 	if (le16(pe->size_of_optional_header) < sizeof(opt->magic) ||
 	    (le16(opt->magic) != PE_MAGIC_PE32 && le16(opt->magic) != PE_MAGIC_PE32PLUS))
@@ -103,6 +102,8 @@ status_t uki_parse(const uint8_t *hdr, uint32_t len, uint64_t file_size, uint16_
 	if (st.code)
 		return st;
 
+	/* Into u only once all is well: a failure reports nothing. */
+	struct uki_range range[UKI_SECTIONS] = {0};
 	for (unsigned k = 0; k < UKI_SECTIONS; k++) {
 		if (!entry[k])
 			continue;
@@ -112,10 +113,13 @@ status_t uki_parse(const uint8_t *hdr, uint32_t len, uint64_t file_size, uint16_
 		 * would be zeros nobody wrote. Size 0 is absent, as in systemd-stub. */
 		if (size > le32(e->size_of_raw_data))
 			return lb_fail(LB_E_UKI_VIRTUAL_SIZE, entry[k], size);
-		u->section[k] = (struct uki_range){le32(e->pointer_to_raw_data), size};
+		if (size)
+			range[k] = (struct uki_range){le32(e->pointer_to_raw_data), size};
 	}
-	if (!u->section[UKI_LINUX].size)
+	if (!range[UKI_LINUX].size)
 		return lb_fail(LB_E_UKI_NO_LINUX, entry[UKI_LINUX], count);
+	memcpy(u->section, range, sizeof(range));
+	u->machine = machine;
 	return lb_ok();
 }
 
