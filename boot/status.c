@@ -145,11 +145,12 @@ static const char *const messages[LB_E_COUNT] = {
 			  "starts through their stub)",
     [LB_E_UKI_NOT_UKI] = "not a unified kernel image (%llu bytes, %llu sections)",
     [LB_E_UKI_HEADERS] =
-	"unified kernel image: malformed PE headers (they end at %llu, the file has %llu bytes)",
+	"unified kernel image: malformed PE headers (at byte %llu of the %llu read)",
     [LB_E_UKI_MACHINE] =
 	"unified kernel image for another machine (PE machine %#llx, expected %#llx)",
     [LB_E_UKI_SECTION_COUNT] = "unified kernel image: %llu sections (leapboot reads 1 to %llu)",
-    [LB_E_UKI_NO_LINUX] = "unified kernel image without a .linux section (%llu sections, %llu)",
+    [LB_E_UKI_NO_LINUX] =
+	"unified kernel image with an empty .linux section (section %llu of %llu)",
     [LB_E_UKI_PAST_END] =
 	"unified kernel image: section %llu reaches past the end of the file (%llu bytes)",
     [LB_E_UKI_IN_HEADERS] =
@@ -158,7 +159,7 @@ static const char *const messages[LB_E_COUNT] = {
     [LB_E_UKI_VIRTUAL_SIZE] =
 	"unified kernel image: section %llu's virtual size %#llx is beyond its bytes in the file",
     [LB_E_UKI_PROFILE] =
-	"multi-profile unified kernel images (.profile, section %llu) are not supported (%llu)",
+	"multi-profile unified kernel images are not supported (.profile: section %llu of %llu)",
     [LB_E_UKI_SPLIT] = "unified kernel image: QEMU's -kernel split the file inside section %llu "
 		       "(at %llu bytes); pass it as -fw_cfg name=opt/leapboot/kernel,file=FILE",
     [LB_E_ARM64_NOT_IMAGE] = "not an arm64 Image (magic %#llx at offset 0x38, expected %#llx)",
