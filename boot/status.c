@@ -149,8 +149,8 @@ static const char *const messages[LB_E_COUNT] = {
     [LB_E_UKI_MACHINE] =
 	"unified kernel image for another machine (PE machine %#llx, expected %#llx)",
     [LB_E_UKI_SECTION_COUNT] = "unified kernel image: %llu sections (leapboot reads 1 to %llu)",
-    [LB_E_UKI_NO_LINUX] =
-	"unified kernel image with an empty .linux section (section %llu of %llu)",
+    [LB_E_UKI_NO_LINUX] = "unified kernel image without a kernel: no .linux section, or an empty "
+			  "one (section %llu of %llu)",
     [LB_E_UKI_PAST_END] =
 	"unified kernel image: section %llu reaches past the end of the file (%llu bytes)",
     [LB_E_UKI_IN_HEADERS] =

@@ -86,7 +86,12 @@ status_t uki_parse(const uint8_t *hdr, uint32_t len, uint64_t file_size, uint16_
 			profile = i + 1;
 	}
 	/* A PE without .linux is some other PE file, a kernel's EFI stub say:
-	 * nothing else of it is leapboot's to judge. */
+	 * nothing else of it is leapboot's to judge, unless it has systemd-stub's
+	 * other sections (not .sbat: kernels carry one too), a UKI without its
+	 * kernel. */
+	for (unsigned k = 0; !entry[UKI_LINUX] && k < UKI_SECTIONS; k++)
+		if (entry[k] && k != UKI_SBAT)
+			return lb_fail(LB_E_UKI_NO_LINUX, 0, count);
 	if (!entry[UKI_LINUX])
 		return lb_fail(LB_E_UKI_NOT_UKI, file_size, count);
 

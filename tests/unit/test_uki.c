@@ -254,8 +254,8 @@ static void test_names(void)
 	for (unsigned i = 0; i < sizeof(not_linux) / sizeof(not_linux[0]); i++) {
 		fresh(b);
 		memcpy(FIELD(LINUX, name), not_linux[i], 8);
-		is_outcome(parse_b(b, &u), LB_E_UKI_NOT_UKI, UKI_SIZE, NSECTIONS,
-			   "\"%.8s\" is not .linux: not a UKI", not_linux[i]);
+		is_outcome(parse_b(b, &u), LB_E_UKI_NO_LINUX, 0, NSECTIONS,
+			   "\"%.8s\" is not .linux: a UKI without its kernel", not_linux[i]);
 	}
 
 	/* .osrel renamed .cmdline: the second .cmdline (the real one) wins. */
@@ -329,8 +329,8 @@ static void test_section_count(void)
 		   "11 sections (no .initrd): a UKI");
 	ok(range_is(&u, UKI_INITRD, 0, 0), "no .initrd");
 	le_put16(count, 10);
-	is_outcome(parse(b, HEAD, UKI_SIZE, PE_MACHINE_X86_64, &u), LB_E_UKI_NOT_UKI, UKI_SIZE, 10,
-		   "10 sections (no .linux): not a UKI");
+	is_outcome(parse(b, HEAD, UKI_SIZE, PE_MACHINE_X86_64, &u), LB_E_UKI_NO_LINUX, 0, 10,
+		   "10 sections (no .linux, but .osrel and .cmdline): a UKI without its kernel");
 }
 
 static void test_optional_header(void)
