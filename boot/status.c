@@ -152,16 +152,20 @@ static const char *const messages[LB_E_COUNT] = {
     [LB_E_UKI_NO_LINUX] = "unified kernel image without a kernel: no .linux section, or an empty "
 			  "one (section %llu of %llu)",
     [LB_E_UKI_PAST_END] =
-	"unified kernel image: section %llu reaches past the end of the file (%llu bytes)",
+	"unified kernel image: a section reaches past the end of the file (section %llu, "
+	"%llu bytes)",
     [LB_E_UKI_IN_HEADERS] =
-	"unified kernel image: section %llu starts inside the headers (at %#llx)",
-    [LB_E_UKI_OVERLAP] = "unified kernel image: sections %llu and %llu overlap in the file",
+	"unified kernel image: a section starts inside the headers (section %llu, at "
+	"%#llx)",
+    [LB_E_UKI_OVERLAP] =
+	"unified kernel image: two sections overlap in the file (sections %llu and %llu)",
     [LB_E_UKI_VIRTUAL_SIZE] =
-	"unified kernel image: section %llu's virtual size %#llx is beyond its bytes in the file",
+	"unified kernel image: a section's virtual size is beyond its bytes in the file "
+	"(section %llu, %#llx bytes)",
     [LB_E_UKI_PROFILE] =
 	"multi-profile unified kernel images are not supported (.profile: section %llu of %llu)",
-    [LB_E_UKI_SPLIT] = "unified kernel image: QEMU's -kernel split the file inside section %llu "
-		       "(at %llu bytes); pass it as -fw_cfg name=opt/leapboot/kernel,file=FILE",
+    [LB_E_UKI_SPLIT] = "unified kernel image split by QEMU's -kernel inside a section: pass it as "
+		       "opt/leapboot/kernel (section %llu, split at %llu bytes)",
     [LB_E_ARM64_NOT_IMAGE] = "not an arm64 Image (magic %#llx at offset 0x38, expected %#llx)",
     [LB_E_ARM64_TOO_SHORT] = "not an arm64 Image (%llu bytes, shorter than its %llu-byte header)",
     [LB_E_ARM64_OLD_IMAGE] = "arm64 Image without image_size, pre-3.17 (text_offset %#llx, %llu)",
@@ -177,8 +181,9 @@ static const char *const messages[LB_E_COUNT] = {
     [LB_E_FDT_BAD] = "bad device tree (libfdt error %llu, %llu)",
     [LB_E_FDT_NO_MEMORY] = "device tree has no /memory (%llu, %llu)",
     [LB_E_FDT_FULL] = "cannot update the device tree (libfdt error %llu, buffer %llu bytes)",
-    [LB_E_FDT_CELLS] = "the unified kernel image's .dtb has #address-cells %llu and #size-cells "
-		       "%llu, unlike the machine's tree",
+    [LB_E_FDT_CELLS] =
+	"the unified kernel image's .dtb and the machine's tree differ in #address-cells or "
+	"#size-cells (the .dtb's: %llu, %llu)",
     [LB_E_STACK_SMASHED] = "stack smashed in a library (%llu, %llu)",
     [LB_E_EFI_NO_MEMORY] = "the firmware has no room for %llu bytes (EFI status %#llx)",
     [LB_E_EFI_LOAD_IMAGE] = "the firmware refused the kernel's EFI stub (LoadImage: EFI status "

@@ -66,6 +66,14 @@
 # | 53 | a log area outside RAM (LASA 0x60000000, -m 512M) | the same | log area unusable, 0x60000000 |
 # | 54 | a log area that is not etc/tpm/log: LASA on the ACPI tables; LAML 64 KiB for a 512-byte etc/tpm/log | the same | log area unusable, LAML |
 # | 55 | a log area too small for the events (LAML = etc/tpm/log = 512 bytes) | the same | event log full |
+# | 56 | a UKI without .linux (renamed .linuy; .osrel, .cmdline, .initrd there) | -kernel, opt/leapboot/kernel | without a kernel |
+# | 57 | a UKI whose .linux is not a kernel for the machine: an arm64 Image on x86; an arm64 UKI on x86, an x86 UKI on arm64 | opt/leapboot/kernel | not a bzImage; another machine, 0xaa64 / 0x8664 |
+# | 58 | UKI sections overlapping: .cmdline on .osrel's bytes; .osrel inside the headers (at 0x200) | opt/leapboot/kernel | overlap; inside the headers |
+# | 59 | a UKI cut short: its last section reaches past the end of the file | -kernel, opt/leapboot/kernel | past the end of the file |
+# | 60 | a UKI .initrd whose VirtualSize (1 GiB) is far beyond its raw size | opt/leapboot/kernel | virtual size beyond its bytes |
+# | 61 | a UKI with 0 sections; with 0xFFFF | opt/leapboot/kernel | 0 / 65535 sections, 1 to 96 |
+# | 62 | a UKI whose .initrd (160 MiB) is larger than RAM (-m 128M) | opt/leapboot/kernel | initrd larger than RAM |
+# | 63 | a UKI whose .cmdline is 2048 bytes (cmdline_size 2047) | opt/leapboot/kernel | command line too long |
 #
 # The TPM cases (42-55, issue 24): a TPM failure must stop the boot with one "leapboot: error:
 # tpm: ..." line, since a measured boot that silently measured nothing would be worse than
@@ -104,6 +112,7 @@ BOOT_TIMEOUT=${BOOT_TIMEOUT:-30}
 load lib/qemu
 load lib/arm64
 load lib/tpm
+load lib/uki
 
 # The fake-swtpm of a TPM case is stopped whatever happened (lib/tpm's teardown).
 teardown() { tpm_teardown; }
@@ -287,6 +296,52 @@ setup_file() {
 	while ((${#c} < 2048)); do c+=" x=1"; done
 	printf '%s' "${c:0:2048}" >"$d/cmdline-2048.txt"
 	printf '%s' "${c:0:300}" >"$d/cmdline-300.txt"
+	bad_ukis "$d" "${c:0:2048}"
+}
+
+# The hostile unified kernel images (56-63), from real ones: a small UKI (its .linux random
+# bytes: each case fails before the kernel is read) patched in its section table.
+bad_ukis() {
+	local d=$1 long_cmdline=$2
+	head -c 65536 /dev/urandom >"$d/uki-linux.bin"
+	head -c 8192 /dev/urandom >"$d/uki-initrd.bin"
+	printf 'ID=debian\n' >"$d/uki-osrel"
+	uki_build "$d/uki-small.efi" x86_64 "$d/uki-linux.bin" --initrd "$d/uki-initrd.bin" \
+		--cmdline "$BASE_CMDLINE" --osrel "$d/uki-osrel" || return 1
+	uki_build "$d/uki-arm-linux.efi" x86_64 "$ARM64_KERNEL" --cmdline "$BASE_CMDLINE" || return 1
+	uki_build "$d/uki-arm64.efi" aarch64 "$d/uki-linux.bin" --cmdline "$ARM64_CMDLINE" || return 1
+	truncate -s 160M "$d/initrd-160m.img"
+	uki_build "$d/uki-big-initrd.efi" x86_64 "$LEAPBOOT_KERNEL" --initrd "$d/initrd-160m.img" \
+		--cmdline "$BASE_CMDLINE" || return 1
+	rm "$d/initrd-160m.img"
+	uki_build "$d/uki-long-cmdline.efi" x86_64 "$LEAPBOOT_KERNEL" --cmdline "$long_cmdline" ||
+		return 1
+	python3 - "$d" <<-'EOF'
+		import os, struct, sys
+		d = sys.argv[1]
+		base = open(os.path.join(d, "uki-small.efi"), "rb").read()
+		pe = struct.unpack_from("<I", base, 0x3C)[0]
+		count = struct.unpack_from("<H", base, pe + 6)[0]
+		table = pe + 24 + struct.unpack_from("<H", base, pe + 20)[0]
+		def entry(b, name):
+		    for i in range(count):
+		        if b[table + 40 * i:table + 40 * i + 8].rstrip(b"\0") == name:
+		            return table + 40 * i
+		    raise SystemExit("no section " + name.decode())
+		def case(out, edit):
+		    b = bytearray(base)
+		    edit(b)
+		    open(os.path.join(d, out), "wb").write(b)
+		case("uki-no-linux.efi", lambda b: b.__setitem__(slice(entry(b, b".linux"), entry(b, b".linux") + 8), b".linuy\0\0"))
+		def overlap(b):
+		    struct.pack_into("<I", b, entry(b, b".cmdline") + 20, struct.unpack_from("<I", b, entry(b, b".osrel") + 20)[0])
+		case("uki-overlap.efi", overlap)
+		case("uki-in-headers.efi", lambda b: struct.pack_into("<I", b, entry(b, b".osrel") + 20, 0x200))
+		case("uki-vsize.efi", lambda b: struct.pack_into("<I", b, entry(b, b".initrd") + 8, 1 << 30))
+		case("uki-0-sections.efi", lambda b: struct.pack_into("<H", b, pe + 6, 0))
+		case("uki-65535-sections.efi", lambda b: struct.pack_into("<H", b, pe + 6, 0xFFFF))
+		open(os.path.join(d, "uki-cut.efi"), "wb").write(base[:-4096])
+	EOF
 }
 
 # Bad kernel through -kernel / through opt/leapboot/kernel.
@@ -729,4 +784,60 @@ log_area_boot() {
 	[[ $line =~ \(([0-9]+)\ bytes\ needed,\ ([0-9]+)\ left\) ]] &&
 		((BASH_REMATCH[1] > BASH_REMATCH[2] && BASH_REMATCH[2] < 512)) ||
 		leapboot_fail "needed must exceed left, and left be under 512: $line"
+}
+
+# --- unified kernel images (56-63) -----------------------------------------------------------
+
+@test "56 a UKI without .linux, via -kernel and opt/leapboot/kernel → without a kernel" {
+	via_kernel "$(f uki-no-linux.efi)"
+	assert_leapboot_error '^leapboot: error: kernel: unified kernel image without a kernel: .*\(section 0 of [0-9]+\)$' || return 1
+	via_fw_cfg "$(f uki-no-linux.efi)"
+	assert_leapboot_error '^leapboot: error: kernel: unified kernel image without a kernel: '
+}
+
+@test "57 a UKI's .linux not for the machine: an arm64 Image on x86 → not a bzImage; an arm64 UKI on x86, an x86 UKI on arm64 → another machine" {
+	via_fw_cfg "$(f uki-arm-linux.efi)"
+	assert_leapboot_error '^leapboot: error: kernel: not a bzImage \(.*\)$' || return 1
+	via_fw_cfg "$(f uki-arm64.efi)"
+	assert_leapboot_error '^leapboot: error: kernel: unified kernel image for another machine \(PE machine 0xaa64, expected 0x8664\)$' || return 1
+	boot_arm64 -fw_cfg "name=opt/leapboot/kernel,file=$(f uki-small.efi)"
+	assert_leapboot_error '^leapboot: error: kernel: unified kernel image for another machine \(PE machine 0x8664, expected 0xaa64\)$'
+}
+
+@test "58 UKI sections overlapping each other, and the headers → overlap; inside the headers" {
+	via_fw_cfg "$(f uki-overlap.efi)"
+	assert_leapboot_error '^leapboot: error: kernel: unified kernel image: two sections overlap in the file \(sections [0-9]+ and [0-9]+\)$' || return 1
+	via_fw_cfg "$(f uki-in-headers.efi)"
+	assert_leapboot_error '^leapboot: error: kernel: unified kernel image: a section starts inside the headers \(section [0-9]+, at 0x200\)$'
+}
+
+@test "59 a UKI cut short, via -kernel and opt/leapboot/kernel → past the end of the file" {
+	local size
+	size=$(stat -c %s "$(f uki-cut.efi)")
+	via_kernel "$(f uki-cut.efi)"
+	assert_leapboot_error "^leapboot: error: kernel: unified kernel image: a section reaches past the end of the file \\(section [0-9]+, $size bytes\\)\$" || return 1
+	via_fw_cfg "$(f uki-cut.efi)"
+	assert_leapboot_error "^leapboot: error: kernel: unified kernel image: a section reaches past the end of the file \\(section [0-9]+, $size bytes\\)\$"
+}
+
+@test "60 a UKI .initrd whose virtual size (1 GiB) is far beyond its raw size → virtual size" {
+	via_fw_cfg "$(f uki-vsize.efi)"
+	assert_leapboot_error '^leapboot: error: kernel: unified kernel image: a section.s virtual size is beyond its bytes in the file \(section [0-9]+, 0x40000000 bytes\)$'
+}
+
+@test "61 a UKI with 0 sections, with 0xFFFF sections → 1 to 96" {
+	via_fw_cfg "$(f uki-0-sections.efi)"
+	assert_leapboot_error '^leapboot: error: kernel: unified kernel image: 0 sections \(leapboot reads 1 to 96\)$' || return 1
+	via_fw_cfg "$(f uki-65535-sections.efi)"
+	assert_leapboot_error '^leapboot: error: kernel: unified kernel image: 65535 sections \(leapboot reads 1 to 96\)$'
+}
+
+@test "62 a UKI whose .initrd (160 MiB) is larger than RAM (-m 128M) → initrd larger than RAM" {
+	via_fw_cfg "$(f uki-big-initrd.efi)" -m 128M
+	assert_leapboot_error '^leapboot: error: initrd: initrd larger than RAM \(167772160 bytes, .*\)$'
+}
+
+@test "63 a UKI whose .cmdline is 2048 bytes (the kernel accepts 2047) → command line too long" {
+	via_fw_cfg "$(f uki-long-cmdline.efi)"
+	assert_leapboot_error '^leapboot: error: cmdline: command line too long \(2048 bytes, the kernel accepts 2047\)$'
 }
