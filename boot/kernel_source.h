@@ -53,7 +53,6 @@ struct kernel_source {
 	 * kernel is .linux (image names its item, setup is empty); the command
 	 * line is .cmdline unless the user gave one (uki_cmdline). */
 	bool uki, uki_cmdline;
-	uint32_t uki_stub; /* systemd-stub's version, 0: unknown */
 	struct kernel_part {
 		uint16_t key;
 		uint32_t at, size;

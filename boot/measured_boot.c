@@ -106,14 +106,14 @@ static uint32_t utf16(struct measured_boot *mb, const char *s, uint32_t len)
 
 /* systemd-stub's PCR 11: each measured section present, in its order, as two
  * events: the name with its NUL, then the contents. */
-static status_t measure_uki(struct measured_boot *mb, const struct kernel_source *src,
+static status_t measure_uki(struct measured_boot *mb, const struct measured_kernel *k,
 			    const struct tpm2_digests *kernel)
 {
 	status_t s = lb_ok();
 	for (uint32_t i = 0; !s.code && i < UKI_SECTIONS; i++) {
 		const char *name = uki_section_name[i];
-		uint32_t size = src->uki_part[i].size, len = (uint32_t)strlen(name);
-		if (!size || !uki_section_measured(i, src->uki_stub))
+		uint32_t size = k->uki->uki_part[i].size, len = (uint32_t)strlen(name);
+		if (!size || !uki_section_measured(i, k->uki_stub))
 			continue;
 		struct tpm2_digests d;
 		uint32_t data = utf16(mb, name, len);
@@ -137,7 +137,7 @@ OUT_OF_LINE status_t measured_boot_finish(struct measured_boot *mb, const struct
 		s = measured_boot_event(mb, PCR_KERNEL, EV_IPL, &d, kernel_event,
 					sizeof(kernel_event) - 1);
 	if (!s.code && k->uki)
-		s = measure_uki(mb, k->uki, &d);
+		s = measure_uki(mb, k, &d);
 	if (!s.code && initrd_size) {
 		s = measure_fetch_initrd(&mb->fetch, initrd_size, &d);
 		if (!s.code)

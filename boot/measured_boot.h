@@ -63,6 +63,7 @@ struct measured_kernel {
 	const struct kernel_source *uki;
 	uint32_t user_cmdline_len;
 	uint32_t extra_len; /* PCR 12: the SMBIOS extra, the command line's end */
+	uint32_t uki_stub;  /* its systemd-stub's version (0: unknown, the newest) */
 };
 
 /* The kernel (PCR 4), a unified kernel image's sections (PCR 11), the initrd

@@ -83,6 +83,11 @@ bool smbios_oem_value(const uint8_t *t, uint32_t len, const char *name, uint32_t
 	uint32_t off = 0, nlen = (uint32_t)strlen(name);
 	while (len - off >= 4 && t[off + 1] >= 4 && t[off + 1] <= len - off && t[off] != 127) {
 		bool oem = t[off] == 11;
+		/* QEMU writes its own structures in type order, each with the handle
+		 * type << 8 (plus an index), after the user's binary ones: past
+		 * one of its own of a later type there is no type 11. */
+		if (t[off] > 11 && t[off + 3] == t[off])
+			return false;
 		off += t[off + 1];
 		/* Each string to its NUL; a second NUL ends the structure. */
 		do {

@@ -3,7 +3,7 @@
 #include "le.h"
 #include "../loader/libc/string.h"
 
-const char *const uki_section_name[UKI_SECTIONS] = {
+const char uki_section_name[UKI_SECTIONS][UKI_NAME_CAP] = {
     [UKI_LINUX] = ".linux",   [UKI_OSREL] = ".osrel",	  [UKI_CMDLINE] = ".cmdline",
     [UKI_INITRD] = ".initrd", [UKI_UCODE] = ".ucode",	  [UKI_SPLASH] = ".splash",
     [UKI_DTB] = ".dtb",	      [UKI_UNAME] = ".uname",	  [UKI_SBAT] = ".sbat",
@@ -20,17 +20,11 @@ bool uki_is_mz(const uint8_t *head, uint32_t n)
 	return n >= 2 && head[0] == 'M' && head[1] == 'Z';
 }
 
-/* A section's 8-byte name field against a NUL-padded name: exactly, so that
- * ".linux2" is not ".linux". */
-static bool name_is(const uint8_t field[8], const char *name)
+/* A section name as its 8-byte field holds it, NUL-padded, as one word: the
+ * field compares whole, so that ".linux2" is not ".linux". */
+static uint64_t name_word(const char name[UKI_NAME_CAP])
 {
-	for (unsigned i = 0; i < 8; i++) {
-		if (field[i] != (uint8_t)*name)
-			return false;
-		if (*name)
-			name++;
-	}
-	return true;
+	return le64((const uint8_t *)name);
 }
 
 /* The checks of every section's bytes in the file (known or not): they come
@@ -38,21 +32,23 @@ static bool name_is(const uint8_t field[8], const char *name)
 static status_t check_ranges(const struct pe_section *s, uint32_t count, uint64_t table_end,
 			     uint64_t file_size)
 {
+	uint64_t at[SECTIONS_MAX], end[SECTIONS_MAX];
 	for (uint32_t i = 0; i < count; i++) {
-		uint64_t at = le32(s[i].pointer_to_raw_data), size = le32(s[i].size_of_raw_data);
+		uint64_t size = le32(s[i].size_of_raw_data);
+		at[i] = le32(s[i].pointer_to_raw_data);
+		end[i] = at[i] + size;
 		/* Uninitialised data: no bytes in the file, PointerToRawData unused. */
-		if (!size)
+		if (!size) {
+			end[i] = at[i] = 0;
 			continue;
-		if (at + size > file_size)
-			return lb_fail(LB_E_UKI_PAST_END, i + 1, file_size);
-		if (at < table_end)
-			return lb_fail(LB_E_UKI_IN_HEADERS, i + 1, at);
-		for (uint32_t j = 0; j < i; j++) {
-			uint64_t at_j = le32(s[j].pointer_to_raw_data);
-			uint64_t size_j = le32(s[j].size_of_raw_data);
-			if (size_j && at < at_j + size_j && at_j < at + size)
-				return lb_fail(LB_E_UKI_OVERLAP, j + 1, i + 1);
 		}
+		if (end[i] > file_size)
+			return lb_fail(LB_E_UKI_PAST_END, i + 1, file_size);
+		if (at[i] < table_end)
+			return lb_fail(LB_E_UKI_IN_HEADERS, i + 1, at[i]);
+		for (uint32_t j = 0; j < i; j++)
+			if (at[i] < end[j] && at[j] < end[i])
+				return lb_fail(LB_E_UKI_OVERLAP, j + 1, i + 1);
 	}
 	return lb_ok();
 }
@@ -78,11 +74,15 @@ status_t uki_parse(const uint8_t *hdr, uint32_t len, uint64_t file_size, uint16_
 
 	/* Each known section's entry, the last of its name (0: none, else 1-based). */
 	uint32_t entry[UKI_SECTIONS] = {0}, profile = 0;
+	static const char profile_name[UKI_NAME_CAP] = ".profile";
 	for (uint32_t i = 0; i < count; i++) {
+		uint64_t name = le64(s[i].name), profile_word = name_word(profile_name);
 		for (unsigned k = 0; k < UKI_SECTIONS; k++)
-			if (name_is(s[i].name, uki_section_name[k]))
+			if (name == name_word(uki_section_name[k])) {
 				entry[k] = i + 1;
-		if (!profile && name_is(s[i].name, ".profile"))
+				break;
+			}
+		if (!profile && name == profile_word)
 			profile = i + 1;
 	}
 	/* A PE without .linux is some other PE file, a kernel's EFI stub say:

@@ -26,8 +26,10 @@ enum uki_section {
 	UKI_SECTIONS
 };
 
-/* ".linux", ".osrel", ...: the section names, NUL-ended. */
-extern const char *const uki_section_name[UKI_SECTIONS];
+/* ".linux", ".osrel", ...: the section names, NUL-ended (a name fills at most
+ * the 8 bytes of its field). */
+#define UKI_NAME_CAP 9
+extern const char uki_section_name[UKI_SECTIONS][UKI_NAME_CAP];
 
 /* A section's bytes in the file: size (its VirtualSize) bytes from at. */
 struct uki_range {

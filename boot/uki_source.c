@@ -3,11 +3,15 @@
  * handed over, with no copy of the file. */
 #include "kernel_source.h"
 #include "measured_boot.h"
+#include "arm64.h"
+#include "boot_params.h"
+#include "le.h"
 #include "phys.h"
 #include "smbios.h"
 #include "../loader/libc/string.h"
 
-#define SDMAGIC_MAX 128 /* "#### LoaderInfo: systemd-stub <version> ####" */
+#define SDMAGIC_MAX	  128 /* "#### LoaderInfo: systemd-stub <version> ####" */
+#define UKI_HEADERS_FIRST 1024
 /* The SMBIOS OEM string (type 11) whose value systemd-stub appends to the
  * command line (outside confidential VMs, which leapboot cannot tell). */
 #define CMDLINE_EXTRA "io.systemd.stub.kernel-cmdline-extra"
@@ -53,20 +57,33 @@ static status_t user_cmdline(struct fw_cfg *fc, const struct kernel_source *src,
 	return s;
 }
 
+/* Linux's own EFI stub makes its bzImage and arm64 Image PE files too: their
+ * boot headers say they are kernels, not UKIs, without a look at the sections. */
+static bool linux_header(const uint8_t *head, uint32_t n)
+{
+	return (n >= 0x206 && le32(head + 0x202) == SETUP_HDR_MAGIC) ||
+	       (n >= 0x3C && le32(head + 0x38) == ARM64_IMAGE_MAGIC);
+}
+
 status_t kernel_source_open_uki(struct fw_cfg *fc, struct kernel_source *src, uint16_t machine,
 				uint8_t *hdr)
 {
 	uint64_t size = kernel_source_size(src, ITEM_KERNEL);
-	if (src->preloaded_entry || src->qemu_multiboot || size < 2)
+	if (src->preloaded_entry || src->qemu_multiboot)
 		return lb_ok();
-	uint32_t n = size < UKI_HEADERS_MAX ? (uint32_t)size : UKI_HEADERS_MAX;
-	status_t s = read_head(fc, src, hdr, 2);
-	if (s.code || !uki_is_mz(hdr, 2))
+	/* The headers of a UKI of up to 20 sections lie in its first KiB. */
+	uint32_t n = size < UKI_HEADERS_FIRST ? (uint32_t)size : UKI_HEADERS_FIRST;
+	status_t s = read_head(fc, src, hdr, n);
+	if (s.code || !uki_is_mz(hdr, n) || linux_header(hdr, n))
 		return s;
 	struct uki u;
-	s = read_head(fc, src, hdr, n);
-	if (!s.code)
-		s = uki_parse(hdr, n, size, machine, &u);
+	s = uki_parse(hdr, n, size, machine, &u);
+	if (s.code == LB_E_UKI_HEADERS && size > n) {
+		n = size < UKI_HEADERS_MAX ? (uint32_t)size : UKI_HEADERS_MAX;
+		s = read_head(fc, src, hdr, n);
+		if (!s.code)
+			s = uki_parse(hdr, n, size, machine, &u);
+	}
 	if (s.code == LB_E_UKI_NOT_UKI)
 		return lb_ok();
 	for (uint32_t i = 0; !s.code && i < UKI_SECTIONS; i++)
@@ -86,14 +103,22 @@ status_t kernel_source_open_uki(struct fw_cfg *fc, struct kernel_source *src, ui
 	if (len && !(s = fw_cfg_read(fc, smbios.key, 0, phys(hdr), len)).code &&
 	    smbios_oem_value(hdr, len, CMDLINE_EXTRA, &at, &len))
 		src->uki_extra = (struct kernel_part){smbios.key, at, len};
-	if (!s.code && u.section[UKI_SDMAGIC].size) {
-		char magic[SDMAGIC_MAX];
-		uint32_t n = u.section[UKI_SDMAGIC].size;
-		if (n > sizeof(magic))
-			n = sizeof(magic);
-		s = kernel_source_peek(fc, src, ITEM_UKI(UKI_SDMAGIC), 0, phys(magic), n);
-		src->uki_stub = s.code ? 0 : uki_stub_version(magic, n);
-	}
+	return s;
+}
+
+/* systemd-stub's version, from .sdmagic; 0 if it has none. Only the
+ * measurement asks: it decides whether .uname and .sbat are measured. */
+static status_t stub_version(struct fw_cfg *fc, const struct kernel_source *src, uint32_t *v)
+{
+	char magic[SDMAGIC_MAX];
+	uint32_t n = src->uki_part[UKI_SDMAGIC].size;
+	*v = 0;
+	if (n > sizeof(magic))
+		n = sizeof(magic);
+	status_t s =
+	    n ? kernel_source_peek(fc, src, ITEM_UKI(UKI_SDMAGIC), 0, phys(magic), n) : lb_ok();
+	if (n && !s.code)
+		*v = uki_stub_version(magic, n);
 	return s;
 }
 
@@ -129,9 +154,9 @@ status_t kernel_source_measured_uki(struct fw_cfg *fc, const struct kernel_sourc
 				    uint32_t cmdline_len, uint32_t fetched,
 				    struct measured_kernel *k, uint64_t *initrd_size)
 {
-	status_t s = lb_ok();
 	if (!src->uki)
-		return s;
+		return lb_ok();
+	status_t s = stub_version(fc, src, &k->uki_stub);
 	*initrd_size = src->initrd.size; /* the image's own are its sections */
 	k->uki = src;
 	uint32_t extra = src->uki_extra.size;
@@ -143,7 +168,7 @@ status_t kernel_source_measured_uki(struct fw_cfg *fc, const struct kernel_sourc
 	for (uint32_t i = 0; !s.code && i < UKI_SECTIONS; i++) {
 		bool seen = i == UKI_LINUX || i == UKI_UCODE || i == UKI_INITRD ||
 			    (i == UKI_CMDLINE && src->uki_cmdline) || fetched & 1u << i;
-		if (!seen && uki_section_measured(i, src->uki_stub))
+		if (!seen && uki_section_measured(i, k->uki_stub))
 			s = kernel_source_show_unplaced(fc, src, ITEM_UKI(i), 0,
 							src->uki_part[i].size);
 	}

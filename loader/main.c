@@ -49,7 +49,7 @@ void leapboot_main(uint64_t boot_arg)
 	stage_check("kernel", kernel_source_find(&fc, pl.opt_only, &src));
 	stage_check("kernel", kernel_source_open_uki(&fc, &src, UKI_MACHINE, uki_headers));
 	if (src.uki)
-		console_info("unified kernel image from %s: systemd-stub %u, command line from %s",
-			     src.origin, src.uki_stub, src.uki_cmdline ? ".cmdline" : "the user");
+		console_info("unified kernel image from %s, command line from %s", src.origin,
+			     src.uki_cmdline ? ".cmdline" : "the user");
 	platform_boot(&pl, &fc, &src, &memmap);
 }

@@ -69,7 +69,7 @@
 # | 56 | a UKI without .linux (renamed .linuy; .osrel, .cmdline, .initrd there) | -kernel, opt/leapboot/kernel | without a kernel |
 # | 57 | a UKI whose .linux is not a kernel for the machine: an arm64 Image on x86; an arm64 UKI on x86, an x86 UKI on arm64 | opt/leapboot/kernel | not a bzImage; another machine, 0xaa64 / 0x8664 |
 # | 58 | UKI sections overlapping: .cmdline on .osrel's bytes; .osrel inside the headers (at 0x200) | opt/leapboot/kernel | overlap; inside the headers |
-# | 59 | a UKI cut short: its last section reaches past the end of the file | -kernel, opt/leapboot/kernel | past the end of the file |
+# | 59 | a UKI cut 4 KiB into its last section | -kernel, opt/leapboot/kernel | past the end of the file |
 # | 60 | a UKI .initrd whose VirtualSize (1 GiB) is far beyond its raw size | opt/leapboot/kernel | virtual size beyond its bytes |
 # | 61 | a UKI with 0 sections; with 0xFFFF | opt/leapboot/kernel | 0 / 65535 sections, 1 to 96 |
 # | 62 | a UKI whose .initrd (160 MiB) is larger than RAM (-m 128M) | opt/leapboot/kernel | initrd larger than RAM |
@@ -340,7 +340,9 @@ bad_ukis() {
 		case("uki-vsize.efi", lambda b: struct.pack_into("<I", b, entry(b, b".initrd") + 8, 1 << 30))
 		case("uki-0-sections.efi", lambda b: struct.pack_into("<H", b, pe + 6, 0))
 		case("uki-65535-sections.efi", lambda b: struct.pack_into("<H", b, pe + 6, 0xFFFF))
-		open(os.path.join(d, "uki-cut.efi"), "wb").write(base[:-4096])
+		# Cut inside the last section (objcopy leaves the stub's symbols after it).
+		end = max(sum(struct.unpack_from("<II", base, table + 40 * i + 16)) for i in range(count))
+		open(os.path.join(d, "uki-cut.efi"), "wb").write(base[:end - 4096])
 	EOF
 }
 

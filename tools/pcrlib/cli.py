@@ -431,6 +431,9 @@ def run_predict_uki(args):
     u = uki.Uki(args.uki)
     if args.stub_version is not None:
         u.set_stub_version(args.stub_version, "--stub-version")
+    elif not args.as_stub and u.stub_version_from != ".sdmagic":
+        # leapboot reads the version from .sdmagic only; the stub knows its own.
+        u.set_stub_version(None, None)
     names = uki.measured_sections(u.stub_major, ucode_always=not args.as_stub)
     stub_ev = uki.pcr11_events(u, args.banks, ucode_always=not args.as_stub)
     stub_ev += uki.pcr12_events(args.banks, args.append, args.smbios_cmdline_extra)

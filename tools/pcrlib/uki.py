@@ -9,8 +9,9 @@ digest of the name's ASCII bytes with their NUL, the second the digest of the
 section's content, VirtualSize bytes as loaded (bytes beyond SizeOfRawData are
 zeros in memory). Which sections the stub measures depends on its version,
 read from the "#### LoaderInfo: systemd-stub VERSION ####" text in its
-.sdmagic section (or, where the stub has no such section, as Debian 12's arm64
-stub, anywhere in the file):
+.sdmagic section (for the stub's own measurements, --as-stub, where the stub
+has no such section, as Debian 12's arm64 stub, anywhere in the file; leapboot
+reads .sdmagic only):
 
   systemd < 254    .linux .osrel .cmdline .initrd .splash .dtb .pcrpkey
   systemd 254-255  .linux .osrel .cmdline .initrd .splash .dtb .uname .sbat .pcrpkey
