@@ -510,6 +510,7 @@ check:
 	tools/install-deps --quiet
 	$(MAKE) --no-print-directory all efi $(UNIT_TESTS)
 	$(MAKE) --no-print-directory ARCH=aarch64 all efi
+	$(MAKE) --no-print-directory build-all
 	tests/run-all $(BUILD)
 
 clean:
