@@ -496,6 +496,31 @@ ifneq ($(DESTDIR),)
 endif
 	@echo "uninstalled leapboot from $(DESTDIR)$(PREFIX)"
 
+# --- Debian packages ---------------------------------------------------------
+# make deb   leapboot_$(VERSION)_all.deb and leapboot-tools_$(VERSION)_<arch>.deb (with
+#            their .changes and .buildinfo) in build/deb/: dpkg-buildpackage -b -us -uc
+#            (debian/) on a copy of the tree (git's files, tracked and new, or all but
+#            build/ outside git), so that the package's clean build leaves this tree's
+#            build/ and debian/ alone. Needs debhelper (tools/install-deps) and the arm64
+#            sysroot (debian/README.source). DEB_BUILD_OPTIONS=nocheck skips make unit.
+DEB_DIR := build/deb
+DEB_SRC := $(DEB_DIR)/src/leapboot-$(VERSION)
+
+.PHONY: deb
+deb:
+	rm -rf $(DEB_DIR) && mkdir -p $(DEB_SRC)
+	if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+		git ls-files -z --cached --others --exclude-standard | \
+			xargs -0 sh -c 'for f; do [ ! -e "$$f" ] || printf "%s\0" "$$f"; done' sh | \
+			tar --null -T - -cf - | tar -xf - -C $(DEB_SRC); \
+	else \
+		tar --exclude=./build -cf - . | tar -xf - -C $(DEB_SRC); \
+	fi
+	cd $(DEB_SRC) && dpkg-buildpackage -b -us -uc
+	mv $(DEB_DIR)/src/*.deb $(DEB_DIR)/src/*.changes $(DEB_DIR)/src/*.buildinfo $(DEB_DIR)/
+	rm -rf $(DEB_DIR)/src
+	@ls -1 $(DEB_DIR)/*.deb
+
 # --- everything --------------------------------------------------------------
 deps:
 	tools/install-deps
@@ -534,6 +559,7 @@ help:
 	@echo "make build-all   both architectures (all, efi), the fwcount plugin, the man pages"
 	@echo "make install     install them (PREFIX=/usr/local, DESTDIR; docs/install.md)"
 	@echo "make uninstall   remove what make install installed"
+	@echo "make deb         the Debian packages leapboot and leapboot-tools in build/deb/ (debian/)"
 	@echo "make deps        install the Debian packages leapboot needs"
 	@echo "make clean       remove build/"
 	@echo "make help        this list"
