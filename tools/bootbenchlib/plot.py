@@ -146,7 +146,11 @@ def wall(data, path):
         lo = math.floor(math.log10(min(shown))) if shown else 0
         span = math.log10(max(shown) / 10 ** lo) if shown else 1
         room = text_width(_value(max(shown or [1])) + "    ", px) / ((1 - left) * WIDTH - 30)
-        script.append("set xrange [%g:%g]" % (10 ** lo, 10 ** (lo + span / (1 - room))))
+        top = lo + span / (1 - room)
+        script.append("set xrange [%g:%g]" % (10 ** lo, 10 ** top))
+        if top - lo < 3:  # few decades: tics at 1, 2 and 5 of each
+            script.append("set xtics (%s)" % ", ".join(
+                "%g" % (k * 10 ** e) for e in range(lo, math.ceil(top)) for k in (1, 2, 5) if k * 10 ** e <= 10 ** top))
         plots = []
         for j, key in enumerate(LOWER):
             k = [p[0] for p in phases.PHASES].index(key)
