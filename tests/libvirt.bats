@@ -10,7 +10,7 @@
 # | daemons                       | no boot                               | isolated, answering             |
 # | domcapabilities               | virsh domcapabilities                 | the descriptor's loader listed  |
 # | q35 / pc: virsh create        | <loader type='rom'>, <kernel>…        | userspace, 2 CPUs, cmdline, RAM |
-# | virt-install                  | --boot loader=…,loader.type=rom,…     | the same through virtinst       |
+# | virt-install                  | --import --boot loader=…,…            | the same through virtinst       |
 # | firmware='bios' picks leapboot| domxml-to-native, then a pc boot      | autoselection from the descriptor|
 # | firmware='efi'                | domxml-to-native                      | OVMF, not leapboot              |
 # | no firmware=, no <loader>     | domxml-to-native                      | QEMU's default: no -bios        |
@@ -95,11 +95,11 @@ native_bios() {
 	assert_booted_leapboot
 }
 
-@test "virt-install --boot loader=…,loader.type=rom,kernel=… boots the installed leapboot (q35)" {
+@test "virt-install --import --boot loader=…,loader.type=rom,kernel=… boots the installed leapboot (q35)" {
 	libvirt_boot leapboot-vi virt-install --connect "$LV_URI" --name leapboot-vi \
 		--virt-type qemu --machine q35 --memory 512 --vcpus 2 \
 		--boot "loader=$LV_INSTALLED_BIN,loader.type=rom,kernel=$LV_KERNEL,initrd=$LV_INITRD,kernel_args=$BASE_CMDLINE" \
-		--osinfo detect=on,require=off --disk none --network none --graphics none \
+		--import --osinfo detect=on,require=off --disk none --network none --graphics none \
 		--serial "file,path=$LV_DIR/out/leapboot-vi.log" \
 		--events on_poweroff=destroy,on_reboot=destroy,on_crash=destroy \
 		--transient --noautoconsole

@@ -289,6 +289,8 @@ libvirt_boot() {
 	echo >>"$BATS_TEST_TMPDIR/cmd-$BOOT_N.sh"
 	local serial=$LV_DIR/out/$name.log qlog=$LV_DIR/log/qemu/$name.log
 	rm -f "$serial" "$qlog"
+	: >"$BOOT_LOG"
+	BOOT_SECONDS=0 BOOT_TIMED_OUT=0
 
 	local t0=$SECONDS out
 	if ! out=$(timeout 120 "$@" 2>&1 </dev/null); then
@@ -307,7 +309,7 @@ libvirt_boot() {
 	BOOT_SECONDS=$((SECONDS - t0))
 	tr -d '\r' <"$serial" >"$BOOT_LOG" 2>/dev/null
 	cp "$qlog" "$BOOT_STDERR" 2>/dev/null
-	[[ ${BOOT_TIMED_OUT:-0} == 1 ]] && return 1
+	[[ $BOOT_TIMED_OUT == 1 ]] && return 1
 	# libvirt's last word on the domain: "shutting down, reason=shutdown|destroyed|crashed|…"
 	local reason
 	reason=$(grep -ao 'shutting down, reason=[a-z-]*' "$BOOT_STDERR" 2>/dev/null | tail -n 1)
