@@ -406,6 +406,96 @@ bench:
 	@echo "bench: docs/bench.md, docs/bench-x86.svg, docs/bench-arm64.svg"
 	@if [ -e build/bench/failed ]; then echo "bench: some configurations failed (see docs/bench.md)" >&2; exit 1; fi
 
+# --- install -----------------------------------------------------------------
+# make build-all   what make install installs: both architectures' forms (all,
+#                  efi), the fwcount plugin and the man pages
+# make install     PREFIX (/usr/local) and DESTDIR as usual; installs built files
+#                  only (and says which make to run when one is missing), so it
+#                  builds nothing as root
+# make uninstall   removes what install put there, then the leapboot directories
+#                  left empty (with DESTDIR, every directory left empty up to it)
+# docs/install.md says where everything goes and why the QEMU descriptors say what
+# they say.
+PREFIX ?= /usr/local
+DESTDIR ?=
+BINDIR := $(PREFIX)/bin
+DATADIR := $(PREFIX)/share/leapboot
+LIBEXECDIR := $(PREFIX)/lib/leapboot
+QEMU_FWDIR := $(PREFIX)/share/qemu/firmware
+MAN1DIR := $(PREFIX)/share/man/man1
+DOCDIR := $(PREFIX)/share/doc/leapboot
+VERSION := $(shell sed -n 's/^\#define LEAPBOOT_VERSION *"\(.*\)"/\1/p' boot/version.h)
+
+# The commands in $(BINDIR) (relative links into $(LIBEXECDIR), where each finds
+# its library beside its real path), with their man pages' one-line summaries.
+USER_TOOLS := bootbench leapboot-pcr extract-vmlinux
+MAN_NAME_bootbench := boot-time benchmark of leapboot against other virtual machine firmware
+MAN_NAME_leapboot-pcr := predict the TPM PCR values of a leapboot measured boot
+MAN_NAME_extract-vmlinux := extract the vmlinux ELF from an x86 bzImage
+MAN_PAGES := $(USER_TOOLS:%=build/man/%.1)
+
+build/man/%.1: tools/% tools/leapbootpaths.py boot/version.h
+	@mkdir -p $(dir $@)
+	$(call say,MAN,$@)
+	$(Q)help2man --no-info --name="$(MAN_NAME_$*)" --output=$@.tmp ./tools/$* && mv $@.tmp $@
+
+# What goes where: SOURCE:DESTINATION:MODE. bootbench runs fetch-kernels and
+# mkinitrd (kernels and initrds, cached in ~/.cache/leapboot) and tests/lib/uki.bash
+# (the UKI presets); leapboot-pcr reads the version from version.h.
+INSTALL_FW := $(foreach f,leapboot.bin leapboot.elf leapboot.efi,build/x86_64/$(f):$(DATADIR)/x86_64/$(f):644) \
+	$(foreach f,leapboot.bin leapboot.Image leapboot.efi,build/aarch64/$(f):$(DATADIR)/aarch64/$(f):644)
+INSTALL_LIB := $(foreach t,$(USER_TOOLS) fetch-kernels mkinitrd,tools/$(t):$(LIBEXECDIR)/$(t):755) \
+	$(foreach f,tools/leapbootpaths.py $(wildcard tools/bootbenchlib/*.py tools/pcrlib/*.py), \
+		$(f):$(LIBEXECDIR)/$(f:tools/%=%):644) \
+	tools/fwcount/fwcount.so:$(LIBEXECDIR)/fwcount/fwcount.so:644 \
+	boot/version.h:$(LIBEXECDIR)/version.h:644 tests/lib/uki.bash:$(LIBEXECDIR)/uki.bash:644
+INSTALL_DOC := $(foreach f,README.md $(wildcard docs/*.md docs/*.svg),$(f):$(DOCDIR)/$(f:docs/%=%):644) \
+	$(foreach m,$(MAN_PAGES),$(m):$(MAN1DIR)/$(notdir $(m)):644)
+INSTALL_MAP := $(INSTALL_FW) $(INSTALL_LIB) $(INSTALL_DOC)
+# QEMU firmware descriptors (docs/interop/firmware.json), @DATADIR@ filled in.
+QEMU_FW_JSON := $(patsubst tools/qemu-firmware/%.in,%,$(wildcard tools/qemu-firmware/*.json.in))
+# Everything install creates, and the directories that are leapboot's alone.
+INSTALLED := $(foreach m,$(INSTALL_MAP),$(word 2,$(subst :, ,$(m)))) \
+	$(QEMU_FW_JSON:%=$(QEMU_FWDIR)/%) $(USER_TOOLS:%=$(BINDIR)/%)
+LEAPBOOT_DIRS := $(DATADIR)/x86_64 $(DATADIR)/aarch64 $(DATADIR) $(LIBEXECDIR)/bootbenchlib \
+	$(LIBEXECDIR)/pcrlib $(LIBEXECDIR)/fwcount $(LIBEXECDIR) $(DOCDIR)
+
+.PHONY: build-all man install uninstall
+man: $(MAN_PAGES)
+
+build-all:
+	$(MAKE) --no-print-directory ARCH=x86_64 all efi
+	$(MAKE) --no-print-directory ARCH=aarch64 all efi
+	$(MAKE) --no-print-directory -s -C tools/fwcount fwcount.so
+	$(MAKE) --no-print-directory man
+
+install:
+	@missing=; for m in $(INSTALL_MAP); do src=$${m%%:*}; [ -f "$$src" ] || missing="$$missing $$src"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "make install: not built:$$missing" >&2; \
+		echo "make install: run 'make build-all' first (as yourself), then make install" >&2; exit 1; fi
+	@set -e; for m in $(INSTALL_MAP); do \
+		src=$${m%%:*}; rest=$${m#*:}; dst=$(DESTDIR)$${rest%:*}; \
+		install -D -m $${rest##*:} "$$src" "$$dst"; done
+	@set -e; install -d $(DESTDIR)$(QEMU_FWDIR); for j in $(QEMU_FW_JSON); do \
+		sed -e 's|@DATADIR@|$(DATADIR)|g' -e 's|@VERSION@|$(VERSION)|g' tools/qemu-firmware/$$j.in \
+			>$(DESTDIR)$(QEMU_FWDIR)/$$j; chmod 644 $(DESTDIR)$(QEMU_FWDIR)/$$j; done
+	@set -e; install -d $(DESTDIR)$(BINDIR); for t in $(USER_TOOLS); do \
+		ln -srf $(DESTDIR)$(LIBEXECDIR)/$$t $(DESTDIR)$(BINDIR)/$$t; done
+	@echo "installed leapboot $(VERSION) in $(DESTDIR)$(PREFIX)"
+
+# Python's byte code (written when an installed tool ran) goes with its package.
+uninstall:
+	@rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	@rm -rf $(foreach d,$(LIBEXECDIR) $(LIBEXECDIR)/bootbenchlib $(LIBEXECDIR)/pcrlib,$(DESTDIR)$(d)/__pycache__)
+	@for d in $(LEAPBOOT_DIRS); do [ ! -d $(DESTDIR)$$d ] || rmdir --ignore-fail-on-non-empty $(DESTDIR)$$d; done
+ifneq ($(DESTDIR),)
+	@for f in $(INSTALLED); do d=$$(dirname $(DESTDIR)$$f); \
+		while [ "$$d" != "$(patsubst %/,%,$(DESTDIR))" ] && [ "$$d" != / ] && [ "$$d" != . ]; do \
+			[ ! -d "$$d" ] || rmdir "$$d" 2>/dev/null || break; d=$$(dirname "$$d"); done; done
+endif
+	@echo "uninstalled leapboot from $(DESTDIR)$(PREFIX)"
+
 # --- everything --------------------------------------------------------------
 deps:
 	tools/install-deps
@@ -420,6 +510,7 @@ check:
 	tools/install-deps --quiet
 	$(MAKE) --no-print-directory all efi $(UNIT_TESTS)
 	$(MAKE) --no-print-directory ARCH=aarch64 all efi
+	$(MAKE) --no-print-directory build-all
 	tests/run-all $(BUILD)
 
 clean:
@@ -440,6 +531,9 @@ help:
 	@echo "make fuzz        run every libFuzzer target for FUZZ_TIME seconds (default 60)"
 	@echo "make fuzz-smoke  a short deterministic run of each libFuzzer target"
 	@echo "make bench       tools/bootbench against SeaBIOS, qboot, OVMF, U-Boot, EDK2: docs/bench.md"
+	@echo "make build-all   both architectures (all, efi), the fwcount plugin, the man pages"
+	@echo "make install     install them (PREFIX=/usr/local, DESTDIR; docs/install.md)"
+	@echo "make uninstall   remove what make install installed"
 	@echo "make deps        install the Debian packages leapboot needs"
 	@echo "make clean       remove build/"
 	@echo "make help        this list"

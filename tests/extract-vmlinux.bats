@@ -138,11 +138,12 @@ expect_error() {
 	output_matches "^extract-vmlinux: error: .*$1"
 }
 
-@test "--help is a man page; bad usage exits 2" {
+@test "--help is help2man's input (make man); bad usage exits 2" {
 	run "$TOOL" --help
 	expect_status 0
-	for s in NAME SYNOPSIS DESCRIPTION OPTIONS 'EXIT STATUS' EXAMPLES; do
-		output_matches "^$s\$"
+	output_matches '^Usage: extract-vmlinux '
+	for s in Options 'Exit status' Examples 'See also'; do
+		output_matches "^$s:\$"
 	done
 	output_matches 'payload_offset'
 	run "$TOOL" --frobnicate "$BATS_FILE_TMPDIR/bz.gzip"

@@ -9,9 +9,12 @@ import sys
 import time
 from dataclasses import dataclass, field
 
+import leapbootpaths
+
 from . import command, configs, count, kernels, phases, run, stats, tpm
 
-PLUGIN_DIR = os.path.join(configs.ROOT, "tools", "fwcount")
+# tools/fwcount in a checkout (built there on first use), PREFIX/lib/leapboot/fwcount installed.
+PLUGIN_DIR = os.path.join(leapbootpaths.TOOLS, "fwcount")
 PLUGIN = os.path.join(PLUGIN_DIR, "fwcount.so")
 ROUND_SEED = 7  # the rounds' orders (wall)
 
@@ -47,7 +50,7 @@ class Result:
 
 def tool(name, *args):
     """stdout of tools/NAME ARGS, stripped; SetupError with its message on failure."""
-    path = os.path.join(configs.ROOT, "tools", name)
+    path = os.path.join(leapbootpaths.TOOLS, name)
     p = subprocess.run([path, *args], capture_output=True, text=True)
     if p.returncode != 0:
         raise SetupError("tools/%s %s failed: %s" % (name, " ".join(args), p.stderr.strip()[-400:]))
@@ -155,6 +158,11 @@ def prepare(cfgs, kernel=None, initrd=None, say=print, dom0=None):
 
 
 def build_plugin():
+    """fwcount.so: made in a checkout; installed, it is there or not (never compiled)."""
+    if not configs.ROOT:
+        if not os.path.isfile(PLUGIN):
+            raise SetupError("%s not found: the fwcount plugin is not installed" % PLUGIN)
+        return
     p = subprocess.run(["make", "-s", "-C", PLUGIN_DIR, "fwcount.so"], capture_output=True, text=True)
     if p.returncode != 0 or not os.path.isfile(PLUGIN):
         raise SetupError("building the fwcount plugin failed:\n" + p.stderr[-1000:])
@@ -357,13 +365,15 @@ def host_timed(cfg):
 
 
 def symbol_file(cfg):
-    """The ELF whose symbols name leapboot's code in a profile, if it is ours."""
+    """The ELF whose symbols name leapboot's code in a profile, if it is ours (and
+    there: an installed tree has leapboot.elf, not the ROM's ELF files)."""
+    elf = None
     if cfg.firmware == configs.LEAPBOOT_X86:
-        return os.path.join(configs.ROOT, "build/x86_64/leapboot-rom.elf")
-    if cfg.loader == configs.LEAPBOOT_ELF:
-        return configs.LEAPBOOT_ELF
-    if cfg.firmware == configs.LEAPBOOT_ARM64:
-        return os.path.join(configs.ROOT, "build/aarch64/leapboot-rom.elf")
-    if cfg.loader == configs.LEAPBOOT_IMAGE:
-        return os.path.join(configs.ROOT, "build/aarch64/leapboot-image.elf")
-    return None
+        elf = leapbootpaths.firmware("x86_64", "leapboot-rom.elf")
+    elif cfg.loader == configs.LEAPBOOT_ELF:
+        elf = configs.LEAPBOOT_ELF
+    elif cfg.firmware == configs.LEAPBOOT_ARM64:
+        elf = leapbootpaths.firmware("aarch64", "leapboot-rom.elf")
+    elif cfg.loader == configs.LEAPBOOT_IMAGE:
+        elf = leapbootpaths.firmware("aarch64", "leapboot-image.elf")
+    return elf if elf and os.path.isfile(elf) else None

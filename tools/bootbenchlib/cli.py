@@ -9,6 +9,8 @@ import signal
 import sys
 import tempfile
 
+import leapbootpaths
+
 from . import bench, command, configs, count, plot, report, run
 
 DESCRIPTION = """\
@@ -87,6 +89,7 @@ def parse(argv):
     a("--config", "-c", action="append", default=[], metavar="NAME[@MACHINE]", help="a preset (repeatable)")
     a("--firmware", action="append", default=[], metavar="FILE", help="a firmware image to run as -bios (repeatable)")
     a("--list", action="store_true", help="list the presets and what each needs, then exit")
+    a("--version", action="version", version=leapbootpaths.version_line("bootbench"))
     a("--machine", "-M", metavar="M", help="machine for configurations that do not pin one: q35 (default), pc, microvm; virt for --firmware on arm64")
     a("--kernel", metavar="FILE", help="boot FILE (bzImage, PVH vmlinux, multiboot kernel such as Xen, or arm64 Image) in every configuration")
     a("--dom0", metavar="FILE", help="multiboot (Xen): the dom0 kernel, module 0 (default: Debian's generic kernel)")

@@ -6,6 +6,8 @@ import shutil
 import subprocess
 from dataclasses import dataclass, field
 
+import leapbootpaths
+
 from . import configs
 
 MACHINE_ARGS = {
@@ -94,7 +96,9 @@ def tpm_args(iface, sock):
             "-device", "%s,tpmdev=tpm0" % configs.TPM_DEVICES[iface]]
 
 
-UKI_LIB = os.path.join(configs.ROOT, "tests", "lib", "uki.bash")
+# tests/lib/uki.bash in a checkout; installed beside the tools.
+UKI_LIB = (os.path.join(configs.ROOT, "tests", "lib", "uki.bash") if configs.ROOT
+           else os.path.join(leapbootpaths.TOOLS, "uki.bash"))
 
 
 def uki_file(cfg, inputs, kernel, append):

@@ -11,14 +11,19 @@ import re
 import shutil
 from dataclasses import dataclass, field
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import leapbootpaths
+from leapbootpaths import firmware, how_to_build
 
-LEAPBOOT_X86 = os.path.join(ROOT, "build/x86_64/leapboot.bin")
-LEAPBOOT_ELF = os.path.join(ROOT, "build/x86_64/leapboot.elf")
-LEAPBOOT_EFI_X86 = os.path.join(ROOT, "build/x86_64/leapboot.efi")
-LEAPBOOT_ARM64 = os.path.join(ROOT, "build/aarch64/leapboot.bin")
-LEAPBOOT_IMAGE = os.path.join(ROOT, "build/aarch64/leapboot.Image")
-LEAPBOOT_EFI_ARM64 = os.path.join(ROOT, "build/aarch64/leapboot.efi")
+# The checkout bootbench runs from, or None when installed (leapbootpaths: then
+# leapboot's files are the installed ones, PREFIX/share/leapboot/<arch>/).
+ROOT = leapbootpaths.CHECKOUT
+
+LEAPBOOT_X86 = firmware("x86_64", "leapboot.bin")
+LEAPBOOT_ELF = firmware("x86_64", "leapboot.elf")
+LEAPBOOT_EFI_X86 = firmware("x86_64", "leapboot.efi")
+LEAPBOOT_ARM64 = firmware("aarch64", "leapboot.bin")
+LEAPBOOT_IMAGE = firmware("aarch64", "leapboot.Image")
+LEAPBOOT_EFI_ARM64 = firmware("aarch64", "leapboot.efi")
 QBOOT = "/usr/share/qemu/qboot.rom"
 UKI_STUB = "/usr/lib/systemd/boot/efi/linuxx64.efi.stub"
 OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd"
@@ -59,12 +64,12 @@ MULTIBOOT_MEMORY = "1024M"
 
 # What to do when a file is missing, by where it comes from.
 HOW = {
-    LEAPBOOT_X86: "make",
-    LEAPBOOT_ELF: "make",
-    LEAPBOOT_EFI_X86: "make efi",
-    LEAPBOOT_ARM64: "make ARCH=aarch64",
-    LEAPBOOT_IMAGE: "make ARCH=aarch64",
-    LEAPBOOT_EFI_ARM64: "make ARCH=aarch64 efi",
+    LEAPBOOT_X86: how_to_build("x86_64"),
+    LEAPBOOT_ELF: how_to_build("x86_64"),
+    LEAPBOOT_EFI_X86: how_to_build("x86_64", efi=True),
+    LEAPBOOT_ARM64: how_to_build("aarch64"),
+    LEAPBOOT_IMAGE: how_to_build("aarch64"),
+    LEAPBOOT_EFI_ARM64: how_to_build("aarch64", efi=True),
     QBOOT: "apt-get install qemu-system-data",
     OVMF_CODE: "apt-get install ovmf",
     OVMF_VARS: "apt-get install ovmf",

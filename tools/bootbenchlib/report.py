@@ -384,7 +384,7 @@ def _portable(cmd, meta):
     the home directory as ~, the run's work directory as $WORKDIR."""
     if meta.get("workdir"):
         cmd = cmd.replace(meta["workdir"], "$WORKDIR")
-    cmd = cmd.replace(meta.get("root", "/nonexistent") + "/", "")
+    cmd = cmd.replace((meta.get("root") or "/nonexistent") + "/", "")
     return cmd.replace(os.path.expanduser("~") + "/", "~/")
 
 

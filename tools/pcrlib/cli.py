@@ -6,13 +6,15 @@ import os
 import re
 import sys
 
+import leapbootpaths
+
 from . import PcrError, efi, eventlog, events, pcr, uki
 
 PROG = "leapboot-pcr"
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(__file__))))
-DEFAULT_BIN = {"x86_64": os.path.join("build", "x86_64", "leapboot.bin"),
-               "arm64": os.path.join("build", "aarch64", "leapboot.bin")}
-VERSION_H = os.path.join(ROOT, "boot", "version.h")
+# leapboot.bin: the checkout's build, or the installed one (leapbootpaths).
+DEFAULT_BIN = {"x86_64": leapbootpaths.firmware("x86_64", "leapboot.bin"),
+               "arm64": leapbootpaths.firmware("aarch64", "leapboot.bin")}
+VERSION_H = leapbootpaths.VERSION_H
 DEFAULT_PCRS = (0, 4, 8, 9)
 PREDICTED_PCRS = range(10)  # leapboot extends PCRs 0-9; 10 and up belong to the OS
 EFI_PCRS = (4, 8, 9)  # --efi: the PCRs that do not depend on the firmware's build
@@ -192,13 +194,14 @@ def arch_name(text):
 def parser():
     p = argparse.ArgumentParser(prog=PROG, description=DESCRIPTION, epilog=EPILOG,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--version", action="version", version=leapbootpaths.version_line(PROG))
     g = p.add_argument_group("prediction (the default mode)")
     g.add_argument("--arch", type=arch_name, metavar="ARCH",
                    help="x86_64 (default: pc and q35) or arm64 (aarch64: virt)")
     g.add_argument("--bin", metavar="FILE",
-                   help="leapboot.bin, as given to QEMU's -bios: x86, the 128 KiB ROM image (default: %s "
-                        "of the repository, if built); arm64, the flash image (default: %s)"
-                        % (DEFAULT_BIN["x86_64"], DEFAULT_BIN["arm64"]))
+                   help="leapboot.bin, as given to QEMU's -bios: x86, the 128 KiB ROM image; arm64, the flash "
+                        "image (default: build/ARCH/leapboot.bin of the checkout this tool is in, if built; "
+                        "installed, PREFIX/share/leapboot/ARCH/leapboot.bin)")
     g.add_argument("--image", metavar="FILE",
                    help="arm64: leapboot.Image, the form given to QEMU's -kernel (instead of --bin)")
     g.add_argument("--kernel", metavar="FILE", help="the kernel: bzImage, PVH ELF (vmlinux) or other; arm64: Image or Image.gz "
@@ -210,7 +213,7 @@ def parser():
                    help="a tools/capture-fw-cfg dump of the machine: also predict PCR 1 (and show it by default)")
     g.add_argument("--version-string", metavar="VERSION",
                    help="leapboot's version in event 1's \"leapboot VERSION\" (default: LEAPBOOT_VERSION "
-                        "of boot/version.h next to this tool)")
+                        "of boot/version.h next to this tool; installed, of PREFIX/lib/leapboot/version.h)")
     g = p.add_argument_group("leapboot.efi (instead of leapboot.bin)")
     g.add_argument("--efi", metavar="FILE",
                    help="predict leapboot.efi's boot under UEFI: FILE is leapboot.efi as the firmware "
@@ -469,9 +472,9 @@ def predict_firmware(args):
     """leapboot's own file (--bin or --image, or the repository's build), its
     version string and form."""
     if args.bin is None and args.image is None:
-        args.bin = os.path.join(ROOT, DEFAULT_BIN[args.arch])
+        args.bin = DEFAULT_BIN[args.arch]
         if not os.path.isfile(args.bin):
-            make = "make ARCH=aarch64" if args.arch == "arm64" else "make"
+            make = leapbootpaths.how_to_build("aarch64" if args.arch == "arm64" else "x86_64")
             raise PcrError("no --bin and no %s (build leapboot with %s, or give --bin FILE)" % (args.bin, make))
     version = args.version_string
     if version is None:
