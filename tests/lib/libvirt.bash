@@ -158,21 +158,15 @@ lv_wait_for() {
 	return 1
 }
 
-# libvirt_stage DIR: leapboot installed into DIR as a package would install it under /usr.
+# libvirt_stage DIR: `make install PREFIX=/usr DESTDIR=DIR` (needs `make build-all` first).
 libvirt_stage() {
-	local d=$1
-	mkdir -p "$d/usr/share/leapboot/x86_64" "$d/usr/share/qemu/firmware" &&
-		cp "$LEAPBOOT_BIN" "$d/usr/share/leapboot/x86_64/leapboot.bin" || return 1
-	cat >"$d/usr/share/qemu/firmware/80-leapboot-x86_64.json" <<-'EOF'
-		{
-		    "description": "leapboot direct kernel boot firmware for x86_64 (-bios, needs -kernel)",
-		    "interface-types": [ "bios" ],
-		    "mapping": { "device": "memory", "filename": "/usr/share/leapboot/x86_64/leapboot.bin" },
-		    "targets": [ { "architecture": "x86_64", "machines": [ "pc-i440fx-*", "pc-q35-*", "microvm" ] } ],
-		    "features": [ ],
-		    "tags": [ ]
-		}
-	EOF
+	if ! make -s -C "$LEAPBOOT_ROOT" install PREFIX=/usr DESTDIR="$1" >"$LV_DIR/install.log" 2>&1; then
+		cat "$LV_DIR/install.log" >&2
+		leapboot_fail "make install failed (run 'make build-all' first)"
+		return 1
+	fi
+	[[ -s $1$LV_INSTALLED_BIN && -s $1/usr/share/qemu/firmware/80-leapboot-x86_64.json ]] ||
+		leapboot_fail "make install did not install $LV_INSTALLED_BIN and 80-leapboot-x86_64.json"
 }
 
 # lv_ours PID: PID is a live process in the test's mount namespace.
