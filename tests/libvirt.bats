@@ -11,7 +11,7 @@
 # | domcapabilities               | virsh domcapabilities                 | the descriptor's loader listed  |
 # | q35 / pc: virsh create        | <loader type='rom'>, <kernel>…        | userspace, 2 CPUs, cmdline, RAM |
 # | virt-install                  | --import --boot loader=…,…            | the same through virtinst       |
-# | firmware='bios' picks leapboot| domxml-to-native, then a pc boot      | autoselection from the descriptor|
+# | firmware='bios' picks leapboot| domxml-to-native; virt-install, pc    | autoselection from the descriptor|
 # | firmware='efi'                | domxml-to-native                      | OVMF, not leapboot              |
 # | no firmware=, no <loader>     | domxml-to-native                      | QEMU's default: no -bios        |
 # | firmware='bios', i686         | domxml-to-native                      | no descriptor fits: an error    |
@@ -115,8 +115,14 @@ native_bios() {
 			leapboot_fail "$m, firmware='bios': libvirt chose -bios '$bios', expected $LV_INSTALLED_BIN" ||
 			return 1
 	done
-	# And it boots (pc, the last one written).
-	libvirt_boot leapboot-auto virsh -c "$LV_URI" create "$f"
+	# And it boots: pc, through virt-install's --boot firmware=bios (<os firmware="bios">).
+	libvirt_boot leapboot-auto virt-install --connect "$LV_URI" --name leapboot-auto \
+		--virt-type qemu --machine pc --memory 512 --vcpus 2 \
+		--boot "firmware=bios,kernel=$LV_KERNEL,initrd=$LV_INITRD,kernel_args=$BASE_CMDLINE" \
+		--import --osinfo detect=on,require=off --disk none --network none --graphics none \
+		--serial "file,path=$LV_DIR/out/leapboot-auto.log" \
+		--events on_poweroff=destroy,on_reboot=destroy,on_crash=destroy \
+		--transient --noautoconsole
 	assert_booted_leapboot
 }
 
