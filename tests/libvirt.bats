@@ -96,13 +96,7 @@ native_bios() {
 }
 
 @test "virt-install --import --boot loader=…,loader.type=rom,kernel=… boots the installed leapboot (q35)" {
-	libvirt_boot leapboot-vi virt-install --connect "$LV_URI" --name leapboot-vi \
-		--virt-type qemu --machine q35 --memory 512 --vcpus 2 \
-		--boot "loader=$LV_INSTALLED_BIN,loader.type=rom,kernel=$LV_KERNEL,initrd=$LV_INITRD,kernel_args=$BASE_CMDLINE" \
-		--import --osinfo detect=on,require=off --disk none --network none --graphics none \
-		--serial "file,path=$LV_DIR/out/leapboot-vi.log" \
-		--events on_poweroff=destroy,on_reboot=destroy,on_crash=destroy \
-		--transient --noautoconsole
+	libvirt_virt_install leapboot-vi q35 "loader=$LV_INSTALLED_BIN,loader.type=rom"
 	assert_booted_leapboot
 }
 
@@ -116,13 +110,7 @@ native_bios() {
 			return 1
 	done
 	# And it boots: pc, through virt-install's --boot firmware=bios (<os firmware="bios">).
-	libvirt_boot leapboot-auto virt-install --connect "$LV_URI" --name leapboot-auto \
-		--virt-type qemu --machine pc --memory 512 --vcpus 2 \
-		--boot "firmware=bios,kernel=$LV_KERNEL,initrd=$LV_INITRD,kernel_args=$BASE_CMDLINE" \
-		--import --osinfo detect=on,require=off --disk none --network none --graphics none \
-		--serial "file,path=$LV_DIR/out/leapboot-auto.log" \
-		--events on_poweroff=destroy,on_reboot=destroy,on_crash=destroy \
-		--transient --noautoconsole
+	libvirt_virt_install leapboot-auto pc firmware=bios
 	assert_booted_leapboot
 }
 

@@ -52,6 +52,11 @@
 #                             BOOT_ARGS_LOGGED (the QEMU command line), and BOOT_STATUS = the
 #                             reason libvirt logged ("shutdown": the guest powered off);
 #                             BOOT_USERSPACE_STATUS is "shutdown", so assert_userspace works
+#   libvirt_virt_install NAME MACHINE BOOT
+#                             libvirt_boot of the same domain through virt-install: --boot
+#                             BOOT,kernel=…,initrd=…,kernel_args=BASE_CMDLINE (BOOT: e.g.
+#                             loader=…,loader.type=rom, or firmware=bios), --import (no
+#                             install phase), --transient, no disk, no network, serial to a file
 #   libvirt_qemu_args         the QEMU command line libvirt logged for the last boot,
 #                             one argument a line
 #   lv_native XMLFILE         what QEMU would be given for the domain (virsh domxml-to-native
@@ -112,6 +117,7 @@ libvirt_setup_file() {
 
 	local t0=${EPOCHREALTIME/./}
 	# fd 3 is bats' output: a background process that keeps it open hangs bats.
+	# shellcheck disable=SC2016 # the script's $1 and $d are its own
 	unshare --mount --propagation private sh -c '
 		d=$1
 		mount --bind "$d/etc" /etc/libvirt && mount --bind "$d/run" /run &&
@@ -232,7 +238,7 @@ libvirt_teardown_file() {
 # --- domains --------------------------------------------------------------------------------
 
 libvirt_domain_xml() {
-	local machine=$1 name=$2 fw= loader=1
+	local machine=$1 name=$2 fw='' loader=1
 	shift 2
 	while [[ $# -gt 0 ]]; do
 		case "$1" in
@@ -291,6 +297,7 @@ libvirt_boot() {
 		leapboot_fail "'$*' failed: $out"
 		return 1
 	fi
+	# shellcheck disable=SC2153 # BOOT_TIMEOUT: lib/qemu's, or the .bats file's
 	while virsh -q -c "$LV_URI" domstate "$name" >/dev/null 2>&1; do
 		if ((SECONDS - t0 > BOOT_TIMEOUT)); then
 			virsh -q -c "$LV_URI" destroy "$name" >/dev/null 2>&1
@@ -310,6 +317,17 @@ libvirt_boot() {
 	BOOT_STATUS=${reason#shutting down, reason=}
 	[[ -n $BOOT_STATUS ]] || BOOT_STATUS=none
 	return 0
+}
+
+libvirt_virt_install() {
+	local name=$1 machine=$2 boot=$3
+	libvirt_boot "$name" virt-install --connect "$LV_URI" --name "$name" \
+		--virt-type qemu --machine "$machine" --memory 512 --vcpus 2 \
+		--boot "$boot,kernel=$LV_KERNEL,initrd=$LV_INITRD,kernel_args=$BASE_CMDLINE" \
+		--import --osinfo detect=on,require=off --disk none --network none --graphics none \
+		--serial "file,path=$LV_DIR/out/$name.log" \
+		--events on_poweroff=destroy,on_reboot=destroy,on_crash=destroy \
+		--transient --noautoconsole
 }
 
 libvirt_qemu_args() {
