@@ -104,6 +104,8 @@ bool smbios_oem_value(const uint8_t *t, uint32_t len, const char *name, uint32_t
 			}
 			off = end + 1;
 		} while (off < len && t[off]);
+		if (off >= len) /* no second NUL: the table is cut short */
+			return false;
 		off++;
 	}
 	return false;

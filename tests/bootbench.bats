@@ -300,3 +300,34 @@ a[a.index("-chardev") + 1] == "socket,id=chrtpm,path=%s/work/leapboot-bzimage+tp
 	run -2 "$BB" --from-json "$BATS_FILE_TMPDIR/first.json" --plot "$d/bench.gif"
 	[[ $output == *"the chart is .svg or .png"* ]]
 }
+
+@test "the chart: names in a margin as wide as the longest, whole; QEMU start-up and firmware in a panel of their own" {
+	local d=$BATS_TEST_TMPDIR
+	# The same results under a short name and under a long one with '@' and '_' in it.
+	python3 - "$BATS_FILE_TMPDIR/first.json" "$d" <<-'EOF'
+		import json, sys
+		d = json.load(open(sys.argv[1]))
+		for tag, name in (("short", "lb"), ("long", "leapboot-pvh@microvm+tpm_tis-sha256")):
+		    d["configs"][0]["name"] = name
+		    json.dump(d, open("%s/%s.json" % (sys.argv[2], tag), "w"))
+	EOF
+	for tag in short long; do
+		run -0 "$BB" --from-json "$d/$tag.json" --plot "$d/$tag.svg"
+	done
+	# A tic label is a right-aligned <text> at translate(x, y): x is where the name ends,
+	# just left of the plot's border; the name must fit left of it, in both panels.
+	PYTHONPATH=$ROOT/tools python3 - "$d" <<-'EOF'
+		import re, sys
+		from bootbenchlib import plot
+		def ends(svg, name):
+		    return [float(x) for x in re.findall(r'translate\(([\d.]+),[\d.]+\)[^>]*text-anchor="end">\s*<text>%s</text>' % re.escape(name), svg)]
+		short = open(sys.argv[1] + "/short.svg").read()
+		long = open(sys.argv[1] + "/long.svg").read()
+		s, l = ends(short, "lb"), ends(long, "leapboot-pvh@microvm+tpm_tis-sha256")
+		assert len(s) == len(l) == 2, (s, l)  # whole (no enhanced-text markup), one per panel
+		width = plot.text_width("leapboot-pvh@microvm+tpm_tis-sha256", 12)
+		assert l[0] - s[0] > width - plot.text_width("lb", 12) - 1, (s, l)  # the margin grew with the name
+		assert all(x - width > 0 for x in l), l  # and the name is not clipped
+		assert "QEMU start-up and the firmware phase" in long and " ms</text>" in long
+	EOF
+}

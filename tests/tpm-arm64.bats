@@ -115,20 +115,6 @@ predict() {
 		leapboot_fail "tools/leapboot-pcr failed for $kernel"
 }
 
-predicted() { awk -v k="$2:$3" '$1 == k { print $2 }' <<<"$1"; }
-
-assert_predicted() {
-	local p=$1 bank=$2 n want got
-	shift 2
-	for n; do
-		want=$(predicted "$p" "$bank" "$n")
-		got=$(tpm_guest_pcr "$bank" "$n") || return 1
-		[[ -n $want && $got == "$want" ]] ||
-			leapboot_fail "$bank PCR $n: the guest has $got, leapboot-pcr predicted '$want'" ||
-			return 1
-	done
-}
-
 @test "virt, leapboot.bin, tpm-tis-device, four banks: the log replays to PCRs 0-9, leapboot-pcr predicts 0, 1, 4, 8, 9" {
 	tpm_start
 	local -a k

@@ -97,19 +97,6 @@ predict_efi() {
 	fi || leapboot_fail "tools/leapboot-pcr --efi failed"
 }
 
-# assert_predicted PREDICTION BANK N...: the guest's PCRs are the predicted ones.
-assert_predicted() {
-	local p=$1 bank=$2 n want got
-	shift 2
-	for n; do
-		want=$(awk -v k="$bank:$n" '$1 == k { print $2 }' <<<"$p")
-		got=$(tpm_guest_pcr "$bank" "$n") || return 1
-		[[ -n $want && $got == "$want" ]] ||
-			leapboot_fail "$bank PCR $n: the guest has $got, leapboot-pcr --efi predicted '$want'" ||
-			return 1
-	done
-}
-
 # assert_each_once KERNEL INITRD BANK: in the guest's log, exactly one event each for the
 # command line (PCR 8, EV_IPL, data the command line, leapboot.efi's), the kernel (PCR 4,
 # EV_EFI_BOOT_SERVICES_APPLICATION, its Authenticode digest: the firmware's) and the initrd

@@ -221,22 +221,6 @@ predict() {
 		leapboot_fail "tools/leapboot-pcr failed for $2"
 }
 
-# predicted PREDICTION BANK N: the value of PCR N in a prediction.
-predicted() { awk -v k="$2:$3" '$1 == k { print $2 }' <<<"$1"; }
-
-# assert_predicted PREDICTION BANK N...: the guest's PCRs are the predicted ones.
-assert_predicted() {
-	local p=$1 bank=$2 n want got
-	shift 2
-	for n; do
-		want=$(predicted "$p" "$bank" "$n")
-		got=$(tpm_guest_pcr "$bank" "$n") || return 1
-		[[ -n $want && $got == "$want" ]] ||
-			leapboot_fail "$bank PCR $n: the guest has $got, leapboot-pcr predicted '$want'" ||
-			return 1
-	done
-}
-
 # assert_measured_boot BANKS...: the log replays to the guest's PCRs 0-9 in every bank, leapboot
 # measured 0, 1, 4, 8 and 9 besides the separators, and Linux did not have to start the TPM.
 assert_measured_boot() {

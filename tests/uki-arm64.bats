@@ -86,15 +86,9 @@ assert_uki_boot() {
 	mapfile -t targs < <(tpm_qemu_args tis-device)
 	boot_arm64 "${targs[@]}" -fw_cfg "name=opt/leapboot/kernel,file=$UKI_TPM"
 	assert_userspace
-	local p n want got
+	local p
 	p=$("$LEAPBOOT_ROOT/tools/leapboot-pcr" --arch arm64 --bin "$ARM64_BIN" --uki "$UKI_TPM" \
 		--banks sha256) || leapboot_fail "tools/leapboot-pcr --uki failed" || return 1
-	for n in 4 8 9 11 12; do
-		want=$(awk -v k="sha256:$n" '$1 == k { print $2 }' <<<"$p")
-		got=$(tpm_guest_pcr sha256 "$n") || return 1
-		[[ -n $want && $got == "$want" ]] ||
-			leapboot_fail "sha256 PCR $n: the guest has $got, leapboot-pcr predicted '$want'" ||
-			return 1
-	done
+	assert_predicted "$p" sha256 4 8 9 11 12
 	assert_log_replays sha256 4 8 9 11 12
 }

@@ -9,7 +9,9 @@
  *  - smbios_survey gives smbios_scan's answer whenever the first structure is
  *    not one of QEMU's own (handle != type << 8);
  *  - a table that scans, with leapboot's type 0 put in front, scans again with
- *    one structure more and a type 0.
+ *    one structure more and a type 0;
+ *  - smbios_oem_value's value lies inside the table, holds no NUL, ends at one
+ *    and follows "name=".
  * Seeds (tests/fuzz/corpus/smbios): QEMU 7.2's pc and q35 tables
  * (tests/unit/fixtures) and a few hand-made ones. */
 #include <stdint.h>
@@ -102,6 +104,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check(again.has_bios && again.structures == got.structures &&
 		      again.structures <= want.structures + 1);
 		free(both);
+	}
+	/* A short name the input can hold. */
+	static const char name[] = "k";
+	uint32_t at, n;
+	if (smbios_oem_value(t, (uint32_t)size, name, &at, &n)) {
+		check(at >= sizeof(name) && at <= size && n < size - at);
+		check(!memchr(t + at, 0, n) && t[at + n] == 0);
+		check(!memcmp(t + at - sizeof(name), "k=", 2));
 	}
 	free(t);
 	return 0;

@@ -70,6 +70,9 @@
 #                                boot_leapboot with TPM_INITRD, the Debian kernel and
 #                                BASE_CMDLINE; sets TPM_BOOT_MS (QEMU's wall time)
 #   tpm_guest_pcr BANK N         prints the guest's PCR N of BANK (hex, from BOOT_LOG)
+#   predicted PREDICTION BANK N  the value of PCR N in tools/leapboot-pcr's "BANK:N HEX" lines
+#   assert_predicted PREDICTION BANK N...
+#                                the guest's PCRs are those of the prediction
 #   tpm_guest_banks              prints the banks the guest shows, space-separated
 #   tpm_guest_log FILE           decodes the guest's event log into FILE
 #   tpm_log_file                 prints the decoded log of the last boot (decodes it once)
@@ -599,6 +602,22 @@ assert_log_no_events() {
 		[[ " $have " != *" $n "* ]] || hit+=" $n"
 	done
 	[[ -z $hit ]] || leapboot_fail "the log has $bank events for PCR(s)$hit"
+}
+
+# predicted PREDICTION BANK N: the value of PCR N in a prediction.
+predicted() { awk -v k="$2:$3" '$1 == k { print $2 }' <<<"$1"; }
+
+# assert_predicted PREDICTION BANK N...: the guest's PCRs are the predicted ones.
+assert_predicted() {
+	local p=$1 bank=$2 n want got
+	shift 2
+	for n; do
+		want=$(predicted "$p" "$bank" "$n")
+		got=$(tpm_guest_pcr "$bank" "$n") || return 1
+		[[ -n $want && $got == "$want" ]] ||
+			leapboot_fail "$bank PCR $n: the guest has $got, leapboot-pcr predicted '$want'" ||
+			return 1
+	done
 }
 
 assert_guest_pcr_zero() {

@@ -277,6 +277,77 @@ static uint32_t put_structure(uint8_t *t, uint8_t type, uint16_t handle, uint8_t
 	return len + strings_len;
 }
 
+/* smbios_oem_value's answer for name in t: the value, or NULL. */
+static const char *oem(const uint8_t *t, uint32_t len, const char *name)
+{
+	static char v[64];
+	uint32_t at = 0, n = 0;
+	if (!smbios_oem_value(t, len, name, &at, &n))
+		return NULL;
+	if (at + n > len || n >= sizeof(v))
+		return "(outside)";
+	memcpy(v, t + at, n);
+	v[n] = '\0';
+	return v;
+}
+
+#define S(x) x, sizeof(x) /* strings with the NUL that ends them */
+
+static void test_oem_value(void)
+{
+	uint8_t t[256], *cut;
+	uint32_t n = 0;
+	n += put_structure(t + n, 1, 0x100, 8, S("x\0"));
+	n += put_structure(t + n, 11, 0xB00, 5, S("abc=1\0k\0key=\0k=first\0k=second\0"));
+	n += put_structure(t + n, 127, 0x7F00, 4, S("\0"));
+	is_str(oem(t, n, "abc"), "1", "oem: found");
+	is_str(oem(t, n, "k"), "first", "oem: the first of several, not a bare 'k'");
+	is_str(oem(t, n, "key"), "", "oem: an empty value");
+	ok(!oem(t, n, "ab"), "oem: a name must be followed by '='");
+	ok(!oem(t, n, "x"), "oem: another type's strings are not OEM strings");
+	ok(!oem(t, n, "none"), "oem: not found");
+
+	/* QEMU's order: its own types 1, 4, 11, 16, 17, then the end. */
+	n = 0;
+	n += put_structure(t + n, 1, 0x100, 8, S("\0"));
+	n += put_structure(t + n, 4, 0x400, 8, S("CPU\0"));
+	n += put_structure(t + n, 11, 0xB00, 5, S("a=b\0"));
+	n += put_structure(t + n, 16, 0x1000, 8, S("\0"));
+	n += put_structure(t + n, 17, 0x1100, 8, S("\0"));
+	n += put_structure(t + n, 127, 0x7F00, 4, S("\0"));
+	is_str(oem(t, n, "a"), "b", "oem: QEMU's order, type 11 after type 4, before type 16");
+	/* After QEMU's own type 16 no type 11 comes: the walk ends there. */
+	n = 0;
+	n += put_structure(t + n, 16, 0x1000, 8, S("\0"));
+	n += put_structure(t + n, 11, 0xB00, 5, S("a=b\0"));
+	n += put_structure(t + n, 127, 0x7F00, 4, S("\0"));
+	ok(!oem(t, n, "a"), "oem: stops at QEMU's own type 16 (handle 0x1000)");
+	/* A user's structure (-smbios file=) of a later type with a handle of its own. */
+	t[2] = 0x34;
+	t[3] = 0x12;
+	is_str(oem(t, n, "a"), "b", "oem: a user's type 16 (handle 0x1234) does not stop it");
+	t[0] = 17;
+	t[2] = 0x00;
+	t[3] = 0x10;
+	is_str(oem(t, n, "a"), "b", "oem: nor a user's type 17 with handle 0x1000");
+
+	/* Truncated tables, copied to an exact-size buffer (a read past is ASan's). */
+	n = put_structure(t, 11, 0xB00, 5, S("z=1\0a=b\0"));
+	for (uint32_t len = 0; len < n; len++) {
+		cut = malloc(len ? len : 1);
+		memcpy(cut, t, len);
+		const char *v = oem(cut, len, "a");
+		if (!ok(!v || (len == n - 1 && !strcmp(v, "b")),
+			"oem: the table cut to %u of %u bytes: %s", len, n, v ? v : "not found"))
+			diag("got %s", v);
+		free(cut);
+	}
+	/* The strings' end missing, the next structure's type a 1: not a structure. */
+	n = put_structure(t, 11, 0xB00, 5, S("z=1\0"));
+	t[n++] = 1;
+	ok(!oem(t, n, "a"), "oem: no double NUL, no answer");
+}
+
 static void test_scan(void)
 {
 	uint8_t t[256];
@@ -405,6 +476,7 @@ int main(void)
 	test_sm3();
 	test_bad21();
 	test_scan();
+	test_oem_value();
 	test_bios();
 	test_own_table();
 	test_link_too_big();

@@ -115,7 +115,8 @@ def parse(argv):
     a("--timeout", type=float, default=120, metavar="SECS", help="kill a QEMU run after SECS (default 120)")
     a("--csv", metavar="FILE", help="write the results as CSV (wall: one row per run)")
     a("--json", metavar="FILE", help="write everything as JSON")
-    a("--plot", metavar="FILE", help="draw a chart, .svg or .png (gnuplot)")
+    a("--plot", metavar="FILE", help="draw a chart, .svg or .png (gnuplot): the phases stacked, and "
+      "below, QEMU start-up and the firmware phase on a log scale")
     a("--markdown", metavar="FILE", help="write a Markdown report")
     a("--from-json", action="append", default=[], metavar="FILE", help="report from earlier --json files instead of running (with --markdown, --plot, --csv)")
     a("--title", help="a title for the result set (Markdown section)")
