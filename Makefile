@@ -516,7 +516,7 @@ deb:
 	else \
 		tar --exclude=./build -cf - . | tar -xf - -C $(DEB_SRC); \
 	fi
-	cd $(DEB_SRC) && dpkg-buildpackage -b -us -uc
+	cd $(DEB_SRC) && dpkg-buildpackage -b -us -uc -j$$(nproc)
 	mv $(DEB_DIR)/src/*.deb $(DEB_DIR)/src/*.changes $(DEB_DIR)/src/*.buildinfo $(DEB_DIR)/
 	rm -rf $(DEB_DIR)/src
 	@ls -1 $(DEB_DIR)/*.deb
