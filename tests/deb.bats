@@ -5,7 +5,8 @@
 # installed), the packaged leapboot.bin booting Debian's kernel to userspace and the
 # packaged bootbench finding the packaged firmware.
 # The package build is a clean build of both architectures plus the unit tests (over five
-# minutes on a CI machine), so this file does not run it: `make deb` first (.ci/run does).
+# minutes on a CI machine), so this file does not run it: make check builds them first unless
+# build/deb holds this tree's (make deb-fresh; .ci/run builds them as a step of its own).
 
 load lib/qemu
 
