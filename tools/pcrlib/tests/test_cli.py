@@ -228,6 +228,7 @@ class Cli(unittest.TestCase):
         shutil.copytree(os.path.join(synth.TOOLS, "pcrlib"), os.path.join(root, "tools", "pcrlib"),
                         ignore=shutil.ignore_patterns("tests", "__pycache__"))
         shutil.copy(synth.TOOL, os.path.join(root, "tools"))
+        shutil.copy(os.path.join(synth.TOOLS, "leapbootpaths.py"), os.path.join(root, "tools"))
         synth.write(root, "boot/version.h", b'#define LEAPBOOT_VERSION_MINOR 7\n#define LEAPBOOT_VERSION "7.7"\n')
         tool = os.path.join(root, "tools", "leapboot-pcr")
         args = [sys.executable, "-B", tool, "--kernel", self.kernel, "--cmdline", "", "--json"]
